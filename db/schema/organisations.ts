@@ -1,0 +1,31 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { Address } from "../../src/domain/annex";
+import type { RegistrationScheme } from "../../src/domain/registration";
+
+export const organisations = sqliteTable("organisations", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  registrationScheme: text("registration_scheme").$type<RegistrationScheme>().notNull(),
+  registrationNumber: text("registration_number").notNull(),
+  country: text("country").notNull(),
+  /** JSON: { street, postal_code, city, region, country } */
+  address: text("address", { mode: "json" }).$type<Address>().notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    /** null for the operator's keys */
+    organisationId: text("organisation_id").references(() => organisations.id),
+    name: text("name").notNull(),
+    /** the visible start of the secret, e.g. sk_live_Ab12 */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole secret, hex; the secret itself is never stored */
+    secretHash: text("secret_hash").notNull().unique(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("api_keys_organisation_idx").on(t.organisationId)],
+);

@@ -1,0 +1,65 @@
+import { swaggerUI } from "@hono/swagger-ui";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { Deps } from "./deps";
+import { AppError } from "./domain/errors";
+import { agreementsRouter } from "./features/agreements";
+import { annexRouter } from "./features/annex";
+import { organisationsRouter } from "./features/organisations";
+import { authenticate } from "./http/auth";
+import { requireJsonBody } from "./http/content-type";
+import { problem } from "./http/problem";
+import { createRouter } from "./http/router";
+
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "Subprocessor Registry API",
+    version: "1.0.0",
+    description:
+      "The sub-processor and processing-location annex (Bilag 2) of GDPR data processing agreements as live, versioned, auditable data. Errors are RFC 9457 problem+json.",
+  },
+} as const;
+
+/** The whole HTTP API, built from injected dependencies; the Node and Worker entries only wire it. */
+export function createApp(deps: Deps) {
+  const app = createRouter();
+
+  app.use("*", requestId({ generator: () => deps.newId("request") }));
+  app.use("*", secureHeaders());
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  });
+  app.use("/v1/*", requireJsonBody);
+  app.use("/v1/*", authenticate);
+
+  app.route("/", organisationsRouter);
+  app.route("/", agreementsRouter);
+  app.route("/", annexRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key: `Authorization: Bearer sk_live_…`",
+  });
+  app.doc31("/openapi.json", OPENAPI_INFO);
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.get("/", (c) => c.json({ name: OPENAPI_INFO.info.title, openapi: "/openapi.json", docs: "/docs" }));
+  app.get("/healthz", (c) => c.json({ ok: true }));
+
+  app.notFound((c) => problem(c, "route_not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`));
+  app.onError((err, c) => {
+    if (err instanceof AppError) return problem(c, err.code, err.message, err.errors, err.extra);
+    if (err instanceof HTTPException && err.status === 400)
+      return problem(c, "malformed_json", "The request body is not valid JSON.", [{ in: "json", pointer: "", rule: "json", detail: err.message }]);
+    if (err instanceof HTTPException && err.status === 413) return problem(c, "payload_too_large", "The request body is too large.");
+    deps.logger.error("unhandled error", { request_id: c.get("requestId"), error: String(err), stack: err instanceof Error ? err.stack : undefined });
+    // never leak a stack trace or SQL to the client
+    return problem(c, "internal_error", "Something went wrong on our side; the request id identifies it in our logs.");
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

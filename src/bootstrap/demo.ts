@@ -1,0 +1,83 @@
+import { eq } from "drizzle-orm";
+import { schema } from "../../db/client";
+import type { Deps } from "../deps";
+import type { z } from "@hono/zod-openapi";
+import type { AnnexInput } from "../features/annex/annex.schemas";
+import { hashSecret } from "../http/auth";
+import { createAgreement } from "../features/agreements/agreements.service";
+import { createOrganisation, insertApiKey } from "../features/organisations/organisations.service";
+import type { Ctx } from "../features/context";
+
+/** Well-known keys of the demo data: for local trials only, printed at every demo start. */
+export const DEMO_KEYS = {
+  operator: "sk_live_demo_operator_0000000000",
+  processor: "sk_live_demo_processor_000000000",
+  controllerA: "sk_live_demo_controller_a_000000",
+  controllerB: "sk_live_demo_controller_b_000000",
+} as const;
+
+export const DEMO_BASELINE: z.infer<typeof AnnexInput> = {
+  locations: [
+    {
+      ref: "dc-ballerup",
+      label: "Primary data centre",
+      address: { street: "Lautrupvang 1", postal_code: "2750", city: "Ballerup", country: "DK" },
+      activities: ["hosting", "storage"],
+    },
+    {
+      ref: "backup-stockholm",
+      label: "Backup site",
+      address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
+      activities: ["backup", "disaster_recovery"],
+    },
+  ],
+  sub_processors: [
+    {
+      ref: "nordhost",
+      legal_name: "NordHost A/S",
+      registration: { scheme: "dk_cvr", number: "31415926" },
+      address: { street: "Lautrupvang 1", postal_code: "2750", city: "Ballerup", country: "DK" },
+      description: "Hosting and operation of the care system",
+      locations: ["dc-ballerup"],
+      dpf_certified: false,
+    },
+    {
+      ref: "backupbolaget",
+      legal_name: "Backupbolaget AB",
+      registration: { scheme: "se_orgnr", number: "556677-8899" },
+      address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
+      description: "Encrypted off-site backup",
+      locations: ["backup-stockholm"],
+      dpf_certified: false,
+      parent: "nordhost",
+    },
+  ],
+};
+
+/**
+ * Seeds one processor, two controllers and four active agreements (each controller: one
+ * general; A one specific, B one prohibiting third-country transfers). Runs once per database.
+ */
+export async function seedDemo(deps: Deps): Promise<{ seeded: boolean; organisations: Record<string, string> }> {
+  const operator: Ctx = { ...deps, actor: { kind: "operator", keyId: "demo", keyPrefix: "demo" } };
+  const existing = await deps.db.query.apiKeys.findFirst({ where: eq(schema.apiKeys.secretHash, await hashSecret(DEMO_KEYS.processor)) });
+  if (existing) {
+    const orgs = await deps.db.query.apiKeys.findMany({ where: eq(schema.apiKeys.name, "demo") });
+    return { seeded: false, organisations: Object.fromEntries(orgs.map((k) => [k.prefix, k.organisationId ?? ""])) };
+  }
+  const org = async (name: string, registration: { scheme: "dk_cvr" | "se_orgnr"; number: string }, address: z.infer<typeof AnnexInput>["locations"][number]["address"], secret: string) => {
+    const o = await createOrganisation({ ctx: operator, input: { name, registration, address } });
+    await insertApiKey(deps.db, { id: deps.newId("apiKey"), organisationId: o.id, name: "demo", secret, now: deps.clock.now() });
+    return o.id;
+  };
+  const processor = await org("Omsorgspartner ApS", { scheme: "dk_cvr", number: "12345678" }, { street: "Vestergade 12", postal_code: "8000", city: "Aarhus C", country: "DK" }, DEMO_KEYS.processor);
+  const controllerA = await org("Aarhus Kommune", { scheme: "dk_cvr", number: "55133018" }, { street: "Rådhuspladsen 2", postal_code: "8000", city: "Aarhus C", country: "DK" }, DEMO_KEYS.controllerA);
+  const controllerB = await org("Arbetsmarknadsnämnden, Malmö stad", { scheme: "se_orgnr", number: "212000-1124" }, { street: "August Palms plats 1", postal_code: "205 80", city: "Malmö", country: "SE" }, DEMO_KEYS.controllerB);
+  const agreement = (controller_id: string, title: string, authorisation: "general" | "specific", third_country_transfers: "prohibited" | "with_transfer_mechanism") =>
+    createAgreement({ ctx: operator, input: { processor_id: processor, controller_id, title, authorisation, third_country_transfers, notice_days: 30, annex: DEMO_BASELINE } });
+  await agreement(controllerA, "Databehandleraftale — praktisk hjælp (generel godkendelse)", "general", "with_transfer_mechanism");
+  await agreement(controllerA, "Databehandleraftale — personlig pleje (specifik godkendelse)", "specific", "with_transfer_mechanism");
+  await agreement(controllerB, "Personuppgiftsbiträdesavtal — hemtjänst", "general", "with_transfer_mechanism");
+  await agreement(controllerB, "Personuppgiftsbiträdesavtal — LSS (inga överföringar till tredjeland)", "general", "prohibited");
+  return { seeded: true, organisations: { processor, controllerA, controllerB } };
+}

@@ -1,0 +1,288 @@
+import { type Classification, classifyCountry, isCountryCode, worstClassification } from "./countries";
+import type { FieldError } from "./errors";
+import type { RegistrationScheme } from "./registration";
+
+export const ACTIVITIES = ["hosting", "storage", "backup", "disaster_recovery", "support", "operations", "development", "other"] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+export const SCC_MODULES = ["module_1", "module_2", "module_3", "module_4"] as const;
+/** GDPR Art. 49(1)(a)–(g). */
+export const ART_49_DEROGATIONS = [
+  "explicit_consent",
+  "contract_performance",
+  "contract_in_interest_of_data_subject",
+  "public_interest",
+  "legal_claims",
+  "vital_interests",
+  "public_register",
+] as const;
+
+export type TransferMechanism =
+  | { type: "sccs_2021_914"; module: (typeof SCC_MODULES)[number] }
+  | { type: "bcr" }
+  | { type: "derogation_art_49"; derogation: (typeof ART_49_DEROGATIONS)[number] };
+
+export interface Address {
+  street: string;
+  postal_code: string;
+  city: string;
+  region?: string | null;
+  country: string;
+}
+
+export interface Registration {
+  scheme: RegistrationScheme;
+  number: string;
+}
+
+/** A location as a party writes it; `ref` is the party's own handle, unique in the annex. */
+export interface LocationInput {
+  ref: string;
+  label: string;
+  address: Address;
+  activities: Activity[];
+  description?: string | null;
+  transfer_mechanism?: TransferMechanism | null;
+}
+
+export interface SubProcessorInput {
+  ref: string;
+  legal_name: string;
+  registration: Registration;
+  address: Address;
+  description: string;
+  /** refs (or ids) of the locations where it processes */
+  locations: string[];
+  /** ref (or id) of the sub-processor that engaged it, for the chain */
+  parent?: string | null;
+  dpf_certified?: boolean;
+  transfer_mechanism?: TransferMechanism | null;
+}
+
+export interface AnnexInput {
+  locations: LocationInput[];
+  sub_processors: SubProcessorInput[];
+}
+
+export interface Location extends Omit<LocationInput, "description" | "transfer_mechanism"> {
+  id: string;
+  description: string | null;
+  transfer_mechanism: TransferMechanism | null;
+}
+
+export interface SubProcessor
+  extends Omit<SubProcessorInput, "locations" | "parent" | "dpf_certified" | "transfer_mechanism"> {
+  id: string;
+  location_ids: string[];
+  parent_id: string | null;
+  dpf_certified: boolean;
+  transfer_mechanism: TransferMechanism | null;
+}
+
+/** The annex as stored in a version: entries with ids, references resolved to ids. */
+export interface AnnexContent {
+  locations: Location[];
+  sub_processors: SubProcessor[];
+}
+
+export type ClassifiedLocation = Location & { classification: Classification };
+export type ClassifiedSubProcessor = SubProcessor & { classification: Classification };
+
+export interface ClassifiedAnnex {
+  third_country: boolean;
+  locations: ClassifiedLocation[];
+  sub_processors: ClassifiedSubProcessor[];
+}
+
+type NewId = (kind: "location" | "subProcessor") => string;
+
+/**
+ * Turns a party's annex into stored content: assigns ids, resolves refs, and checks every
+ * rule of the annex. Returns the field errors instead of content when any rule fails.
+ */
+export function buildAnnex(input: AnnexInput, newId: NewId, base = "/annex"): { content: AnnexContent } | { errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const locationIds = new Map<string, string>();
+  input.locations.forEach((l, i) => {
+    if (locationIds.has(l.ref)) errors.push({ pointer: `${base}/locations/${i}/ref`, rule: "unique", detail: `Another location already has ref "${l.ref}".` });
+    else locationIds.set(l.ref, newId("location"));
+  });
+  const spIds = new Map<string, string>();
+  input.sub_processors.forEach((s, i) => {
+    if (spIds.has(s.ref)) errors.push({ pointer: `${base}/sub_processors/${i}/ref`, rule: "unique", detail: `Another sub-processor already has ref "${s.ref}".` });
+    else spIds.set(s.ref, newId("subProcessor"));
+  });
+  const content: AnnexContent = {
+    locations: input.locations.map((l) => ({
+      id: locationIds.get(l.ref) ?? "",
+      ref: l.ref,
+      label: l.label,
+      address: l.address,
+      activities: l.activities,
+      description: l.description ?? null,
+      transfer_mechanism: l.transfer_mechanism ?? null,
+    })),
+    sub_processors: input.sub_processors.map((s, i) => ({
+      id: spIds.get(s.ref) ?? "",
+      ref: s.ref,
+      legal_name: s.legal_name,
+      registration: s.registration,
+      address: s.address,
+      description: s.description,
+      location_ids: s.locations.map((r, j) => {
+        const id = locationIds.get(r);
+        if (!id) errors.push({ pointer: `${base}/sub_processors/${i}/locations/${j}`, rule: "known_location", detail: `No location with ref "${r}" in this annex.` });
+        return id ?? r;
+      }),
+      parent_id: s.parent == null ? null : (spIds.get(s.parent) ?? s.parent),
+      dpf_certified: s.dpf_certified ?? false,
+      transfer_mechanism: s.transfer_mechanism ?? null,
+    })),
+  };
+  if (errors.length) return { errors };
+  const ruleErrors = checkAnnex(content, base);
+  return ruleErrors.length ? { errors: ruleErrors } : { content };
+}
+
+/**
+ * The rules every annex version obeys: known ISO countries, locations that exist, a chain
+ * without cycles, DPF only for US recipients, and a transfer mechanism for every
+ * third-country entry (PRODUCT.md rule 3).
+ */
+export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
+  const errors: FieldError[] = [];
+  const locationsById = new Map(annex.locations.map((l) => [l.id, l]));
+  const spById = new Map(annex.sub_processors.map((s) => [s.id, s]));
+  const countryRule = (country: string, pointer: string) => {
+    if (!isCountryCode(country))
+      errors.push({ pointer, rule: "iso_3166_1_alpha_2", detail: `"${country}" is not an ISO 3166-1 alpha-2 country code.` });
+  };
+  annex.locations.forEach((l, i) => countryRule(l.address.country, `${base}/locations/${i}/address/country`));
+  annex.sub_processors.forEach((s, i) => {
+    const at = `${base}/sub_processors/${i}`;
+    countryRule(s.address.country, `${at}/address/country`);
+    s.location_ids.forEach((id, j) => {
+      if (!locationsById.has(id)) errors.push({ pointer: `${at}/locations/${j}`, rule: "known_location", detail: `No location "${id}" in this annex.` });
+    });
+    if (new Set(s.location_ids).size !== s.location_ids.length)
+      errors.push({ pointer: `${at}/locations`, rule: "unique", detail: "A location is listed twice." });
+    if (s.parent_id !== null) {
+      if (!spById.has(s.parent_id)) errors.push({ pointer: `${at}/parent`, rule: "known_sub_processor", detail: `No sub-processor "${s.parent_id}" in this annex.` });
+      else if (hasCycle(s.id, spById)) errors.push({ pointer: `${at}/parent`, rule: "acyclic_chain", detail: "The chain of parent sub-processors loops back to this one." });
+    }
+    if (s.dpf_certified && s.address.country !== "US")
+      errors.push({ pointer: `${at}/dpf_certified`, rule: "dpf_requires_us", detail: "Only a recipient in the United States can be certified under the EU-US Data Privacy Framework." });
+  });
+  if (errors.length) return errors;
+
+  const classified = classifyAnnex(annex);
+  classified.sub_processors.forEach((s, i) => {
+    if (s.classification === "third_country" && !s.transfer_mechanism)
+      errors.push({
+        pointer: `${base}/sub_processors/${i}/transfer_mechanism`,
+        rule: "transfer_mechanism_required",
+        detail: `${s.legal_name} processes in a third country; name its transfer mechanism (sccs_2021_914, bcr or derogation_art_49).`,
+      });
+  });
+  classified.locations.forEach((l, i) => {
+    if (l.classification !== "third_country" || l.transfer_mechanism) return;
+    const users = annex.sub_processors.filter((s) => s.location_ids.includes(l.id));
+    // A third-country location is covered when every sub-processor processing there has a mechanism;
+    // one no sub-processor uses is the processor's own and needs its own mechanism.
+    if (users.length === 0 || users.some((s) => !s.transfer_mechanism))
+      errors.push({
+        pointer: `${base}/locations/${i}/transfer_mechanism`,
+        rule: "transfer_mechanism_required",
+        detail: `${l.label} is in a third country; name the transfer mechanism that covers processing there.`,
+      });
+  });
+  return errors;
+}
+
+function hasCycle(start: string, spById: Map<string, SubProcessor>): boolean {
+  const seen = new Set<string>([start]);
+  let next = spById.get(start)?.parent_id ?? null;
+  while (next !== null) {
+    if (seen.has(next)) return true;
+    seen.add(next);
+    next = spById.get(next)?.parent_id ?? null;
+  }
+  return false;
+}
+
+/**
+ * Computes every classification of an annex: a sub-processor by its own country and the
+ * countries it processes in (the US adequate only with DPF); a location by its country,
+ * the US adequate only when every sub-processor processing there is DPF-certified.
+ */
+export function classifyAnnex(annex: AnnexContent): ClassifiedAnnex {
+  const locationsById = new Map(annex.locations.map((l) => [l.id, l]));
+  const locations = annex.locations.map((l) => {
+    const users = annex.sub_processors.filter((s) => s.location_ids.includes(l.id));
+    const dpfCertified = users.length > 0 && users.every((s) => s.dpf_certified);
+    return { ...l, classification: classifyCountry(l.address.country, { dpfCertified }) };
+  });
+  const sub_processors = annex.sub_processors.map((s) => {
+    const recipient = { dpfCertified: s.dpf_certified };
+    const countries = [s.address.country, ...s.location_ids.map((id) => locationsById.get(id)?.address.country ?? s.address.country)];
+    return { ...s, classification: worstClassification(countries.map((c) => classifyCountry(c, recipient))) };
+  });
+  const third_country = [...locations, ...sub_processors].some((e) => e.classification === "third_country");
+  return { third_country, locations, sub_processors };
+}
+
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface EntryChange<T> {
+  id: string;
+  before: T;
+  after: T;
+  changes: FieldChange[];
+}
+
+export interface AnnexDiff {
+  locations: { added: ClassifiedLocation[]; removed: ClassifiedLocation[]; changed: EntryChange<ClassifiedLocation>[] };
+  sub_processors: { added: ClassifiedSubProcessor[]; removed: ClassifiedSubProcessor[]; changed: EntryChange<ClassifiedSubProcessor>[] };
+}
+
+/** Compares two annexes entry by entry (matched by id) and field by field. */
+export function diffAnnex(from: AnnexContent, to: AnnexContent): AnnexDiff {
+  const a = classifyAnnex(from);
+  const b = classifyAnnex(to);
+  return { locations: diffEntries(a.locations, b.locations), sub_processors: diffEntries(a.sub_processors, b.sub_processors) };
+}
+
+/** Entries of two lists matched by id: added, removed, and changed field by field. */
+export function diffEntries<T extends { id: string }>(from: T[], to: T[]) {
+  const before = new Map(from.map((e) => [e.id, e]));
+  const after = new Map(to.map((e) => [e.id, e]));
+  const changed: EntryChange<T>[] = [];
+  for (const [id, b] of after) {
+    const a = before.get(id);
+    if (!a) continue;
+    const changes = diffFields(a, b);
+    if (changes.length) changed.push({ id, before: a, after: b, changes });
+  }
+  return {
+    added: to.filter((e) => !before.has(e.id)),
+    removed: from.filter((e) => !after.has(e.id)),
+    changed,
+  };
+}
+
+/** Leaf-by-leaf differences of two JSON values, as dotted field paths; arrays compare whole. */
+export function diffFields(a: unknown, b: unknown, path = ""): FieldChange[] {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => diffFields(a[k], b[k], path ? `${path}.${k}` : k));
+  }
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null) ? [] : [{ field: path, from: a ?? null, to: b ?? null }];
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

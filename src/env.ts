@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+const flag = z
+  .enum(["1", "0", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+/** Configuration, from environment variables (Node) or bindings and secrets (Workers). */
+export const EnvSchema = z.object({
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  DATABASE_URL: z.string().min(1).default("file:./data/registry.db"),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  OPERATOR_API_KEY: z
+    .string()
+    .regex(/^sk_live_[0-9A-Za-z_]{16,}$/, "OPERATOR_API_KEY must look like sk_live_ followed by at least 16 letters, digits or _")
+    .optional(),
+  DEMO: flag,
+  TEST_CLOCK: flag,
+  LOG_LEVEL: z.enum(["info", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Parses configuration; a bad value stops the start with every problem named. */
+export function parseEnv(record: Record<string, unknown>): Env {
+  const result = EnvSchema.safeParse(record);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return result.data;
+}

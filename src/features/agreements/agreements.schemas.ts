@@ -1,0 +1,63 @@
+import { z } from "@hono/zod-openapi";
+import { Address, CountryCode, DateTimeInput, Registration, text, Timestamp } from "../../http/schemas";
+import { AnnexContent, AnnexInput } from "../annex/annex.schemas";
+
+export const Authorisation = z.enum(["specific", "general"]).openapi("Authorisation", {
+  description: "EU SCC 2021/915 clause 7.7: `specific` (option 1; seed 004 clause 4.2) needs express approval of every change; `general` (option 2) is deemed approved when the notice ends without objection",
+});
+
+export const ThirdCountryTransfers = z.enum(["prohibited", "with_transfer_mechanism"]).openapi("ThirdCountryTransfers", {
+  description: "The controller's instruction on third-country transfers (seed 004, Bilag 1 §1.5 prohibits them)",
+});
+
+export const CreateAgreementBody = z
+  .strictObject({
+    processor_id: z.string().optional().openapi({ description: "Operator import only; a processor's key creates agreements as itself" }),
+    controller_id: z.string().openapi({ example: "org_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
+    title: text(300).openapi({ example: "Databehandleraftale — fritvalg praktisk hjælp og personlig pleje" }),
+    controller_reference: text(100).nullish().openapi({ description: "The controller's own reference (case or contract number)", example: "KK-2026-0412" }),
+    authorisation: Authorisation,
+    notice_days: z.number().int().min(1).max(365).default(30).openapi({ description: "Days of notice before a change may take effect (seed 004 clause 10.1: 30)" }),
+    third_country_transfers: ThirdCountryTransfers,
+    signed_at: DateTimeInput.optional().openapi({ description: "Operator import only: when the agreement was signed; its baseline is in force from then" }),
+    annex: AnnexInput,
+  })
+  .openapi("CreateAgreement");
+
+export const DeclineAgreementBody = z
+  .strictObject({ reason: text(4000).openapi({ description: "Why the controller does not confirm this baseline" }) })
+  .openapi("DeclineAgreement");
+
+export const Party = z
+  .object({ id: z.string(), name: z.string(), registration: Registration, country: CountryCode, address: Address })
+  .openapi("Party");
+
+export const Agreement = z
+  .object({
+    object: z.literal("agreement"),
+    id: z.string().openapi({ example: "agr_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
+    status: z.enum(["proposed", "active", "declined"]),
+    title: z.string(),
+    controller_reference: z.string().nullable(),
+    authorisation: Authorisation,
+    notice_days: z.number().int(),
+    third_country_transfers: ThirdCountryTransfers,
+    processor: Party,
+    controller: Party,
+    role: z.enum(["processor", "controller"]).openapi({ description: "The calling organisation's role in this agreement" }),
+    current_version: z.number().int().nullable(),
+    proposed_annex: AnnexContent.nullable().openapi({ description: "The baseline awaiting the controller's confirmation (status proposed)" }),
+    decline_reason: z.string().nullable(),
+    created_at: Timestamp,
+    activated_at: Timestamp.nullable(),
+  })
+  .openapi("Agreement");
+
+export const AgreementIdParam = z.object({
+  agreement_id: z.string().openapi({ param: { name: "agreement_id", in: "path" }, example: "agr_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
+});
+
+export const ListAgreementsQuery = z.object({
+  status: z.enum(["proposed", "active", "declined"]).optional(),
+  role: z.enum(["processor", "controller"]).optional().openapi({ description: "Only agreements where the caller has this role" }),
+});

@@ -1,0 +1,179 @@
+import type { z } from "@hono/zod-openapi";
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { schema, type DbOrTx } from "../../../db/client";
+import { buildAnnex, classifyAnnex } from "../../domain/annex";
+import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
+import { requireOrganisation } from "../../http/auth";
+import { decodeCursor, toPage } from "../../http/pagination";
+import { presentAnnexContent } from "../annex/annex.presenter";
+import { type Ctx, iso } from "../context";
+import { findOrganisation, presentOrganisation } from "../organisations/organisations.service";
+import type { CreateAgreementBody, DeclineAgreementBody, ListAgreementsQuery } from "./agreements.schemas";
+
+export type AgreementRow = typeof schema.agreements.$inferSelect;
+type OrganisationRow = typeof schema.organisations.$inferSelect;
+
+const party = (o: OrganisationRow) => {
+  const { object: _object, created_at: _created, ...rest } = presentOrganisation(o);
+  return rest;
+};
+
+/** An agreement as one of its parties sees it. */
+export async function presentAgreement(db: DbOrTx, a: AgreementRow, viewer: string | null) {
+  const [processor, controller] = await Promise.all([findOrganisation(db, a.processorId), findOrganisation(db, a.controllerId)]);
+  return {
+    object: "agreement" as const,
+    id: a.id,
+    status: a.status,
+    title: a.title,
+    controller_reference: a.controllerReference,
+    authorisation: a.authorisation,
+    notice_days: a.noticeDays,
+    third_country_transfers: a.thirdCountryTransfers,
+    processor: party(processor!),
+    controller: party(controller!),
+    role: viewer === a.controllerId ? ("controller" as const) : ("processor" as const),
+    current_version: a.currentVersion,
+    proposed_annex: a.proposedAnnex ? presentAnnexContent(a.proposedAnnex) : null,
+    decline_reason: a.declineReason,
+    created_at: a.createdAt.toISOString(),
+    activated_at: iso(a.activatedAt),
+  };
+}
+
+/**
+ * The agreement if the calling organisation is party to it. Anything else answers
+ * exactly as a missing agreement (PRODUCT.md rule 8).
+ */
+export async function loadAgreementFor(ctx: Ctx, id: string, db: DbOrTx = ctx.db) {
+  const org = requireOrganisation(ctx.actor);
+  const a = await db.query.agreements.findFirst({
+    where: and(eq(schema.agreements.id, id), or(eq(schema.agreements.processorId, org), eq(schema.agreements.controllerId, org))),
+  });
+  if (!a) throw notFound("agreement");
+  return { agreement: a, organisationId: org };
+}
+
+/**
+ * A processor proposes an agreement with its baseline annex; the operator imports one
+ * already signed, which is active at once with the baseline as version 1.
+ */
+export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer<typeof CreateAgreementBody> }) {
+  const errors: FieldError[] = [];
+  const operator = ctx.actor.kind === "operator";
+  let processorId: string;
+  if (ctx.actor.kind === "operator") {
+    processorId = input.processor_id ?? "";
+    if (!input.processor_id) errors.push({ pointer: "/processor_id", rule: "required", detail: "An imported agreement names its processor." });
+  } else {
+    processorId = ctx.actor.organisationId;
+    if (input.processor_id !== undefined && input.processor_id !== processorId)
+      errors.push({ pointer: "/processor_id", rule: "own_organisation", detail: "A processor creates agreements as itself; leave processor_id out." });
+    if (input.signed_at !== undefined)
+      errors.push({ pointer: "/signed_at", rule: "operator_only", detail: "Only the operator imports an already signed agreement; a processor's proposal is confirmed by the controller." });
+  }
+  if (processorId && !(await findOrganisation(ctx.db, processorId)))
+    errors.push({ pointer: "/processor_id", rule: "known_organisation", detail: "No organisation has this id." });
+  if (!(await findOrganisation(ctx.db, input.controller_id)))
+    errors.push({ pointer: "/controller_id", rule: "known_organisation", detail: "No organisation has this id." });
+  if (input.controller_id === processorId)
+    errors.push({ pointer: "/controller_id", rule: "distinct_parties", detail: "The controller and the processor must be two organisations." });
+
+  const now = ctx.clock.now();
+  const signedAt = input.signed_at ? new Date(input.signed_at) : now;
+  if (signedAt > now) errors.push({ pointer: "/signed_at", rule: "not_in_future", detail: "An imported agreement was signed in the past." });
+
+  const built = buildAnnex(input.annex, ctx.newId);
+  if ("errors" in built) errors.push(...built.errors);
+  else if (input.third_country_transfers === "prohibited") errors.push(...prohibitedTransfers(built.content));
+  if (errors.length || !("content" in built)) throw validationFailed(errors);
+
+  const id = ctx.newId("agreement");
+  const row = await ctx.db.transaction(async (tx) => {
+    const [a] = await tx
+      .insert(schema.agreements)
+      .values({
+        id,
+        processorId,
+        controllerId: input.controller_id,
+        title: input.title,
+        controllerReference: input.controller_reference ?? null,
+        authorisation: input.authorisation,
+        noticeDays: input.notice_days,
+        thirdCountryTransfers: input.third_country_transfers,
+        status: operator ? "active" : "proposed",
+        proposedAnnex: operator ? null : built.content,
+        currentVersion: operator ? 1 : null,
+        createdAt: now,
+        activatedAt: operator ? signedAt : null,
+      })
+      .returning();
+    if (operator) await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: built.content, effectiveAt: signedAt, changeRequestId: null, createdAt: now });
+    return a!;
+  });
+  return presentAgreement(ctx.db, row, operator ? null : processorId);
+}
+
+/** Field errors for every third-country entry of an annex whose agreement prohibits such transfers. */
+function prohibitedTransfers(content: Parameters<typeof classifyAnnex>[0]): FieldError[] {
+  const c = classifyAnnex(content);
+  const detail = "The agreement prohibits third-country transfers (instruction, Bilag 1 §1.5); this entry is in a third country.";
+  return [
+    ...c.locations.flatMap((l, i) => (l.classification === "third_country" ? [{ pointer: `/annex/locations/${i}/address/country`, rule: "instruction_prohibits_third_country", detail }] : [])),
+    ...c.sub_processors.flatMap((s, i) => (s.classification === "third_country" ? [{ pointer: `/annex/sub_processors/${i}`, rule: "instruction_prohibits_third_country", detail }] : [])),
+  ];
+}
+
+export async function getAgreement({ ctx, id }: { ctx: Ctx; id: string }) {
+  const { agreement, organisationId } = await loadAgreementFor(ctx, id);
+  return presentAgreement(ctx.db, agreement, organisationId);
+}
+
+export async function listAgreements({ ctx, limit, cursor, status, role }: { ctx: Ctx; limit: number; cursor?: string } & z.infer<typeof ListAgreementsQuery>) {
+  const org = requireOrganisation(ctx.actor);
+  const after = decodeCursor(cursor, "string");
+  const t = schema.agreements;
+  const parties =
+    role === "processor" ? eq(t.processorId, org) : role === "controller" ? eq(t.controllerId, org) : or(eq(t.processorId, org), eq(t.controllerId, org));
+  const rows = await ctx.db.query.agreements.findMany({
+    where: and(parties, status ? eq(t.status, status) : undefined, after ? lt(t.id, after) : undefined),
+    orderBy: desc(t.id),
+    limit: limit + 1,
+  });
+  const page = toPage(rows, limit, (a) => a.id);
+  return { ...page, data: await Promise.all(page.data.map((a) => presentAgreement(ctx.db, a, org))) };
+}
+
+/** Moves a proposed agreement on; a state other than `proposed` is a 409 naming it. */
+async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", reason?: string) {
+  const { agreement, organisationId } = await loadAgreementFor(ctx, id);
+  if (agreement.controllerId !== organisationId) throw new AppError("forbidden", "Only the controller confirms or declines a proposed agreement.");
+  const now = ctx.clock.now();
+  const t = schema.agreements;
+  const row = await ctx.db.transaction(async (tx) => {
+    // The state is checked in the UPDATE itself, so of two racing decisions exactly one wins.
+    const [updated] = await tx
+      .update(t)
+      .set(
+        to === "active"
+          ? { status: "active", currentVersion: 1, activatedAt: now, proposedAnnex: null }
+          : { status: "declined", declineReason: reason ?? null },
+      )
+      .where(and(eq(t.id, id), eq(t.status, "proposed")))
+      .returning();
+    if (!updated) return null;
+    if (to === "active")
+      await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: agreement.proposedAnnex!, effectiveAt: now, changeRequestId: null, createdAt: now });
+    return updated;
+  });
+  if (!row) {
+    const current = await ctx.db.query.agreements.findFirst({ where: eq(t.id, id) });
+    throw new AppError("invalid_state", `The agreement is ${current?.status}, not proposed.`, [], { current_state: current?.status });
+  }
+  return presentAgreement(ctx.db, row, organisationId);
+}
+
+export const confirmAgreement = ({ ctx, id }: { ctx: Ctx; id: string }) => decideProposal(ctx, id, "active");
+
+export const declineAgreement = ({ ctx, id, input }: { ctx: Ctx; id: string; input: z.infer<typeof DeclineAgreementBody> }) =>
+  decideProposal(ctx, id, "declined", input.reason);

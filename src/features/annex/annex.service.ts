@@ -1,0 +1,95 @@
+import { and, desc, eq, lt, lte } from "drizzle-orm";
+import { schema } from "../../../db/client";
+import { diffEntries } from "../../domain/annex";
+import { AppError } from "../../domain/errors";
+import { decodeCursor, toPage } from "../../http/pagination";
+import { loadAgreementFor } from "../agreements/agreements.service";
+import type { Ctx } from "../context";
+import { presentAnnexContent } from "./annex.presenter";
+
+type VersionRow = typeof schema.annexVersions.$inferSelect;
+
+const versionMeta = (v: VersionRow) => ({
+  agreement_id: v.agreementId,
+  version: v.version,
+  effective_at: v.effectiveAt.toISOString(),
+  change_request_id: v.changeRequestId,
+  created_at: v.createdAt.toISOString(),
+});
+
+export const presentAnnex = (v: VersionRow) => ({ object: "annex" as const, ...versionMeta(v), ...presentAnnexContent(v.content) });
+
+/** An agreement that has an annex: a proposed or declined one has only its proposal. */
+async function loadActiveAgreement(ctx: Ctx, agreementId: string) {
+  const { agreement } = await loadAgreementFor(ctx, agreementId);
+  if (agreement.status !== "active")
+    throw new AppError("invalid_state", `The agreement is ${agreement.status}; it has no annex in force until the controller confirms its baseline.`, [], {
+      current_state: agreement.status,
+    });
+  return agreement;
+}
+
+async function findVersion(ctx: Ctx, agreementId: string, version: number) {
+  const row = await ctx.db.query.annexVersions.findFirst({
+    where: and(eq(schema.annexVersions.agreementId, agreementId), eq(schema.annexVersions.version, version)),
+  });
+  if (!row) throw new AppError("not_found", `The agreement has no annex version ${version}.`);
+  return row;
+}
+
+/** The annex in force now, or at `asOf`: the latest version whose effective instant is not after it. */
+export async function getAnnex({ ctx, agreementId, asOf }: { ctx: Ctx; agreementId: string; asOf?: Date }) {
+  await loadActiveAgreement(ctx, agreementId);
+  const at = asOf ?? ctx.clock.now();
+  const v = schema.annexVersions;
+  const row = await ctx.db.query.annexVersions.findFirst({
+    where: and(eq(v.agreementId, agreementId), lte(v.effectiveAt, at)),
+    orderBy: [desc(v.effectiveAt), desc(v.version)],
+  });
+  if (!row) throw new AppError("not_found", `No annex version of this agreement was in force at ${at.toISOString()}.`);
+  return presentAnnex(row);
+}
+
+export async function listAnnexVersions({ ctx, agreementId, limit, cursor }: { ctx: Ctx; agreementId: string; limit: number; cursor?: string }) {
+  await loadActiveAgreement(ctx, agreementId);
+  const before = decodeCursor(cursor, "number");
+  const v = schema.annexVersions;
+  const rows = await ctx.db.query.annexVersions.findMany({
+    where: and(eq(v.agreementId, agreementId), before !== undefined ? lt(v.version, before) : undefined),
+    orderBy: desc(v.version),
+    limit: limit + 1,
+  });
+  const summaries = rows.map((r) => {
+    const content = presentAnnexContent(r.content);
+    return {
+      object: "annex_version" as const,
+      ...versionMeta(r),
+      third_country: content.third_country,
+      locations: content.locations.length,
+      sub_processors: content.sub_processors.length,
+    };
+  });
+  return toPage(summaries, limit, (s) => s.version);
+}
+
+export async function getAnnexVersion({ ctx, agreementId, version }: { ctx: Ctx; agreementId: string; version: number }) {
+  await loadActiveAgreement(ctx, agreementId);
+  return presentAnnex(await findVersion(ctx, agreementId, version));
+}
+
+/** Entries added, removed and changed (field by field) between two versions; `to` defaults to the latest. */
+export async function getAnnexDiff({ ctx, agreementId, from, to }: { ctx: Ctx; agreementId: string; from: number; to?: number }) {
+  const agreement = await loadActiveAgreement(ctx, agreementId);
+  const target = to ?? agreement.currentVersion!;
+  const [a, b] = await Promise.all([findVersion(ctx, agreementId, from), findVersion(ctx, agreementId, target)]);
+  // entries are compared as the annex shows them, so a change of classification is a changed field too
+  const [pa, pb] = [presentAnnexContent(a.content), presentAnnexContent(b.content)];
+  return {
+    object: "annex_diff" as const,
+    agreement_id: agreementId,
+    from,
+    to: target,
+    locations: diffEntries(pa.locations, pb.locations),
+    sub_processors: diffEntries(pa.sub_processors, pb.sub_processors),
+  };
+}

@@ -1,0 +1,50 @@
+import { z } from "@hono/zod-openapi";
+import { Address, CountryCode, Registration, text, Timestamp } from "../../http/schemas";
+
+export const CreateOrganisationBody = z
+  .strictObject({
+    name: text(200).openapi({ example: "Aarhus Kommune" }),
+    registration: Registration,
+    address: Address,
+  })
+  .openapi("CreateOrganisation");
+
+export const Organisation = z
+  .object({
+    object: z.literal("organisation"),
+    id: z.string().openapi({ example: "org_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
+    name: z.string(),
+    registration: Registration,
+    country: CountryCode,
+    address: Address,
+    created_at: Timestamp,
+  })
+  .openapi("Organisation");
+
+export const CreateApiKeyBody = z
+  .strictObject({ name: text(100).openapi({ example: "case-management integration" }) })
+  .openapi("CreateApiKey");
+
+export const ApiKey = z
+  .object({
+    object: z.literal("api_key"),
+    id: z.string().openapi({ example: "key_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
+    organisation_id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: "The visible start of the secret", example: "sk_live_Ab12" }),
+    created_at: Timestamp,
+    revoked_at: Timestamp.nullable(),
+  })
+  .openapi("ApiKey");
+
+export const CreatedApiKey = ApiKey.extend({
+  secret: z.string().openapi({ description: "Shown once, at creation; only its hash is stored", example: "sk_live_Ab12…" }),
+}).openapi("CreatedApiKey");
+
+export const OrganisationIdParam = z.object({
+  organisation_id: z.string().openapi({ param: { name: "organisation_id", in: "path" }, example: "org_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
+});
+
+export const ApiKeyParams = OrganisationIdParam.extend({
+  key_id: z.string().openapi({ param: { name: "key_id", in: "path" }, example: "key_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
+});

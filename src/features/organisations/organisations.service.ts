@@ -1,0 +1,119 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { z } from "@hono/zod-openapi";
+import { schema, type DbOrTx } from "../../../db/client";
+import { AppError, notFound } from "../../domain/errors";
+import { generateSecret, hashSecret, requireOperator, requireOrganisation, secretPrefix } from "../../http/auth";
+import { decodeCursor, toPage } from "../../http/pagination";
+import { type Ctx, iso } from "../context";
+import type { CreateApiKeyBody, CreateOrganisationBody } from "./organisations.schemas";
+
+type OrganisationRow = typeof schema.organisations.$inferSelect;
+type ApiKeyRow = typeof schema.apiKeys.$inferSelect;
+
+export const presentOrganisation = (o: OrganisationRow) => ({
+  object: "organisation" as const,
+  id: o.id,
+  name: o.name,
+  registration: { scheme: o.registrationScheme, number: o.registrationNumber },
+  country: o.country,
+  address: o.address,
+  created_at: o.createdAt.toISOString(),
+});
+
+export const presentApiKey = (k: ApiKeyRow) => ({
+  object: "api_key" as const,
+  id: k.id,
+  organisation_id: k.organisationId ?? "",
+  name: k.name,
+  prefix: k.prefix,
+  created_at: k.createdAt.toISOString(),
+  revoked_at: iso(k.revokedAt),
+});
+
+export async function createOrganisation({ ctx, input }: { ctx: Ctx; input: z.infer<typeof CreateOrganisationBody> }) {
+  requireOperator(ctx.actor);
+  const [row] = await ctx.db
+    .insert(schema.organisations)
+    .values({
+      id: ctx.newId("organisation"),
+      name: input.name,
+      registrationScheme: input.registration.scheme,
+      registrationNumber: input.registration.number,
+      country: input.address.country,
+      address: input.address,
+      createdAt: ctx.clock.now(),
+    })
+    .returning();
+  return presentOrganisation(row!);
+}
+
+export async function listOrganisations({ ctx, limit, cursor }: { ctx: Ctx; limit: number; cursor?: string }) {
+  requireOperator(ctx.actor);
+  const after = decodeCursor(cursor, "string");
+  const rows = await ctx.db.query.organisations.findMany({
+    where: after ? lt(schema.organisations.id, after) : undefined,
+    orderBy: desc(schema.organisations.id),
+    limit: limit + 1,
+  });
+  return toPage(rows.map(presentOrganisation), limit, (o) => o.id);
+}
+
+/** The operator reads any organisation; an organisation only itself. */
+export async function getOrganisation({ ctx, id }: { ctx: Ctx; id: string }) {
+  if (ctx.actor.kind === "organisation" && ctx.actor.organisationId !== id) throw notFound("organisation");
+  const row = await findOrganisation(ctx.db, id);
+  if (!row) throw notFound("organisation");
+  return presentOrganisation(row);
+}
+
+export async function getOwnOrganisation({ ctx }: { ctx: Ctx }) {
+  return getOrganisation({ ctx, id: requireOrganisation(ctx.actor) });
+}
+
+export const findOrganisation = (db: DbOrTx, id: string) => db.query.organisations.findFirst({ where: eq(schema.organisations.id, id) });
+
+/** Stores a key by its hash; the secret is returned once and never again. */
+export async function insertApiKey(db: DbOrTx, fields: { id: string; organisationId: string | null; name: string; secret: string; now: Date }) {
+  const [row] = await db
+    .insert(schema.apiKeys)
+    .values({
+      id: fields.id,
+      organisationId: fields.organisationId,
+      name: fields.name,
+      prefix: secretPrefix(fields.secret),
+      secretHash: await hashSecret(fields.secret),
+      createdAt: fields.now,
+    })
+    .returning();
+  return row!;
+}
+
+export async function createApiKey({ ctx, organisationId, input }: { ctx: Ctx; organisationId: string; input: z.infer<typeof CreateApiKeyBody> }) {
+  requireOperator(ctx.actor);
+  if (!(await findOrganisation(ctx.db, organisationId))) throw notFound("organisation");
+  const secret = generateSecret();
+  const row = await insertApiKey(ctx.db, { id: ctx.newId("apiKey"), organisationId, name: input.name, secret, now: ctx.clock.now() });
+  return { ...presentApiKey(row), secret };
+}
+
+export async function listApiKeys({ ctx, organisationId, limit, cursor }: { ctx: Ctx; organisationId: string; limit: number; cursor?: string }) {
+  requireOperator(ctx.actor);
+  if (!(await findOrganisation(ctx.db, organisationId))) throw notFound("organisation");
+  const after = decodeCursor(cursor, "string");
+  const rows = await ctx.db.query.apiKeys.findMany({
+    where: and(eq(schema.apiKeys.organisationId, organisationId), after ? lt(schema.apiKeys.id, after) : undefined),
+    orderBy: desc(schema.apiKeys.id),
+    limit: limit + 1,
+  });
+  return toPage(rows.map(presentApiKey), limit, (k) => k.id);
+}
+
+export async function revokeApiKey({ ctx, organisationId, keyId }: { ctx: Ctx; organisationId: string; keyId: string }) {
+  requireOperator(ctx.actor);
+  const where = and(eq(schema.apiKeys.id, keyId), eq(schema.apiKeys.organisationId, organisationId));
+  const key = await ctx.db.query.apiKeys.findFirst({ where });
+  if (!key) throw notFound("API key");
+  if (key.revokedAt) throw new AppError("invalid_state", "The key is already revoked.", [], { current_state: "revoked" });
+  const [row] = await ctx.db.update(schema.apiKeys).set({ revokedAt: ctx.clock.now() }).where(where).returning();
+  return presentApiKey(row!);
+}

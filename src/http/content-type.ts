@@ -1,0 +1,15 @@
+import { createMiddleware } from "hono/factory";
+import { AppError } from "../domain/errors";
+import type { AppEnv } from "./router";
+
+/** Writes with a body must send JSON; an empty body (e.g. confirm) needs no content type. */
+export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  if (["POST", "PUT", "PATCH"].includes(c.req.method)) {
+    const type = c.req.header("content-type");
+    const length = c.req.header("content-length");
+    const hasBody = type !== undefined || (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined;
+    if (hasBody && !/^application\/(.+\+)?json\s*(;|$)/i.test(type ?? ""))
+      throw new AppError("unsupported_media_type", `Send the body as application/json (got ${type ?? "no content type"}).`);
+  }
+  await next();
+});

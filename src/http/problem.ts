@@ -1,0 +1,56 @@
+import type { Context } from "hono";
+import { ERROR_STATUS, type ErrorCode, type FieldError } from "../domain/errors";
+
+const TITLES: Record<ErrorCode, string> = {
+  malformed_json: "Malformed JSON",
+  invalid_request: "Invalid request",
+  unauthenticated: "Authentication required",
+  forbidden: "Forbidden",
+  not_found: "Not found",
+  route_not_found: "No such route",
+  method_not_allowed: "Method not allowed",
+  conflict: "Conflict",
+  invalid_state: "Invalid state",
+  idempotency_key_reused: "Idempotency key reused",
+  idempotency_in_progress: "Idempotent request in progress",
+  payload_too_large: "Payload too large",
+  unsupported_media_type: "Unsupported media type",
+  validation_failed: "Validation failed",
+  rate_limited: "Too many requests",
+  internal_error: "Internal error",
+};
+
+/** The problem type URI of an error code (RFC 9457 §3.1.1). */
+export const problemType = (code: ErrorCode) => `https://subprocessor-registry.dev/problems/${code.replaceAll("_", "-")}`;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance: string;
+  request_id?: string;
+  errors?: (FieldError & { in?: string })[];
+  [extra: string]: unknown;
+}
+
+export function problemBody(c: Context, code: ErrorCode, detail: string, errors: Problem["errors"] = [], extra: Record<string, unknown> = {}): Problem {
+  return {
+    type: problemType(code),
+    title: TITLES[code],
+    status: ERROR_STATUS[code],
+    detail,
+    code,
+    instance: new URL(c.req.url).pathname,
+    request_id: c.get("requestId"),
+    ...(errors.length ? { errors } : {}),
+    ...extra,
+  };
+}
+
+/** Answers with an RFC 9457 application/problem+json body. */
+export function problem(c: Context, code: ErrorCode, detail: string, errors: Problem["errors"] = [], extra: Record<string, unknown> = {}) {
+  const body = problemBody(c, code, detail, errors, extra);
+  return c.body(JSON.stringify(body), body.status as 400, { "Content-Type": "application/problem+json" });
+}

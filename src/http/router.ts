@@ -1,0 +1,99 @@
+import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
+import type { ZodError } from "zod";
+import type { Deps } from "../deps";
+import type { Actor } from "./auth";
+import { problem } from "./problem";
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    deps: Deps;
+    actor: Actor;
+  };
+}
+
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+/** Zod issues as problem+json field errors: a JSON pointer into the request part and the rule. */
+export function fieldErrors(error: ZodError, part: string) {
+  return error.issues.map((issue) => {
+    const pointer = "/" + issue.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
+    const params = "params" in issue ? (issue.params as Record<string, unknown> | undefined) : undefined;
+    let rule: string = typeof params?.rule === "string" ? params.rule : issue.code;
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ in: part, pointer: `${pointer === "/" ? "" : pointer}/${key}`, rule: "unknown_field", detail: `"${key}" is not a field of this object.` }));
+    }
+    if (issue.code === "invalid_type" && issue.input === undefined) rule = "required";
+    return [{ in: part, pointer, rule, detail: issue.message }];
+  }).flat();
+}
+
+/** A router whose validation failures are problem+json naming each field and rule. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    strict: false,
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const part = result.target === "param" ? "path" : result.target;
+      const errors = fieldErrors(result.error as unknown as ZodError, part);
+      const code = part === "json" ? "validation_failed" : "invalid_request";
+      return problem(c, code, `The request ${part === "json" ? "body" : part} is not valid: ${errors.map((e) => `${e.pointer} (${e.rule})`).join(", ")}.`, errors);
+    },
+  });
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "https://subprocessor-registry.dev/problems/validation-failed" }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().openapi({ example: "validation_failed" }),
+    instance: z.string(),
+    request_id: z.string().optional(),
+    errors: z
+      .array(
+        z.object({
+          in: z.string().optional().openapi({ description: "json, query, path or header" }),
+          pointer: z.string().openapi({ description: "RFC 6901 JSON pointer to the field", example: "/annex/sub_processors/0/address/country" }),
+          rule: z.string().openapi({ example: "iso_3166_1_alpha_2" }),
+          detail: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi("Problem");
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: "Malformed request (bad JSON, query or path parameter)",
+  401: "Missing, unknown or revoked API key",
+  403: "The key's organisation may not do this",
+  404: "No such resource, or it belongs to another organisation",
+  409: "The resource is not in a state that allows this",
+  413: "Request body too large",
+  415: "Request body is not application/json",
+  422: "The body breaks a rule; `errors` names each field and rule",
+};
+
+/** The error responses a route declares, all problem+json. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    [...new Set([400, 401, ...statuses])].map((s) => [
+      s,
+      { description: ERROR_DESCRIPTIONS[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } },
+    ]),
+  );
+}
+
+/** A JSON response body of a route. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+/** A required JSON request body of a route. */
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
+  content: { "application/json": { schema } },
+  required: true,
+  description,
+});

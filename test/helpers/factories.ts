@@ -1,0 +1,88 @@
+import { expect } from "vitest";
+import type { TestContext } from "./app";
+
+export interface TestOrg {
+  id: string;
+  key: string;
+  name: string;
+}
+
+let counter = 0;
+
+/** An organisation with one API key, created by the operator through the API. */
+export async function createOrg(t: TestContext, name = `Org ${++counter}`, country = "DK"): Promise<TestOrg> {
+  const registration = country === "SE" ? { scheme: "se_orgnr", number: "212000-1355" } : { scheme: "dk_cvr", number: String(10000000 + (++counter % 89999999)) };
+  const org = await t.call(t.operatorKey, "POST", "/v1/organisations", {
+    name,
+    registration,
+    address: { street: "Rådhuspladsen 1", postal_code: "1550", city: "København V", country },
+  });
+  expect(org.status, JSON.stringify(org.body)).toBe(201);
+  const key = await t.call(t.operatorKey, "POST", `/v1/organisations/${org.body.id}/api-keys`, { name: "test" });
+  expect(key.status, JSON.stringify(key.body)).toBe(201);
+  return { id: org.body.id, key: key.body.secret, name };
+}
+
+export const address = (country = "DK", city = "Ballerup") => ({ street: "Lautrupvang 1", postal_code: "2750", city, country });
+
+/** A valid baseline annex: one Danish location, one Danish sub-processor. */
+export function baselineAnnex() {
+  return {
+    locations: [{ ref: "dc-dk", label: "Primary data centre", address: address("DK"), activities: ["hosting"] }],
+    sub_processors: [
+      {
+        ref: "nordhost",
+        legal_name: "NordHost A/S",
+        registration: { scheme: "dk_cvr", number: "31415926" },
+        address: address("DK"),
+        description: "Hosting",
+        locations: ["dc-dk"],
+      },
+    ],
+  };
+}
+
+/** A US sub-processor processing in the US under SCCs, not DPF-certified: a third-country entry. */
+export function usAnnex() {
+  return {
+    locations: [
+      ...baselineAnnex().locations,
+      { ref: "us-east", label: "US region", address: { street: "410 Terry Ave N", postal_code: "98109", city: "Seattle", region: "WA", country: "US" }, activities: ["hosting"] },
+    ],
+    sub_processors: [
+      ...baselineAnnex().sub_processors,
+      {
+        ref: "uscloud",
+        legal_name: "US Cloud Inc.",
+        registration: { scheme: "us_ein", number: "91-1646860" },
+        address: { street: "410 Terry Ave N", postal_code: "98109", city: "Seattle", country: "US" },
+        description: "Analytics",
+        locations: ["us-east"],
+        transfer_mechanism: { type: "sccs_2021_914", module: "module_3" },
+      },
+    ],
+  };
+}
+
+export interface AgreementOptions {
+  authorisation?: "specific" | "general";
+  third_country_transfers?: "prohibited" | "with_transfer_mechanism";
+  notice_days?: number;
+  annex?: unknown;
+}
+
+/** A proposed agreement, then confirmed by the controller: active with version 1. */
+export async function createActiveAgreement(t: TestContext, processor: TestOrg, controller: TestOrg, opts: AgreementOptions = {}) {
+  const proposed = await t.call(processor.key, "POST", "/v1/agreements", {
+    controller_id: controller.id,
+    title: "Databehandleraftale",
+    authorisation: opts.authorisation ?? "general",
+    third_country_transfers: opts.third_country_transfers ?? "with_transfer_mechanism",
+    notice_days: opts.notice_days ?? 30,
+    annex: opts.annex ?? baselineAnnex(),
+  });
+  expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
+  const confirmed = await t.call(controller.key, "POST", `/v1/agreements/${proposed.body.id}/confirm`);
+  expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+  return confirmed.body as { id: string; [k: string]: unknown };
+}
