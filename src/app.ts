@@ -6,9 +6,14 @@ import type { Deps } from "./deps";
 import { AppError } from "./domain/errors";
 import { agreementsRouter } from "./features/agreements";
 import { annexRouter } from "./features/annex";
+import { changeRequestsRouter } from "./features/change-requests";
+import { decisionsRouter } from "./features/decisions";
+import { eventsRouter } from "./features/events";
 import { organisationsRouter } from "./features/organisations";
+import { testClockRouter } from "./features/test-clock";
 import { authenticate } from "./http/auth";
 import { requireJsonBody } from "./http/content-type";
+import { idempotency } from "./http/idempotency";
 import { problem } from "./http/problem";
 import { createRouter } from "./http/router";
 
@@ -34,10 +39,16 @@ export function createApp(deps: Deps) {
   });
   app.use("/v1/*", requireJsonBody);
   app.use("/v1/*", authenticate);
+  app.use("/v1/*", idempotency);
 
   app.route("/", organisationsRouter);
   app.route("/", agreementsRouter);
   app.route("/", annexRouter);
+  app.route("/", changeRequestsRouter);
+  app.route("/", decisionsRouter);
+  app.route("/", eventsRouter);
+  // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route
+  if (deps.testClock) app.route("/", testClockRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -18,6 +18,8 @@ export const EnvSchema = z.object({
   DEMO: flag,
   TEST_CLOCK: flag,
   LOG_LEVEL: z.enum(["info", "silent"]).default("info"),
+  /** how often the in-process scheduler runs (Node); Workers use the Cron Trigger */
+  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

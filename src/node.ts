@@ -10,6 +10,7 @@ import { ensureOperatorKey } from "./bootstrap/operator-key";
 import { type Clock, type Deps, jsonLogger, ManualClock, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import { parseEnv } from "./env";
+import { startScheduler } from "./jobs/scheduler";
 
 // The Node entry: the only place (with worker.ts) that reads the environment.
 const env = parseEnv(process.env);
@@ -17,7 +18,9 @@ if (env.DEMO && !env.OPERATOR_API_KEY) env.OPERATOR_API_KEY = DEMO_KEYS.operator
 
 const fileMatch = /^file:(.+)$/.exec(env.DATABASE_URL);
 if (fileMatch && fileMatch[1] !== ":memory:") mkdirSync(dirname(fileMatch[1]!), { recursive: true });
-const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, timeout: 5000 });
+// WAL lets readers go on while one connection writes
+if (fileMatch) await client.execute("PRAGMA journal_mode = WAL");
 await migrateDatabase(client);
 
 const testClock = env.TEST_CLOCK ? new ManualClock(new Date()) : undefined;
@@ -44,7 +47,10 @@ const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (
   deps.logger.info("listening", { url: `http://${env.HOST}:${info.port}`, database: env.DATABASE_URL.replace(/\?.*$/, ""), test_clock: !!testClock });
 });
 
+const scheduler = startScheduler(deps, env.SCHEDULER_INTERVAL_SECONDS * 1000);
+
 const shutdown = () => {
+  scheduler.stop();
   server.close();
   client.close();
   process.exit(0);

@@ -5,6 +5,7 @@ import { ensureOperatorKey } from "./bootstrap/operator-key";
 import { type Deps, jsonLogger, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import { type Env, parseEnv } from "./env";
+import { runDue } from "./jobs/run-due";
 
 /** Bindings and secrets of the Worker (wrangler.toml [vars], `wrangler secret put`). */
 export interface WorkerEnv {
@@ -15,7 +16,7 @@ export interface WorkerEnv {
 }
 
 // One app per isolate, built from validated bindings on the first request and reused.
-let built: { url: string; app: App; ready: Promise<unknown> } | undefined;
+let built: { url: string; app: App; deps: Deps; ready: Promise<unknown> } | undefined;
 
 function appFor(bindings: WorkerEnv) {
   if (built?.url === bindings.DATABASE_URL) return built;
@@ -29,7 +30,7 @@ function appFor(bindings: WorkerEnv) {
     logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
   };
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
-  built = { url: env.DATABASE_URL, app: createApp(deps), ready };
+  built = { url: env.DATABASE_URL, app: createApp(deps), deps, ready };
   return built;
 }
 
@@ -38,5 +39,11 @@ export default {
     const { app, ready } = appFor(env);
     await ready;
     return app.fetch(request, env, ctx);
+  },
+  // the Cron Trigger of wrangler.toml: notice ends, deemed approvals, reminders, applications
+  async scheduled(controller, env, ctx) {
+    const { deps, ready } = appFor(env);
+    await ready;
+    ctx.waitUntil(runDue(deps, new Date(controller.scheduledTime)));
   },
 } satisfies ExportedHandler<WorkerEnv>;

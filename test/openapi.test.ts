@@ -10,7 +10,7 @@ describe("OpenAPI document", () => {
   });
 
   it("is served at /openapi.json as OpenAPI 3.1 with docs at /docs", async () => {
-    const t = await createTestContext();
+    const t = await createTestContext({ testMode: false });
     const doc = await t.call(null, "GET", "/openapi.json");
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe("3.1.0");
@@ -25,9 +25,39 @@ describe("OpenAPI document", () => {
     for (const [path, item] of Object.entries(doc.paths ?? {})) {
       for (const [method, op] of Object.entries(item as Record<string, { operationId?: string; responses: Record<string, { content?: object }> }>)) {
         expect(op.operationId, `${method} ${path}`).toBeTruthy();
-        expect(Object.keys(op.content ?? op.responses).some((s) => s.startsWith("4")), `${method} ${path}`).toBe(true);
+        expect(Object.keys(op.responses).some((s) => s.startsWith("4")), `${method} ${path}`).toBe(true);
         expect(op.responses["401"]?.content, `${method} ${path} 401`).toHaveProperty(["application/problem+json"]);
       }
     }
+  });
+});
+
+describe("the test clock exists only in test mode", () => {
+  it("without TEST_CLOCK its routes are unknown routes (404) and not in the document", async () => {
+    const t = await createTestContext({ testMode: false });
+    for (const [method, path] of [["GET", "/v1/test-clock"], ["POST", "/v1/test-clock/advance"]] as const) {
+      const res = await t.call(t.operatorKey, method, path, method === "POST" ? { days: 1 } : undefined);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe("route_not_found");
+    }
+    expect(Object.keys(generateOpenApiDocument().paths ?? {})).not.toContain("/v1/test-clock/advance");
+  });
+
+  it("in test mode the operator reads and advances it; an organisation may not", async () => {
+    const t = await createTestContext();
+    const before = await t.call(t.operatorKey, "GET", "/v1/test-clock");
+    expect(before.body.now).toBe(t.clock.now().toISOString());
+    const moved = await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { days: 2, seconds: 30 });
+    expect(moved.status).toBe(200);
+    expect(new Date(moved.body.now).getTime() - new Date(before.body.now).getTime()).toBe(2 * 86_400_000 + 30_000);
+    const back = await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { to: before.body.now });
+    expect(back.status).toBe(422);
+    const org = await t.call(t.operatorKey, "POST", "/v1/organisations", {
+      name: "X",
+      registration: { scheme: "dk_cvr", number: "12345678" },
+      address: { street: "A 1", postal_code: "1000", city: "K", country: "DK" },
+    });
+    const key = await t.call(t.operatorKey, "POST", `/v1/organisations/${org.body.id}/api-keys`, { name: "k" });
+    expect((await t.call(key.body.secret, "POST", "/v1/test-clock/advance", { days: 1 })).status).toBe(403);
   });
 });

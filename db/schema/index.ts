@@ -1,2 +1,4 @@
 export * from "./agreements";
+export * from "./change-requests";
+export * from "./events";
 export * from "./organisations";

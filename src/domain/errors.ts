@@ -3,6 +3,8 @@ export interface FieldError {
   pointer: string;
   rule: string;
   detail: string;
+  /** the covered agreement whose annex the operation failed against */
+  agreement_id?: string;
 }
 
 /** Stable error codes; each maps to one HTTP status and one problem type. */

@@ -28,18 +28,27 @@ function encodeTime(ms: number): string {
 }
 
 /**
- * ULID-shaped ids behind a prefix (`agr_01J…`): time-ordered by the injected clock,
- * with 80 random bits, so lists sorted by id are sorted by creation.
+ * ULID-shaped ids behind a prefix (`agr_01J…`): time-ordered by the injected clock, with
+ * 80 random bits. Within one generator ids only grow (the random part is incremented when
+ * the clock has not moved on), so a feed read "after id X" never skips a later event.
  */
 export function createIdGenerator(now: () => Date, random: (bytes: Uint8Array) => Uint8Array): IdGenerator {
+  let lastTime = -1;
+  let lastRand: number[] = [];
   return (kind) => {
-    const bytes = random(new Uint8Array(16));
-    let rand = "";
-    for (const b of bytes) rand += ALPHABET[b % 32];
-    return `${ID_PREFIX[kind]}_${encodeTime(now().getTime())}${rand}`;
+    const t = now().getTime();
+    if (t > lastTime) {
+      lastTime = t;
+      lastRand = [...random(new Uint8Array(16))].map((b) => b % 32);
+    } else {
+      // same (or earlier) instant: the next id is the previous one plus one
+      let i = lastRand.length - 1;
+      while (i >= 0 && lastRand[i] === 31) lastRand[i--] = 0;
+      if (i >= 0) lastRand[i]! += 1;
+    }
+    return `${ID_PREFIX[kind]}_${encodeTime(lastTime)}${lastRand.map((d) => ALPHABET[d]).join("")}`;
   };
 }
-
 /** True when the value looks like an id of the given kind. */
 export function isId(kind: IdKind, value: string): boolean {
   return new RegExp(`^${ID_PREFIX[kind]}_[0-9A-Z]{26}$`).test(value);

@@ -37,3 +37,13 @@ export const Timestamp = z.string().openapi({ format: "date-time", example: "202
 
 /** An ISO 8601 date-time in a request (a `Z` or an offset), e.g. 2026-11-22T10:00:00Z. */
 export const DateTimeInput = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-22T10:00:00Z" });
+
+/** Every POST takes an Idempotency-Key: the same key and body replays the first response. */
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({ param: { name: "idempotency-key", in: "header" }, description: "Replays the first response for the same key and body (24 hours)", example: "8e03978e-40d5-43e8-bc93-6894a57f9324" }),
+});

@@ -40,7 +40,7 @@ afterEach(() => {
  * A fresh migrated database and the real app over it. `file: true` uses a temporary
  * file (several connections, as in production) instead of memory.
  */
-export async function createTestContext(opts: { file?: boolean; now?: Date } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { file?: boolean; now?: Date; testMode?: boolean } = {}): Promise<TestContext> {
   let url = ":memory:";
   if (opts.file) {
     const path = join(tmpdir(), `registry-test-${crypto.randomUUID()}.db`);
@@ -49,7 +49,7 @@ export async function createTestContext(opts: { file?: boolean; now?: Date } = {
       for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
     });
   }
-  const client = createClient({ url });
+  const client = createClient({ url, timeout: 5000 });
   cleanups.push(() => client.close());
   await migrateDatabase(client);
   const clock = new ManualClock(opts.now ?? T0);
@@ -58,7 +58,8 @@ export async function createTestContext(opts: { file?: boolean; now?: Date } = {
     clock,
     newId: createIdGenerator(() => clock.now(), (b) => crypto.getRandomValues(b)),
     logger: silentLogger,
-    testClock: clock,
+    // like TEST_CLOCK=1: the operator may move the clock over HTTP
+    testClock: opts.testMode === false ? undefined : clock,
   };
   const operatorKey = "sk_live_test_operator_000000000000";
   await ensureOperatorKey(deps.db, deps, operatorKey);

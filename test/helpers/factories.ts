@@ -86,3 +86,22 @@ export async function createActiveAgreement(t: TestContext, processor: TestOrg, 
   expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
   return confirmed.body as { id: string; [k: string]: unknown };
 }
+
+/** Row counts of the tables a refused request must leave untouched. */
+export const COUNTED_TABLES = ["organisations", "api_keys", "agreements", "annex_versions"] as const;
+
+export async function snapshotCounts(t: TestContext): Promise<Record<(typeof COUNTED_TABLES)[number], number>> {
+  const counts = {} as Record<(typeof COUNTED_TABLES)[number], number>;
+  for (const table of COUNTED_TABLES) {
+    const rs = await t.client.execute(`SELECT count(*) AS n FROM ${table}`);
+    counts[table] = Number(rs.rows[0]!.n);
+  }
+  return counts;
+}
+
+/** The id of an organisation's first API key, read by the operator. */
+export async function firstKeyId(t: TestContext, organisationId: string): Promise<string> {
+  const keys = await t.call(t.operatorKey, "GET", `/v1/organisations/${organisationId}/api-keys`);
+  expect(keys.status, JSON.stringify(keys.body)).toBe(200);
+  return keys.body.data.at(-1).id as string;
+}

@@ -521,6 +521,8 @@ class Connection {
   dirty = false;
   /** Set once the worker is gone (closed, crashed or failed to open). */
   dead = false;
+  /** Runs while the connection sits in the pool; see IDLE_CONNECTION_TTL_MS. */
+  poolTimer: NodeJS.Timeout | undefined;
 
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -613,7 +615,14 @@ class Stream {
   constructor(readonly conn: Connection) {}
 }
 
-const MAX_IDLE_CONNECTIONS = 4;
+/**
+ * Pooled connections. The client runs up to 20 requests at once by default, each on its own stream, so a
+ * burst needs ~20 connections; spawning them on every burst made 100 parallel reads take seconds. Each
+ * idle worker costs ~7 MB, so the ones beyond MIN_IDLE_CONNECTIONS are closed after IDLE_CONNECTION_TTL_MS.
+ */
+const MAX_IDLE_CONNECTIONS = 20;
+const MIN_IDLE_CONNECTIONS = 2;
+const IDLE_CONNECTION_TTL_MS = 30_000;
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_REMEMBERED_EXPIRED_BATONS = 1024;
 
@@ -675,8 +684,11 @@ class HranaHttpServer {
       this.#http.closeIdleConnections();
       for (const stream of this.#streams.values()) clearTimeout(stream.idleTimer);
       this.#streams.clear();
+      for (const conn of this.#idleConnections) clearTimeout(conn.poolTimer);
       this.#idleConnections.length = 0;
-      // Closing the connections also fails any request still in progress, which then gets its answer.
+      // Each connection finishes the statement it is running (a writer waiting on busy_timeout may still
+      // succeed once the transactions holding the lock are rolled back), then closes; requests queued
+      // behind it fail with STREAM_CLOSED and still get their HTTP answer before the sockets are dropped.
       await Promise.all([...this.#connections].map((conn) => conn.close()));
       this.#http.closeAllConnections();
       await closed;
@@ -824,7 +836,9 @@ class HranaHttpServer {
   }
 
   async #takeConnection(): Promise<Connection> {
+    // LIFO: the most recently used connections are reused, the others age out of the pool.
     for (let conn = this.#idleConnections.pop(); conn !== undefined; conn = this.#idleConnections.pop()) {
+      clearTimeout(conn.poolTimer);
       if (!conn.dead) return conn;
       this.#connections.delete(conn);
     }
@@ -835,8 +849,20 @@ class HranaHttpServer {
   #releaseConnection(conn: Connection): void {
     if (!this.#closing && !conn.dead && conn.autocommit && !conn.dirty && this.#idleConnections.length < MAX_IDLE_CONNECTIONS) {
       this.#idleConnections.push(conn);
+      conn.poolTimer = setTimeout(() => {
+        const index = this.#idleConnections.indexOf(conn);
+        if (index < 0 || this.#idleConnections.length <= MIN_IDLE_CONNECTIONS) return;
+        this.#idleConnections.splice(index, 1);
+        this.#closeConnection(conn);
+      }, IDLE_CONNECTION_TTL_MS);
+      conn.poolTimer.unref();
       return;
     }
+    this.#closeConnection(conn);
+  }
+
+  #closeConnection(conn: Connection): void {
+    clearTimeout(conn.poolTimer);
     void conn.close().finally(() => this.#connections.delete(conn));
   }
 

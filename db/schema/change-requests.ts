@@ -1,0 +1,59 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { DecisionState } from "../../src/domain/decisions";
+import type { Operation } from "../../src/domain/operations";
+import { agreements } from "./agreements";
+import { organisations } from "./organisations";
+
+export const changeRequests = sqliteTable(
+  "change_requests",
+  {
+    id: text("id").primaryKey(),
+    processorId: text("processor_id").notNull().references(() => organisations.id),
+    operations: text("operations", { mode: "json" }).$type<Operation[]>().notNull(),
+    reason: text("reason").notNull(),
+    /** the date the processor wants; null: as soon as allowed */
+    effectiveDate: integer("effective_date", { mode: "timestamp_ms" }),
+    submittedAt: integer("submitted_at", { mode: "timestamp_ms" }).notNull(),
+    submittedByKey: text("submitted_by_key").notNull(),
+  },
+  (t) => [index("change_requests_processor_idx").on(t.processorId, t.id)],
+);
+
+/** One covered agreement's decision on a change request; its state moves only by conditional UPDATE. */
+export const decisions = sqliteTable(
+  "decisions",
+  {
+    id: text("id").primaryKey(),
+    changeRequestId: text("change_request_id").notNull().references(() => changeRequests.id),
+    agreementId: text("agreement_id").notNull().references(() => agreements.id),
+    processorId: text("processor_id").notNull(),
+    controllerId: text("controller_id").notNull(),
+    /** the agreement's authorisation when the change was submitted */
+    authorisation: text("authorisation", { enum: ["specific", "general"] }).notNull(),
+    introducesThirdCountry: integer("introduces_third_country", { mode: "boolean" }).notNull(),
+    instructionConflict: integer("instruction_conflict", { mode: "boolean" }).notNull(),
+    state: text("state").$type<DecisionState>().notNull(),
+    noticeEndsAt: integer("notice_ends_at", { mode: "timestamp_ms" }).notNull(),
+    comment: text("comment"),
+    objectionReason: text("objection_reason"),
+    decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
+    decidedByKey: text("decided_by_key"),
+    /** when an approved change is due in the annex: max(effective date, decision) */
+    effectiveAt: integer("effective_at", { mode: "timestamp_ms" }),
+    application: text("application", { enum: ["not_applicable", "scheduled", "applied", "failed"] }).notNull(),
+    appliedVersion: integer("applied_version"),
+    failureReason: text("failure_reason"),
+    overdueNotifiedAt: integer("overdue_notified_at", { mode: "timestamp_ms" }),
+    reminded7dAt: integer("reminded_7d_at", { mode: "timestamp_ms" }),
+    reminded1dAt: integer("reminded_1d_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    index("decisions_request_idx").on(t.changeRequestId),
+    index("decisions_controller_idx").on(t.controllerId, t.state, t.noticeEndsAt),
+    index("decisions_processor_idx").on(t.processorId, t.id),
+    index("decisions_agreement_idx").on(t.agreementId, t.id),
+    index("decisions_due_idx").on(t.state, t.noticeEndsAt),
+    index("decisions_apply_idx").on(t.application, t.effectiveAt),
+  ],
+);

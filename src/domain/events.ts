@@ -1,0 +1,15 @@
+/** Every event type, with what it means; the catalogue webhooks and the feed share. */
+export const EVENT_TYPES = {
+  "change_request.submitted": "A processor submitted a change to the annex of this agreement; the notice period runs.",
+  "decision.approved": "The controller approved the change for this agreement.",
+  "decision.objected": "The controller objected to the change for this agreement, with its reason; the change never takes effect here.",
+  "decision.withdrawn": "The processor withdrew the change for this agreement.",
+  "decision.deemed_approved": "The notice ended without objection under a general authorisation: the change is approved by silence.",
+  "decision.overdue": "The notice ended, and silence does not approve here (specific authorisation or an instruction conflict): a decision is still needed.",
+  "notice.reminder": "The notice period for a pending change ends soon (7 days or 1 day).",
+  "annex.version_created": "An approved change took effect: the annex has a new version.",
+  "change_request.failed": "An approved change could no longer be applied to the annex as it now is; nothing was applied.",
+} as const;
+
+export type EventType = keyof typeof EVENT_TYPES;
+export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as [EventType, ...EventType[]];

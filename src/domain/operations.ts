@@ -1,0 +1,166 @@
+import { type AnnexContent, checkAnnex, classifyAnnex, type LocationInput, type SubProcessorInput } from "./annex";
+import type { FieldError } from "./errors";
+
+type SubProcessorChanges = Partial<Omit<SubProcessorInput, "ref">>;
+type LocationChanges = Partial<Omit<LocationInput, "ref">>;
+
+/** One change to an annex. Targets name an entry by its ref (the processor's handle, the same in all its agreements) or its id. */
+export type Operation =
+  | { op: "add_sub_processor"; sub_processor: SubProcessorInput }
+  | { op: "replace_sub_processor"; target: string; with: SubProcessorInput }
+  | { op: "update_sub_processor"; target: string; changes: SubProcessorChanges }
+  | { op: "remove_sub_processor"; target: string }
+  | { op: "add_location"; location: LocationInput }
+  | { op: "update_location"; target: string; changes: LocationChanges }
+  | { op: "remove_location"; target: string };
+
+export const OPERATION_KINDS = [
+  "add_sub_processor",
+  "replace_sub_processor",
+  "update_sub_processor",
+  "remove_sub_processor",
+  "add_location",
+  "update_location",
+  "remove_location",
+] as const;
+
+type NewId = (kind: "location" | "subProcessor") => string;
+
+const byRefOrId = <T extends { id: string; ref: string }>(list: T[], target: string) => list.findIndex((e) => e.id === target || e.ref === target);
+
+/**
+ * Applies operations, in order, to a copy of an annex. Either every operation applies and
+ * the result obeys every annex rule, or nothing does and the errors say why: a change is
+ * never half-applied. Pointers are relative to the request (`/operations/2/target`).
+ */
+export function applyOperations(annex: AnnexContent, operations: Operation[], newId: NewId): { content: AnnexContent } | { errors: FieldError[] } {
+  const next: AnnexContent = structuredClone(annex);
+  const errors: FieldError[] = [];
+  const resolveLocation = (r: string) => next.locations.find((l) => l.ref === r || l.id === r)?.id;
+  const resolveSub = (r: string) => next.sub_processors.find((s) => s.ref === r || s.id === r)?.id;
+
+  const toSubProcessor = (input: SubProcessorInput, at: string, id = newId("subProcessor")) => ({
+    id,
+    ref: input.ref,
+    legal_name: input.legal_name,
+    registration: input.registration,
+    address: input.address,
+    description: input.description,
+    location_ids: input.locations.map((r, j) => {
+      const found = resolveLocation(r);
+      if (!found) errors.push({ pointer: `${at}/locations/${j}`, rule: "known_location", detail: `The annex has no location "${r}".` });
+      return found ?? r;
+    }),
+    parent_id: input.parent == null ? null : (resolveSub(input.parent) ?? input.parent),
+    dpf_certified: input.dpf_certified ?? false,
+    transfer_mechanism: input.transfer_mechanism ?? null,
+  });
+  const missing = (at: string, what: string, target: string) =>
+    errors.push({ pointer: `${at}/target`, rule: `known_${what.replace("-", "_")}`, detail: `The annex has no ${what} "${target}".` });
+  const refTaken = (list: { ref: string }[], ref: string, at: string) => {
+    if (!list.some((e) => e.ref === ref)) return false;
+    errors.push({ pointer: at, rule: "unique", detail: `The annex already has an entry with ref "${ref}".` });
+    return true;
+  };
+
+  operations.forEach((op, i) => {
+    const at = `/operations/${i}`;
+    switch (op.op) {
+      case "add_location": {
+        if (refTaken(next.locations, op.location.ref, `${at}/location/ref`)) return;
+        const l = op.location;
+        next.locations.push({ id: newId("location"), ref: l.ref, label: l.label, address: l.address, activities: l.activities, description: l.description ?? null, transfer_mechanism: l.transfer_mechanism ?? null });
+        return;
+      }
+      case "update_location": {
+        const idx = byRefOrId(next.locations, op.target);
+        if (idx < 0) return missing(at, "location", op.target);
+        const cur = next.locations[idx]!;
+        const c = op.changes;
+        next.locations[idx] = {
+          ...cur,
+          ...(c.label !== undefined && { label: c.label }),
+          ...(c.address !== undefined && { address: c.address }),
+          ...(c.activities !== undefined && { activities: c.activities }),
+          ...(c.description !== undefined && { description: c.description ?? null }),
+          ...(c.transfer_mechanism !== undefined && { transfer_mechanism: c.transfer_mechanism ?? null }),
+        };
+        return;
+      }
+      case "remove_location": {
+        const idx = byRefOrId(next.locations, op.target);
+        if (idx < 0) return missing(at, "location", op.target);
+        const id = next.locations[idx]!.id;
+        const users = next.sub_processors.filter((s) => s.location_ids.includes(id));
+        if (users.length)
+          errors.push({ pointer: `${at}/target`, rule: "location_in_use", detail: `Sub-processors still process at this location: ${users.map((s) => s.legal_name).join(", ")}. Remove or update them first.` });
+        else next.locations.splice(idx, 1);
+        return;
+      }
+      case "add_sub_processor": {
+        if (refTaken(next.sub_processors, op.sub_processor.ref, `${at}/sub_processor/ref`)) return;
+        next.sub_processors.push(toSubProcessor(op.sub_processor, `${at}/sub_processor`));
+        return;
+      }
+      case "replace_sub_processor": {
+        const idx = byRefOrId(next.sub_processors, op.target);
+        if (idx < 0) return missing(at, "sub-processor", op.target);
+        const old = next.sub_processors[idx]!;
+        if (op.with.ref !== old.ref && refTaken(next.sub_processors, op.with.ref, `${at}/with/ref`)) return;
+        const replacement = toSubProcessor(op.with, `${at}/with`);
+        next.sub_processors[idx] = replacement;
+        // whoever the old one had engaged now hangs under its replacement
+        for (const s of next.sub_processors) if (s.parent_id === old.id) s.parent_id = replacement.id;
+        return;
+      }
+      case "update_sub_processor": {
+        const idx = byRefOrId(next.sub_processors, op.target);
+        if (idx < 0) return missing(at, "sub-processor", op.target);
+        const cur = next.sub_processors[idx]!;
+        const c = op.changes;
+        const merged = toSubProcessor(
+          {
+            ref: cur.ref,
+            legal_name: c.legal_name ?? cur.legal_name,
+            registration: c.registration ?? cur.registration,
+            address: c.address ?? cur.address,
+            description: c.description ?? cur.description,
+            locations: c.locations ?? cur.location_ids,
+            parent: c.parent !== undefined ? c.parent : cur.parent_id,
+            dpf_certified: c.dpf_certified ?? cur.dpf_certified,
+            transfer_mechanism: c.transfer_mechanism !== undefined ? c.transfer_mechanism : cur.transfer_mechanism,
+          },
+          `${at}/changes`,
+          cur.id,
+        );
+        next.sub_processors[idx] = merged;
+        return;
+      }
+      case "remove_sub_processor": {
+        const idx = byRefOrId(next.sub_processors, op.target);
+        if (idx < 0) return missing(at, "sub-processor", op.target);
+        const id = next.sub_processors[idx]!.id;
+        const children = next.sub_processors.filter((s) => s.parent_id === id);
+        if (children.length)
+          errors.push({ pointer: `${at}/target`, rule: "sub_processor_in_chain", detail: `Other sub-processors were engaged through it: ${children.map((s) => s.legal_name).join(", ")}. Remove or re-parent them first.` });
+        else next.sub_processors.splice(idx, 1);
+        return;
+      }
+    }
+  });
+  if (errors.length) return { errors };
+  // the annex rules name fields of the resulting annex, not of the request
+  const ruleErrors = checkAnnex(next, "/resulting_annex");
+  return ruleErrors.length ? { errors: ruleErrors } : { content: next };
+}
+
+/** The flags of a change for one agreement (PRODUCT.md rule 3; seed 004 Bilag 1 §1.5). */
+export function changeFlags(before: AnnexContent, after: AnnexContent, thirdCountryTransfers: "prohibited" | "with_transfer_mechanism") {
+  const thirdCountryRefs = (a: AnnexContent) => {
+    const c = classifyAnnex(a);
+    return new Set([...c.locations, ...c.sub_processors].filter((e) => e.classification === "third_country").map((e) => `${"legal_name" in e ? "sp" : "loc"}:${e.ref}`));
+  };
+  const was = thirdCountryRefs(before);
+  const introduces_third_country = [...thirdCountryRefs(after)].some((r) => !was.has(r));
+  return { introduces_third_country, instruction_conflict: thirdCountryTransfers === "prohibited" && introduces_third_country };
+}

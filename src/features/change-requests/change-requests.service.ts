@@ -1,0 +1,173 @@
+import type { z } from "@hono/zod-openapi";
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { schema } from "../../../db/client";
+import type { AnnexContent } from "../../domain/annex";
+import { deriveRequestStatus, noticeEndsAt } from "../../domain/decisions";
+import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
+import { applyOperations, changeFlags, type Operation } from "../../domain/operations";
+import { requireOrganisation } from "../../http/auth";
+import { decodeCursor, toPage } from "../../http/pagination";
+import { type Ctx, iso } from "../context";
+import { decisionEvent } from "../decisions/decision-events";
+import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, presentDecision, slices } from "../decisions/decisions.presenter";
+import { recordEvents } from "../events/events.service";
+import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
+
+const cr = schema.changeRequests;
+const d = schema.decisions;
+const a = schema.agreements;
+
+function presentChangeRequest(row: ChangeRequestRow, decisions: ReturnType<typeof presentDecision>[]) {
+  return {
+    object: "change_request" as const,
+    id: row.id,
+    processor_id: row.processorId,
+    status: deriveRequestStatus(decisions.map((x) => x.state)),
+    // stored as validated by the Operation schema
+    operations: row.operations as unknown as z.infer<typeof OperationSchema>[],
+    reason: row.reason,
+    effective_date: iso(row.effectiveDate),
+    submitted_at: row.submittedAt.toISOString(),
+    decisions,
+  };
+}
+
+/** The processor's active agreements a request covers, with each one's annex as it now stands. */
+async function coveredAgreements(ctx: Ctx, processorId: string, requested: "all" | string[]) {
+  const rows = await ctx.db
+    .select({ agreement: a, content: schema.annexVersions.content })
+    .from(a)
+    .innerJoin(schema.annexVersions, and(eq(schema.annexVersions.agreementId, a.id), eq(schema.annexVersions.version, a.currentVersion)))
+    .where(and(eq(a.processorId, processorId), eq(a.status, "active"), requested === "all" ? undefined : inArray(a.id, requested)));
+  return rows as { agreement: typeof a.$inferSelect; content: AnnexContent }[];
+}
+
+/**
+ * A processor submits a change covering named agreements or all its active ones. Every
+ * operation is checked against every covered annex first; nothing is written unless all
+ * apply. Each agreement gets its own decision with its own notice end and flags.
+ */
+export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.infer<typeof SubmitChangeRequestBody> }) {
+  const processorId = requireOrganisation(ctx.actor);
+  const now = ctx.clock.now();
+  const errors: FieldError[] = [];
+  const effectiveDate = input.effective_date ? new Date(input.effective_date) : null;
+  if (effectiveDate && effectiveDate < now) errors.push({ pointer: "/effective_date", rule: "not_in_past", detail: "The effective date cannot be in the past." });
+
+  const covered = await coveredAgreements(ctx, processorId, input.agreements);
+  if (input.agreements === "all") {
+    if (!covered.length) errors.push({ pointer: "/agreements", rule: "active_agreement", detail: "The processor has no active agreement to change." });
+  } else {
+    const found = new Set(covered.map((c) => c.agreement.id));
+    const seen = new Set<string>();
+    input.agreements.forEach((id, i) => {
+      if (seen.has(id)) errors.push({ pointer: `/agreements/${i}`, rule: "unique", detail: `Agreement ${id} is listed twice.` });
+      // a foreign agreement is reported exactly like a missing one
+      else if (!found.has(id)) errors.push({ pointer: `/agreements/${i}`, rule: "active_agreement", detail: `${id} is not an active agreement of this processor.` });
+      seen.add(id);
+    });
+  }
+
+  const operations = input.operations as Operation[];
+  const plans = covered.map(({ agreement, content }) => {
+    const result = applyOperations(content, operations, ctx.newId);
+    if ("errors" in result) {
+      for (const e of result.errors) errors.push({ ...e, agreement_id: agreement.id, detail: `Agreement ${agreement.id}: ${e.detail}` });
+      return null;
+    }
+    return { agreement, ...changeFlags(content, result.content, agreement.thirdCountryTransfers) };
+  });
+  if (errors.length) throw validationFailed(errors, "The change cannot be applied to every covered agreement; nothing was submitted.");
+
+  const id = ctx.newId("changeRequest");
+  const request: ChangeRequestRow = { id, processorId, operations, reason: input.reason, effectiveDate, submittedAt: now, submittedByKey: ctx.actor.keyId };
+  const decisions: DecisionRow[] = plans.map((p) => ({
+    id: ctx.newId("decision"),
+    changeRequestId: id,
+    agreementId: p!.agreement.id,
+    processorId,
+    controllerId: p!.agreement.controllerId,
+    authorisation: p!.agreement.authorisation,
+    introducesThirdCountry: p!.introduces_third_country,
+    instructionConflict: p!.instruction_conflict,
+    state: "pending",
+    noticeEndsAt: noticeEndsAt(now, p!.agreement.noticeDays),
+    comment: null,
+    objectionReason: null,
+    decidedAt: null,
+    decidedByKey: null,
+    effectiveAt: null,
+    application: "not_applicable",
+    appliedVersion: null,
+    failureReason: null,
+    overdueNotifiedAt: null,
+    reminded7dAt: null,
+    reminded1dAt: null,
+    createdAt: now,
+  }));
+  const loaded = await loadDecisionContext(ctx.db, decisions, {
+    requests: new Map([[id, request]]),
+    agreements: new Map(plans.map((p) => [p!.agreement.id, p!.agreement])),
+  });
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(cr).values(request);
+    for (const slice of slices(decisions, 400)) await tx.insert(d).values(slice);
+    await recordEvents(tx, ctx, decisions.map((row) => decisionEvent("change_request.submitted", row, loaded, now)));
+  });
+  return presentChangeRequest(request, decisions.map((row) => presentDecision(row, loaded, now)));
+}
+
+/** A change request as the caller sees it: the processor with every decision, a controller with its own only. */
+export async function getChangeRequest({ ctx, id }: { ctx: Ctx; id: string }) {
+  const org = requireOrganisation(ctx.actor);
+  const row = await ctx.db.query.changeRequests.findFirst({ where: eq(cr.id, id) });
+  const rows = row ? await ctx.db.query.decisions.findMany({ where: and(eq(d.changeRequestId, id), or(eq(d.processorId, org), eq(d.controllerId, org))), orderBy: d.id }) : [];
+  if (!row || !rows.length) throw notFound("change request");
+  const loaded = await loadDecisionContext(ctx.db, rows, { requests: new Map([[row.id, row]]) });
+  const now = ctx.clock.now();
+  return presentChangeRequest(row, rows.map((r) => presentDecision(r, loaded, now)));
+}
+
+export async function listChangeRequests({ ctx, limit, cursor }: { ctx: Ctx; limit: number; cursor?: string }) {
+  const org = requireOrganisation(ctx.actor);
+  const after = decodeCursor(cursor, "string");
+  // the requests with at least one decision on an agreement the caller is party to
+  const visible = ctx.db.select({ id: d.changeRequestId }).from(d).where(or(eq(d.processorId, org), eq(d.controllerId, org)));
+  const rows = await ctx.db.query.changeRequests.findMany({
+    where: and(inArray(cr.id, visible), after ? lt(cr.id, after) : undefined),
+    orderBy: desc(cr.id),
+    limit: limit + 1,
+  });
+  const page = toPage(rows, limit, (r) => r.id);
+  const data = await Promise.all(page.data.map((r) => getChangeRequest({ ctx, id: r.id })));
+  return { ...page, data };
+}
+
+/** The processor withdraws every pending decision of its request; final ones stay as they are. */
+export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string }) {
+  const org = requireOrganisation(ctx.actor);
+  const row = await ctx.db.query.changeRequests.findFirst({ where: eq(cr.id, id) });
+  if (!row || (row.processorId !== org && !(await ctx.db.query.decisions.findFirst({ where: and(eq(d.changeRequestId, id), eq(d.controllerId, org)) }))))
+    throw notFound("change request");
+  if (row.processorId !== org) throw new AppError("forbidden", "Only the processor withdraws its change.");
+  const now = ctx.clock.now();
+  const withdrawn = await ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .update(d)
+      .set({ state: "withdrawn", decidedAt: now, decidedByKey: ctx.actor.keyId })
+      .where(and(eq(d.changeRequestId, id), eq(d.state, "pending")))
+      .returning();
+    if (rows.length) {
+      const loaded = await loadDecisionContext(tx, rows, { requests: new Map([[row.id, row]]) });
+      await recordEvents(tx, ctx, rows.map((r) => decisionEvent("decision.withdrawn", r, loaded, now)));
+    }
+    return rows.length;
+  });
+  if (!withdrawn) {
+    const states = await ctx.db.select({ state: d.state, n: sql<number>`count(*)` }).from(d).where(eq(d.changeRequestId, id)).groupBy(d.state);
+    throw new AppError("invalid_state", "No decision of this change request is pending; final states are final.", [], {
+      current_state: deriveRequestStatus(states.map((s) => s.state)),
+    });
+  }
+  return getChangeRequest({ ctx, id });
+}

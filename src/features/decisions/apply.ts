@@ -1,0 +1,58 @@
+import { and, desc, eq } from "drizzle-orm";
+import { schema, type DbOrTx } from "../../../db/client";
+import { applyOperations } from "../../domain/operations";
+import type { Ctx } from "../context";
+import { recordEvents } from "../events/events.service";
+import { presentAnnexContent } from "../annex/annex.presenter";
+import { diffEntries } from "../../domain/annex";
+import { decisionEvent } from "./decision-events";
+import { type DecisionContext, type DecisionRow, loadDecisionContext } from "./decisions.presenter";
+
+/**
+ * Puts one approved change into the agreement's annex, inside the caller's transaction:
+ * a new version with exactly the request's operations, or — when the annex has changed so
+ * that they no longer apply — the decision marked failed with the reason. Never half-applied.
+ */
+export async function applyDecision(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock">, d: DecisionRow, known?: DecisionContext) {
+  const ctx = await loadDecisionContext(tx, [d], known);
+  const cr = ctx.requests.get(d.changeRequestId)!;
+  const now = deps.clock.now();
+  const v = schema.annexVersions;
+  const current = await tx.query.annexVersions.findFirst({ where: eq(v.agreementId, d.agreementId), orderBy: desc(v.version) });
+  const result = current ? applyOperations(current.content, cr.operations, deps.newId) : { errors: [{ pointer: "", rule: "active_agreement", detail: "The agreement has no annex." }] };
+  const claim = and(eq(schema.decisions.id, d.id), eq(schema.decisions.application, "scheduled"));
+
+  if ("errors" in result) {
+    const reason = result.errors.map((e) => `${e.pointer}: ${e.detail}`).join(" ");
+    const [failed] = await tx.update(schema.decisions).set({ application: "failed", failureReason: reason }).where(claim).returning();
+    if (failed) await recordEvents(tx, deps, [decisionEvent("change_request.failed", failed, ctx, now, { errors: result.errors })]);
+    return { applied: false as const, decision: failed ?? d };
+  }
+
+  const version = current!.version + 1;
+  // versions are in force in the order they were made, even when one is applied late
+  const effectiveAt = new Date(Math.max(d.effectiveAt!.getTime(), current!.effectiveAt.getTime()));
+  const [applied] = await tx.update(schema.decisions).set({ application: "applied", appliedVersion: version }).where(claim).returning();
+  if (!applied) return { applied: false as const, decision: d }; // another sweep applied it first
+  await tx.insert(v).values({ agreementId: d.agreementId, version, content: result.content, effectiveAt, changeRequestId: d.changeRequestId, createdAt: now });
+  await tx.update(schema.agreements).set({ currentVersion: version }).where(eq(schema.agreements.id, d.agreementId));
+  const [before, after] = [presentAnnexContent(current!.content), presentAnnexContent(result.content)];
+  const summary = (diff: ReturnType<typeof diffEntries<{ id: string; ref: string }>>) => ({
+    added: diff.added.map((e) => e.ref),
+    removed: diff.removed.map((e) => e.ref),
+    changed: diff.changed.map((e) => ({ ref: e.after.ref, fields: e.changes.map((c) => c.field) })),
+  });
+  await recordEvents(tx, deps, [
+    decisionEvent("annex.version_created", applied, ctx, now, {
+      annex: {
+        agreement_id: d.agreementId,
+        version,
+        effective_at: effectiveAt.toISOString(),
+        change_request_id: d.changeRequestId,
+        third_country: after.third_country,
+        changes: { locations: summary(diffEntries(before.locations, after.locations)), sub_processors: summary(diffEntries(before.sub_processors, after.sub_processors)) },
+      },
+    }),
+  ]);
+  return { applied: true as const, decision: applied, version };
+}

@@ -1,0 +1,19 @@
+import type { AppRouteHandler } from "../../http/router";
+import { ctxOf } from "../context";
+import type * as R from "./decisions.routes";
+import * as service from "./decisions.service";
+
+export const listDecisions: AppRouteHandler<R.ListDecisionsRoute> = async (c) =>
+  c.json(await service.listDecisions({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
+
+export const getDecision: AppRouteHandler<R.GetDecisionRoute> = async (c) =>
+  c.json(await service.getDecision({ ctx: ctxOf(c), id: c.req.valid("param").decision_id }), 200);
+
+export const approveDecision: AppRouteHandler<R.ApproveDecisionRoute> = async (c) =>
+  c.json(await service.decide({ ctx: ctxOf(c), id: c.req.valid("param").decision_id, verb: "approve", comment: c.req.valid("json").comment }), 200);
+
+export const objectToDecision: AppRouteHandler<R.ObjectToDecisionRoute> = async (c) =>
+  c.json(await service.decide({ ctx: ctxOf(c), id: c.req.valid("param").decision_id, verb: "object", reason: c.req.valid("json").reason }), 200);
+
+export const withdrawDecision: AppRouteHandler<R.WithdrawDecisionRoute> = async (c) =>
+  c.json(await service.decide({ ctx: ctxOf(c), id: c.req.valid("param").decision_id, verb: "withdraw" }), 200);

@@ -1,0 +1,69 @@
+import { inArray } from "drizzle-orm";
+import { schema, type DbOrTx } from "../../../db/client";
+import { isOverdue, silenceApproves } from "../../domain/decisions";
+import { iso } from "../context";
+
+export type DecisionRow = typeof schema.decisions.$inferSelect;
+export type ChangeRequestRow = typeof schema.changeRequests.$inferSelect;
+type AgreementRow = typeof schema.agreements.$inferSelect;
+
+/** What presenting decisions needs besides the rows: their requests, agreements and party names, loaded in bulk. */
+export interface DecisionContext {
+  requests: Map<string, ChangeRequestRow>;
+  agreements: Map<string, AgreementRow>;
+  names: Map<string, string>;
+}
+
+export async function loadDecisionContext(db: DbOrTx, rows: DecisionRow[], known: Partial<DecisionContext> = {}): Promise<DecisionContext> {
+  const unique = (xs: string[]) => [...new Set(xs)];
+  const requests = new Map(known.requests);
+  const agreements = new Map(known.agreements);
+  const names = new Map(known.names);
+  const missingRequests = unique(rows.map((r) => r.changeRequestId)).filter((id) => !requests.has(id));
+  const missingAgreements = unique(rows.map((r) => r.agreementId)).filter((id) => !agreements.has(id));
+  const missingOrgs = unique(rows.flatMap((r) => [r.processorId, r.controllerId])).filter((id) => !names.has(id));
+  // SQLite caps bound variables per statement, so large sets are read in slices
+  for (const ids of slices(missingRequests))
+    for (const r of await db.query.changeRequests.findMany({ where: inArray(schema.changeRequests.id, ids) })) requests.set(r.id, r);
+  for (const ids of slices(missingAgreements))
+    for (const a of await db.query.agreements.findMany({ where: inArray(schema.agreements.id, ids) })) agreements.set(a.id, a);
+  for (const ids of slices(missingOrgs))
+    for (const o of await db.select({ id: schema.organisations.id, name: schema.organisations.name }).from(schema.organisations).where(inArray(schema.organisations.id, ids))) names.set(o.id, o.name);
+  return { requests, agreements, names };
+}
+
+export function* slices<T>(list: T[], size = 500): Generator<T[]> {
+  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+}
+
+/** A decision as the API and every decision event show it: enough to act on without another call. */
+export function presentDecision(d: DecisionRow, ctx: DecisionContext, now: Date) {
+  const cr = ctx.requests.get(d.changeRequestId)!;
+  const a = ctx.agreements.get(d.agreementId)!;
+  return {
+    object: "decision" as const,
+    id: d.id,
+    change_request_id: d.changeRequestId,
+    agreement: { id: a.id, title: a.title, controller_reference: a.controllerReference },
+    processor: { id: d.processorId, name: ctx.names.get(d.processorId) ?? "" },
+    controller: { id: d.controllerId, name: ctx.names.get(d.controllerId) ?? "" },
+    state: d.state,
+    overdue: isOverdue(d, now) && !silenceApproves(d),
+    authorisation: d.authorisation,
+    notice_ends_at: d.noticeEndsAt.toISOString(),
+    introduces_third_country: d.introducesThirdCountry,
+    instruction_conflict: d.instructionConflict,
+    comment: d.comment,
+    objection_reason: d.objectionReason,
+    decided_at: iso(d.decidedAt),
+    application: { state: d.application, effective_at: iso(d.effectiveAt), version: d.appliedVersion, failure_reason: d.failureReason },
+    change: {
+      operations: cr.operations as unknown as Record<string, unknown>[],
+      reason: cr.reason,
+      effective_date: iso(cr.effectiveDate),
+      submitted_at: cr.submittedAt.toISOString(),
+    },
+  };
+}
+
+export type DecisionView = ReturnType<typeof presentDecision>;

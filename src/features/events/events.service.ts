@@ -1,0 +1,84 @@
+import { and, desc, eq, gt, lt, or } from "drizzle-orm";
+import { schema, type DbOrTx } from "../../../db/client";
+import type { EventType } from "../../domain/events";
+import { notFound } from "../../domain/errors";
+import { requireOrganisation } from "../../http/auth";
+import { decodeCursor, toPage } from "../../http/pagination";
+import type { Ctx } from "../context";
+
+type EventRow = typeof schema.events.$inferSelect;
+
+export interface NewEvent {
+  type: EventType;
+  agreement?: { id: string; processorId: string; controllerId: string } | null;
+  organisationId?: string | null;
+  changeRequestId?: string | null;
+  data: Record<string, unknown>;
+}
+
+const CHUNK = 500;
+
+/**
+ * Appends events in the caller's transaction, so a state change and its events commit
+ * together (PRODUCT.md rule 9); the rows are both the feed and the delivery outbox.
+ */
+export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock">, list: NewEvent[]) {
+  const now = deps.clock.now();
+  const rows = list.map((e) => ({
+    id: deps.newId("event"),
+    type: e.type,
+    agreementId: e.agreement?.id ?? null,
+    processorId: e.agreement?.processorId ?? null,
+    controllerId: e.agreement?.controllerId ?? null,
+    organisationId: e.organisationId ?? null,
+    changeRequestId: e.changeRequestId ?? null,
+    data: e.data,
+    createdAt: now,
+  }));
+  for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(schema.events).values(rows.slice(i, i + CHUNK));
+  return rows;
+}
+
+export const presentEvent = (e: EventRow) => ({
+  object: "event" as const,
+  id: e.id,
+  type: e.type,
+  created_at: e.createdAt.toISOString(),
+  agreement_id: e.agreementId,
+  change_request_id: e.changeRequestId,
+  data: e.data,
+});
+
+const visibleTo = (org: string) => or(eq(schema.events.processorId, org), eq(schema.events.controllerId, org), eq(schema.events.organisationId, org));
+
+/** The events the calling organisation may see: those of its agreements and its own. */
+export async function listEvents({
+  ctx,
+  limit,
+  cursor,
+  type,
+  agreement_id,
+  order,
+}: { ctx: Ctx; limit: number; cursor?: string; type?: EventType; agreement_id?: string; order: "asc" | "desc" }) {
+  const org = requireOrganisation(ctx.actor);
+  const after = decodeCursor(cursor, "string");
+  const e = schema.events;
+  const rows = await ctx.db.query.events.findMany({
+    where: and(
+      visibleTo(org),
+      type ? eq(e.type, type) : undefined,
+      agreement_id ? eq(e.agreementId, agreement_id) : undefined,
+      after ? (order === "asc" ? gt(e.id, after) : lt(e.id, after)) : undefined,
+    ),
+    orderBy: order === "asc" ? e.id : desc(e.id),
+    limit: limit + 1,
+  });
+  return toPage(rows.map(presentEvent), limit, (r) => r.id);
+}
+
+export async function getEvent({ ctx, id }: { ctx: Ctx; id: string }) {
+  const org = requireOrganisation(ctx.actor);
+  const row = await ctx.db.query.events.findFirst({ where: and(eq(schema.events.id, id), visibleTo(org)) });
+  if (!row) throw notFound("event");
+  return presentEvent(row);
+}

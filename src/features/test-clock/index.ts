@@ -1,0 +1,68 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { AppError } from "../../domain/errors";
+import { requireOperator } from "../../http/auth";
+import { createRouter, errorResponses, jsonBody, jsonContent } from "../../http/router";
+import { DateTimeInput, Timestamp } from "../../http/schemas";
+import { advanceClock } from "../../jobs/run-due";
+
+// Test mode only (TEST_CLOCK=1): like Stripe's test clocks, the operator moves the service's
+// clock and the scheduler runs at every instant that falls due on the way.
+
+const tags = ["Test clock"];
+const security = [{ bearer: [] }];
+
+const TestClock = z
+  .object({
+    object: z.literal("test_clock"),
+    now: Timestamp,
+    ran: z.object({ deemed_approved: z.number(), overdue: z.number(), reminders: z.number(), applied: z.number(), failed: z.number() }).optional(),
+  })
+  .openapi("TestClock");
+
+const AdvanceBody = z
+  .strictObject({
+    days: z.number().int().min(0).max(3650).optional(),
+    seconds: z.number().int().min(0).max(315_360_000).optional(),
+    to: DateTimeInput.optional().openapi({ description: "An absolute instant, not before the clock's now" }),
+  })
+  .openapi("AdvanceTestClock", { description: "Either `to`, or `days` and/or `seconds`" });
+
+export const getTestClock = createRoute({
+  method: "get",
+  path: "/v1/test-clock",
+  operationId: "getTestClock",
+  summary: "The service's clock (test mode only)",
+  tags,
+  security,
+  responses: { 200: jsonContent(TestClock, "The clock"), ...errorResponses(403) },
+});
+
+export const advanceTestClock = createRoute({
+  method: "post",
+  path: "/v1/test-clock/advance",
+  operationId: "advanceTestClock",
+  summary: "Move the clock forward and run the scheduler (test mode only)",
+  tags,
+  security,
+  request: { body: jsonBody(AdvanceBody) },
+  responses: { 200: jsonContent(TestClock, "The clock and what the scheduler did"), ...errorResponses(403, 415, 422) },
+});
+
+export const testClockRouter = createRouter()
+  .openapi(getTestClock, (c) => {
+    requireOperator(c.get("actor"));
+    return c.json({ object: "test_clock" as const, now: c.get("deps").clock.now().toISOString() }, 200);
+  })
+  .openapi(advanceTestClock, async (c) => {
+    requireOperator(c.get("actor"));
+    const deps = c.get("deps");
+    const clock = deps.testClock!;
+    const body = c.req.valid("json");
+    const now = clock.now();
+    if ((body.to === undefined) === (body.days === undefined && body.seconds === undefined))
+      throw new AppError("validation_failed", "Give either `to`, or `days` and/or `seconds`.", [{ pointer: "", rule: "one_of", detail: "to | days, seconds" }]);
+    const to = body.to ? new Date(body.to) : new Date(now.getTime() + ((body.days ?? 0) * 86_400 + (body.seconds ?? 0)) * 1000);
+    if (to < now) throw new AppError("validation_failed", "A test clock only moves forward.", [{ pointer: "/to", rule: "not_in_past", detail: `The clock is at ${now.toISOString()}.` }]);
+    const ran = await advanceClock({ ...deps, clock }, to);
+    return c.json({ object: "test_clock" as const, now: clock.now().toISOString(), ran }, 200);
+  });

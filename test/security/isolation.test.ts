@@ -1,0 +1,240 @@
+import { describe, expect, it } from "vitest";
+import { generateOpenApiDocument } from "../../src/openapi";
+import { createTestContext, type TestContext, type TestResponse } from "../helpers/app";
+import { baselineAnnex, createActiveAgreement, createOrg, firstKeyId, snapshotCounts, type TestOrg } from "../helpers/factories";
+
+/** The victim's real resources; the same shape filled with random ids of the right prefix stands for "missing". */
+interface ResourceIds {
+  organisation_id: string;
+  key_id: string;
+  /** an active agreement the victim is controller of, with annex version 1 */
+  agreement_id: string;
+  /** a proposed agreement awaiting the victim's confirmation */
+  proposed_agreement_id: string;
+  version: number;
+}
+
+interface World {
+  t: TestContext;
+  victim: TestOrg;
+  partner: TestOrg;
+  foreign: TestOrg;
+  real: ResourceIds;
+  missing: ResourceIds;
+}
+
+type ForeignExpectation =
+  /** the resource is someone else's: answered exactly as a missing one */
+  | 404
+  /** an operator-only route */
+  | 403
+  /** a route without a foreign resource in its path: the check proves nothing of the victim leaks */
+  | ((res: TestResponse, w: World) => void);
+
+interface IsolationRow {
+  /** the request; path parameters come from `ids` (the victim's, or random ones) */
+  request: (ids: ResourceIds, w: World) => { path: string; body?: unknown };
+  /** what the victim organisation itself gets: proves the ids in the path are real */
+  owner: number;
+  /** what the operator key gets: 403 on organisation-scoped routes */
+  operator: number;
+  /** what a key of an unrelated organisation gets */
+  foreign: ForeignExpectation;
+}
+
+/**
+ * One row per operation of the OpenAPI document, keyed "METHOD /path" exactly as in the
+ * document. A new route fails the coverage test below until it has a row here.
+ */
+const ISOLATION_MATRIX: Record<string, IsolationRow> = {
+  "POST /v1/organisations": {
+    request: () => ({ path: "/v1/organisations", body: { name: "New Kommune", registration: { scheme: "dk_cvr", number: "29189730" }, address: address() } }),
+    owner: 403,
+    operator: 201,
+    foreign: 403,
+  },
+  "GET /v1/organisations": { request: () => ({ path: "/v1/organisations" }), owner: 403, operator: 200, foreign: 403 },
+  "GET /v1/organisations/me": {
+    request: () => ({ path: "/v1/organisations/me" }),
+    owner: 200,
+    operator: 403,
+    foreign: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(w.foreign.id);
+    },
+  },
+  "GET /v1/organisations/{organisation_id}": { request: (ids) => ({ path: `/v1/organisations/${ids.organisation_id}` }), owner: 200, operator: 200, foreign: 404 },
+  "POST /v1/organisations/{organisation_id}/api-keys": {
+    request: (ids) => ({ path: `/v1/organisations/${ids.organisation_id}/api-keys`, body: { name: "stolen" } }),
+    owner: 403,
+    operator: 201,
+    foreign: 403,
+  },
+  "GET /v1/organisations/{organisation_id}/api-keys": { request: (ids) => ({ path: `/v1/organisations/${ids.organisation_id}/api-keys` }), owner: 403, operator: 200, foreign: 403 },
+  "DELETE /v1/organisations/{organisation_id}/api-keys/{key_id}": {
+    request: (ids) => ({ path: `/v1/organisations/${ids.organisation_id}/api-keys/${ids.key_id}` }),
+    owner: 403,
+    operator: 200,
+    foreign: 403,
+  },
+  "POST /v1/agreements": {
+    // the foreign organisation tries to propose in the victim's name
+    request: (ids, w) => ({ path: "/v1/agreements", body: { ...agreementBody(w.partner.id), processor_id: ids.organisation_id } }),
+    owner: 201,
+    operator: 201,
+    foreign: (res) => {
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/processor_id", rule: "own_organisation" })]);
+    },
+  },
+  "GET /v1/agreements": {
+    request: () => ({ path: "/v1/agreements?limit=100" }),
+    owner: 200,
+    operator: 403,
+    foreign: (res, w) => {
+      expect(res.status).toBe(200);
+      const ids = res.body.data.map((a: { id: string }) => a.id);
+      expect(ids).toHaveLength(1);
+      expect(ids).not.toContain(w.real.agreement_id);
+      expect(ids).not.toContain(w.real.proposed_agreement_id);
+      expect(JSON.stringify(res.body)).not.toContain(w.victim.id);
+    },
+  },
+  "GET /v1/agreements/{agreement_id}": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "POST /v1/agreements/{agreement_id}/confirm": { request: (ids) => ({ path: `/v1/agreements/${ids.proposed_agreement_id}/confirm` }), owner: 200, operator: 403, foreign: 404 },
+  "POST /v1/agreements/{agreement_id}/decline": {
+    request: (ids) => ({ path: `/v1/agreements/${ids.proposed_agreement_id}/decline`, body: { reason: "Not ours" } }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  "GET /v1/agreements/{agreement_id}/annex": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex` }), owner: 200, operator: 403, foreign: 404 },
+  "GET /v1/agreements/{agreement_id}/annex/versions": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex/versions` }), owner: 200, operator: 403, foreign: 404 },
+  "GET /v1/agreements/{agreement_id}/annex/diff": {
+    request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex/diff?from=${ids.version}` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  "GET /v1/agreements/{agreement_id}/annex/versions/{version}": {
+    request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex/versions/${ids.version}` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+};
+
+function address() {
+  return { street: "Rådhuspladsen 1", postal_code: "1550", city: "København V", country: "DK" };
+}
+
+function agreementBody(controllerId: string) {
+  return { controller_id: controllerId, title: "DPA", authorisation: "general", third_country_transfers: "with_transfer_mechanism", annex: baselineAnnex() };
+}
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const randomId = (prefix: string) => `${prefix}_${Array.from(crypto.getRandomValues(new Uint8Array(26)), (b) => CROCKFORD[b % 32]).join("")}`;
+
+async function world(): Promise<World> {
+  const t = await createTestContext();
+  const victim = await createOrg(t, "Victim Kommune");
+  const partner = await createOrg(t, "Partner ApS");
+  const foreign = await createOrg(t, "Foreign Kommune");
+  const active = await createActiveAgreement(t, partner, victim);
+  const proposed = await t.call(partner.key, "POST", "/v1/agreements", agreementBody(victim.id));
+  expect(proposed.status).toBe(201);
+  // the foreign organisation has an agreement of its own, so it has something to see
+  await createActiveAgreement(t, foreign, partner);
+  return {
+    t,
+    victim,
+    partner,
+    foreign,
+    real: { organisation_id: victim.id, key_id: await firstKeyId(t, victim.id), agreement_id: active.id, proposed_agreement_id: proposed.body.id, version: 1 },
+    missing: { organisation_id: randomId("org"), key_id: randomId("key"), agreement_id: randomId("agr"), proposed_agreement_id: randomId("agr"), version: 1 },
+  };
+}
+
+const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+/** Every "METHOD /path" of the OpenAPI document; a document that cannot be generated fails a named test below. */
+const { OPERATIONS, documentError } = (() => {
+  try {
+    const paths = generateOpenApiDocument().paths ?? {};
+    const operations = Object.entries(paths).flatMap(([path, item]) =>
+      METHODS.filter((m) => (item as Record<string, unknown>)[m]).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    return { OPERATIONS: operations, documentError: null };
+  } catch (error) {
+    return { OPERATIONS: [] as string[], documentError: error instanceof Error ? error.message : JSON.stringify(error) };
+  }
+})();
+
+const send = (w: World, key: string | null, operation: string, ids: ResourceIds) => {
+  const { path, body } = ISOLATION_MATRIX[operation]!.request(ids, w);
+  return w.t.call(key, operation.split(" ")[0]!, path, body);
+};
+
+/** The problem without the parts that differ per request. */
+const comparable = ({ instance: _i, request_id: _r, ...rest }: Record<string, unknown>) => rest;
+
+describe("the isolation matrix covers the API", () => {
+  it("the OpenAPI document has operations", () => {
+    expect(documentError).toBeNull();
+    expect(OPERATIONS.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it.each(OPERATIONS)("%s has a row in ISOLATION_MATRIX", (operation) => {
+    expect(ISOLATION_MATRIX, `add a row for "${operation}" to ISOLATION_MATRIX in test/security/isolation.test.ts`).toHaveProperty([operation]);
+  });
+
+  it("every row names an operation of the document", () => {
+    expect(documentError).toBeNull();
+    expect(Object.keys(ISOLATION_MATRIX).filter((k) => !OPERATIONS.includes(k))).toEqual([]);
+  });
+});
+
+describe.each(Object.keys(ISOLATION_MATRIX))("%s", (operation) => {
+  const row = ISOLATION_MATRIX[operation]!;
+  const hasPathParams = operation.includes("{");
+
+  it("without a key: 401, nothing changes", async () => {
+    const w = await world();
+    const before = await snapshotCounts(w.t);
+    const res = await send(w, null, operation, w.real);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe("unauthenticated");
+    expect(await snapshotCounts(w.t)).toEqual(before);
+  });
+
+  it(`an unrelated organisation: ${typeof row.foreign === "number" ? row.foreign : "nothing of the victim"}${hasPathParams && typeof row.foreign === "number" ? ", exactly as for a missing id" : ""}; nothing changes`, async () => {
+    const w = await world();
+    const before = await snapshotCounts(w.t);
+    const res = await send(w, w.foreign.key, operation, w.real);
+    if (typeof row.foreign === "number") {
+      expect(res.status, JSON.stringify(res.body)).toBe(row.foreign);
+      expect(res.body.code).toBe(row.foreign === 404 ? "not_found" : "forbidden");
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      if (hasPathParams) {
+        const missing = await send(w, w.foreign.key, operation, w.missing);
+        expect(missing.status).toBe(res.status);
+        expect(comparable(missing.body)).toEqual(comparable(res.body));
+      }
+    } else {
+      row.foreign(res, w);
+    }
+    // nothing but the echoed request path may name the victim's resources
+    const leaked = JSON.stringify(typeof res.body === "object" && res.body ? comparable(res.body) : res.body);
+    for (const id of [w.real.agreement_id, w.real.proposed_agreement_id, w.real.key_id, w.victim.id]) expect(leaked).not.toContain(id);
+    expect(await snapshotCounts(w.t)).toEqual(before);
+  });
+
+  it(`the victim itself: ${row.owner}; the operator: ${row.operator}`, async () => {
+    const w = await world();
+    const owner = await send(w, w.victim.key, operation, w.real);
+    expect(owner.status, JSON.stringify(owner.body)).toBe(row.owner);
+    if (row.owner === 403) expect(owner.body.code).toBe("forbidden");
+    const operator = await send(w, w.t.operatorKey, operation, w.real);
+    expect(operator.status, JSON.stringify(operator.body)).toBe(row.operator);
+    if (row.operator === 403) expect(operator.body.code).toBe("forbidden");
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * The real Worker build (src/worker.ts, bundled by wrangler from wrangler.toml) running in workerd, reaching
+ * its database the way the edge reaches Turso: `@libsql/client/web` over HTTP (Hrana), here served by the
+ * Node Hrana server on a temporary SQLite file. Requests go through the Worker's HTTP endpoint.
+ */
+import { createClient } from "@libsql/client";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { address, usAnnex } from "../helpers/factories";
+import { startHranaServer, type HranaServer } from "../helpers/hrana-server";
+import { migrateFile, startLocalWorker, waitForQuietFile, type LocalWorker } from "../helpers/worker";
+
+const OPERATOR_KEY = "sk_live_worker_test_operator_0000";
+
+interface Res {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint: tests read arbitrary JSON
+  body: any;
+}
+
+describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 }, () => {
+  let dir: string | undefined;
+  let path: string;
+  let wranglerLog: string;
+  let hrana: HranaServer | undefined;
+  let worker: LocalWorker | undefined;
+  let base: URL;
+
+  /** A request to the Worker's HTTP endpoint (the workerd socket wrangler's dev server listens on). */
+  async function call(key: string | null, method: string, route: string, body?: unknown): Promise<Res> {
+    const headers: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const res = await fetch(new URL(route, base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text for the failure message
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  }
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    dir = await mkdtemp(join(tmpdir(), "worker-test-"));
+    path = join(dir, "registry.db");
+    wranglerLog = join(dir, "wrangler.log"); // wrangler's debug log, kept out of ~/.config/.wrangler/logs
+    await migrateFile(path);
+    hrana = await startHranaServer({ path });
+    worker = await startLocalWorker({ databaseUrl: hrana.url, operatorKey: OPERATOR_KEY, logLevel: "silent", wranglerLogPath: wranglerLog });
+    base = await worker.url;
+    console.log("start", Date.now() - t0);
+  }, 120_000); // the first workerd start (and the esbuild bundle) can be slow on a cold machine
+
+  afterAll(async () => {
+    const t0 = Date.now();
+    try {
+      await worker?.dispose();
+      console.log("dispose", Date.now() - t0);
+    } finally {
+      await hrana?.close();
+      if (dir) {
+        await waitForQuietFile(wranglerLog);
+        console.log("quiet", Date.now() - t0);
+        await rm(dir, { recursive: true, force: true }); // the database (+ -wal/-shm) and wrangler's log
+      }
+    }
+  });
+
+  it("serves the health check and the API index through workerd", async () => {
+    const health = await call(null, "GET", "/healthz");
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ ok: true });
+    const index = await call(null, "GET", "/");
+    expect(index.status).toBe(200);
+    expect(index.body).toMatchObject({ openapi: "/openapi.json", docs: "/docs" });
+    // the same Worker through wrangler's dispatch (no socket): same answer
+    const dispatched = await worker!.fetch("http://localhost/healthz");
+    expect(dispatched.status).toBe(200);
+    expect(await dispatched.json()).toEqual({ ok: true });
+  });
+
+  it("answers an unknown route with a 404 problem+json", async () => {
+    const res = await call(OPERATOR_KEY, "GET", "/nope/not-here");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(res.body).toMatchObject({ status: 404, code: "route_not_found" });
+  });
+
+  it("refuses a request without a key with a 401 problem+json", async () => {
+    const res = await call(null, "GET", "/v1/organisations");
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    expect(res.body).toMatchObject({ status: 401, code: "unauthenticated" });
+  });
+
+  it("runs organisations → keys → proposal → confirmation → annex, and the rows land in the SQLite file", async () => {
+    const org = async (name: string, cvr: string) => {
+      const created = await call(OPERATOR_KEY, "POST", "/v1/organisations", {
+        name,
+        registration: { scheme: "dk_cvr", number: cvr },
+        address: address("DK", "København V"),
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      const key = await call(OPERATOR_KEY, "POST", `/v1/organisations/${created.body.id}/api-keys`, { name: "worker test" });
+      expect(key.status, JSON.stringify(key.body)).toBe(201);
+      expect(key.body.secret).toMatch(/^sk_live_/);
+      return { id: created.body.id as string, key: key.body.secret as string };
+    };
+    const processor = await org("Omsorgspartner ApS", "29184756");
+    const controller = await org("Aarhus Kommune", "55133018");
+
+    const proposed = await call(processor.key, "POST", "/v1/agreements", {
+      controller_id: controller.id,
+      title: "Databehandleraftale",
+      authorisation: "general",
+      third_country_transfers: "with_transfer_mechanism",
+      notice_days: 30,
+      annex: usAnnex(),
+    });
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
+    expect(proposed.body).toMatchObject({ status: "proposed", current_version: null });
+    const agreementId: string = proposed.body.id;
+
+    const confirmed = await call(controller.key, "POST", `/v1/agreements/${agreementId}/confirm`);
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: "active", current_version: 1 });
+
+    for (const who of [processor, controller]) {
+      const annex = await call(who.key, "GET", `/v1/agreements/${agreementId}/annex`);
+      expect(annex.status, JSON.stringify(annex.body)).toBe(200);
+      expect(annex.body).toMatchObject({ object: "annex", agreement_id: agreementId, version: 1, third_country: true });
+      const us = annex.body.sub_processors.find((s: { ref: string }) => s.ref === "uscloud");
+      expect(us).toMatchObject({ classification: "third_country", country: "US", transfer_mechanism: { type: "sccs_2021_914", module: "module_3" } });
+    }
+
+    // What the Worker wrote over HTTP is really in the file, seen by a plain Node client.
+    const file = createClient({ url: `file:${path}` });
+    try {
+      const orgs = await file.execute({ sql: "SELECT id FROM organisations WHERE id IN (?, ?)", args: [processor.id, controller.id] });
+      expect(orgs.rows).toHaveLength(2);
+      const keys = await file.execute("SELECT organisation_id, name FROM api_keys ORDER BY created_at");
+      expect(keys.rows.map((r) => r.organisation_id)).toEqual(expect.arrayContaining([null, processor.id, controller.id]));
+      expect(keys.rows.find((r) => r.organisation_id === null)?.name).toBe("operator (OPERATOR_API_KEY)");
+      const agreement = await file.execute({ sql: "SELECT processor_id, controller_id, status, current_version FROM agreements WHERE id = ?", args: [agreementId] });
+      expect(agreement.rows[0]).toMatchObject({ processor_id: processor.id, controller_id: controller.id, status: "active", current_version: 1 });
+      const versions = await file.execute({ sql: "SELECT version, content FROM annex_versions WHERE agreement_id = ?", args: [agreementId] });
+      expect(versions.rows).toHaveLength(1);
+      expect(versions.rows[0]?.version).toBe(1);
+      expect(String(versions.rows[0]?.content)).toContain("US Cloud Inc.");
+    } finally {
+      file.close();
+    }
+  });
+});
