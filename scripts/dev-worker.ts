@@ -35,7 +35,11 @@ function port(name: string, fallback: number): number {
 /** OPERATOR_API_KEY, or the key generated on the first run (stored next to the database). */
 function operatorKey(): { key: string; source: string } {
   const fromEnv = process.env.OPERATOR_API_KEY;
-  if (fromEnv) return { key: fromEnv, source: "OPERATOR_API_KEY" };
+  if (fromEnv) {
+    // the Worker validates it on its first request (src/env.ts); say so now rather than answer 500s then
+    if (!/^sk_live_[0-9A-Za-z_]{16,}$/.test(fromEnv)) throw new Error("OPERATOR_API_KEY must look like sk_live_ followed by at least 16 letters, digits or _");
+    return { key: fromEnv, source: "OPERATOR_API_KEY" };
+  }
   if (existsSync(KEY_PATH)) return { key: readFileSync(KEY_PATH, "utf8").trim(), source: "data/worker.operator-key" };
   const key = generateSecret();
   writeFileSync(KEY_PATH, `${key}\n`, { mode: 0o600 });
@@ -47,9 +51,9 @@ async function main() {
   const workerPort = port("WORKER_PORT", 8788);
 
   mkdirSync(DATA_DIR, { recursive: true });
+  const { key, source } = operatorKey();
   const fresh = !existsSync(DB_PATH);
   await migrateFile(DB_PATH);
-  const { key, source } = operatorKey();
 
   const hrana = await startHranaServer({ path: DB_PATH, host: HOST, port: hranaPort });
   let worker: Awaited<ReturnType<typeof startLocalWorker>> | undefined;

@@ -187,9 +187,11 @@ export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
   classified.locations.forEach((l, i) => {
     if (l.classification !== "third_country" || l.transfer_mechanism) return;
     const users = annex.sub_processors.filter((s) => s.location_ids.includes(l.id));
-    // A third-country location is covered when every sub-processor processing there has a mechanism;
+    // A third-country location is covered when every sub-processor processing there has a
+    // mechanism or is itself a recipient with adequacy there (the DPF for a certified US one);
     // one no sub-processor uses is the processor's own and needs its own mechanism.
-    if (users.length === 0 || users.some((s) => !s.transfer_mechanism))
+    const covered = (s: SubProcessor) => s.transfer_mechanism !== null || classifyCountry(l.address.country, { dpfCertified: s.dpf_certified }) !== "third_country";
+    if (users.length === 0 || !users.every(covered))
       errors.push({
         pointer: `${base}/locations/${i}/transfer_mechanism`,
         rule: "transfer_mechanism_required",

@@ -3,6 +3,8 @@ export interface FieldError {
   pointer: string;
   rule: string;
   detail: string;
+  /** the part of the request: json (body), query, path or header */
+  in?: "json" | "query" | "path" | "header";
   /** the covered agreement whose annex the operation failed against */
   agreement_id?: string;
 }
@@ -45,5 +47,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError("not_found", `No such ${what}.`);
+/** A 422 for a body that breaks rules; each error is about the JSON body unless it says otherwise. */
 export const validationFailed = (errors: FieldError[], message = "The request does not satisfy the rules of the annex.") =>
-  new AppError("validation_failed", message, errors);
+  new AppError("validation_failed", message, errors.map((e) => ({ in: "json", ...e })));

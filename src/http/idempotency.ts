@@ -14,7 +14,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
   if (c.req.method !== "POST" || key === undefined) return next();
   if (key.length < 1 || key.length > 255)
-    throw new AppError("invalid_request", "Idempotency-Key must be 1 to 255 characters.", [{ pointer: "/Idempotency-Key", rule: "length", detail: "1–255 characters" }]);
+    throw new AppError("invalid_request", "Idempotency-Key must be 1 to 255 characters.", [{ in: "header", pointer: "/Idempotency-Key", rule: "length", detail: "1–255 characters" }]);
   const actor = c.get("actor");
   const scope = actor.kind === "operator" ? "operator" : actor.organisationId;
   const { db, clock } = c.get("deps");

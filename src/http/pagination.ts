@@ -30,7 +30,7 @@ export function decodeCursor<K extends "string" | "number">(cursor: string | und
   } catch {
     // fall through: any undecodable cursor is the same client error
   }
-  throw new AppError("invalid_request", "The cursor is not one this API issued.", [{ pointer: "/cursor", rule: "cursor", detail: "Pass `next_cursor` from the previous page unchanged." }]);
+  throw new AppError("invalid_request", "The cursor is not one this API issued.", [{ in: "query", pointer: "/cursor", rule: "cursor", detail: "Pass `next_cursor` from the previous page unchanged." }]);
 }
 
 /** Cuts one extra row fetched past the limit into `has_more`. */

@@ -1,6 +1,7 @@
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
 import type { ZodError } from "zod";
 import type { Deps } from "../deps";
+import type { FieldError } from "../domain/errors";
 import type { Actor } from "./auth";
 import { problem } from "./problem";
 
@@ -14,17 +15,21 @@ export interface AppEnv {
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
+const valueAt = (input: unknown, path: PropertyKey[]) =>
+  path.reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined), input);
+
 /** Zod issues as problem+json field errors: a JSON pointer into the request part and the rule. */
-export function fieldErrors(error: ZodError, part: string) {
+export function fieldErrors(error: ZodError, part: string, input?: unknown) {
   return error.issues.map((issue) => {
     const pointer = "/" + issue.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
     const params = "params" in issue ? (issue.params as Record<string, unknown> | undefined) : undefined;
     let rule: string = typeof params?.rule === "string" ? params.rule : issue.code;
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ in: part, pointer: `${pointer === "/" ? "" : pointer}/${key}`, rule: "unknown_field", detail: `"${key}" is not a field of this object.` }));
+      return issue.keys.map((key) => ({ in: part as FieldError["in"], pointer: `${pointer === "/" ? "" : pointer}/${key}`, rule: "unknown_field", detail: `"${key}" is not a field of this object.` }));
     }
-    if (issue.code === "invalid_type" && issue.input === undefined) rule = "required";
-    return [{ in: part, pointer, rule, detail: issue.message }];
+    // zod 4 leaves the input out of its issues, so look the value up in what was sent
+    if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) rule = "required";
+    return [{ in: part as FieldError["in"], pointer, rule, detail: issue.message }];
   }).flat();
 }
 
@@ -35,7 +40,7 @@ export function createRouter() {
     defaultHook: (result, c) => {
       if (result.success) return;
       const part = result.target === "param" ? "path" : result.target;
-      const errors = fieldErrors(result.error as unknown as ZodError, part);
+      const errors = fieldErrors(result.error as unknown as ZodError, part, (result as { data?: unknown }).data);
       const code = part === "json" ? "validation_failed" : "invalid_request";
       return problem(c, code, `The request ${part === "json" ? "body" : part} is not valid: ${errors.map((e) => `${e.pointer} (${e.rule})`).join(", ")}.`, errors);
     },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateOpenApiDocument } from "../../src/openapi";
 import { createTestContext, type TestContext, type TestResponse } from "../helpers/app";
-import { baselineAnnex, createActiveAgreement, createOrg, firstKeyId, snapshotCounts, type TestOrg } from "../helpers/factories";
+import { baselineAnnex, COUNTED_TABLES, createActiveAgreement, createOrg, firstKeyId, snapshotCounts, type TestOrg } from "../helpers/factories";
 
 /** The victim's real resources; the same shape filled with random ids of the right prefix stands for "missing". */
 interface ResourceIds {
@@ -12,6 +12,10 @@ interface ResourceIds {
   /** a proposed agreement awaiting the victim's confirmation */
   proposed_agreement_id: string;
   version: number;
+  /** a change request of the partner covering the victim's agreement, its decision and first event */
+  change_request_id: string;
+  decision_id: string;
+  event_id: string;
 }
 
 interface World {
@@ -41,6 +45,26 @@ interface IsolationRow {
   /** what a key of an unrelated organisation gets */
   foreign: ForeignExpectation;
 }
+
+const addBackup = {
+  op: "add_sub_processor",
+  sub_processor: {
+    ref: "backup",
+    legal_name: "Backup AB",
+    registration: { scheme: "se_orgnr", number: "556677-8899" },
+    address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
+    description: "Backup",
+    locations: ["dc-dk"],
+  },
+};
+
+/** A list the foreign organisation may read: it must not hold anything of the victim. */
+const listWithoutVictim = (res: TestResponse, w: World) => {
+  expect(res.status).toBe(200);
+  expect(res.body.object).toBe("list");
+  const text = JSON.stringify(res.body);
+  for (const id of [w.real.agreement_id, w.real.change_request_id, w.real.decision_id, w.real.event_id, w.victim.id]) expect(text).not.toContain(id);
+};
 
 /**
  * One row per operation of the OpenAPI document, keyed "METHOD /path" exactly as in the
@@ -122,6 +146,42 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     operator: 403,
     foreign: 404,
   },
+  "POST /v1/change-requests": {
+    // the foreign organisation tries to change the victim's agreement
+    request: (ids) => ({ path: "/v1/change-requests", body: { agreements: [ids.agreement_id], operations: [addBackup], reason: "r" } }),
+    // the victim is controller only: it has no agreement of its own to change
+    owner: 422,
+    operator: 403,
+    foreign: (res) => {
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/agreements/0", rule: "active_agreement" })]);
+    },
+  },
+  "GET /v1/change-requests": { request: () => ({ path: "/v1/change-requests" }), owner: 200, operator: 403, foreign: listWithoutVictim },
+  "GET /v1/change-requests/{change_request_id}": { request: (ids) => ({ path: `/v1/change-requests/${ids.change_request_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "POST /v1/change-requests/{change_request_id}/withdraw": {
+    request: (ids) => ({ path: `/v1/change-requests/${ids.change_request_id}/withdraw` }),
+    owner: 403, // only the processor withdraws
+    operator: 403,
+    foreign: 404,
+  },
+  "GET /v1/decisions": { request: () => ({ path: "/v1/decisions" }), owner: 200, operator: 403, foreign: listWithoutVictim },
+  "GET /v1/decisions/{decision_id}": { request: (ids) => ({ path: `/v1/decisions/${ids.decision_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "POST /v1/decisions/{decision_id}/approve": { request: (ids) => ({ path: `/v1/decisions/${ids.decision_id}/approve`, body: {} }), owner: 200, operator: 403, foreign: 404 },
+  "POST /v1/decisions/{decision_id}/object": {
+    request: (ids) => ({ path: `/v1/decisions/${ids.decision_id}/object`, body: { reason: "Not acceptable" } }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  "POST /v1/decisions/{decision_id}/withdraw": {
+    request: (ids) => ({ path: `/v1/decisions/${ids.decision_id}/withdraw` }),
+    owner: 403, // only the processor withdraws
+    operator: 403,
+    foreign: 404,
+  },
+  "GET /v1/events": { request: () => ({ path: "/v1/events" }), owner: 200, operator: 403, foreign: listWithoutVictim },
+  "GET /v1/events/{event_id}": { request: (ids) => ({ path: `/v1/events/${ids.event_id}` }), owner: 200, operator: 403, foreign: 404 },
 };
 
 function address() {
@@ -145,13 +205,25 @@ async function world(): Promise<World> {
   expect(proposed.status).toBe(201);
   // the foreign organisation has an agreement of its own, so it has something to see
   await createActiveAgreement(t, foreign, partner);
+  const cr = await t.call(partner.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup], reason: "A second backup" });
+  expect(cr.status, JSON.stringify(cr.body)).toBe(201);
+  const event = await t.call(victim.key, "GET", "/v1/events?limit=1");
   return {
     t,
     victim,
     partner,
     foreign,
-    real: { organisation_id: victim.id, key_id: await firstKeyId(t, victim.id), agreement_id: active.id, proposed_agreement_id: proposed.body.id, version: 1 },
-    missing: { organisation_id: randomId("org"), key_id: randomId("key"), agreement_id: randomId("agr"), proposed_agreement_id: randomId("agr"), version: 1 },
+    real: { organisation_id: victim.id, key_id: await firstKeyId(t, victim.id), agreement_id: active.id, proposed_agreement_id: proposed.body.id, version: 1, change_request_id: cr.body.id, decision_id: cr.body.decisions[0].id, event_id: event.body.data[0].id },
+    missing: {
+      organisation_id: randomId("org"),
+      key_id: randomId("key"),
+      agreement_id: randomId("agr"),
+      proposed_agreement_id: randomId("agr"),
+      version: 1,
+      change_request_id: randomId("cr"),
+      decision_id: randomId("dec"),
+      event_id: randomId("evt"),
+    },
   };
 }
 
@@ -173,6 +245,13 @@ const send = (w: World, key: string | null, operation: string, ids: ResourceIds)
   const { path, body } = ISOLATION_MATRIX[operation]!.request(ids, w);
   return w.t.call(key, operation.split(" ")[0]!, path, body);
 };
+
+/** Every row of the counted tables: catches an update (a revoked key, a confirmed agreement) that counts alone would miss. */
+async function dumpTables(t: TestContext) {
+  const dump: Record<string, unknown[]> = {};
+  for (const table of COUNTED_TABLES) dump[table] = (await t.client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows.map((r) => ({ ...r }));
+  return dump;
+}
 
 /** The problem without the parts that differ per request. */
 const comparable = ({ instance: _i, request_id: _r, ...rest }: Record<string, unknown>) => rest;
@@ -209,6 +288,7 @@ describe.each(Object.keys(ISOLATION_MATRIX))("%s", (operation) => {
   it(`an unrelated organisation: ${typeof row.foreign === "number" ? row.foreign : "nothing of the victim"}${hasPathParams && typeof row.foreign === "number" ? ", exactly as for a missing id" : ""}; nothing changes`, async () => {
     const w = await world();
     const before = await snapshotCounts(w.t);
+    const rowsBefore = await dumpTables(w.t);
     const res = await send(w, w.foreign.key, operation, w.real);
     if (typeof row.foreign === "number") {
       expect(res.status, JSON.stringify(res.body)).toBe(row.foreign);
@@ -226,6 +306,7 @@ describe.each(Object.keys(ISOLATION_MATRIX))("%s", (operation) => {
     const leaked = JSON.stringify(typeof res.body === "object" && res.body ? comparable(res.body) : res.body);
     for (const id of [w.real.agreement_id, w.real.proposed_agreement_id, w.real.key_id, w.victim.id]) expect(leaked).not.toContain(id);
     expect(await snapshotCounts(w.t)).toEqual(before);
+    expect(await dumpTables(w.t)).toEqual(rowsBefore);
   });
 
   it(`the victim itself: ${row.owner}; the operator: ${row.operator}`, async () => {

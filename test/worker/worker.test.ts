@@ -45,7 +45,6 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
   }
 
   beforeAll(async () => {
-    const t0 = Date.now();
     dir = await mkdtemp(join(tmpdir(), "worker-test-"));
     path = join(dir, "registry.db");
     wranglerLog = join(dir, "wrangler.log"); // wrangler's debug log, kept out of ~/.config/.wrangler/logs
@@ -53,19 +52,15 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
     hrana = await startHranaServer({ path });
     worker = await startLocalWorker({ databaseUrl: hrana.url, operatorKey: OPERATOR_KEY, logLevel: "silent", wranglerLogPath: wranglerLog });
     base = await worker.url;
-    console.log("start", Date.now() - t0);
   }, 120_000); // the first workerd start (and the esbuild bundle) can be slow on a cold machine
 
   afterAll(async () => {
-    const t0 = Date.now();
     try {
       await worker?.dispose();
-      console.log("dispose", Date.now() - t0);
     } finally {
       await hrana?.close();
       if (dir) {
         await waitForQuietFile(wranglerLog);
-        console.log("quiet", Date.now() - t0);
         await rm(dir, { recursive: true, force: true }); // the database (+ -wal/-shm) and wrangler's log
       }
     }

@@ -63,7 +63,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     input.agreements.forEach((id, i) => {
       if (seen.has(id)) errors.push({ pointer: `/agreements/${i}`, rule: "unique", detail: `Agreement ${id} is listed twice.` });
       // a foreign agreement is reported exactly like a missing one
-      else if (!found.has(id)) errors.push({ pointer: `/agreements/${i}`, rule: "active_agreement", detail: `${id} is not an active agreement of this processor.` });
+      else if (!found.has(id)) errors.push({ pointer: `/agreements/${i}`, rule: "active_agreement", detail: "Not an active agreement of this processor." });
       seen.add(id);
     });
   }

@@ -60,9 +60,9 @@ export const testClockRouter = createRouter()
     const body = c.req.valid("json");
     const now = clock.now();
     if ((body.to === undefined) === (body.days === undefined && body.seconds === undefined))
-      throw new AppError("validation_failed", "Give either `to`, or `days` and/or `seconds`.", [{ pointer: "", rule: "one_of", detail: "to | days, seconds" }]);
+      throw new AppError("validation_failed", "Give either `to`, or `days` and/or `seconds`.", [{ in: "json", pointer: "", rule: "one_of", detail: "to | days, seconds" }]);
     const to = body.to ? new Date(body.to) : new Date(now.getTime() + ((body.days ?? 0) * 86_400 + (body.seconds ?? 0)) * 1000);
-    if (to < now) throw new AppError("validation_failed", "A test clock only moves forward.", [{ pointer: "/to", rule: "not_in_past", detail: `The clock is at ${now.toISOString()}.` }]);
+    if (to < now) throw new AppError("validation_failed", "A test clock only moves forward.", [{ in: "json", pointer: "/to", rule: "not_in_past", detail: `The clock is at ${now.toISOString()}.` }]);
     const ran = await advanceClock({ ...deps, clock }, to);
     return c.json({ object: "test_clock" as const, now: clock.now().toISOString(), ran }, 200);
   });
