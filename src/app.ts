@@ -11,6 +11,8 @@ import { decisionsRouter } from "./features/decisions";
 import { eventsRouter } from "./features/events";
 import { organisationsRouter } from "./features/organisations";
 import { testClockRouter } from "./features/test-clock";
+import { webhookEndpointsRouter } from "./features/webhook-endpoints";
+import { registerWebhookDocs } from "./webhooks/openapi";
 import { authenticate } from "./http/auth";
 import { requireJsonBody } from "./http/content-type";
 import { idempotency } from "./http/idempotency";
@@ -36,6 +38,8 @@ export function createApp(deps: Deps) {
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();
+    // a write has committed by now: let the webhook relay look for what it queued
+    if (c.req.method !== "GET" && c.res.status < 400) deps.webhooks.kick?.();
   });
   app.use("/v1/*", requireJsonBody);
   app.use("/v1/*", authenticate);
@@ -47,6 +51,7 @@ export function createApp(deps: Deps) {
   app.route("/", changeRequestsRouter);
   app.route("/", decisionsRouter);
   app.route("/", eventsRouter);
+  app.route("/", webhookEndpointsRouter);
   // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route
   if (deps.testClock) app.route("/", testClockRouter);
 
@@ -55,6 +60,7 @@ export function createApp(deps: Deps) {
     scheme: "bearer",
     description: "An API key: `Authorization: Bearer sk_live_…`",
   });
+  registerWebhookDocs(app.openAPIRegistry);
   app.doc31("/openapi.json", OPENAPI_INFO);
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
   app.get("/", (c) => c.json({ name: OPENAPI_INFO.info.title, openapi: "/openapi.json", docs: "/docs" }));

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import type { webhookEndpoints } from "../db/schema";
 import type { IdGenerator } from "./domain/ids";
 
 /** The service's notion of now; tests and test mode move it, production reads the system clock. */
@@ -35,10 +36,34 @@ export const jsonLogger: Logger = {
 
 export const silentLogger: Logger = { info: () => {}, error: () => {} };
 
+type EndpointRow = (typeof webhookEndpoints)["$inferSelect"];
+
+/** Keeps Svix's copy of each endpoint in step with ours (Svix mode): applications per organisation, endpoints by our id. */
+export interface SvixMirror {
+  endpointCreated(endpoint: EndpointRow, secret: string): Promise<void>;
+  endpointUpdated(endpoint: EndpointRow): Promise<void>;
+  endpointDeleted(endpoint: EndpointRow): Promise<void>;
+  secretRotated(endpoint: EndpointRow, secret: string): Promise<void>;
+}
+
+/** How webhooks go out: delivered by the service itself, or handed to Svix. */
+export interface WebhookConfig {
+  mode: "embedded" | "svix";
+  /** present in Svix mode */
+  svix?: SvixMirror;
+  /** plain http and loopback/private addresses allowed (tests, local development) */
+  allowInsecure: boolean;
+  /** called after a transaction wrote outbox rows, so a relay can start at once */
+  kick?: () => void;
+}
+
+export const defaultWebhookConfig: WebhookConfig = { mode: "embedded", allowInsecure: false };
+
 /** Everything a request or a job needs, built once by an entry from parsed configuration. */
 export interface Deps {
   db: Db;
   clock: Clock;
+  webhooks: WebhookConfig;
   newId: IdGenerator;
   logger: Logger;
   /** present only in test mode (TEST_CLOCK=1): the clock an operator may move */

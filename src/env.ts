@@ -19,6 +19,14 @@ export const EnvSchema = z.object({
   TEST_CLOCK: flag,
   LOG_LEVEL: z.enum(["info", "silent"]).default("info"),
   /** how often the in-process scheduler runs (Node); Workers use the Cron Trigger */
+  /** 1: webhook URLs may be plain http and loopback/private (tests, local development) */
+  WEBHOOK_ALLOW_INSECURE: flag,
+  /** with it, events are handed to Svix (hosted, or self-hosted at SVIX_SERVER_URL) */
+  SVIX_API_KEY: z.string().min(1).optional(),
+  SVIX_SERVER_URL: z.url().optional(),
+  /** how long a relay holds a claimed delivery before another may take it over */
+  WEBHOOK_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 

@@ -10,7 +10,10 @@ import { ensureOperatorKey } from "./bootstrap/operator-key";
 import { type Clock, type Deps, jsonLogger, ManualClock, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import { parseEnv } from "./env";
+import { createGuardedFetch } from "./webhooks/guarded-fetch";
+import { startRelay } from "./webhooks/relay";
 import { startScheduler } from "./jobs/scheduler";
+import { createWebhookRelay } from "./webhooks/create-relay";
 
 // The Node entry: the only place (with worker.ts) that reads the environment.
 const env = parseEnv(process.env);
@@ -30,6 +33,7 @@ const deps: Deps = {
   clock,
   newId: createIdGenerator(() => clock.now(), (b) => crypto.getRandomValues(b)),
   logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
+  webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE },
   testClock,
 };
 
@@ -47,10 +51,14 @@ const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (
   deps.logger.info("listening", { url: `http://${env.HOST}:${info.port}`, database: env.DATABASE_URL.replace(/\?.*$/, ""), test_clock: !!testClock });
 });
 
+const relay = await createWebhookRelay(deps, env, { fetch: createGuardedFetch({ allowInsecure: env.WEBHOOK_ALLOW_INSECURE }) });
+const poller = startRelay(relay, 1000);
+deps.webhooks.kick = poller.kick;
 const scheduler = startScheduler(deps, env.SCHEDULER_INTERVAL_SECONDS * 1000);
 
-const shutdown = () => {
+const shutdown = async () => {
   scheduler.stop();
+  await poller.stop();
   server.close();
   client.close();
   process.exit(0);

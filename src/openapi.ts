@@ -1,7 +1,7 @@
 import { createClient } from "@libsql/client";
 import { createDb } from "../db/client";
 import { createApp, OPENAPI_INFO } from "./app";
-import { silentLogger, systemClock } from "./deps";
+import { defaultWebhookConfig, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 
 /** The OpenAPI 3.1 document of the routes, as served at /openapi.json (no database is touched). */
@@ -11,6 +11,7 @@ export function generateOpenApiDocument() {
     clock: systemClock,
     newId: createIdGenerator(() => new Date(0), (b) => b),
     logger: silentLogger,
+    webhooks: defaultWebhookConfig,
   });
   return app.getOpenAPI31Document(OPENAPI_INFO);
 }

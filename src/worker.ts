@@ -6,6 +6,8 @@ import { type Deps, jsonLogger, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import { type Env, parseEnv } from "./env";
 import { runDue } from "./jobs/run-due";
+import { createWebhookRelay } from "./webhooks/create-relay";
+import { drainOutbox, type RelayDeps } from "./webhooks/relay";
 
 /** Bindings and secrets of the Worker (wrangler.toml [vars], `wrangler secret put`). */
 export interface WorkerEnv {
@@ -13,10 +15,13 @@ export interface WorkerEnv {
   DATABASE_AUTH_TOKEN?: string;
   OPERATOR_API_KEY?: string;
   LOG_LEVEL?: string;
+  SVIX_API_KEY?: string;
+  SVIX_SERVER_URL?: string;
+  WEBHOOK_ALLOW_INSECURE?: string;
 }
 
 // One app per isolate, built from validated bindings on the first request and reused.
-let built: { url: string; app: App; deps: Deps; ready: Promise<unknown> } | undefined;
+let built: { url: string; app: App; deps: Deps; relay: Promise<RelayDeps>; ready: Promise<unknown> } | undefined;
 
 function appFor(bindings: WorkerEnv) {
   if (built?.url === bindings.DATABASE_URL) return built;
@@ -28,22 +33,29 @@ function appFor(bindings: WorkerEnv) {
     clock: systemClock,
     newId: createIdGenerator(() => systemClock.now(), (b) => crypto.getRandomValues(b)),
     logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
+    webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE },
   };
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
-  built = { url: env.DATABASE_URL, app: createApp(deps), deps, ready };
+  // Workers' own fetch: Cloudflare does not let a Worker reach private addresses
+  const relay = createWebhookRelay(deps, env, { fetch: (input, init) => fetch(input, init) });
+  built = { url: env.DATABASE_URL, app: createApp(deps), deps, relay, ready };
   return built;
 }
 
 export default {
   async fetch(request, env, ctx) {
-    const { app, ready } = appFor(env);
+    const { app, ready, relay } = appFor(env);
     await ready;
-    return app.fetch(request, env, ctx);
+    const response = await app.fetch(request, env, ctx);
+    // a write may have queued deliveries: send them after the response, within this request's lifetime
+    if (request.method !== "GET" && response.status < 400) ctx.waitUntil(relay.then(drainOutbox));
+    return response;
   },
   // the Cron Trigger of wrangler.toml: notice ends, deemed approvals, reminders, applications
   async scheduled(controller, env, ctx) {
-    const { deps, ready } = appFor(env);
+    const { deps, ready, relay } = appFor(env);
     await ready;
-    ctx.waitUntil(runDue(deps, new Date(controller.scheduledTime)));
+    // what the API's waitUntil did not finish (retries, a failed isolate) goes out from here
+    ctx.waitUntil(runDue(deps, new Date(controller.scheduledTime)).then(() => relay.then(drainOutbox)));
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -2,3 +2,4 @@ export * from "./agreements";
 export * from "./change-requests";
 export * from "./events";
 export * from "./organisations";
+export * from "./webhooks";

@@ -9,6 +9,8 @@ export const EVENT_TYPES = {
   "notice.reminder": "The notice period for a pending change ends soon (7 days or 1 day).",
   "annex.version_created": "An approved change took effect: the annex has a new version.",
   "change_request.failed": "An approved change could no longer be applied to the annex as it now is; nothing was applied.",
+  "webhook_endpoint.disabled": "One of the organisation's webhook endpoints was disabled: it answered 410 Gone, or kept failing for 5 days.",
+  "webhook_endpoint.ping": "A test event, sent on request to one endpoint.",
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

@@ -9,6 +9,7 @@ export const ID_PREFIX = {
   decision: "dec",
   event: "evt",
   webhookEndpoint: "ep",
+  delivery: "msg",
   attempt: "atm",
   request: "req",
 } as const;

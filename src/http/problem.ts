@@ -18,6 +18,7 @@ const TITLES: Record<ErrorCode, string> = {
   validation_failed: "Validation failed",
   rate_limited: "Too many requests",
   internal_error: "Internal error",
+  upstream_unavailable: "Upstream service unavailable",
 };
 
 /** The problem type URI of an error code (RFC 9457 §3.1.1). */

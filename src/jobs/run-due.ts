@@ -8,7 +8,7 @@ import { applyDecision } from "../features/decisions/apply";
 import { decisionEvent } from "../features/decisions/decision-events";
 import { type DecisionRow, loadDecisionContext, slices } from "../features/decisions/decisions.presenter";
 
-type JobDeps = Pick<Deps, "db" | "clock" | "newId">;
+type JobDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks">;
 const d = schema.decisions;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const IDEMPOTENCY_TTL_MS = DAY_MS;

@@ -8,7 +8,10 @@ export function startScheduler(deps: Deps, intervalMs: number) {
     if (running) return; // a slow run is never overlapped by the next
     running = runDue(deps, deps.clock.now())
       .then((r) => {
-        if (Object.values(r).some((n) => n > 0)) deps.logger.info("scheduler ran", { ...r });
+        if (Object.values(r).some((n) => n > 0)) {
+          deps.logger.info("scheduler ran", { ...r });
+          deps.webhooks.kick?.(); // its events have deliveries to send
+        }
       })
       .catch((err) => deps.logger.error("scheduler failed", { error: String(err) }))
       .finally(() => {

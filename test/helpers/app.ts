@@ -7,7 +7,7 @@ import { createDb, type Db } from "../../db/client";
 import { migrateDatabase } from "../../db/migrate";
 import { createApp, type App } from "../../src/app";
 import { ensureOperatorKey } from "../../src/bootstrap/operator-key";
-import { type Deps, ManualClock, silentLogger } from "../../src/deps";
+import { type Deps, ManualClock, silentLogger, type WebhookConfig } from "../../src/deps";
 import { createIdGenerator } from "../../src/domain/ids";
 
 export const T0 = new Date("2026-11-22T09:00:00.000Z");
@@ -40,7 +40,7 @@ afterEach(() => {
  * A fresh migrated database and the real app over it. `file: true` uses a temporary
  * file (several connections, as in production) instead of memory.
  */
-export async function createTestContext(opts: { file?: boolean; now?: Date; testMode?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { file?: boolean; now?: Date; testMode?: boolean; webhooks?: Partial<WebhookConfig> } = {}): Promise<TestContext> {
   let url = ":memory:";
   if (opts.file) {
     const path = join(tmpdir(), `registry-test-${crypto.randomUUID()}.db`);
@@ -58,6 +58,7 @@ export async function createTestContext(opts: { file?: boolean; now?: Date; test
     clock,
     newId: createIdGenerator(() => clock.now(), (b) => crypto.getRandomValues(b)),
     logger: silentLogger,
+    webhooks: { mode: "embedded", allowInsecure: true, ...opts.webhooks },
     // like TEST_CLOCK=1: the operator may move the clock over HTTP
     testClock: opts.testMode === false ? undefined : clock,
   };

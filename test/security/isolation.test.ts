@@ -16,6 +16,8 @@ interface ResourceIds {
   change_request_id: string;
   decision_id: string;
   event_id: string;
+  /** the victim's webhook endpoint */
+  endpoint_id: string;
 }
 
 interface World {
@@ -44,6 +46,8 @@ interface IsolationRow {
   operator: number;
   /** what a key of an unrelated organisation gets */
   foreign: ForeignExpectation;
+  /** the foreign call legitimately creates something of its own (nothing of the victim's) */
+  foreignCreatesOwn?: true;
 }
 
 const addBackup = {
@@ -63,7 +67,7 @@ const listWithoutVictim = (res: TestResponse, w: World) => {
   expect(res.status).toBe(200);
   expect(res.body.object).toBe("list");
   const text = JSON.stringify(res.body);
-  for (const id of [w.real.agreement_id, w.real.change_request_id, w.real.decision_id, w.real.event_id, w.victim.id]) expect(text).not.toContain(id);
+  for (const id of [w.real.agreement_id, w.real.change_request_id, w.real.decision_id, w.real.event_id, w.real.endpoint_id, w.victim.id]) expect(text).not.toContain(id);
 };
 
 /**
@@ -182,6 +186,46 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
   },
   "GET /v1/events": { request: () => ({ path: "/v1/events" }), owner: 200, operator: 403, foreign: listWithoutVictim },
   "GET /v1/events/{event_id}": { request: (ids) => ({ path: `/v1/events/${ids.event_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "GET /v1/events/{event_id}/attempts": { request: (ids) => ({ path: `/v1/events/${ids.event_id}/attempts` }), owner: 200, operator: 403, foreign: 404 },
+  "POST /v1/events/{event_id}/resend": {
+    request: (ids) => ({ path: `/v1/events/${ids.event_id}/resend`, body: { endpoint_id: ids.endpoint_id } }),
+    owner: 202,
+    operator: 403,
+    foreign: 404,
+  },
+  "POST /v1/webhook-endpoints": {
+    request: () => ({ path: "/v1/webhook-endpoints", body: { url: "https://hooks.example.com/mine" } }),
+    owner: 201,
+    operator: 403,
+    foreignCreatesOwn: true,
+    // an organisation only ever subscribes its own endpoint
+    foreign: (res, w) => {
+      expect(res.status).toBe(201);
+      expect(res.body.id).not.toBe(w.real.endpoint_id);
+    },
+  },
+  "GET /v1/webhook-endpoints": { request: () => ({ path: "/v1/webhook-endpoints" }), owner: 200, operator: 403, foreign: listWithoutVictim },
+  "GET /v1/webhook-endpoints/{endpoint_id}": { request: (ids) => ({ path: `/v1/webhook-endpoints/${ids.endpoint_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "PATCH /v1/webhook-endpoints/{endpoint_id}": {
+    request: (ids) => ({ path: `/v1/webhook-endpoints/${ids.endpoint_id}`, body: { url: "https://attacker.example.com/steal" } }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  "DELETE /v1/webhook-endpoints/{endpoint_id}": { request: (ids) => ({ path: `/v1/webhook-endpoints/${ids.endpoint_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "POST /v1/webhook-endpoints/{endpoint_id}/rotate-secret": {
+    request: (ids) => ({ path: `/v1/webhook-endpoints/${ids.endpoint_id}/rotate-secret` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  "POST /v1/webhook-endpoints/{endpoint_id}/ping": { request: (ids) => ({ path: `/v1/webhook-endpoints/${ids.endpoint_id}/ping` }), owner: 202, operator: 403, foreign: 404 },
+  "GET /v1/webhook-endpoints/{endpoint_id}/attempts": {
+    request: (ids) => ({ path: `/v1/webhook-endpoints/${ids.endpoint_id}/attempts` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
 };
 
 function address() {
@@ -205,6 +249,8 @@ async function world(): Promise<World> {
   expect(proposed.status).toBe(201);
   // the foreign organisation has an agreement of its own, so it has something to see
   await createActiveAgreement(t, foreign, partner);
+  const endpoint = await t.call(victim.key, "POST", "/v1/webhook-endpoints", { url: "https://hooks.example.com/victim" });
+  expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
   const cr = await t.call(partner.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup], reason: "A second backup" });
   expect(cr.status, JSON.stringify(cr.body)).toBe(201);
   const event = await t.call(victim.key, "GET", "/v1/events?limit=1");
@@ -213,7 +259,7 @@ async function world(): Promise<World> {
     victim,
     partner,
     foreign,
-    real: { organisation_id: victim.id, key_id: await firstKeyId(t, victim.id), agreement_id: active.id, proposed_agreement_id: proposed.body.id, version: 1, change_request_id: cr.body.id, decision_id: cr.body.decisions[0].id, event_id: event.body.data[0].id },
+    real: { organisation_id: victim.id, key_id: await firstKeyId(t, victim.id), agreement_id: active.id, proposed_agreement_id: proposed.body.id, version: 1, change_request_id: cr.body.id, decision_id: cr.body.decisions[0].id, event_id: event.body.data[0].id, endpoint_id: endpoint.body.id },
     missing: {
       organisation_id: randomId("org"),
       key_id: randomId("key"),
@@ -223,6 +269,7 @@ async function world(): Promise<World> {
       change_request_id: randomId("cr"),
       decision_id: randomId("dec"),
       event_id: randomId("evt"),
+      endpoint_id: randomId("ep"),
     },
   };
 }
@@ -305,8 +352,10 @@ describe.each(Object.keys(ISOLATION_MATRIX))("%s", (operation) => {
     // nothing but the echoed request path may name the victim's resources
     const leaked = JSON.stringify(typeof res.body === "object" && res.body ? comparable(res.body) : res.body);
     for (const id of [w.real.agreement_id, w.real.proposed_agreement_id, w.real.key_id, w.victim.id]) expect(leaked).not.toContain(id);
-    expect(await snapshotCounts(w.t)).toEqual(before);
-    expect(await dumpTables(w.t)).toEqual(rowsBefore);
+    if (!row.foreignCreatesOwn) {
+      expect(await snapshotCounts(w.t)).toEqual(before);
+      expect(await dumpTables(w.t)).toEqual(rowsBefore);
+    }
   });
 
   it(`the victim itself: ${row.owner}; the operator: ${row.operator}`, async () => {

@@ -13,7 +13,7 @@ import { type DecisionContext, type DecisionRow, loadDecisionContext } from "./d
  * a new version with exactly the request's operations, or — when the annex has changed so
  * that they no longer apply — the decision marked failed with the reason. Never half-applied.
  */
-export async function applyDecision(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock">, d: DecisionRow, known?: DecisionContext) {
+export async function applyDecision(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock" | "webhooks">, d: DecisionRow, known?: DecisionContext) {
   const ctx = await loadDecisionContext(tx, [d], known);
   const cr = ctx.requests.get(d.changeRequestId)!;
   const now = deps.clock.now();

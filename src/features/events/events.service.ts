@@ -4,6 +4,7 @@ import type { EventType } from "../../domain/events";
 import { notFound } from "../../domain/errors";
 import { requireOrganisation } from "../../http/auth";
 import { decodeCursor, toPage } from "../../http/pagination";
+import { enqueueDeliveries } from "../../webhooks/outbox";
 import type { Ctx } from "../context";
 
 type EventRow = typeof schema.events.$inferSelect;
@@ -14,6 +15,8 @@ export interface NewEvent {
   organisationId?: string | null;
   changeRequestId?: string | null;
   data: Record<string, unknown>;
+  /** a ping: deliver to this one endpoint only */
+  onlyEndpointId?: string;
 }
 
 const CHUNK = 500;
@@ -22,7 +25,7 @@ const CHUNK = 500;
  * Appends events in the caller's transaction, so a state change and its events commit
  * together (PRODUCT.md rule 9); the rows are both the feed and the delivery outbox.
  */
-export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock">, list: NewEvent[]) {
+export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock" | "webhooks">, list: NewEvent[]) {
   const now = deps.clock.now();
   const rows = list.map((e) => ({
     id: deps.newId("event"),
@@ -36,6 +39,16 @@ export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock"
     createdAt: now,
   }));
   for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(schema.events).values(rows.slice(i, i + CHUNK));
+  await enqueueDeliveries(
+    tx,
+    deps,
+    rows.map((r, i) => ({
+      id: r.id,
+      type: r.type,
+      audience: [r.processorId, r.controllerId, r.organisationId].filter((o): o is string => o !== null),
+      onlyEndpointId: list[i]!.onlyEndpointId,
+    })),
+  );
   return rows;
 }
 

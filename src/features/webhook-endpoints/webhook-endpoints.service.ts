@@ -1,0 +1,190 @@
+import type { z } from "@hono/zod-openapi";
+import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import { schema } from "../../../db/client";
+import { AppError, notFound, validationFailed } from "../../domain/errors";
+import { generateWebhookSecret, SECRET_OVERLAP_MS } from "../../domain/webhooks";
+import { requireOrganisation } from "../../http/auth";
+import { decodeCursor, toPage } from "../../http/pagination";
+import { checkWebhookUrl } from "../../webhooks/address-policy";
+import type { Ctx } from "../context";
+import { getEvent, presentEvent, recordEvents } from "../events/events.service";
+import { presentAttempt, presentEndpoint } from "./webhook-endpoints.presenter";
+import type { CreateEndpointBody, ResendBody, UpdateEndpointBody } from "./webhook-endpoints.schemas";
+
+const ep = schema.webhookEndpoints;
+const random = (b: Uint8Array) => crypto.getRandomValues(b);
+
+function checkUrl(ctx: Ctx, url: string) {
+  const refused = checkWebhookUrl(url, { allowInsecure: ctx.webhooks.allowInsecure });
+  if (refused) throw validationFailed([{ pointer: "/url", rule: refused.rule, detail: refused.detail }], "The webhook URL is not allowed.");
+}
+
+/** Runs the Svix side of an endpoint change (Svix mode only); a failure there undoes ours. */
+async function mirror(ctx: Ctx, change: (svix: NonNullable<Ctx["webhooks"]["svix"]>) => Promise<void>) {
+  if (!ctx.webhooks.svix) return;
+  try {
+    await change(ctx.webhooks.svix);
+  } catch (err) {
+    throw new AppError("upstream_unavailable", `Svix did not accept the change: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** An endpoint of the calling organisation; anyone else's answers as a missing one. */
+async function loadEndpoint(ctx: Ctx, id: string) {
+  const org = requireOrganisation(ctx.actor);
+  const row = await ctx.db.query.webhookEndpoints.findFirst({ where: and(eq(ep.id, id), eq(ep.organisationId, org), isNull(ep.deletedAt)) });
+  if (!row) throw notFound("webhook endpoint");
+  return row;
+}
+
+export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: z.infer<typeof CreateEndpointBody> }) {
+  const org = requireOrganisation(ctx.actor);
+  checkUrl(ctx, input.url);
+  const now = ctx.clock.now();
+  const secret = generateWebhookSecret(random);
+  const row = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+    .insert(ep)
+    .values({
+      id: ctx.newId("webhookEndpoint"),
+      organisationId: org,
+      url: input.url,
+      description: input.description ?? null,
+      eventTypes: input.event_types,
+      enabled: input.enabled,
+      disabledReason: input.enabled ? null : "manual",
+      secret,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+    // Svix mode: Svix holds a copy with the same secret; if it cannot be made, nothing is kept here
+    await mirror(ctx, (svix) => svix.endpointCreated(row!, secret));
+    return row!;
+  });
+  return { ...presentEndpoint(row), secret };
+}
+
+export async function listEndpoints({ ctx, limit, cursor }: { ctx: Ctx; limit: number; cursor?: string }) {
+  const org = requireOrganisation(ctx.actor);
+  const after = decodeCursor(cursor, "string");
+  const rows = await ctx.db.query.webhookEndpoints.findMany({
+    where: and(eq(ep.organisationId, org), isNull(ep.deletedAt), after ? lt(ep.id, after) : undefined),
+    orderBy: desc(ep.id),
+    limit: limit + 1,
+  });
+  return toPage(rows.map(presentEndpoint), limit, (e) => e.id);
+}
+
+export async function getEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
+  return presentEndpoint(await loadEndpoint(ctx, id));
+}
+
+export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string; input: z.infer<typeof UpdateEndpointBody> }) {
+  const current = await loadEndpoint(ctx, id);
+  if (input.url !== undefined) checkUrl(ctx, input.url);
+  const enabling = input.enabled === true && !current.enabled;
+  const row = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+    .update(ep)
+    .set({
+      ...(input.url !== undefined && { url: input.url }),
+      ...(input.description !== undefined && { description: input.description }),
+      ...(input.event_types !== undefined && { eventTypes: input.event_types }),
+      ...(input.enabled === false && { enabled: false, disabledReason: "manual" as const }),
+      // re-enabled: a fresh start, the old run of failures no longer counts
+      ...(enabling && { enabled: true, disabledReason: null, failingSince: null }),
+      updatedAt: ctx.clock.now(),
+    })
+    .where(eq(ep.id, id))
+    .returning();
+    await mirror(ctx, (svix) => svix.endpointUpdated(row!));
+    return row!;
+  });
+  return presentEndpoint(row);
+}
+
+export async function deleteEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
+  const current = await loadEndpoint(ctx, id);
+  const now = ctx.clock.now();
+  await ctx.db.transaction(async (tx) => {
+    await mirror(ctx, (svix) => svix.endpointDeleted(current));
+    // kept, soft-deleted, so its attempts stay readable in the audit of deliveries
+    await tx.update(ep).set({ deletedAt: now, enabled: false, updatedAt: now }).where(eq(ep.id, id));
+    await tx
+      .update(schema.deliveries)
+      .set({ state: "cancelled", updatedAt: now })
+      .where(and(eq(schema.deliveries.endpointId, id), eq(schema.deliveries.state, "pending")));
+  });
+  return { object: "webhook_endpoint" as const, id, deleted: true as const };
+}
+
+/** A new secret; the old one keeps signing for 24 hours, so receivers can switch without losing a delivery. */
+export async function rotateSecret({ ctx, id }: { ctx: Ctx; id: string }) {
+  const current = await loadEndpoint(ctx, id);
+  const now = ctx.clock.now();
+  const secret = generateWebhookSecret(random);
+  const row = await ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(ep)
+      .set({ secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS), updatedAt: now })
+      .where(eq(ep.id, id))
+      .returning();
+    await mirror(ctx, (svix) => svix.secretRotated(row!, secret));
+    return row!;
+  });
+  return { ...presentEndpoint(row), secret };
+}
+
+/** Sends a test event to this one endpoint (it appears in the owner's feed too). */
+export async function pingEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
+  const endpoint = await loadEndpoint(ctx, id);
+  if (!endpoint.enabled) throw new AppError("invalid_state", "The endpoint is disabled; enable it first.", [], { current_state: "disabled" });
+  const [event] = await ctx.db.transaction((tx) =>
+    recordEvents(tx, ctx, [
+      { type: "webhook_endpoint.ping", organisationId: endpoint.organisationId, onlyEndpointId: endpoint.id, data: { endpoint_id: endpoint.id, message: "ping" } },
+    ]),
+  );
+  return presentEvent(event!);
+}
+
+export async function listEndpointAttempts({ ctx, id, limit, cursor }: { ctx: Ctx; id: string; limit: number; cursor?: string }) {
+  await loadEndpoint(ctx, id);
+  const a = schema.deliveryAttempts;
+  const after = decodeCursor(cursor, "string");
+  const rows = await ctx.db.query.deliveryAttempts.findMany({
+    where: and(eq(a.endpointId, id), after ? lt(a.id, after) : undefined),
+    orderBy: desc(a.id),
+    limit: limit + 1,
+  });
+  return toPage(rows.map(presentAttempt), limit, (r) => r.id);
+}
+
+/** The attempts to deliver one event to the caller's endpoints (never to the other party's). */
+export async function listEventAttempts({ ctx, eventId, limit, cursor }: { ctx: Ctx; eventId: string; limit: number; cursor?: string }) {
+  const org = requireOrganisation(ctx.actor);
+  await getEvent({ ctx, id: eventId });
+  const a = schema.deliveryAttempts;
+  const after = decodeCursor(cursor, "string");
+  const rows = await ctx.db.query.deliveryAttempts.findMany({
+    where: and(eq(a.eventId, eventId), eq(a.organisationId, org), after ? lt(a.id, after) : undefined),
+    orderBy: desc(a.id),
+    limit: limit + 1,
+  });
+  return toPage(rows.map(presentAttempt), limit, (r) => r.id);
+}
+
+/** Queues one event again for one of the caller's endpoints, whatever became of earlier deliveries. */
+export async function resendEvent({ ctx, eventId, input }: { ctx: Ctx; eventId: string; input: z.infer<typeof ResendBody> }) {
+  await getEvent({ ctx, id: eventId });
+  const org = requireOrganisation(ctx.actor);
+  const endpoint = await ctx.db.query.webhookEndpoints.findFirst({ where: and(eq(ep.id, input.endpoint_id), eq(ep.organisationId, org), isNull(ep.deletedAt)) });
+  if (!endpoint) throw validationFailed([{ pointer: "/endpoint_id", rule: "own_endpoint", detail: "Not one of this organisation's webhook endpoints." }]);
+  if (!endpoint.enabled) throw new AppError("invalid_state", "The endpoint is disabled; enable it first.", [], { current_state: "disabled" });
+  const now = ctx.clock.now();
+  const [row] = await ctx.db
+    .insert(schema.deliveries)
+    .values({ id: ctx.newId("delivery"), eventId, organisationId: org, endpointId: endpoint.id, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })
+    .returning();
+  return { object: "delivery" as const, id: row!.id, event_id: eventId, endpoint_id: row!.endpointId, state: row!.state, next_attempt_at: row!.nextAttemptAt.toISOString() };
+}
