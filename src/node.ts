@@ -14,6 +14,7 @@ import { createGuardedFetch } from "./webhooks/guarded-fetch";
 import { startRelay } from "./webhooks/relay";
 import { startScheduler } from "./jobs/scheduler";
 import { createWebhookRelay } from "./webhooks/create-relay";
+import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
 
 // The Node entry: the only place (with worker.ts) that reads the environment.
 const env = parseEnv(process.env);
@@ -33,7 +34,7 @@ const deps: Deps = {
   clock,
   newId: createIdGenerator(() => clock.now(), (b) => crypto.getRandomValues(b)),
   logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
-  webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE },
+  webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE, svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined },
   testClock,
 };
 

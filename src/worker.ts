@@ -6,6 +6,7 @@ import { type Deps, jsonLogger, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import { type Env, parseEnv } from "./env";
 import { runDue } from "./jobs/run-due";
+import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { drainOutbox, type RelayDeps } from "./webhooks/relay";
 
@@ -33,7 +34,7 @@ function appFor(bindings: WorkerEnv) {
     clock: systemClock,
     newId: createIdGenerator(() => systemClock.now(), (b) => crypto.getRandomValues(b)),
     logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
-    webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE },
+    webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE, svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined },
   };
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
   // Workers' own fetch: Cloudflare does not let a Worker reach private addresses

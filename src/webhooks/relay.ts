@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../db/client";
 import type { Clock, Deps } from "../deps";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "../domain/webhooks";
@@ -70,41 +70,58 @@ export async function claimDue(deps: RelayDeps, limit: number): Promise<Delivery
     .returning();
 }
 
-/** Claims and sends everything due, `concurrency` at a time, until nothing is left; returns how many were attempted. */
+/**
+ * Claims and sends everything due, `concurrency` at a time, until nothing is left; returns
+ * how many were attempted. Each claimed batch is read in bulk and its results are written in
+ * one transaction, so the database is not what limits delivery.
+ */
 export async function drainOutbox(deps: RelayDeps): Promise<number> {
   let attempted = 0;
   for (;;) {
-    const batch = await claimDue(deps, deps.concurrency * 4);
+    const batch = await claimDue(deps, deps.concurrency * 8);
     if (!batch.length) return attempted;
-    const queue = [...batch];
-    await Promise.all(
-      Array.from({ length: Math.min(deps.concurrency, queue.length) }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          try {
-            await attempt(deps, next);
-          } catch (err) {
-            // the lease runs out and another round retries it; nothing is lost
-            deps.logger.error("delivery attempt failed to record", { delivery: next.id, error: String(err) });
-          }
-        }
-      }),
-    );
+    try {
+      await sendBatch(deps, batch);
+    } catch (err) {
+      // the leases run out and a later round retries the batch; nothing is lost
+      deps.logger.error("delivery batch failed to record", { deliveries: batch.length, error: String(err) });
+      return attempted;
+    }
     attempted += batch.length;
   }
 }
 
-async function attempt(deps: RelayDeps, delivery: DeliveryRow) {
-  const event = await deps.db.query.events.findFirst({ where: eq(schema.events.id, delivery.eventId) });
-  const endpoint = delivery.endpointId ? await deps.db.query.webhookEndpoints.findFirst({ where: eq(ep.id, delivery.endpointId) }) : null;
-  const mine = and(eq(d.id, delivery.id), eq(d.leaseOwner, deps.owner));
-  if (!event || (delivery.endpointId && (!endpoint || !endpoint.enabled || endpoint.deletedAt))) {
-    await deps.db.update(d).set({ state: "cancelled", leaseOwner: null, leaseUntil: null, updatedAt: deps.clock.now() }).where(mine);
-    return;
-  }
+interface Outcome {
+  delivery: DeliveryRow;
+  endpoint: EndpointRow | null;
+  /** null: nothing was sent (the event or endpoint is gone, or disabled): the delivery is cancelled */
+  result: SendResult | null;
+}
+
+async function sendBatch(deps: RelayDeps, batch: DeliveryRow[]) {
+  const eventIds = [...new Set(batch.map((b) => b.eventId))];
+  const endpointIds = [...new Set(batch.flatMap((b) => (b.endpointId ? [b.endpointId] : [])))];
+  const events = new Map((await deps.db.select().from(schema.events).where(inArray(schema.events.id, eventIds))).map((e) => [e.id, e]));
+  const endpoints = new Map((endpointIds.length ? await deps.db.select().from(ep).where(inArray(ep.id, endpointIds)) : []).map((e) => [e.id, e]));
   const now = deps.clock.now();
-  const secrets = endpoint ? activeSecrets(endpoint, now) : [];
-  const result = await deps.sender.send({ delivery, event, endpoint: endpoint ?? null, payload: webhookPayload(event), secrets });
-  await recordAttempt(deps, delivery, endpoint ?? null, result);
+  const outcomes: Outcome[] = [];
+  const queue = [...batch];
+  await Promise.all(
+    Array.from({ length: Math.min(deps.concurrency, queue.length) }, async () => {
+      for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
+        const event = events.get(delivery.eventId);
+        const endpoint = delivery.endpointId ? endpoints.get(delivery.endpointId) : null;
+        if (!event || (delivery.endpointId && (!endpoint || !endpoint.enabled || endpoint.deletedAt))) {
+          outcomes.push({ delivery, endpoint: null, result: null });
+          continue;
+        }
+        const secrets = endpoint ? activeSecrets(endpoint, now) : [];
+        const result = await deps.sender.send({ delivery, event, endpoint: endpoint ?? null, payload: webhookPayload(event), secrets });
+        outcomes.push({ delivery, endpoint: endpoint ?? null, result });
+      }
+    }),
+  );
+  await deps.db.transaction((tx) => recordOutcomes(tx, deps, outcomes));
 }
 
 /** The current secret, and the previous one during the 24 hours after a rotation. */
@@ -113,15 +130,23 @@ export function activeSecrets(endpoint: EndpointRow, now: Date): string[] {
   return overlap ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
 }
 
-/** Writes the attempt and what follows from it, in one transaction. */
-async function recordAttempt(deps: RelayDeps, delivery: DeliveryRow, endpoint: EndpointRow | null, result: SendResult) {
+/** Writes the attempts of a batch and what follows from them, in the caller's transaction. */
+async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) {
   const now = deps.clock.now();
-  const ok = isSuccess(result);
-  const attempts = delivery.attempts + 1;
-  const gone = result.statusCode === 410;
-  const next = ok || gone ? null : nextAttemptAt(attempts, now);
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(schema.deliveryAttempts).values({
+  const attempts: (typeof schema.deliveryAttempts.$inferInsert)[] = [];
+  const succeeded: string[] = [];
+  const cancelled: string[] = [];
+  const failing = new Map<string, { endpoint: EndpointRow; results: SendResult[] }>();
+  const healthy = new Set<string>();
+  for (const { delivery, endpoint, result } of outcomes) {
+    if (!result) {
+      cancelled.push(delivery.id);
+      continue;
+    }
+    const ok = isSuccess(result);
+    const count = delivery.attempts + 1;
+    const next = ok || result.statusCode === 410 ? null : nextAttemptAt(count, now);
+    attempts.push({
       id: deps.newId("attempt"),
       deliveryId: delivery.id,
       eventId: delivery.eventId,
@@ -135,20 +160,33 @@ async function recordAttempt(deps: RelayDeps, delivery: DeliveryRow, endpoint: E
       outcome: ok ? "succeeded" : "failed",
       nextAttemptAt: next,
     });
-    await tx
-      .update(d)
-      .set({ state: ok ? "succeeded" : next ? "pending" : "failed", attempts, nextAttemptAt: next ?? delivery.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
-      .where(eq(d.id, delivery.id));
-    if (!endpoint) return;
-    if (ok) {
-      await tx.update(ep).set({ failingSince: null }).where(eq(ep.id, endpoint.id));
-      return;
-    }
+    if (ok) succeeded.push(delivery.id);
+    else
+      await tx
+        .update(d)
+        .set({ state: next ? "pending" : "failed", attempts: count, nextAttemptAt: next ?? delivery.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
+        .where(eq(d.id, delivery.id));
+    if (!endpoint) continue;
+    if (ok) healthy.add(endpoint.id);
+    else failing.set(endpoint.id, { endpoint, results: [...(failing.get(endpoint.id)?.results ?? []), result] });
+  }
+  for (let i = 0; i < attempts.length; i += 500) await tx.insert(schema.deliveryAttempts).values(attempts.slice(i, i + 500));
+  for (const [ids, state] of [[succeeded, "succeeded"], [cancelled, "cancelled"]] as const) {
+    if (!ids.length) continue;
+    const extra = state === "succeeded" ? { attempts: sql`${d.attempts} + 1` } : {};
+    for (let i = 0; i < ids.length; i += 500)
+      await tx.update(d).set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra }).where(inArray(d.id, ids.slice(i, i + 500)));
+  }
+  // a success in the batch ends the endpoint's run of failures
+  if (healthy.size) await tx.update(ep).set({ failingSince: null }).where(inArray(ep.id, [...healthy]));
+  for (const [id, { endpoint, results }] of failing) {
+    if (healthy.has(id)) continue;
     const failingSince = endpoint.failingSince ?? now;
-    if (!endpoint.failingSince) await tx.update(ep).set({ failingSince }).where(and(eq(ep.id, endpoint.id), isNull(ep.failingSince)));
-    if (gone) await disableEndpoint(tx, deps, endpoint, "gone", result);
-    else if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS) await disableEndpoint(tx, deps, endpoint, "failing", result);
-  });
+    if (!endpoint.failingSince) await tx.update(ep).set({ failingSince }).where(and(eq(ep.id, id), isNull(ep.failingSince)));
+    const gone = results.find((r) => r.statusCode === 410);
+    if (gone) await disableEndpoint(tx, deps, endpoint, "gone", gone);
+    else if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS) await disableEndpoint(tx, deps, endpoint, "failing", results.at(-1)!);
+  }
 }
 
 /**

@@ -131,7 +131,7 @@ export function createSvixMirror(svix: Svix): SvixMirror {
     const org = endpoint.organisationId;
     await svix.application.getOrCreate({ name: org, uid: org });
     const body: EndpointIn = { ...endpointFields(endpoint), secret, ...(endpoint.eventTypes ? { filterTypes: endpoint.eventTypes } : {}) };
-    await svix.endpoint.create(org, body, { idempotencyKey: `create_${endpoint.id}` });
+    await svix.endpoint.create(org, body);
   };
 
   /** Svix has no copy (the endpoint predates Svix mode, or was removed there): make one. */

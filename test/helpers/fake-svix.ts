@@ -54,6 +54,8 @@ export interface FakeMessage {
   timestamp: string;
 }
 
+type Answer = { status: number; body?: unknown };
+
 interface Failure {
   method?: string;
   path?: RegExp;
@@ -97,7 +99,7 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
   const messages: FakeMessage[] = [];
   const resends: { messageId: string; endpointId: string }[] = [];
   const failures: Failure[] = [];
-  const idempotent = new Map<string, { status: number; body: unknown }>();
+  const idempotent = new Map<string, Answer>();
   let seq = 0;
   const newId = (prefix: string) => `${prefix}_fake${String(++seq).padStart(8, "0")}`;
   const now = () => new Date().toISOString();
@@ -129,7 +131,6 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
     timestamp: m.timestamp,
   });
 
-  type Answer = { status: number; body?: unknown };
   const error = (status: number, code: string, detail: string): Answer => ({ status, body: { code, detail } });
   const invalid = (loc: string[], msg: string): Answer => ({ status: 422, body: { detail: [{ loc: ["body", ...loc], msg, type: "value_error" }] } });
 

@@ -78,6 +78,7 @@ async function startCrashReceiver(): Promise<CrashReceiver> {
         } catch {}
       }
       const arrival: Arrival = { id: headers["webhook-id"] ?? "", body, verified: standard && svix, status: null, phase: r.phase };
+      (arrival as any).at = Date.now();
       r.arrivals.push(arrival);
       const { status, delayMs } = behaviour(n);
       open.set(n, arrival.id);
@@ -114,6 +115,10 @@ async function startCrashReceiver(): Promise<CrashReceiver> {
 }
 
 async function api(base: string, key: string, method: string, path: string, body?: unknown) {
+  const t = Date.now();
+  try { return await api0(base, key, method, path, body); } finally { if (Date.now() - t > 300) console.log(`SLOW ${Date.now() - t} ms ${method} ${path}`); }
+}
+async function api0(base: string, key: string, method: string, path: string, body?: unknown) {
   const res = await fetch(base + path, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
@@ -180,6 +185,7 @@ describe("webhooks survive a crash of the Node service", () => {
     const env = { DEMO: "1", TEST_CLOCK: "1", WEBHOOK_ALLOW_INSECURE: "1", WEBHOOK_LEASE_SECONDS: "2" };
     let service = await startNodeService(database.path, env);
     services.push(service);
+    const tStarted = Date.now() - T0;
 
     // the processor's receiver fails (500) until after the restart; the controller's answers
     // its first 3 requests after a short delay, then holds every further one (in flight)
@@ -227,6 +233,7 @@ describe("webhooks survive a crash of the Node service", () => {
         }
       }
     }
+    const tGenerated = Date.now() - T0;
     const before = await expectedIds(service.base);
     const expectedProcessor = before.get("processor")!;
     const expectedController = before.get("controller A")!;
@@ -235,6 +242,7 @@ describe("webhooks survive a crash of the Node service", () => {
 
     // kill once deliveries are in flight at the slow receiver and the failing one has failed some
     await until("deliveries in flight", () => controllerHooks.inFlight().length >= 2 && processorHooks.arrivals.length >= 1, 15_000);
+    console.log("at kill", controllerHooks.arrivals.map((a) => `${a.status}@${(a as any).at - T0}`).join(","), "P", processorHooks.arrivals.map((a) => `${(a as any).at - T0}`).join(","), "gen", tGenerated);
     const inFlightAtKill = new Set(controllerHooks.inFlight());
     const deliveredAtKill = { processor: processorHooks.delivered().size, controller: controllerHooks.delivered().size };
     const processorArrivalsAtKill = processorHooks.arrivals.length;
@@ -307,7 +315,7 @@ describe("webhooks survive a crash of the Node service", () => {
     }
 
     const dupDetail = [...new Set(controllerHooks.arrivals.map((a) => a.id))].map((id) => controllerHooks.arrivals.filter((a) => a.id === id).map((a) => `${a.phase[0]}${a.status}`).join(",")).filter((x) => x.includes(","));
-    console.log(JSON.stringify({ T: Date.now() - T0, tKill, tRestart, tAdvanced, dupDetail, pDetail: [...new Set(processorHooks.arrivals.map((a) => a.id))].map((id) => processorHooks.arrivals.filter((a) => a.id === id).map((a) => `${a.phase[0]}${a.status}`).join(",")).slice(0, 40) }));
+    console.log(JSON.stringify({ tStarted, tGenerated, T: Date.now() - T0, tKill, tRestart, tAdvanced, dupDetail, pDetail: [...new Set(processorHooks.arrivals.map((a) => a.id))].map((id) => processorHooks.arrivals.filter((a) => a.id === id).map((a) => `${a.phase[0]}${a.status}`).join(",")).slice(0, 40) }));
     console.log(JSON.stringify({ expP: expectedProcessor.size, expC: expectedController.size, inFlight: inFlightAtKill.size, deliveredAtKill, processorArrivalsAtKill, arrivalsP: processorHooks.arrivals.length, arrivalsC: controllerHooks.arrivals.length, dupC: controllerHooks.arrivals.length - expectedController.size }));
     // the outbox agrees: nothing left pending, nothing given up
     expect(await service.stop()).toBe(0);
