@@ -2,7 +2,7 @@
 // raw fetch loop to the same receiver at the same concurrency, in one process (these machines
 // are shared and noisy: the ratio is the figure, the absolute numbers only context).
 //   npm run bench:deliveries -- [--events 500] [--concurrency 16] [--iterations 5] [--json out.json]
-import { createClient } from "@libsql/client";
+import { openDatabase } from "../db/connect";
 import { createServer } from "node:http";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,7 +32,7 @@ const address = receiver.address();
 const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/hook`;
 
 const path = join(tmpdir(), `bench-deliveries-${crypto.randomUUID()}.db`);
-const client = createClient({ url: `file:${path}`, timeout: 5000 });
+const client = openDatabase(`file:${path}`);
 await client.execute("PRAGMA journal_mode = WAL");
 await migrateDatabase(client);
 const deps: Deps = {

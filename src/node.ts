@@ -1,5 +1,5 @@
 import { serve } from "@hono/node-server";
-import { createClient } from "@libsql/client";
+import { openDatabase } from "../db/connect";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { createDb } from "../db/client";
@@ -22,7 +22,7 @@ if (env.DEMO && !env.OPERATOR_API_KEY) env.OPERATOR_API_KEY = DEMO_KEYS.operator
 
 const fileMatch = /^file:(.+)$/.exec(env.DATABASE_URL);
 if (fileMatch && fileMatch[1] !== ":memory:") mkdirSync(dirname(fileMatch[1]!), { recursive: true });
-const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN, timeout: 5000 });
+const client = openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
 // WAL lets readers go on while one connection writes
 if (fileMatch) await client.execute("PRAGMA journal_mode = WAL");
 await migrateDatabase(client);

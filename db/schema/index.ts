@@ -3,3 +3,4 @@ export * from "./change-requests";
 export * from "./events";
 export * from "./organisations";
 export * from "./webhooks";
+export * from "./audit";

@@ -11,6 +11,7 @@ export const ID_PREFIX = {
   webhookEndpoint: "ep",
   delivery: "msg",
   attempt: "atm",
+  audit: "aud",
   request: "req",
 } as const;
 

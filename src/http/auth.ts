@@ -7,7 +7,12 @@ import type { AppEnv } from "./router";
 /** Who is calling: the operator, or one organisation; always through one key. */
 export type Actor =
   | { kind: "operator"; keyId: string; keyPrefix: string }
-  | { kind: "organisation"; organisationId: string; keyId: string; keyPrefix: string };
+  | { kind: "organisation"; organisationId: string; keyId: string; keyPrefix: string; scope: "read" | "write" }
+  | { kind: "system"; keyId: null; keyPrefix: null; name: "scheduler" | "relay" };
+
+/** The service acting by itself: the scheduler's sweeps, the relay's disabling of an endpoint. */
+export const SCHEDULER: Actor = { kind: "system", keyId: null, keyPrefix: null, name: "scheduler" };
+export const RELAY: Actor = { kind: "system", keyId: null, keyPrefix: null, name: "relay" };
 
 const SECRET_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -32,23 +37,35 @@ export async function hashSecret(secret: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Resolves `Authorization: Bearer sk_…` to an actor; any failure is the same 401. */
+const LAST_USED_GRANULARITY_MS = 60_000;
+const READ_METHODS = new Set(["GET", "HEAD"]);
+
+/**
+ * Resolves `Authorization: Bearer sk_…` to an actor. An unknown, revoked or expired key is the
+ * same 401; a read-scoped key gets 403 on any write. The key's last use is recorded after a
+ * successful request, at most once a minute, so a refused request changes nothing.
+ */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AppError("unauthenticated", "Send an API key as `Authorization: Bearer sk_live_…`.");
-  const { db } = c.get("deps");
+  const { db, clock } = c.get("deps");
   // The lookup is by hash, so the secret is never compared character by character.
   const hash = await hashSecret(match[1]!);
-  const key = await db.query.apiKeys.findFirst({ where: and(eq(schema.apiKeys.secretHash, hash), isNull(schema.apiKeys.revokedAt)) });
-  if (!key) throw new AppError("unauthenticated", "The API key is unknown or revoked.");
+  const k = schema.apiKeys;
+  const key = await db.query.apiKeys.findFirst({ where: and(eq(k.secretHash, hash), isNull(k.revokedAt)) });
+  const now = clock.now();
+  if (!key || (key.expiresAt && key.expiresAt <= now)) throw new AppError("unauthenticated", "The API key is unknown, revoked or expired.");
+  if (key.scope === "read" && !READ_METHODS.has(c.req.method)) throw new AppError("forbidden", "This key is read-only; use a write key for changes.");
   c.set(
     "actor",
     key.organisationId === null
       ? { kind: "operator", keyId: key.id, keyPrefix: key.prefix }
-      : { kind: "organisation", organisationId: key.organisationId, keyId: key.id, keyPrefix: key.prefix },
+      : { kind: "organisation", organisationId: key.organisationId, keyId: key.id, keyPrefix: key.prefix, scope: key.scope },
   );
   await next();
+  if (c.res.status < 400 && (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS))
+    await db.update(k).set({ lastUsedAt: now }).where(eq(k.id, key.id));
 });
 
 /** The calling organisation; the operator key gets 403 (it manages, it never reads an annex or decides). */

@@ -16,7 +16,7 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   if (key.length < 1 || key.length > 255)
     throw new AppError("invalid_request", "Idempotency-Key must be 1 to 255 characters.", [{ in: "header", pointer: "/Idempotency-Key", rule: "length", detail: "1–255 characters" }]);
   const actor = c.get("actor");
-  const scope = actor.kind === "operator" ? "operator" : actor.organisationId;
+  const scope = actor.kind === "organisation" ? actor.organisationId : actor.kind;
   const { db, clock } = c.get("deps");
   const requestHash = await hashSecret(`${c.req.method} ${new URL(c.req.url).pathname}\n${await c.req.text()}`);
   const t = schema.idempotencyKeys;

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../db/client";
 import type { Clock, Deps } from "../deps";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "../domain/webhooks";
+import { RELAY } from "../http/auth";
 import { recordEvents } from "../features/events/events.service";
 import { presentEndpoint } from "../features/webhook-endpoints/webhook-endpoints.presenter";
 
@@ -202,7 +203,7 @@ async function disableEndpoint(tx: DbOrTx, deps: RelayDeps, endpoint: EndpointRo
     .returning();
   if (!disabled) return; // another relay got there first
   await tx.update(d).set({ state: "cancelled", updatedAt: now }).where(and(eq(d.endpointId, endpoint.id), eq(d.state, "pending")));
-  await recordEvents(tx, deps, [
+  await recordEvents(tx, { ...deps, actor: RELAY }, [
     {
       type: "webhook_endpoint.disabled",
       organisationId: endpoint.organisationId,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
 import { createDb, type Db } from "../../db/client";
+import { openDatabase } from "../../db/connect";
 import { migrateDatabase } from "../../db/migrate";
 import { createApp, type App } from "../../src/app";
 import { ensureOperatorKey } from "../../src/bootstrap/operator-key";
@@ -49,7 +50,7 @@ export async function createTestContext(opts: { file?: boolean; now?: Date; test
       for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
     });
   }
-  const client = createClient({ url, timeout: 5000 });
+  const client = url === ":memory:" ? createClient({ url }) : openDatabase(url);
   cleanups.push(() => client.close());
   await migrateDatabase(client);
   const clock = new ManualClock(opts.now ?? T0);

@@ -6,6 +6,7 @@ import { AppError, type FieldError, notFound, validationFailed } from "../../dom
 import { requireOrganisation } from "../../http/auth";
 import { decodeCursor, toPage } from "../../http/pagination";
 import { presentAnnexContent } from "../annex/annex.presenter";
+import { appendAudit } from "../audit/audit.service";
 import { type Ctx, iso } from "../context";
 import { findOrganisation, presentOrganisation } from "../organisations/organisations.service";
 import type { CreateAgreementBody, DeclineAgreementBody, ListAgreementsQuery } from "./agreements.schemas";
@@ -41,6 +42,9 @@ export async function presentAgreement(db: DbOrTx, a: AgreementRow, viewer: stri
   };
 }
 
+/** An agreement's two parties, as an audit record or an event names them. */
+export const partiesOf = (a: { id: string; processorId: string; controllerId: string }) => ({ id: a.id, processorId: a.processorId, controllerId: a.controllerId });
+
 /**
  * The agreement if the calling organisation is party to it. Anything else answers
  * exactly as a missing agreement (PRODUCT.md rule 8).
@@ -66,7 +70,7 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
     processorId = input.processor_id ?? "";
     if (!input.processor_id) errors.push({ pointer: "/processor_id", rule: "required", detail: "An imported agreement names its processor." });
   } else {
-    processorId = ctx.actor.organisationId;
+    processorId = requireOrganisation(ctx.actor);
     if (input.processor_id !== undefined && input.processor_id !== processorId)
       errors.push({ pointer: "/processor_id", rule: "own_organisation", detail: "A processor creates agreements as itself; leave processor_id out." });
     if (input.signed_at !== undefined)
@@ -109,6 +113,7 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
       })
       .returning();
     if (operator) await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: built.content, effectiveAt: signedAt, changeRequestId: null, createdAt: now });
+    await appendAudit(tx, ctx, [{ action: operator ? "agreement.import" : "agreement.propose", resourceType: "agreement", resourceId: id, agreement: partiesOf(a!) }]);
     return a!;
   });
   return presentAgreement(ctx.db, row, operator ? null : processorId);
@@ -164,6 +169,7 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
     if (!updated) return null;
     if (to === "active")
       await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: agreement.proposedAnnex!, effectiveAt: now, changeRequestId: null, createdAt: now });
+    await appendAudit(tx, ctx, [{ action: to === "active" ? "agreement.confirm" : "agreement.decline", resourceType: "agreement", resourceId: id, agreement: partiesOf(updated) }]);
     return updated;
   });
   if (!row) {

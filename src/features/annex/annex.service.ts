@@ -3,7 +3,8 @@ import { schema } from "../../../db/client";
 import { diffEntries } from "../../domain/annex";
 import { AppError } from "../../domain/errors";
 import { decodeCursor, toPage } from "../../http/pagination";
-import { loadAgreementFor } from "../agreements/agreements.service";
+import { loadAgreementFor, partiesOf } from "../agreements/agreements.service";
+import { appendAudit } from "../audit/audit.service";
 import type { Ctx } from "../context";
 import { presentAnnexContent } from "./annex.presenter";
 
@@ -18,6 +19,14 @@ const versionMeta = (v: VersionRow) => ({
 });
 
 export const presentAnnex = (v: VersionRow) => ({ object: "annex" as const, ...versionMeta(v), ...presentAnnexContent(v.content) });
+
+/**
+ * Every read of an annex is recorded before it is answered (PRODUCT.md rule 8; seed 001): if
+ * the record cannot be written, the read fails.
+ */
+async function recordRead(ctx: Ctx, agreement: { id: string; processorId: string; controllerId: string }, action: string, resourceId: string) {
+  await ctx.db.transaction((tx) => appendAudit(tx, ctx, [{ action, resourceType: "annex", resourceId, agreement: partiesOf(agreement) }]));
+}
 
 /** An agreement that has an annex: a proposed or declined one has only its proposal. */
 async function loadActiveAgreement(ctx: Ctx, agreementId: string) {
@@ -39,7 +48,7 @@ async function findVersion(ctx: Ctx, agreementId: string, version: number) {
 
 /** The annex in force now, or at `asOf`: the latest version whose effective instant is not after it. */
 export async function getAnnex({ ctx, agreementId, asOf }: { ctx: Ctx; agreementId: string; asOf?: Date }) {
-  await loadActiveAgreement(ctx, agreementId);
+  const agreement = await loadActiveAgreement(ctx, agreementId);
   const at = asOf ?? ctx.clock.now();
   const v = schema.annexVersions;
   const row = await ctx.db.query.annexVersions.findFirst({
@@ -47,11 +56,12 @@ export async function getAnnex({ ctx, agreementId, asOf }: { ctx: Ctx; agreement
     orderBy: [desc(v.effectiveAt), desc(v.version)],
   });
   if (!row) throw new AppError("not_found", `No annex version of this agreement was in force at ${at.toISOString()}.`);
+  await recordRead(ctx, agreement, asOf ? "annex.read_as_of" : "annex.read", `${agreementId}@v${row.version}`);
   return presentAnnex(row);
 }
 
 export async function listAnnexVersions({ ctx, agreementId, limit, cursor }: { ctx: Ctx; agreementId: string; limit: number; cursor?: string }) {
-  await loadActiveAgreement(ctx, agreementId);
+  const agreement = await loadActiveAgreement(ctx, agreementId);
   const before = decodeCursor(cursor, "number");
   const v = schema.annexVersions;
   const rows = await ctx.db.query.annexVersions.findMany({
@@ -69,12 +79,15 @@ export async function listAnnexVersions({ ctx, agreementId, limit, cursor }: { c
       sub_processors: content.sub_processors.length,
     };
   });
+  await recordRead(ctx, agreement, "annex.list_versions", agreementId);
   return toPage(summaries, limit, (s) => s.version);
 }
 
 export async function getAnnexVersion({ ctx, agreementId, version }: { ctx: Ctx; agreementId: string; version: number }) {
-  await loadActiveAgreement(ctx, agreementId);
-  return presentAnnex(await findVersion(ctx, agreementId, version));
+  const agreement = await loadActiveAgreement(ctx, agreementId);
+  const row = await findVersion(ctx, agreementId, version);
+  await recordRead(ctx, agreement, "annex.read_version", `${agreementId}@v${version}`);
+  return presentAnnex(row);
 }
 
 /** Entries added, removed and changed (field by field) between two versions; `to` defaults to the latest. */
@@ -84,6 +97,7 @@ export async function getAnnexDiff({ ctx, agreementId, from, to }: { ctx: Ctx; a
   const [a, b] = await Promise.all([findVersion(ctx, agreementId, from), findVersion(ctx, agreementId, target)]);
   // entries are compared as the annex shows them, so a change of classification is a changed field too
   const [pa, pb] = [presentAnnexContent(a.content), presentAnnexContent(b.content)];
+  await recordRead(ctx, agreement, "annex.diff", `${agreementId}@v${from}..v${target}`);
   return {
     object: "annex_diff" as const,
     agreement_id: agreementId,

@@ -80,7 +80,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   if (errors.length) throw validationFailed(errors, "The change cannot be applied to every covered agreement; nothing was submitted.");
 
   const id = ctx.newId("changeRequest");
-  const request: ChangeRequestRow = { id, processorId, operations, reason: input.reason, effectiveDate, submittedAt: now, submittedByKey: ctx.actor.keyId };
+  const request: ChangeRequestRow = { id, processorId, operations, reason: input.reason, effectiveDate, submittedAt: now, submittedByKey: ctx.actor.keyId ?? "" };
   const decisions: DecisionRow[] = plans.map((p) => ({
     id: ctx.newId("decision"),
     changeRequestId: id,

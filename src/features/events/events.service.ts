@@ -2,7 +2,8 @@ import { and, desc, eq, gt, lt, or } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import type { EventType } from "../../domain/events";
 import { notFound } from "../../domain/errors";
-import { requireOrganisation } from "../../http/auth";
+import { type Actor, requireOrganisation, SCHEDULER } from "../../http/auth";
+import { appendAudit } from "../audit/audit.service";
 import { decodeCursor, toPage } from "../../http/pagination";
 import { enqueueDeliveries } from "../../webhooks/outbox";
 import type { Ctx } from "../context";
@@ -25,7 +26,7 @@ const CHUNK = 500;
  * Appends events in the caller's transaction, so a state change and its events commit
  * together (PRODUCT.md rule 9); the rows are both the feed and the delivery outbox.
  */
-export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock" | "webhooks">, list: NewEvent[]) {
+export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock" | "webhooks"> & { actor?: Actor; request?: Ctx["request"] }, list: NewEvent[]) {
   const now = deps.clock.now();
   const rows = list.map((e) => ({
     id: deps.newId("event"),
@@ -39,6 +40,12 @@ export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock"
     createdAt: now,
   }));
   for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(schema.events).values(rows.slice(i, i + CHUNK));
+  // every state change has its event and its audit record, written together; no actor: the scheduler
+  await appendAudit(
+    tx,
+    { clock: deps.clock, newId: deps.newId, actor: deps.actor ?? SCHEDULER, request: deps.request },
+    list.map((e, i) => ({ action: e.type, ...auditResource(e, rows[i]!.id), agreement: e.agreement ?? null })),
+  );
   await enqueueDeliveries(
     tx,
     deps,
@@ -50,6 +57,15 @@ export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock"
     })),
   );
   return rows;
+}
+
+/** What an event's audit record names: the decision or endpoint that changed. */
+function auditResource(e: NewEvent, eventId: string) {
+  const data = e.data as { decision?: { id: string }; endpoint?: { id: string }; endpoint_id?: string };
+  if (data.decision) return { resourceType: "decision", resourceId: data.decision.id };
+  const endpoint = data.endpoint?.id ?? data.endpoint_id;
+  if (endpoint) return { resourceType: "webhook_endpoint", resourceId: endpoint };
+  return { resourceType: "event", resourceId: eventId };
 }
 
 export const presentEvent = (e: EventRow) => ({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Address, CountryCode, Registration, text, Timestamp } from "../../http/schemas";
+import { Address, CountryCode, DateTimeInput, Registration, text, Timestamp } from "../../http/schemas";
 
 export const CreateOrganisationBody = z
   .strictObject({
@@ -22,7 +22,11 @@ export const Organisation = z
   .openapi("Organisation");
 
 export const CreateApiKeyBody = z
-  .strictObject({ name: text(100).openapi({ example: "case-management integration" }) })
+  .strictObject({
+    name: text(100).openapi({ example: "case-management integration" }),
+    scope: z.enum(["read", "write"]).default("write").openapi({ description: "read: GET requests only; write: everything the organisation may do" }),
+    expires_at: DateTimeInput.optional().openapi({ description: "After this instant the key answers 401" }),
+  })
   .openapi("CreateApiKey");
 
 export const ApiKey = z
@@ -32,6 +36,9 @@ export const ApiKey = z
     organisation_id: z.string(),
     name: z.string(),
     prefix: z.string().openapi({ description: "The visible start of the secret", example: "sk_live_Ab12" }),
+    scope: z.enum(["read", "write"]),
+    expires_at: Timestamp.nullable(),
+    last_used_at: Timestamp.nullable().openapi({ description: "Updated at most once a minute" }),
     created_at: Timestamp,
     revoked_at: Timestamp.nullable(),
   })

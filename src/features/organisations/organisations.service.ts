@@ -1,4 +1,5 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, isNull, lt } from "drizzle-orm";
+import { audited } from "../audit/audit.service";
 import type { z } from "@hono/zod-openapi";
 import { schema, type DbOrTx } from "../../../db/client";
 import { AppError, notFound } from "../../domain/errors";
@@ -26,25 +27,32 @@ export const presentApiKey = (k: ApiKeyRow) => ({
   organisation_id: k.organisationId ?? "",
   name: k.name,
   prefix: k.prefix,
+  scope: k.scope,
+  expires_at: iso(k.expiresAt),
+  last_used_at: iso(k.lastUsedAt),
   created_at: k.createdAt.toISOString(),
   revoked_at: iso(k.revokedAt),
 });
 
 export async function createOrganisation({ ctx, input }: { ctx: Ctx; input: z.infer<typeof CreateOrganisationBody> }) {
   requireOperator(ctx.actor);
-  const [row] = await ctx.db
-    .insert(schema.organisations)
-    .values({
-      id: ctx.newId("organisation"),
-      name: input.name,
-      registrationScheme: input.registration.scheme,
-      registrationNumber: input.registration.number,
-      country: input.address.country,
-      address: input.address,
-      createdAt: ctx.clock.now(),
-    })
-    .returning();
-  return presentOrganisation(row!);
+  const id = ctx.newId("organisation");
+  const row = await audited(ctx, { action: "organisation.create", resourceType: "organisation", resourceId: id }, async (tx) => {
+    const [row] = await tx
+      .insert(schema.organisations)
+      .values({
+        id,
+        name: input.name,
+        registrationScheme: input.registration.scheme,
+        registrationNumber: input.registration.number,
+        country: input.address.country,
+        address: input.address,
+        createdAt: ctx.clock.now(),
+      })
+      .returning();
+    return row!;
+  });
+  return presentOrganisation(row);
 }
 
 export async function listOrganisations({ ctx, limit, cursor }: { ctx: Ctx; limit: number; cursor?: string }) {
@@ -73,7 +81,10 @@ export async function getOwnOrganisation({ ctx }: { ctx: Ctx }) {
 export const findOrganisation = (db: DbOrTx, id: string) => db.query.organisations.findFirst({ where: eq(schema.organisations.id, id) });
 
 /** Stores a key by its hash; the secret is returned once and never again. */
-export async function insertApiKey(db: DbOrTx, fields: { id: string; organisationId: string | null; name: string; secret: string; now: Date }) {
+export async function insertApiKey(
+  db: DbOrTx,
+  fields: { id: string; organisationId: string | null; name: string; secret: string; now: Date; scope?: "read" | "write"; expiresAt?: Date | null },
+) {
   const [row] = await db
     .insert(schema.apiKeys)
     .values({
@@ -83,6 +94,8 @@ export async function insertApiKey(db: DbOrTx, fields: { id: string; organisatio
       prefix: secretPrefix(fields.secret),
       secretHash: await hashSecret(fields.secret),
       createdAt: fields.now,
+      scope: fields.scope ?? "write",
+      expiresAt: fields.expiresAt ?? null,
     })
     .returning();
   return row!;
@@ -92,7 +105,10 @@ export async function createApiKey({ ctx, organisationId, input }: { ctx: Ctx; o
   requireOperator(ctx.actor);
   if (!(await findOrganisation(ctx.db, organisationId))) throw notFound("organisation");
   const secret = generateSecret();
-  const row = await insertApiKey(ctx.db, { id: ctx.newId("apiKey"), organisationId, name: input.name, secret, now: ctx.clock.now() });
+  const id = ctx.newId("apiKey");
+  const row = await audited(ctx, { action: "api_key.create", resourceType: "api_key", resourceId: id }, (tx) =>
+    insertApiKey(tx, { id, organisationId, name: input.name, secret, now: ctx.clock.now(), scope: input.scope, expiresAt: input.expires_at ? new Date(input.expires_at) : null }),
+  );
   return { ...presentApiKey(row), secret };
 }
 
@@ -114,6 +130,10 @@ export async function revokeApiKey({ ctx, organisationId, keyId }: { ctx: Ctx; o
   const key = await ctx.db.query.apiKeys.findFirst({ where });
   if (!key) throw notFound("API key");
   if (key.revokedAt) throw new AppError("invalid_state", "The key is already revoked.", [], { current_state: "revoked" });
-  const [row] = await ctx.db.update(schema.apiKeys).set({ revokedAt: ctx.clock.now() }).where(where).returning();
-  return presentApiKey(row!);
+  const row = await audited(ctx, { action: "api_key.revoke", resourceType: "api_key", resourceId: keyId }, async (tx) => {
+    const [row] = await tx.update(schema.apiKeys).set({ revokedAt: ctx.clock.now() }).where(and(where, isNull(schema.apiKeys.revokedAt))).returning();
+    return row;
+  });
+  if (!row) throw new AppError("invalid_state", "The key is already revoked.", [], { current_state: "revoked" });
+  return presentApiKey(row);
 }

@@ -4,6 +4,8 @@ import { requireOperator } from "../../http/auth";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../../http/router";
 import { DateTimeInput, Timestamp } from "../../http/schemas";
 import { advanceClock } from "../../jobs/run-due";
+import { appendAudit } from "../audit/audit.service";
+import { ctxOf } from "../context";
 
 // Test mode only (TEST_CLOCK=1): like Stripe's test clocks, the operator moves the service's
 // clock and the scheduler runs at every instant that falls due on the way.
@@ -64,5 +66,6 @@ export const testClockRouter = createRouter()
     const to = body.to ? new Date(body.to) : new Date(now.getTime() + ((body.days ?? 0) * 86_400 + (body.seconds ?? 0)) * 1000);
     if (to < now) throw new AppError("validation_failed", "A test clock only moves forward.", [{ in: "json", pointer: "/to", rule: "not_in_past", detail: `The clock is at ${now.toISOString()}.` }]);
     const ran = await advanceClock({ ...deps, clock }, to);
+    await ctxOf(c).db.transaction((tx) => appendAudit(tx, ctxOf(c), [{ action: "test_clock.advance", resourceType: "test_clock", resourceId: to.toISOString() }]));
     return c.json({ object: "test_clock" as const, now: clock.now().toISOString(), ran }, 200);
   });

@@ -6,6 +6,7 @@ import { generateWebhookSecret, SECRET_OVERLAP_MS } from "../../domain/webhooks"
 import { requireOrganisation } from "../../http/auth";
 import { decodeCursor, toPage } from "../../http/pagination";
 import { checkWebhookUrl } from "../../webhooks/address-policy";
+import { appendAudit, audited } from "../audit/audit.service";
 import type { Ctx } from "../context";
 import { getEvent, presentEvent, recordEvents } from "../events/events.service";
 import { presentAttempt, presentEndpoint } from "./webhook-endpoints.presenter";
@@ -60,6 +61,7 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: z.infer<
     .returning();
     // Svix mode: Svix holds a copy with the same secret; if it cannot be made, nothing is kept here
     await mirror(ctx, (svix) => svix.endpointCreated(row!, secret));
+    await appendAudit(tx, ctx, [{ action: "webhook_endpoint.create", resourceType: "webhook_endpoint", resourceId: row!.id }]);
     return row!;
   });
   return { ...presentEndpoint(row), secret };
@@ -99,6 +101,7 @@ export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string;
     .where(eq(ep.id, id))
     .returning();
     await mirror(ctx, (svix) => svix.endpointUpdated(row!));
+    await appendAudit(tx, ctx, [{ action: "webhook_endpoint.update", resourceType: "webhook_endpoint", resourceId: id }]);
     return row!;
   });
   return presentEndpoint(row);
@@ -109,6 +112,7 @@ export async function deleteEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
   const now = ctx.clock.now();
   await ctx.db.transaction(async (tx) => {
     await mirror(ctx, (svix) => svix.endpointDeleted(current));
+    await appendAudit(tx, ctx, [{ action: "webhook_endpoint.delete", resourceType: "webhook_endpoint", resourceId: id }]);
     // kept, soft-deleted, so its attempts stay readable in the audit of deliveries
     await tx.update(ep).set({ deletedAt: now, enabled: false, updatedAt: now }).where(eq(ep.id, id));
     await tx
@@ -131,6 +135,7 @@ export async function rotateSecret({ ctx, id }: { ctx: Ctx; id: string }) {
       .where(eq(ep.id, id))
       .returning();
     await mirror(ctx, (svix) => svix.secretRotated(row!, secret));
+    await appendAudit(tx, ctx, [{ action: "webhook_endpoint.rotate_secret", resourceType: "webhook_endpoint", resourceId: id }]);
     return row!;
   });
   return { ...presentEndpoint(row), secret };
@@ -182,9 +187,12 @@ export async function resendEvent({ ctx, eventId, input }: { ctx: Ctx; eventId: 
   if (!endpoint) throw validationFailed([{ pointer: "/endpoint_id", rule: "own_endpoint", detail: "Not one of this organisation's webhook endpoints." }]);
   if (!endpoint.enabled) throw new AppError("invalid_state", "The endpoint is disabled; enable it first.", [], { current_state: "disabled" });
   const now = ctx.clock.now();
-  const [row] = await ctx.db
-    .insert(schema.deliveries)
-    .values({ id: ctx.newId("delivery"), eventId, organisationId: org, endpointId: endpoint.id, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })
-    .returning();
+  const row = await audited(ctx, { action: "event.resend", resourceType: "event", resourceId: eventId }, async (tx) => {
+    const [row] = await tx
+      .insert(schema.deliveries)
+      .values({ id: ctx.newId("delivery"), eventId, organisationId: org, endpointId: endpoint.id, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })
+      .returning();
+    return row;
+  });
   return { object: "delivery" as const, id: row!.id, event_id: eventId, endpoint_id: row!.endpointId, state: row!.state, next_attempt_at: row!.nextAttemptAt.toISOString() };
 }

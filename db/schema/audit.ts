@@ -1,0 +1,37 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * The audit trail: one record for every write and every read of an annex, appended in the
+ * transaction of what it records. Each record's hash covers its content and the previous
+ * record's hash, so a changed or removed row breaks the chain at that point.
+ */
+export const auditRecords = sqliteTable(
+  "audit_records",
+  {
+    seq: integer("seq").primaryKey(),
+    id: text("id").notNull().unique(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+    /** who: "operator", "organisation" or "system" (the scheduler, the relay) */
+    actorType: text("actor_type", { enum: ["operator", "organisation", "system"] }).notNull(),
+    organisationId: text("organisation_id"),
+    keyId: text("key_id"),
+    keyPrefix: text("key_prefix"),
+    action: text("action").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceId: text("resource_id").notNull(),
+    /** the agreement the record is about: its two parties may read it */
+    agreementId: text("agreement_id"),
+    processorId: text("processor_id"),
+    controllerId: text("controller_id"),
+    requestId: text("request_id"),
+    clientIp: text("client_ip"),
+    outcome: text("outcome").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    index("audit_organisation_idx").on(t.organisationId, t.seq),
+    index("audit_processor_idx").on(t.processorId, t.seq),
+    index("audit_controller_idx").on(t.controllerId, t.seq),
+  ],
+);

@@ -1,0 +1,168 @@
+import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { schema, type DbOrTx } from "../../../db/client";
+import type { Clock } from "../../deps";
+import type { IdGenerator } from "../../domain/ids";
+import type { Actor } from "../../http/auth";
+import { hashSecret } from "../../http/auth";
+import { decodeCursor, toPage } from "../../http/pagination";
+import type { Ctx } from "../context";
+
+type AuditRow = typeof schema.auditRecords.$inferSelect;
+const a = schema.auditRecords;
+
+export interface AuditEntry {
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  /** the agreement the record is about: both its parties may read the record */
+  agreement?: { id: string; processorId: string; controllerId: string } | null;
+  outcome?: string;
+}
+
+export interface AuditContext {
+  clock: Clock;
+  newId: IdGenerator;
+  actor: Actor;
+  request?: { id: string; ip: string | null };
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** The hashed content of a record: every field but its own hash, in a fixed order. */
+const content = (r: Omit<AuditRow, "seq" | "hash">) =>
+  JSON.stringify([
+    r.prevHash,
+    r.id,
+    r.at.getTime(),
+    r.actorType,
+    r.organisationId,
+    r.keyId,
+    r.keyPrefix,
+    r.action,
+    r.resourceType,
+    r.resourceId,
+    r.agreementId,
+    r.processorId,
+    r.controllerId,
+    r.requestId,
+    r.clientIp,
+    r.outcome,
+  ]);
+
+/**
+ * Appends audit records in the caller's transaction: if they cannot be written, neither is
+ * what they record. Each record's hash covers its content and the hash before it.
+ */
+export async function appendAudit(tx: DbOrTx, ctx: AuditContext, entries: AuditEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const [last] = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const at = ctx.clock.now();
+  const actor = ctx.actor;
+  const rows: Omit<AuditRow, "seq">[] = [];
+  for (const e of entries) {
+    const row = {
+      id: ctx.newId("audit"),
+      at,
+      actorType: actor.kind,
+      organisationId: actor.kind === "organisation" ? actor.organisationId : null,
+      keyId: actor.keyId,
+      keyPrefix: actor.keyPrefix,
+      action: e.action,
+      resourceType: e.resourceType,
+      resourceId: e.resourceId,
+      agreementId: e.agreement?.id ?? null,
+      processorId: e.agreement?.processorId ?? null,
+      controllerId: e.agreement?.controllerId ?? null,
+      requestId: ctx.request?.id ?? null,
+      clientIp: ctx.request?.ip ?? null,
+      outcome: e.outcome ?? "succeeded",
+      prevHash,
+    };
+    const hash = await hashSecret(content(row));
+    rows.push({ ...row, hash });
+    prevHash = hash;
+  }
+  for (let i = 0; i < rows.length; i += 400) await tx.insert(a).values(rows.slice(i, i + 400));
+}
+
+/** Runs `work` and its audit record in one transaction: a read of an annex is recorded, or it does not happen. */
+export async function audited<T>(ctx: Ctx, entry: AuditEntry | ((result: T) => AuditEntry), work: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  return ctx.db.transaction(async (tx) => {
+    const result = await work(tx);
+    await appendAudit(tx, ctx, [typeof entry === "function" ? entry(result) : entry]);
+    return result;
+  });
+}
+
+export const presentAudit = (r: AuditRow) => ({
+  object: "audit_record" as const,
+  id: r.id,
+  seq: r.seq,
+  at: r.at.toISOString(),
+  actor: { type: r.actorType, organisation_id: r.organisationId, key_id: r.keyId, key_prefix: r.keyPrefix },
+  action: r.action,
+  resource: { type: r.resourceType, id: r.resourceId },
+  agreement_id: r.agreementId,
+  request_id: r.requestId,
+  client_ip: r.clientIp,
+  outcome: r.outcome,
+  prev_hash: r.prevHash,
+  hash: r.hash,
+});
+
+/** What a caller may read: the operator everything; an organisation its agreements' records and its own key usage. */
+function visibleTo(actor: Actor): SQL | undefined {
+  if (actor.kind !== "organisation") return undefined;
+  const org = actor.organisationId;
+  return or(eq(a.organisationId, org), eq(a.processorId, org), eq(a.controllerId, org));
+}
+
+export async function listAudit({ ctx, limit, cursor, agreement_id, action }: { ctx: Ctx; limit: number; cursor?: string; agreement_id?: string; action?: string }) {
+  const after = decodeCursor(cursor, "number");
+  const rows = await ctx.db
+    .select()
+    .from(a)
+    .where(and(visibleTo(ctx.actor), agreement_id ? eq(a.agreementId, agreement_id) : undefined, action ? eq(a.action, action) : undefined, after !== undefined ? lt(a.seq, after) : undefined))
+    .orderBy(desc(a.seq))
+    .limit(limit + 1);
+  return toPage(rows.map(presentAudit), limit, (r) => r.seq);
+}
+
+/** All the caller may read, oldest first, one JSON object a line. */
+export async function* exportAudit(ctx: Ctx): AsyncGenerator<string> {
+  let after = 0;
+  for (;;) {
+    const rows = await ctx.db.select().from(a).where(and(visibleTo(ctx.actor), gt(a.seq, after))).orderBy(asc(a.seq)).limit(1000);
+    for (const r of rows) yield `${JSON.stringify(presentAudit(r))}\n`;
+    if (rows.length < 1000) return;
+    after = rows.at(-1)!.seq;
+  }
+}
+
+/**
+ * Recomputes the whole chain and reports the first broken link: a record whose content no
+ * longer matches its hash, or whose predecessor is not the record it was chained to.
+ */
+export async function verifyAudit({ db }: { db: DbOrTx }) {
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await db.select().from(a).where(gt(a.seq, after)).orderBy(asc(a.seq)).limit(1000);
+    for (const r of rows) {
+      const { seq: _seq, hash, ...rest } = r;
+      const reason =
+        r.prevHash !== prev
+          ? "its predecessor is not the record it was chained to (a record before it was removed or changed)"
+          : (await hashSecret(content(rest))) !== hash
+            ? "its content does not match its hash (the record was changed)"
+            : null;
+      if (reason) return { object: "audit_verification" as const, valid: false, records_checked: checked, first_broken: { seq: r.seq, id: r.id, reason } };
+      prev = hash;
+      checked++;
+    }
+    if (rows.length < 1000) return { object: "audit_verification" as const, valid: true, records_checked: checked, first_broken: null };
+    after = rows.at(-1)!.seq;
+  }
+}
