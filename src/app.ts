@@ -12,6 +12,7 @@ import { eventsRouter } from "./features/events";
 import { organisationsRouter } from "./features/organisations";
 import { testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
+import { auditRouter } from "./features/audit";
 import { registerWebhookDocs } from "./webhooks/openapi";
 import { authenticate } from "./http/auth";
 import { requireJsonBody } from "./http/content-type";
@@ -52,6 +53,7 @@ export function createApp(deps: Deps) {
   app.route("/", decisionsRouter);
   app.route("/", eventsRouter);
   app.route("/", webhookEndpointsRouter);
+  app.route("/", auditRouter);
   // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route
   if (deps.testClock) app.route("/", testClockRouter);
 

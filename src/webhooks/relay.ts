@@ -71,25 +71,33 @@ export async function claimDue(deps: RelayDeps, limit: number): Promise<Delivery
     .returning();
 }
 
+/** Deliveries one worker claims and sends together: few enough that all fit well inside a lease. */
+const PER_WORKER = 4;
+
 /**
- * Claims and sends everything due, `concurrency` at a time, until nothing is left; returns
- * how many were attempted. Each claimed batch is read in bulk and its results are written in
- * one transaction, so the database is not what limits delivery.
+ * Claims and sends everything due until nothing is left; returns how many were attempted.
+ * Independent workers each claim a few deliveries, send them at once and record them in one
+ * transaction, so a slow endpoint holds up only its own worker, and the database is not what
+ * limits delivery.
  */
 export async function drainOutbox(deps: RelayDeps): Promise<number> {
   let attempted = 0;
-  for (;;) {
-    const batch = await claimDue(deps, deps.concurrency * 8);
-    if (!batch.length) return attempted;
-    try {
-      await sendBatch(deps, batch);
-    } catch (err) {
-      // the leases run out and a later round retries the batch; nothing is lost
-      deps.logger.error("delivery batch failed to record", { deliveries: batch.length, error: String(err) });
-      return attempted;
+  const worker = async () => {
+    for (;;) {
+      const batch = await claimDue(deps, PER_WORKER);
+      if (!batch.length) return;
+      try {
+        await sendBatch(deps, batch);
+      } catch (err) {
+        // the leases run out and a later round retries the batch; nothing is lost
+        deps.logger.error("delivery batch failed to record", { deliveries: batch.length, error: String(err) });
+        return;
+      }
+      attempted += batch.length;
     }
-    attempted += batch.length;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.ceil(deps.concurrency / PER_WORKER)) }, worker));
+  return attempted;
 }
 
 interface Outcome {
@@ -105,21 +113,14 @@ async function sendBatch(deps: RelayDeps, batch: DeliveryRow[]) {
   const events = new Map((await deps.db.select().from(schema.events).where(inArray(schema.events.id, eventIds))).map((e) => [e.id, e]));
   const endpoints = new Map((endpointIds.length ? await deps.db.select().from(ep).where(inArray(ep.id, endpointIds)) : []).map((e) => [e.id, e]));
   const now = deps.clock.now();
-  const outcomes: Outcome[] = [];
-  const queue = [...batch];
-  await Promise.all(
-    Array.from({ length: Math.min(deps.concurrency, queue.length) }, async () => {
-      for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
-        const event = events.get(delivery.eventId);
-        const endpoint = delivery.endpointId ? endpoints.get(delivery.endpointId) : null;
-        if (!event || (delivery.endpointId && (!endpoint || !endpoint.enabled || endpoint.deletedAt))) {
-          outcomes.push({ delivery, endpoint: null, result: null });
-          continue;
-        }
-        const secrets = endpoint ? activeSecrets(endpoint, now) : [];
-        const result = await deps.sender.send({ delivery, event, endpoint: endpoint ?? null, payload: webhookPayload(event), secrets });
-        outcomes.push({ delivery, endpoint: endpoint ?? null, result });
-      }
+  const outcomes: Outcome[] = await Promise.all(
+    batch.map(async (delivery) => {
+      const event = events.get(delivery.eventId);
+      const endpoint = delivery.endpointId ? endpoints.get(delivery.endpointId) : null;
+      if (!event || (delivery.endpointId && (!endpoint || !endpoint.enabled || endpoint.deletedAt))) return { delivery, endpoint: null, result: null };
+      const secrets = endpoint ? activeSecrets(endpoint, now) : [];
+      const result = await deps.sender.send({ delivery, event, endpoint: endpoint ?? null, payload: webhookPayload(event), secrets });
+      return { delivery, endpoint: endpoint ?? null, result };
     }),
   );
   await deps.db.transaction((tx) => recordOutcomes(tx, deps, outcomes));
@@ -130,6 +131,9 @@ export function activeSecrets(endpoint: EndpointRow, now: Date): string[] {
   const overlap = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now;
   return overlap ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
 }
+
+/** Only the relay still holding a delivery's lease moves its state: one whose lease ran out and was taken over does not overwrite the newer state. */
+const heldBy = (deps: RelayDeps) => eq(d.leaseOwner, deps.owner);
 
 /** Writes the attempts of a batch and what follows from them, in the caller's transaction. */
 async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) {
@@ -166,7 +170,7 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) 
       await tx
         .update(d)
         .set({ state: next ? "pending" : "failed", attempts: count, nextAttemptAt: next ?? delivery.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
-        .where(eq(d.id, delivery.id));
+        .where(and(eq(d.id, delivery.id), heldBy(deps)));
     if (!endpoint) continue;
     if (ok) healthy.add(endpoint.id);
     else failing.set(endpoint.id, { endpoint, results: [...(failing.get(endpoint.id)?.results ?? []), result] });
@@ -176,7 +180,7 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) 
     if (!ids.length) continue;
     const extra = state === "succeeded" ? { attempts: sql`${d.attempts} + 1` } : {};
     for (let i = 0; i < ids.length; i += 500)
-      await tx.update(d).set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra }).where(inArray(d.id, ids.slice(i, i + 500)));
+      await tx.update(d).set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra }).where(and(inArray(d.id, ids.slice(i, i + 500)), heldBy(deps)));
   }
   // a success in the batch ends the endpoint's run of failures
   if (healthy.size) await tx.update(ep).set({ failingSince: null }).where(inArray(ep.id, [...healthy]));

@@ -78,7 +78,6 @@ async function startCrashReceiver(): Promise<CrashReceiver> {
         } catch {}
       }
       const arrival: Arrival = { id: headers["webhook-id"] ?? "", body, verified: standard && svix, status: null, phase: r.phase };
-      (arrival as any).at = Date.now();
       r.arrivals.push(arrival);
       const { status, delayMs } = behaviour(n);
       open.set(n, arrival.id);
@@ -115,10 +114,6 @@ async function startCrashReceiver(): Promise<CrashReceiver> {
 }
 
 async function api(base: string, key: string, method: string, path: string, body?: unknown) {
-  const t = Date.now();
-  try { return await api0(base, key, method, path, body); } finally { if (Date.now() - t > 300) console.log(`SLOW ${Date.now() - t} ms ${method} ${path}`); }
-}
-async function api0(base: string, key: string, method: string, path: string, body?: unknown) {
   const res = await fetch(base + path, {
     method,
     headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
@@ -153,11 +148,11 @@ const addSubProcessor = (i: number) => ({
   },
 });
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number, step?: () => Promise<void>) {
+async function until(what: string | (() => string), condition: () => boolean | Promise<boolean>, timeoutMs: number, step?: () => Promise<void>) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === "string" ? what : what()}`);
     await step?.();
     await new Promise((res) => setTimeout(res, 50));
   }
@@ -166,8 +161,8 @@ async function until(what: string, condition: () => boolean | Promise<boolean>, 
 const CHANGE_REQUESTS = 6;
 const HOLD_MS = 60_000; // "slow": longer than the whole test, so those requests are in flight at the kill
 
-let services: NodeService[] = [];
-let receivers: CrashReceiver[] = [];
+const services: NodeService[] = [];
+const receivers: CrashReceiver[] = [];
 let database: ReturnType<typeof tempDatabase> | undefined;
 
 afterEach(async () => {
@@ -179,13 +174,11 @@ afterEach(async () => {
 
 describe("webhooks survive a crash of the Node service", () => {
   it("SIGKILL with deliveries in flight and a failing receiver, restart: every event arrives, duplicates only as the same webhook-id", async () => {
-    const T0 = Date.now(); let tKill = 0, tRestart = 0, tAdvanced = 0;
     database = tempDatabase("crash");
     // LOG_LEVEL stays "info": startNodeService waits for the "listening" log line, which "silent" suppresses
     const env = { DEMO: "1", TEST_CLOCK: "1", WEBHOOK_ALLOW_INSECURE: "1", WEBHOOK_LEASE_SECONDS: "2" };
     let service = await startNodeService(database.path, env);
     services.push(service);
-    const tStarted = Date.now() - T0;
 
     // the processor's receiver fails (500) until after the restart; the controller's answers
     // its first 3 requests after a short delay, then holds every further one (in flight)
@@ -233,26 +226,28 @@ describe("webhooks survive a crash of the Node service", () => {
         }
       }
     }
-    const tGenerated = Date.now() - T0;
     const before = await expectedIds(service.base);
     const expectedProcessor = before.get("processor")!;
     const expectedController = before.get("controller A")!;
     expect(expectedProcessor.size).toBeGreaterThanOrEqual(CHANGE_REQUESTS * 4);
     expect(expectedController.size).toBeGreaterThanOrEqual(CHANGE_REQUESTS * 2);
 
-    // kill once deliveries are in flight at the slow receiver and the failing one has failed some
-    await until("deliveries in flight", () => controllerHooks.inFlight().length >= 2 && processorHooks.arrivals.length >= 1, 15_000);
-    console.log("at kill", controllerHooks.arrivals.map((a) => `${a.status}@${(a as any).at - T0}`).join(","), "P", processorHooks.arrivals.map((a) => `${(a as any).at - T0}`).join(","), "gen", tGenerated);
+    // kill once a delivery is in flight at the slow receiver and the failing one has failed some;
+    // then a moment (bounded) for more to pile up in flight. Not "wait for 2 in flight": the relay
+    // claims the next batch only when every send of the current one has ended, so a lone held
+    // request stalls all further sends for DELIVERY_TIMEOUT_MS (15 s) (drainOutbox in src/webhooks/relay.ts).
+    const state = () => `(controller receiver: ${controllerHooks.arrivals.length} arrived, ${controllerHooks.inFlight().length} in flight; processor receiver: ${processorHooks.arrivals.length} arrived)\n${service.output()}`;
+    await until(() => `a delivery in flight ${state()}`, () => controllerHooks.inFlight().length >= 1 && processorHooks.arrivals.length >= 1, 20_000);
+    await until("more in flight", () => controllerHooks.inFlight().length >= 3, 300).catch(() => {});
     const inFlightAtKill = new Set(controllerHooks.inFlight());
     const deliveredAtKill = { processor: processorHooks.delivered().size, controller: controllerHooks.delivered().size };
     const processorArrivalsAtKill = processorHooks.arrivals.length;
-    tKill = Date.now() - T0;
     await service.kill();
     expect(service.child.signalCode).toBe("SIGKILL");
     processorHooks.phase = controllerHooks.phase = "after-restart";
 
     // the kill really left work unfinished: requests in flight, a receiver that had only failures, and most events undelivered
-    expect(inFlightAtKill.size).toBeGreaterThanOrEqual(2);
+    expect(inFlightAtKill.size).toBeGreaterThanOrEqual(1);
     expect(processorArrivalsAtKill).toBeGreaterThanOrEqual(1);
     expect(processorHooks.arrivals.every((a) => a.status === 500 || a.status === null)).toBe(true);
     expect(deliveredAtKill.processor).toBe(0);
@@ -264,24 +259,23 @@ describe("webhooks survive a crash of the Node service", () => {
     controllerHooks.behave(() => ({ status: 200, delayMs: 50 }));
     service = await startNodeService(database.path, env);
     services.push(service);
-    tRestart = Date.now() - T0;
     expect(service.output()).toContain("already present"); // the same data, not a fresh seed
 
-    // the restarted test clock starts again at the real now: move it past the retry schedule
-    // (5 s, 5 min, 30 min, 2 h, …) so every failed delivery is due; the leases run out on their own
+    // the restarted test clock starts again at the real now: move it 3 hours on, past every retry
+    // the killed process can have scheduled (it failed each delivery at most twice: +5 s, +5 min),
+    // so every failed delivery is due; the leases (real clock, 2 s) run out on their own
     const advance = async (seconds: number) => {
       const res = await api(service.base, DEMO_KEYS.operator, "POST", "/v1/test-clock/advance", { seconds });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     };
     await advance(3 * 3600);
-    let lastAdvance = Date.now();
-    tAdvanced = Date.now() - T0;
     const complete = () => [...expectedProcessor].every((id) => processorHooks.delivered().has(id)) && [...expectedController].every((id) => controllerHooks.delivered().has(id));
-    await until("every event delivered after the restart", complete, 25_000, async () => {
-      if (Date.now() - lastAdvance < 3_000) return;
-      lastAdvance = Date.now();
-      await advance(3600); // a retry that fell due later still gets its turn
-    });
+    const missing = () => {
+      const p = [...expectedProcessor].filter((id) => !processorHooks.delivered().has(id)).length;
+      const c = [...expectedController].filter((id) => !controllerHooks.delivered().has(id)).length;
+      return `every event delivered after the restart: still missing ${p}/${expectedProcessor.size} at the processor's receiver, ${c}/${expectedController.size} at the controller's\n${service.output()}`;
+    };
+    await until(missing, complete, 25_000);
 
     // the same events as before the kill (the clock moved by hours only, nothing new fell due)
     const after = await expectedIds(service.base);
@@ -314,9 +308,6 @@ describe("webhooks survive a crash of the Node service", () => {
       expect(processorHooks.arrivals.some((a) => a.id === id && a.phase === "after-restart" && a.status === 200)).toBe(true);
     }
 
-    const dupDetail = [...new Set(controllerHooks.arrivals.map((a) => a.id))].map((id) => controllerHooks.arrivals.filter((a) => a.id === id).map((a) => `${a.phase[0]}${a.status}`).join(",")).filter((x) => x.includes(","));
-    console.log(JSON.stringify({ tStarted, tGenerated, T: Date.now() - T0, tKill, tRestart, tAdvanced, dupDetail, pDetail: [...new Set(processorHooks.arrivals.map((a) => a.id))].map((id) => processorHooks.arrivals.filter((a) => a.id === id).map((a) => `${a.phase[0]}${a.status}`).join(",")).slice(0, 40) }));
-    console.log(JSON.stringify({ expP: expectedProcessor.size, expC: expectedController.size, inFlight: inFlightAtKill.size, deliveredAtKill, processorArrivalsAtKill, arrivalsP: processorHooks.arrivals.length, arrivalsC: controllerHooks.arrivals.length, dupC: controllerHooks.arrivals.length - expectedController.size }));
     // the outbox agrees: nothing left pending, nothing given up
     expect(await service.stop()).toBe(0);
     const client = createClient({ url: `file:${database.path}` });

@@ -10,4 +10,6 @@ export const organisationsRouter = createRouter()
   .openapi(routes.getOrganisation, handlers.getOrganisation)
   .openapi(routes.createApiKey, handlers.createApiKey)
   .openapi(routes.listApiKeys, handlers.listApiKeys)
-  .openapi(routes.revokeApiKey, handlers.revokeApiKey);
+  .openapi(routes.revokeApiKey, handlers.revokeApiKey)
+  .openapi(routes.listOwnApiKeys, handlers.listOwnApiKeys)
+  .openapi(routes.revokeOwnApiKey, handlers.revokeOwnApiKey);

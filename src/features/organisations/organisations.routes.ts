@@ -82,7 +82,31 @@ export const revokeApiKey = createRoute({
   responses: { 200: jsonContent(ApiKey, "The revoked key"), ...errorResponses(403, 404, 409) },
 });
 
+export const listOwnApiKeys = createRoute({
+  method: "get",
+  path: "/v1/api-keys",
+  operationId: "listOwnApiKeys",
+  summary: "The calling organisation's own API keys; never their secrets",
+  tags,
+  security,
+  request: { query: PageQuery },
+  responses: { 200: jsonContent(listOf(ApiKey, "OwnApiKeyList"), "Keys, newest first"), ...errorResponses(403) },
+});
+
+export const revokeOwnApiKey = createRoute({
+  method: "delete",
+  path: "/v1/api-keys/{key_id}",
+  operationId: "revokeOwnApiKey",
+  summary: "Revoke one of the organisation's own keys; it stops working at once",
+  tags,
+  security,
+  request: { params: ApiKeyParams.pick({ key_id: true }) },
+  responses: { 200: jsonContent(ApiKey, "The revoked key"), ...errorResponses(403, 404, 409) },
+});
+
 export type CreateOrganisationRoute = typeof createOrganisation;
+export type ListOwnApiKeysRoute = typeof listOwnApiKeys;
+export type RevokeOwnApiKeyRoute = typeof revokeOwnApiKey;
 export type ListOrganisationsRoute = typeof listOrganisations;
 export type GetOwnOrganisationRoute = typeof getOwnOrganisation;
 export type GetOrganisationRoute = typeof getOrganisation;

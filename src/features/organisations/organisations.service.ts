@@ -112,8 +112,14 @@ export async function createApiKey({ ctx, organisationId, input }: { ctx: Ctx; o
   return { ...presentApiKey(row), secret };
 }
 
-export async function listApiKeys({ ctx, organisationId, limit, cursor }: { ctx: Ctx; organisationId: string; limit: number; cursor?: string }) {
+/** The operator manages every organisation's keys; an organisation its own. */
+function requireKeyManager(ctx: Ctx, organisationId: string) {
+  if (ctx.actor.kind === "organisation" && ctx.actor.organisationId === organisationId) return;
   requireOperator(ctx.actor);
+}
+
+export async function listApiKeys({ ctx, organisationId, limit, cursor }: { ctx: Ctx; organisationId: string; limit: number; cursor?: string }) {
+  requireKeyManager(ctx, organisationId);
   if (!(await findOrganisation(ctx.db, organisationId))) throw notFound("organisation");
   const after = decodeCursor(cursor, "string");
   const rows = await ctx.db.query.apiKeys.findMany({
@@ -125,7 +131,7 @@ export async function listApiKeys({ ctx, organisationId, limit, cursor }: { ctx:
 }
 
 export async function revokeApiKey({ ctx, organisationId, keyId }: { ctx: Ctx; organisationId: string; keyId: string }) {
-  requireOperator(ctx.actor);
+  requireKeyManager(ctx, organisationId);
   const where = and(eq(schema.apiKeys.id, keyId), eq(schema.apiKeys.organisationId, organisationId));
   const key = await ctx.db.query.apiKeys.findFirst({ where });
   if (!key) throw notFound("API key");
