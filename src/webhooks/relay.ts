@@ -72,7 +72,7 @@ export async function claimDue(deps: RelayDeps, limit: number): Promise<Delivery
 }
 
 /** Deliveries one worker claims and sends together: few enough that all fit well inside a lease. */
-const PER_WORKER = 4;
+const PER_WORKER = 8;
 
 /**
  * Claims and sends everything due until nothing is left; returns how many were attempted.
