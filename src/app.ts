@@ -16,6 +16,7 @@ import { auditRouter } from "./features/audit";
 import { registerWebhookDocs } from "./webhooks/openapi";
 import { authenticate } from "./http/auth";
 import { requireJsonBody } from "./http/content-type";
+import { limitBody, limitRate, logRequests } from "./http/limits";
 import { idempotency } from "./http/idempotency";
 import { problem } from "./http/problem";
 import { createRouter } from "./http/router";
@@ -42,8 +43,11 @@ export function createApp(deps: Deps) {
     // a write has committed by now: let the webhook relay look for what it queued
     if (c.req.method !== "GET" && c.res.status < 400) deps.webhooks.kick?.();
   });
+  app.use("*", logRequests);
+  app.use("/v1/*", limitBody);
   app.use("/v1/*", requireJsonBody);
   app.use("/v1/*", authenticate);
+  app.use("/v1/*", limitRate({ perMinute: deps.limits?.requestsPerMinute ?? 600, binding: deps.limits?.binding }));
   app.use("/v1/*", idempotency);
 
   app.route("/", organisationsRouter);

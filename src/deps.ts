@@ -66,6 +66,7 @@ export interface Deps {
   webhooks: WebhookConfig;
   newId: IdGenerator;
   logger: Logger;
+  limits?: { requestsPerMinute?: number; binding?: import("./http/limits").RateLimitBinding };
   /** present only in test mode (TEST_CLOCK=1): the clock an operator may move */
   testClock?: ManualClock;
 }

@@ -36,6 +36,7 @@ const deps: Deps = {
   logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
   webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE, svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined },
   testClock,
+  limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE },
 };
 
 const created = await ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY);

@@ -5,6 +5,7 @@ import { ensureOperatorKey } from "./bootstrap/operator-key";
 import { type Deps, jsonLogger, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import { type Env, parseEnv } from "./env";
+import type { RateLimitBinding } from "./http/limits";
 import { runDue } from "./jobs/run-due";
 import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
 import { createWebhookRelay } from "./webhooks/create-relay";
@@ -19,6 +20,9 @@ export interface WorkerEnv {
   SVIX_API_KEY?: string;
   SVIX_SERVER_URL?: string;
   WEBHOOK_ALLOW_INSECURE?: string;
+  RATE_LIMIT_PER_MINUTE?: string;
+  /** optional: Cloudflare's Rate Limiting binding ([[ratelimits]] in wrangler.toml), shared by all isolates */
+  RATE_LIMITER?: RateLimitBinding;
 }
 
 // One app per isolate, built from validated bindings on the first request and reused.
@@ -35,6 +39,7 @@ function appFor(bindings: WorkerEnv) {
     newId: createIdGenerator(() => systemClock.now(), (b) => crypto.getRandomValues(b)),
     logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
     webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE, svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined },
+    limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE, binding: bindings.RATE_LIMITER },
   };
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
   // Workers' own fetch: Cloudflare does not let a Worker reach private addresses

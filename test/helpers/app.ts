@@ -41,7 +41,7 @@ afterEach(() => {
  * A fresh migrated database and the real app over it. `file: true` uses a temporary
  * file (several connections, as in production) instead of memory.
  */
-export async function createTestContext(opts: { file?: boolean; now?: Date; testMode?: boolean; webhooks?: Partial<WebhookConfig> } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { file?: boolean; now?: Date; testMode?: boolean; webhooks?: Partial<WebhookConfig>; requestsPerMinute?: number } = {}): Promise<TestContext> {
   let url = ":memory:";
   if (opts.file) {
     const path = join(tmpdir(), `registry-test-${crypto.randomUUID()}.db`);
@@ -62,6 +62,7 @@ export async function createTestContext(opts: { file?: boolean; now?: Date; test
     webhooks: { mode: "embedded", allowInsecure: true, ...opts.webhooks },
     // like TEST_CLOCK=1: the operator may move the clock over HTTP
     testClock: opts.testMode === false ? undefined : clock,
+    limits: { requestsPerMinute: opts.requestsPerMinute ?? 100_000 },
   };
   const operatorKey = "sk_live_test_operator_000000000000";
   await ensureOperatorKey(deps.db, deps, operatorKey);

@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import { audited } from "../audit/audit.service";
 import type { z } from "@hono/zod-openapi";
 import { schema, type DbOrTx } from "../../../db/client";
-import { AppError, notFound } from "../../domain/errors";
+import { AppError, notFound, validationFailed } from "../../domain/errors";
 import { generateSecret, hashSecret, requireOperator, requireOrganisation, secretPrefix } from "../../http/auth";
 import { decodeCursor, toPage } from "../../http/pagination";
 import { type Ctx, iso } from "../context";
@@ -104,6 +104,8 @@ export async function insertApiKey(
 export async function createApiKey({ ctx, organisationId, input }: { ctx: Ctx; organisationId: string; input: z.infer<typeof CreateApiKeyBody> }) {
   requireOperator(ctx.actor);
   if (!(await findOrganisation(ctx.db, organisationId))) throw notFound("organisation");
+  if (input.expires_at && new Date(input.expires_at) <= ctx.clock.now())
+    throw validationFailed([{ pointer: "/expires_at", rule: "in_future", detail: "A key cannot expire before it is issued." }], "The key would never work.");
   const secret = generateSecret();
   const id = ctx.newId("apiKey");
   const row = await audited(ctx, { action: "api_key.create", resourceType: "api_key", resourceId: id }, (tx) =>
