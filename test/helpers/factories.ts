@@ -105,3 +105,16 @@ export async function firstKeyId(t: TestContext, organisationId: string): Promis
   expect(keys.status, JSON.stringify(keys.body)).toBe(200);
   return keys.body.data.at(-1).id as string;
 }
+
+/** A change-request operation adding a Swedish backup sub-processor at the baseline's location. */
+export const addBackupOp = (ref: string) => ({
+  op: "add_sub_processor",
+  sub_processor: {
+    ref,
+    legal_name: `Backup ${ref} AB`,
+    registration: { scheme: "se_orgnr", number: "556677-8899" },
+    address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
+    description: "Backup",
+    locations: ["dc-dk"],
+  },
+});

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RETRY_DELAYS_MS } from "../../src/domain/webhooks";
 import { createTestContext, DAY, type TestContext } from "../helpers/app";
-import { createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
+import { addBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
 import { type Receiver, startReceiver } from "../helpers/receiver";
 import { testRelay } from "../helpers/relay";
 
@@ -20,17 +20,6 @@ async function subscribe(t: TestContext, org: TestOrg, body: Record<string, unkn
   return { receiver, endpoint: ep.body as { id: string; secret: string } };
 }
 
-const addBackup = (ref: string) => ({
-  op: "add_sub_processor",
-  sub_processor: {
-    ref,
-    legal_name: `Backup ${ref} AB`,
-    registration: { scheme: "se_orgnr", number: "556677-8899" },
-    address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
-    description: "Backup",
-    locations: ["dc-dk"],
-  },
-});
 
 const feedIds = async (t: TestContext, org: TestOrg) => {
   const ids: string[] = [];
@@ -55,7 +44,7 @@ describe("delivery to both parties", () => {
     await createActiveAgreement(t, processor, b, { authorisation: "specific" });
     const [p, ra, rb, rs] = [await subscribe(t, processor), await subscribe(t, a), await subscribe(t, b), await subscribe(t, stranger)];
 
-    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup("kista")], reason: "Backup" });
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("kista")], reason: "Backup" });
     const decisionB = cr.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id !== agrA.id).id;
     await t.call(b.key, "POST", `/v1/decisions/${decisionB}/object`, { reason: "Not without a DPIA" });
     await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { days: 30 });
@@ -90,7 +79,7 @@ describe("delivery to both parties", () => {
     const controller = await createOrg(t);
     await createActiveAgreement(t, processor, controller);
     const only = await subscribe(t, controller, { event_types: ["decision.objected"] });
-    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup("x")], reason: "r" });
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("x")], reason: "r" });
     await t.call(controller.key, "POST", `/v1/decisions/${cr.body.decisions[0].id}/object`, { reason: "No" });
     await relay.drain();
     expect(only.receiver.received.map((r) => r.type)).toEqual(["decision.objected"]);

@@ -9,7 +9,7 @@ import { RETRY_DELAYS_MS } from "../../src/domain/webhooks";
 import { createSvixClient, createSvixMirror } from "../../src/webhooks/svix-mirror";
 import { createSvixSender } from "../../src/webhooks/svix-sender";
 import { createTestContext, type TestContext } from "../helpers/app";
-import { createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
+import { addBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
 import { type FakeSvix, startFakeSvix } from "../helpers/fake-svix";
 import { testRelay } from "../helpers/relay";
 
@@ -37,17 +37,6 @@ async function subscribe(t: TestContext, org: TestOrg, body: Record<string, unkn
   return res.body as { id: string; secret: string; url: string };
 }
 
-const addBackup = (ref: string) => ({
-  op: "add_sub_processor",
-  sub_processor: {
-    ref,
-    legal_name: `Backup ${ref} AB`,
-    registration: { scheme: "se_orgnr", number: "556677-8899" },
-    address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
-    description: "Backup",
-    locations: ["dc-dk"],
-  },
-});
 
 const MSG = /^\/api\/v1\/app\/[^/]+\/msg$/;
 const endpointRows = async (t: TestContext) => Number((await t.client.execute("SELECT count(*) AS n FROM webhook_endpoints")).rows[0]!.n);
@@ -197,7 +186,7 @@ const feed = async (t: TestContext, org: TestOrg) => (await t.call(org.key, "GET
 describe("events are handed to Svix", () => {
   it("one message per event and organisation with an endpoint, in its application, with the event id as eventId and idempotency key", async () => {
     const { t, relay, processor, controller, silent, agreement } = await parties();
-    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup("kista")], reason: "Backup" });
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("kista")], reason: "Backup" });
     expect(cr.status, JSON.stringify(cr.body)).toBe(201);
     const decision = cr.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id === agreement.id);
     expect((await t.call(controller.key, "POST", `/v1/decisions/${decision.id}/object`, { reason: "Not without a DPIA" })).status).toBe(200);
@@ -245,7 +234,7 @@ describe("events are handed to Svix", () => {
   it("a Svix failure is retried on our schedule with the same idempotency key, every attempt recorded", async () => {
     const { t, relay, processor, controller } = await parties();
     fake.failMessages(1);
-    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup("kista")], reason: "Backup" });
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("kista")], reason: "Backup" });
     expect(cr.status, JSON.stringify(cr.body)).toBe(201);
     const first = await relay.drain();
     expect(first).toBeGreaterThan(1);
@@ -281,7 +270,7 @@ describe("events are handed to Svix", () => {
 
   it("a message Svix already has (a lost answer, retried after its idempotency window) counts as delivered: 409 is success", async () => {
     const { t, relay, processor } = await parties();
-    await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup("kista")], reason: "Backup" });
+    await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("kista")], reason: "Backup" });
     await relay.drain();
     const [event] = await feed(t, processor);
     // as if our record of the first attempt had been lost: the delivery is due again
@@ -297,7 +286,7 @@ describe("events are handed to Svix", () => {
 
   it("a resend to one endpoint asks Svix to resend its message to that endpoint", async () => {
     const { t, relay, processor } = await parties();
-    await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup("kista")], reason: "Backup" });
+    await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("kista")], reason: "Backup" });
     await relay.drain();
     const [event] = await feed(t, processor);
     const endpoint = (await t.call(processor.key, "GET", "/v1/webhook-endpoints")).body.data[0];
@@ -355,7 +344,7 @@ describe("the Svix client", () => {
   it("a key Svix refuses: the attempt is recorded as failed with Svix's status and reason, and retried later", async () => {
     const { t, processor } = await parties();
     const wrong = testRelay(t, { sender: createSvixSender({ apiKey: "sk_wrong", serverUrl: fake.url }) });
-    await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup("kista")], reason: "Backup" });
+    await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("kista")], reason: "Backup" });
     expect(await wrong.drain()).toBeGreaterThan(0);
     expect(fake.messages).toEqual([]);
     const [event] = await feed(t, processor);
