@@ -1,15 +1,16 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps";
 import { AppError } from "./domain/errors";
 import { agreementsRouter } from "./features/agreements";
 import { annexRouter } from "./features/annex";
+import { annexDocumentRouter } from "./features/annex-document";
 import { changeRequestsRouter } from "./features/change-requests";
 import { decisionsRouter } from "./features/decisions";
 import { eventsRouter } from "./features/events";
 import { organisationsRouter } from "./features/organisations";
+import { publicPageRouter } from "./features/public-page";
 import { testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
 import { auditRouter } from "./features/audit";
@@ -35,7 +36,13 @@ export const OPENAPI_INFO = {
 export function createApp(deps: Deps) {
   const app = createRouter();
 
-  app.use("*", requestId({ generator: () => deps.newId("request") }));
+  // our own id on every request, never one a client sends: audit records and logs carry it
+  app.use("*", async (c, next) => {
+    const id = deps.newId("request");
+    c.set("requestId", id);
+    c.header("X-Request-Id", id);
+    await next();
+  });
   app.use("*", secureHeaders());
   app.use("*", async (c, next) => {
     c.set("deps", deps);
@@ -53,11 +60,13 @@ export function createApp(deps: Deps) {
   app.route("/", organisationsRouter);
   app.route("/", agreementsRouter);
   app.route("/", annexRouter);
+  app.route("/", annexDocumentRouter);
   app.route("/", changeRequestsRouter);
   app.route("/", decisionsRouter);
   app.route("/", eventsRouter);
   app.route("/", webhookEndpointsRouter);
   app.route("/", auditRouter);
+  app.route("/", publicPageRouter);
   // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route
   if (deps.testClock) app.route("/", testClockRouter);
 
@@ -78,6 +87,9 @@ export function createApp(deps: Deps) {
     if (err instanceof HTTPException && err.status === 400)
       return problem(c, "malformed_json", "The request body is not valid JSON.", [{ in: "json", pointer: "", rule: "json", detail: err.message }]);
     if (err instanceof HTTPException && err.status === 413) return problem(c, "payload_too_large", "The request body is too large.");
+    if (err instanceof HTTPException && err.status === 415) return problem(c, "unsupported_media_type", "Send the body as application/json.");
+    // any other refusal by the framework is still the client's: a problem, never a 500
+    if (err instanceof HTTPException && err.status < 500) return problem(c, "invalid_request", err.message || "The request is not valid.");
     deps.logger.error("unhandled error", { request_id: c.get("requestId"), error: String(err), stack: err instanceof Error ? err.stack : undefined });
     // never leak a stack trace or SQL to the client
     return problem(c, "internal_error", "Something went wrong on our side; the request id identifies it in our logs.");

@@ -8,7 +8,8 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 export const auditRecords = sqliteTable(
   "audit_records",
   {
-    seq: integer("seq").primaryKey(),
+    // AUTOINCREMENT: a seq is never reused, so a removed record leaves a gap verify can see
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
     id: text("id").notNull().unique(),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
     /** who: "operator", "organisation" or "system" (the scheduler, the relay) */

@@ -4,3 +4,4 @@ export * from "./events";
 export * from "./organisations";
 export * from "./webhooks";
 export * from "./audit";
+export * from "./public-pages";

@@ -9,10 +9,10 @@ export interface Ctx extends Deps {
   request?: { id: string; ip: string | null };
 }
 
-/** The caller's address: Cloudflare's header at the edge, the socket on Node. */
+/** The caller's address: Cloudflare's header at the edge (only there can it be trusted), the socket on Node. */
 export function clientIp(c: Context<AppEnv>): string | null {
-  const cf = c.req.header("cf-connecting-ip");
-  if (cf) return cf;
+  const atEdge = (c.req.raw as { cf?: unknown }).cf !== undefined;
+  if (atEdge) return c.req.header("cf-connecting-ip") ?? null;
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? null;
 }

@@ -8,7 +8,8 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
     const type = c.req.header("content-type");
     const length = c.req.header("content-length");
     const hasBody = type !== undefined || (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined;
-    if (hasBody && !/^application\/(.+\+)?json\s*(;|$)/i.test(type ?? ""))
+    // a media type, optionally with well-formed `; name=value` parameters (RFC 9110 §8.3.1)
+    if (hasBody && !/^application\/([\w.-]+\+)?json(\s*;\s*[\w!#$&^.+-]+=("[^"]*"|[\w!#$&^.+-]+))*\s*$/i.test(type ?? ""))
       throw new AppError("unsupported_media_type", `Send the body as application/json (got ${type ?? "no content type"}).`);
   }
   await next();

@@ -25,8 +25,17 @@ interface World {
   victim: TestOrg;
   partner: TestOrg;
   foreign: TestOrg;
+  /** the foreign organisation's own agreement (it is processor, the partner controller) */
+  foreignAgreementId: string;
   real: ResourceIds;
   missing: ResourceIds;
+}
+
+/** More keys of the victim: read-only, revoked by the operator, and expired (the clock is moved past it). */
+interface VictimKeys {
+  read: string;
+  revoked: string;
+  expired: string;
 }
 
 type ForeignExpectation =
@@ -70,6 +79,27 @@ const listWithoutVictim = (res: TestResponse, w: World) => {
   for (const id of [w.real.agreement_id, w.real.change_request_id, w.real.decision_id, w.real.event_id, w.real.endpoint_id, w.victim.id]) expect(text).not.toContain(id);
 };
 
+/** The records of a JSON Lines export (the test client parses a single line as JSON by itself). */
+const exportedRecords = (res: TestResponse): Record<string, unknown>[] => {
+  if (res.body === null || res.body === "") return [];
+  if (typeof res.body !== "string") return [res.body];
+  return res.body
+    .split("\n")
+    .filter((line: string) => line !== "")
+    .map((line: string) => JSON.parse(line));
+};
+
+/** Audit records the foreign organisation may read: its own key's, or about its own agreement; none of the victim. */
+const auditRecordsWithoutVictim = (records: Record<string, unknown>[], w: World) => {
+  for (const r of records as { agreement_id: string | null; actor: { organisation_id: string | null } }[]) {
+    if (r.agreement_id === null) expect(r.actor.organisation_id, JSON.stringify(r)).toBe(w.foreign.id);
+    else expect(r.agreement_id, JSON.stringify(r)).toBe(w.foreignAgreementId);
+  }
+  const text = JSON.stringify(records);
+  for (const id of [w.real.agreement_id, w.real.proposed_agreement_id, w.real.change_request_id, w.real.decision_id, w.real.event_id, w.real.endpoint_id, w.real.key_id, w.victim.id])
+    expect(text).not.toContain(id);
+};
+
 /**
  * One row per operation of the OpenAPI document, keyed "METHOD /path" exactly as in the
  * document. A new route fails the coverage test below until it has a row here.
@@ -104,6 +134,78 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     owner: 403,
     operator: 200,
     foreign: 403,
+  },
+  "GET /v1/api-keys": {
+    request: () => ({ path: "/v1/api-keys?limit=100" }),
+    owner: 200,
+    operator: 403,
+    foreign: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.body.object).toBe("list");
+      expect(res.body.data.length).toBeGreaterThan(0);
+      for (const k of res.body.data) expect(k.organisation_id).toBe(w.foreign.id);
+    },
+  },
+  "DELETE /v1/api-keys/{key_id}": { request: (ids) => ({ path: `/v1/api-keys/${ids.key_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "GET /v1/audit": {
+    request: () => ({ path: "/v1/audit?limit=100" }),
+    owner: 200,
+    operator: 200,
+    foreign: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.body.object).toBe("list");
+      expect(res.body.has_more).toBe(false);
+      // it sees its own usage and its own agreement's records...
+      expect(res.body.data.length).toBeGreaterThan(0);
+      // ...and nothing of the victim's
+      auditRecordsWithoutVictim(res.body.data, w);
+    },
+  },
+  "GET /v1/agreements/{agreement_id}/annex/document": {
+    request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex/document?format=md&lang=da` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  // the victim is a controller: it has no public page of its own (404), and never sees another's settings
+  "GET /v1/organisations/me/public-page": {
+    request: () => ({ path: "/v1/organisations/me/public-page" }),
+    owner: 404,
+    operator: 403,
+    foreign: (res) => {
+      expect(res.status).toBe(404);
+    },
+  },
+  "PATCH /v1/organisations/me/public-page": {
+    // the foreign organisation tries to publish the victim's agreement on its own page
+    request: (ids) => ({ path: "/v1/organisations/me/public-page", body: { enabled: true, slug: "stolen-page", agreements: [ids.agreement_id] } }),
+    owner: 422,
+    operator: 403,
+    foreign: (res) => {
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/agreements/0", rule: "active_agreement" })]);
+    },
+  },
+  "GET /v1/audit/verify": {
+    request: () => ({ path: "/v1/audit/verify" }),
+    owner: 200,
+    operator: 200,
+    foreign: (res) => {
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ object: "audit_verification", valid: true, first_broken: null });
+    },
+  },
+  "GET /v1/audit/export": {
+    request: () => ({ path: "/v1/audit/export" }),
+    owner: 200,
+    operator: 200,
+    foreign: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
+      const records = exportedRecords(res);
+      expect(records.length).toBeGreaterThan(0);
+      auditRecordsWithoutVictim(records, w);
+    },
   },
   "POST /v1/agreements": {
     // the foreign organisation tries to propose in the victim's name
@@ -248,7 +350,7 @@ async function world(): Promise<World> {
   const proposed = await t.call(partner.key, "POST", "/v1/agreements", agreementBody(victim.id));
   expect(proposed.status).toBe(201);
   // the foreign organisation has an agreement of its own, so it has something to see
-  await createActiveAgreement(t, foreign, partner);
+  const foreignAgreement = await createActiveAgreement(t, foreign, partner);
   const endpoint = await t.call(victim.key, "POST", "/v1/webhook-endpoints", { url: "https://hooks.example.com/victim" });
   expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
   const cr = await t.call(partner.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup], reason: "A second backup" });
@@ -259,6 +361,7 @@ async function world(): Promise<World> {
     victim,
     partner,
     foreign,
+    foreignAgreementId: foreignAgreement.id,
     real: { organisation_id: victim.id, key_id: await firstKeyId(t, victim.id), agreement_id: active.id, proposed_agreement_id: proposed.body.id, version: 1, change_request_id: cr.body.id, decision_id: cr.body.decisions[0].id, event_id: event.body.data[0].id, endpoint_id: endpoint.body.id },
     missing: {
       organisation_id: randomId("org"),
@@ -272,6 +375,22 @@ async function world(): Promise<World> {
       endpoint_id: randomId("ep"),
     },
   };
+}
+
+/** Issues the victim's read-only, revoked and expired keys through the operator's routes; moves the clock 61 s. */
+async function victimKeys(w: World): Promise<VictimKeys> {
+  const issue = async (body: Record<string, unknown>) => {
+    const res = await w.t.call(w.t.operatorKey, "POST", `/v1/organisations/${w.victim.id}/api-keys`, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body as { id: string; secret: string };
+  };
+  const read = await issue({ name: "read only", scope: "read" });
+  const revoked = await issue({ name: "revoked" });
+  const revoke = await w.t.call(w.t.operatorKey, "DELETE", `/v1/organisations/${w.victim.id}/api-keys/${revoked.id}`);
+  expect(revoke.status, JSON.stringify(revoke.body)).toBe(200);
+  const expired = await issue({ name: "expired", expires_at: new Date(w.t.clock.now().getTime() + 60_000).toISOString() });
+  w.t.clock.advance(61_000);
+  return { read: read.secret, revoked: revoked.secret, expired: expired.secret };
 }
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
@@ -297,6 +416,16 @@ const send = (w: World, key: string | null, operation: string, ids: ResourceIds)
 async function dumpTables(t: TestContext) {
   const dump: Record<string, unknown[]> = {};
   for (const table of COUNTED_TABLES) dump[table] = (await t.client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows.map((r) => ({ ...r }));
+  return dump;
+}
+
+/** The counted tables and everything else a request may write: the audit trail, idempotency claims, attempts. */
+const STATE_TABLES = [...COUNTED_TABLES, "audit_records", "idempotency_keys", "delivery_attempts"] as const;
+
+/** Every row of every table that holds state: a refused key must change nothing at all (not even a key's last use). */
+async function dumpState(t: TestContext) {
+  const dump: Record<string, unknown[]> = {};
+  for (const table of STATE_TABLES) dump[table] = (await t.client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows.map((r) => ({ ...r }));
   return dump;
 }
 
@@ -366,5 +495,44 @@ describe.each(Object.keys(ISOLATION_MATRIX))("%s", (operation) => {
     const operator = await send(w, w.t.operatorKey, operation, w.real);
     expect(operator.status, JSON.stringify(operator.body)).toBe(row.operator);
     if (row.operator === 403) expect(operator.body.code).toBe("forbidden");
+  });
+});
+
+describe("keys of the victim that may not write, or may no longer do anything", () => {
+  describe.each(Object.keys(ISOLATION_MATRIX))("%s", (operation) => {
+    const row = ISOLATION_MATRIX[operation]!;
+    const isRead = operation.startsWith("GET ");
+
+    it(isRead ? `a read-only key of the victim: ${row.owner}, as the victim's write key` : "a read-only key of the victim: 403 forbidden; nothing changes", async () => {
+      const w = await world();
+      const keys = await victimKeys(w);
+      const before = await dumpState(w.t);
+      const res = await send(w, keys.read, operation, w.real);
+      if (isRead) {
+        expect(res.status, JSON.stringify(res.body)).toBe(row.owner);
+        if (row.owner === 403) expect(res.body.code).toBe("forbidden");
+        return;
+      }
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body.code).toBe("forbidden");
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(await dumpState(w.t)).toEqual(before);
+    });
+  });
+
+  // Pure 401 checks change nothing, so one world serves every operation; each failure names its operation.
+  it.each(["revoked", "expired"] as const)("a %s key of the victim: 401 unauthenticated on every operation; nothing changes", async (kind) => {
+    const w = await world();
+    const keys = await victimKeys(w);
+    for (const operation of Object.keys(ISOLATION_MATRIX)) {
+      const before = await dumpState(w.t);
+      const res = await send(w, keys[kind], operation, w.real);
+      expect.soft(res.status, `${operation}: ${JSON.stringify(res.body)}`).toBe(401);
+      expect.soft(res.body?.code, operation).toBe("unauthenticated");
+      expect.soft(res.headers.get("content-type"), operation).toMatch(/^application\/problem\+json/);
+      expect.soft(await dumpState(w.t), operation).toEqual(before);
+    }
+    // the victim's own write key still works in the same world: the 401s were the key's, not the world's
+    expect((await w.t.call(w.victim.key, "GET", "/v1/organisations/me")).status).toBe(200);
   });
 });

@@ -46,7 +46,9 @@ export const Agreement = z
     controller: Party,
     role: z.enum(["processor", "controller"]).openapi({ description: "The calling organisation's role in this agreement" }),
     current_version: z.number().int().nullable(),
-    proposed_annex: AnnexContent.nullable().openapi({ description: "The baseline awaiting the controller's confirmation (status proposed)" }),
+    proposed_annex: AnnexContent.nullable().openapi({
+      description: "The baseline awaiting the controller's confirmation (status proposed); only in GET /v1/agreements/{id}, which records the read in the audit trail",
+    }),
     decline_reason: z.string().nullable(),
     created_at: Timestamp,
     activated_at: Timestamp.nullable(),

@@ -131,6 +131,9 @@ function prohibitedTransfers(content: Parameters<typeof classifyAnnex>[0]): Fiel
 
 export async function getAgreement({ ctx, id }: { ctx: Ctx; id: string }) {
   const { agreement, organisationId } = await loadAgreementFor(ctx, id);
+  // a proposed baseline is an annex too: reading it is recorded like any annex read
+  if (agreement.proposedAnnex)
+    await ctx.db.transaction((tx) => appendAudit(tx, ctx, [{ action: "annex.read_proposed", resourceType: "annex", resourceId: `${id}@proposed`, agreement: partiesOf(agreement) }]));
   return presentAgreement(ctx.db, agreement, organisationId);
 }
 
@@ -146,7 +149,8 @@ export async function listAgreements({ ctx, limit, cursor, status, role }: { ctx
     limit: limit + 1,
   });
   const page = toPage(rows, limit, (a) => a.id);
-  return { ...page, data: await Promise.all(page.data.map((a) => presentAgreement(ctx.db, a, org))) };
+  // lists leave the proposed baseline out: it is read (and audited) one agreement at a time
+  return { ...page, data: await Promise.all(page.data.map(async (a) => ({ ...(await presentAgreement(ctx.db, a, org)), proposed_annex: null }))) };
 }
 
 /** Moves a proposed agreement on; a state other than `proposed` is a 409 naming it. */

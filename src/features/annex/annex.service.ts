@@ -24,7 +24,7 @@ export const presentAnnex = (v: VersionRow) => ({ object: "annex" as const, ...v
  * Every read of an annex is recorded before it is answered (PRODUCT.md rule 8; seed 001): if
  * the record cannot be written, the read fails.
  */
-async function recordRead(ctx: Ctx, agreement: { id: string; processorId: string; controllerId: string }, action: string, resourceId: string) {
+export async function recordRead(ctx: Ctx, agreement: { id: string; processorId: string; controllerId: string }, action: string, resourceId: string) {
   await ctx.db.transaction((tx) => appendAudit(tx, ctx, [{ action, resourceType: "annex", resourceId, agreement: partiesOf(agreement) }]));
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import type { Clock } from "../../deps";
 import type { IdGenerator } from "../../domain/ids";
@@ -144,25 +144,48 @@ export async function* exportAudit(ctx: Ctx): AsyncGenerator<string> {
  * Recomputes the whole chain and reports the first broken link: a record whose content no
  * longer matches its hash, or whose predecessor is not the record it was chained to.
  */
-export async function verifyAudit({ db }: { db: DbOrTx }) {
+export async function verifyAudit({ db, actor }: { db: DbOrTx; actor?: Actor }) {
+  // the whole chain is checked, but an organisation learns only about the records it may read
+  const mine = (r: AuditRow) => !actor || actor.kind !== "organisation" || [r.organisationId, r.processorId, r.controllerId].includes(actor.organisationId);
   let prev = GENESIS_HASH;
   let checked = 0;
   let after = 0;
+  let expectedSeq = 1;
+  const broken = (r: AuditRow, reason: string) => ({
+    object: "audit_verification" as const,
+    valid: false,
+    records_checked: checked,
+    first_broken: mine(r) ? { seq: r.seq, id: r.id, reason } : { seq: null, id: null, reason: `a record you may not read is broken: ${reason}` },
+  });
   for (;;) {
     const rows = await db.select().from(a).where(gt(a.seq, after)).orderBy(asc(a.seq)).limit(1000);
     for (const r of rows) {
       const { seq: _seq, hash, ...rest } = r;
       const reason =
-        r.prevHash !== prev
+        r.seq !== expectedSeq
+          ? `the records before it (seq ${expectedSeq}–${r.seq - 1}) were removed: seq is never reused`
+          : r.prevHash !== prev
           ? "its predecessor is not the record it was chained to (a record before it was removed or changed)"
           : (await hashSecret(content(rest))) !== hash
             ? "its content does not match its hash (the record was changed)"
             : null;
-      if (reason) return { object: "audit_verification" as const, valid: false, records_checked: checked, first_broken: { seq: r.seq, id: r.id, reason } };
+      if (reason) return broken(r, reason);
+      expectedSeq = r.seq + 1;
       prev = hash;
-      checked++;
+      if (mine(r)) checked++;
     }
-    if (rows.length < 1000) return { object: "audit_verification" as const, valid: true, records_checked: checked, first_broken: null };
+    if (rows.length < 1000) {
+      // the newest records removed: SQLite's sequence remembers the highest seq it handed out
+      const [issued] = await db.all<{ seq: number }>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'audit_records'`);
+      if (issued && issued.seq >= expectedSeq)
+        return {
+          object: "audit_verification" as const,
+          valid: false,
+          records_checked: checked,
+          first_broken: { seq: expectedSeq, id: null, reason: `the newest records (seq ${expectedSeq}–${issued.seq}) were removed` },
+        };
+      return { object: "audit_verification" as const, valid: true, records_checked: checked, first_broken: null };
+    }
     after = rows.at(-1)!.seq;
   }
 }

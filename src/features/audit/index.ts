@@ -36,8 +36,8 @@ const Verification = z
   .object({
     object: z.literal("audit_verification"),
     valid: z.boolean(),
-    records_checked: z.number().int(),
-    first_broken: z.object({ seq: z.number().int(), id: z.string(), reason: z.string() }).nullable(),
+    records_checked: z.number().int().openapi({ description: "How many of the records the caller may read were checked (the whole chain is)" }),
+    first_broken: z.object({ seq: z.number().int().nullable(), id: z.string().nullable(), reason: z.string() }).nullable(),
   })
   .openapi("AuditVerification");
 
@@ -74,7 +74,7 @@ export const exportAuditRecords = createRoute({
 
 export const auditRouter = createRouter()
   .openapi(listAuditRecords, async (c) => c.json(await listAudit({ ctx: ctxOf(c), ...c.req.valid("query") }), 200))
-  .openapi(verifyAuditChain, async (c) => c.json(await verifyAudit({ db: c.get("deps").db }), 200))
+  .openapi(verifyAuditChain, async (c) => c.json(await verifyAudit({ db: c.get("deps").db, actor: c.get("actor") }), 200))
   .openapi(exportAuditRecords, (c) => {
     const ctx = ctxOf(c);
     c.header("Content-Type", "application/x-ndjson; charset=utf-8");

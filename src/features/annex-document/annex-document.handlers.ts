@@ -1,0 +1,36 @@
+import type { AppRouteHandler } from "../../http/router";
+import { ctxOf } from "../context";
+import type * as R from "./annex-document.routes";
+import type { DocumentFormat } from "./annex-document.schemas";
+import { getAnnexDocumentSource } from "./annex-document.service";
+import { buildDocumentView } from "./annex-document.view";
+import { renderCsv } from "./render-csv";
+import { renderHtml } from "./render-html";
+import { renderJson } from "./render-json";
+import { renderMarkdown } from "./render-markdown";
+
+const CONTENT_TYPE: Record<Exclude<DocumentFormat, "json">, string> = {
+  html: "text/html; charset=utf-8",
+  md: "text/markdown; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+};
+
+// Every read must pass through the audit trail, so no cache may answer for us.
+const NO_STORE = { "Cache-Control": "private, no-store" };
+
+export const getAnnexDocument: AppRouteHandler<R.GetAnnexDocumentRoute> = async (c) => {
+  const { format, lang, version, as_of } = c.req.valid("query");
+  const agreementId = c.req.valid("param").agreement_id;
+  const source = await getAnnexDocumentSource({ ctx: ctxOf(c), agreementId, version, asOf: as_of ? new Date(as_of) : undefined });
+  const doc = buildDocumentView(source, lang);
+  if (format === "json") return c.json(renderJson(doc), 200, NO_STORE);
+
+  const body = format === "html" ? await renderHtml(doc) : format === "md" ? renderMarkdown(doc) : renderCsv(doc);
+  return c.body(body, 200, {
+    ...NO_STORE,
+    "Content-Type": CONTENT_TYPE[format],
+    "Content-Disposition": `inline; filename="annex-${doc.agreement.id}-v${doc.version}-${lang}.${format}"`,
+    // the page needs nothing but its own inline stylesheet
+    ...(format === "html" ? { "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'" } : {}),
+  });
+};
