@@ -12,7 +12,7 @@ import { createApp, type App } from "../../src/app";
 import { generateOpenApiDocument } from "../../src/openapi";
 import { createTestContext, type TestContext } from "../helpers/app";
 import { snapshotState } from "../helpers/db-snapshot";
-import { baselineAnnex, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
+import { addBackupOp, baselineAnnex, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
 
 const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 40);
 const ASSERT_OPTIONS: fc.Parameters<unknown> = { numRuns: RUNS_PER_OPERATION };
@@ -68,17 +68,7 @@ interface World {
   dirty: boolean;
 }
 
-const addBackup = {
-  op: "add_sub_processor",
-  sub_processor: {
-    ref: "backup",
-    legal_name: "Backup AB",
-    registration: { scheme: "se_orgnr", number: "556677-8899" },
-    address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
-    description: "Backup",
-    locations: ["dc-dk"],
-  },
-};
+const addBackup = addBackupOp("backup");
 
 async function buildWorld(): Promise<World> {
   const t = await createTestContext();

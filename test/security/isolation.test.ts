@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generateOpenApiDocument } from "../../src/openapi";
 import { createTestContext, type TestContext, type TestResponse } from "../helpers/app";
-import { baselineAnnex, COUNTED_TABLES, createActiveAgreement, createOrg, firstKeyId, snapshotCounts, type TestOrg } from "../helpers/factories";
+import { addBackupOp, baselineAnnex, COUNTED_TABLES, createActiveAgreement, createOrg, firstKeyId, snapshotCounts, type TestOrg } from "../helpers/factories";
 
 /** The victim's real resources; the same shape filled with random ids of the right prefix stands for "missing". */
 interface ResourceIds {
@@ -59,17 +59,7 @@ interface IsolationRow {
   foreignCreatesOwn?: true;
 }
 
-const addBackup = {
-  op: "add_sub_processor",
-  sub_processor: {
-    ref: "backup",
-    legal_name: "Backup AB",
-    registration: { scheme: "se_orgnr", number: "556677-8899" },
-    address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
-    description: "Backup",
-    locations: ["dc-dk"],
-  },
-};
+const addBackup = addBackupOp("backup");
 
 /** A list the foreign organisation may read: it must not hold anything of the victim. */
 const listWithoutVictim = (res: TestResponse, w: World) => {
