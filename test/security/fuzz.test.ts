@@ -432,7 +432,22 @@ const LEAKS: [string, RegExp][] = [
 
 /** The strings of a problem body (keys too), with what the request itself sent cut out. */
 function problemStrings(body: unknown, inputs: string[]): string[] {
-  const echoes = [...new Set(inputs.flatMap((i) => [i, safeDecode(i)]))].filter((i) => i.length >= 3).sort((a, b) => b.length - a.length);
+  // what the client sent may come back quoted in a detail: the whole input, and every string inside a JSON body
+  const leaves = (i: string): string[] => {
+    const found: string[] = [];
+    const collect = (v: unknown) => {
+      if (typeof v === "string") found.push(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) (found.push(k), collect(x));
+    };
+    try {
+      collect(JSON.parse(i));
+    } catch {
+      // not JSON: the input as a whole is the echo
+    }
+    return found;
+  };
+  const echoes = [...new Set(inputs.flatMap((i) => [i, safeDecode(i), ...leaves(i)]))].filter((i) => i.length >= 3).sort((a, b) => b.length - a.length);
   const out: string[] = [];
   const walk = (v: unknown) => {
     if (typeof v === "string") {
