@@ -45,20 +45,20 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: z.infer<
   const secret = generateWebhookSecret(random);
   const row = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
-    .insert(ep)
-    .values({
-      id: ctx.newId("webhookEndpoint"),
-      organisationId: org,
-      url: input.url,
-      description: input.description ?? null,
-      eventTypes: input.event_types,
-      enabled: input.enabled,
-      disabledReason: input.enabled ? null : "manual",
-      secret,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
+      .insert(ep)
+      .values({
+        id: ctx.newId("webhookEndpoint"),
+        organisationId: org,
+        url: input.url,
+        description: input.description ?? null,
+        eventTypes: input.event_types,
+        enabled: input.enabled,
+        disabledReason: input.enabled ? null : "manual",
+        secret,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
     // Svix mode: Svix holds a copy with the same secret; if it cannot be made, nothing is kept here
     await mirror(ctx, (svix) => svix.endpointCreated(row!, secret));
     await appendAudit(tx, ctx, [{ action: "webhook_endpoint.create", resourceType: "webhook_endpoint", resourceId: row!.id }]);
@@ -88,18 +88,18 @@ export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string;
   const enabling = input.enabled === true && !current.enabled;
   const row = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
-    .update(ep)
-    .set({
-      ...(input.url !== undefined && { url: input.url }),
-      ...(input.description !== undefined && { description: input.description }),
-      ...(input.event_types !== undefined && { eventTypes: input.event_types }),
-      ...(input.enabled === false && { enabled: false, disabledReason: "manual" as const }),
-      // re-enabled: a fresh start, the old run of failures no longer counts
-      ...(enabling && { enabled: true, disabledReason: null, failingSince: null }),
-      updatedAt: ctx.clock.now(),
-    })
-    .where(eq(ep.id, id))
-    .returning();
+      .update(ep)
+      .set({
+        ...(input.url !== undefined && { url: input.url }),
+        ...(input.description !== undefined && { description: input.description }),
+        ...(input.event_types !== undefined && { eventTypes: input.event_types }),
+        ...(input.enabled === false && { enabled: false, disabledReason: "manual" as const }),
+        // re-enabled: a fresh start, the old run of failures no longer counts
+        ...(enabling && { enabled: true, disabledReason: null, failingSince: null }),
+        updatedAt: ctx.clock.now(),
+      })
+      .where(eq(ep.id, id))
+      .returning();
     await mirror(ctx, (svix) => svix.endpointUpdated(row!));
     await appendAudit(tx, ctx, [{ action: "webhook_endpoint.update", resourceType: "webhook_endpoint", resourceId: id }]);
     return row!;
@@ -147,7 +147,12 @@ export async function pingEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
   if (!endpoint.enabled) throw new AppError("invalid_state", "The endpoint is disabled; enable it first.", [], { current_state: "disabled" });
   const [event] = await ctx.db.transaction((tx) =>
     recordEvents(tx, ctx, [
-      { type: "webhook_endpoint.ping", organisationId: endpoint.organisationId, onlyEndpointId: endpoint.id, data: { endpoint_id: endpoint.id, message: "ping" } },
+      {
+        type: "webhook_endpoint.ping",
+        organisationId: endpoint.organisationId,
+        onlyEndpointId: endpoint.id,
+        data: { endpoint_id: endpoint.id, message: "ping" },
+      },
     ]),
   );
   return presentEvent(event!);
@@ -183,16 +188,35 @@ export async function listEventAttempts({ ctx, eventId, limit, cursor }: { ctx: 
 export async function resendEvent({ ctx, eventId, input }: { ctx: Ctx; eventId: string; input: z.infer<typeof ResendBody> }) {
   await getEvent({ ctx, id: eventId });
   const org = requireOrganisation(ctx.actor);
-  const endpoint = await ctx.db.query.webhookEndpoints.findFirst({ where: and(eq(ep.id, input.endpoint_id), eq(ep.organisationId, org), isNull(ep.deletedAt)) });
+  const endpoint = await ctx.db.query.webhookEndpoints.findFirst({
+    where: and(eq(ep.id, input.endpoint_id), eq(ep.organisationId, org), isNull(ep.deletedAt)),
+  });
   if (!endpoint) throw validationFailed([{ pointer: "/endpoint_id", rule: "own_endpoint", detail: "Not one of this organisation's webhook endpoints." }]);
   if (!endpoint.enabled) throw new AppError("invalid_state", "The endpoint is disabled; enable it first.", [], { current_state: "disabled" });
   const now = ctx.clock.now();
   const row = await audited(ctx, { action: "event.resend", resourceType: "event", resourceId: eventId }, async (tx) => {
     const [row] = await tx
       .insert(schema.deliveries)
-      .values({ id: ctx.newId("delivery"), eventId, organisationId: org, endpointId: endpoint.id, state: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })
+      .values({
+        id: ctx.newId("delivery"),
+        eventId,
+        organisationId: org,
+        endpointId: endpoint.id,
+        state: "pending",
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     return row;
   });
-  return { object: "delivery" as const, id: row!.id, event_id: eventId, endpoint_id: row!.endpointId, state: row!.state, next_attempt_at: row!.nextAttemptAt.toISOString() };
+  return {
+    object: "delivery" as const,
+    id: row!.id,
+    event_id: eventId,
+    endpoint_id: row!.endpointId,
+    state: row!.state,
+    next_attempt_at: row!.nextAttemptAt.toISOString(),
+  };
 }
