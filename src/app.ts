@@ -14,6 +14,7 @@ import { publicPageRouter } from "./features/public-page";
 import { testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
 import { auditRouter } from "./features/audit";
+import { consoleRouter } from "./features/console";
 import { registerWebhookDocs } from "./webhooks/openapi";
 import { authenticate } from "./http/auth";
 import { requireJsonBody } from "./http/content-type";
@@ -67,6 +68,7 @@ export function createApp(deps: Deps) {
   app.route("/", webhookEndpointsRouter);
   app.route("/", auditRouter);
   app.route("/", publicPageRouter);
+  app.route("/", consoleRouter);
   // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route
   if (deps.testClock) app.route("/", testClockRouter);
 

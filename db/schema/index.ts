@@ -5,3 +5,4 @@ export * from "./organisations";
 export * from "./webhooks";
 export * from "./audit";
 export * from "./public-pages";
+export * from "./console-sessions";

@@ -71,6 +71,84 @@ export interface Messages {
   adequacy_decision: string;
   dpf: string;
   dates_note: string;
+  console: ConsoleMessages;
+}
+
+
+/** The decision console's words (src/features/console): the same terms as the annex document. */
+export interface ConsoleMessages {
+  title: string;
+  skip_to_content: string;
+  nav_label: string;
+  nav_inbox: string;
+  nav_requests: string;
+  language: string;
+  sign_in: string;
+  sign_in_intro: string;
+  api_key: string;
+  api_key_hint: string;
+  sign_in_failed: string;
+  operator_cannot_sign_in: string;
+  sign_out: string;
+  signed_in_as: (org: string) => string;
+  read_only: string;
+  inbox_title: string;
+  inbox_empty: string;
+  col_agreement: string;
+  col_processor: string;
+  col_controller: string;
+  col_notice_ends: string;
+  col_days_left: string;
+  col_flags: string;
+  col_state: string;
+  col_decided: string;
+  days_left: (n: number) => string;
+  badge_overdue: string;
+  badge_third_country: string;
+  badge_conflict: string;
+  open: string;
+  decision_title: string;
+  change: string;
+  processor_reason: string;
+  notice_ends: string;
+  effective_date: string;
+  effective_on_approval: string;
+  state_label: string;
+  state: Record<"pending" | "approved" | "objected" | "withdrawn" | "deemed_approved", string>;
+  added: string;
+  removed: string;
+  changed: string;
+  no_changes: string;
+  preview_unavailable: string;
+  field: string;
+  before: string;
+  after: string;
+  approve: string;
+  approve_comment: string;
+  object: string;
+  objection_reason: string;
+  objection_explainer: string;
+  objection_reason_required: string;
+  comment: string;
+  decided_at: string;
+  final_note: string;
+  agreement_title: string;
+  current_annex: string;
+  open_document: string;
+  versions: string;
+  past_decisions: string;
+  no_decisions: string;
+  not_active: string;
+  requests_title: string;
+  requests_empty: string;
+  submitted: string;
+  withdraw: string;
+  withdraw_label: (id: string) => string;
+  not_found_title: string;
+  not_found: string;
+  forbidden_title: string;
+  forbidden: string;
+  conflict: string;
 }
 
 const moduleNumber = (m: SccModule) => m.slice("module_".length);
@@ -149,6 +227,80 @@ const da: Messages = {
   adequacy_decision: "Tilstrækkelighedsafgørelse (art. 45)",
   dpf: "EU-US Data Privacy Framework (2023/1795)",
   dates_note: "Datoer er angivet i UTC.",
+  console: {
+    title: "Beslutningskonsol",
+    skip_to_content: "Spring til indhold",
+    nav_label: "Hovedmenu",
+    nav_inbox: "Indbakke",
+    nav_requests: "Ændringsanmodninger",
+    language: "Sprog",
+    sign_in: "Log ind",
+    sign_in_intro: "Indsæt en API-nøgle for din organisation. Nøglen bruges kun til at starte en session og gemmes ikke i browseren.",
+    api_key: "API-nøgle",
+    api_key_hint: "Begynder med sk_live_",
+    sign_in_failed: "Nøglen er ukendt, tilbagekaldt eller udløbet.",
+    operator_cannot_sign_in: "Operatørnøglen kan ikke logge ind i konsollen; brug en organisations nøgle.",
+    sign_out: "Log ud",
+    signed_in_as: (org) => `Logget ind som ${org}`,
+    read_only: "Skrivebeskyttet: nøglen kan kun læse.",
+    inbox_title: "Ændringer der afventer din beslutning",
+    inbox_empty: "Ingen ændringer afventer din beslutning.",
+    col_agreement: "Aftale",
+    col_processor: "Databehandler",
+    col_controller: "Dataansvarlig",
+    col_notice_ends: "Varslingsfrist udløber",
+    col_days_left: "Dage tilbage",
+    col_flags: "Markeringer",
+    col_state: "Status",
+    col_decided: "Besluttet",
+    days_left: (n) => (n === 1 ? "1 dag" : `${n} dage`),
+    badge_overdue: "overskredet",
+    badge_third_country: "indfører tredjeland",
+    badge_conflict: "i strid med instruks",
+    open: "Åbn",
+    decision_title: "Ændring til beslutning",
+    change: "Ændringen af bilaget",
+    processor_reason: "Databehandlerens begrundelse",
+    notice_ends: "Varslingsfrist udløber",
+    effective_date: "Ikrafttrædelsesdato",
+    effective_on_approval: "Ved godkendelse",
+    state_label: "Status",
+    state: { pending: "afventer", approved: "godkendt", objected: "indsigelse", withdrawn: "trukket tilbage", deemed_approved: "anset for godkendt" },
+    added: "Tilføjes",
+    removed: "Fjernes",
+    changed: "Ændres",
+    no_changes: "Ingen ændringer af denne type.",
+    preview_unavailable: "Ændringen kan ikke længere vises mod det gældende bilag.",
+    field: "Felt",
+    before: "Før",
+    after: "Efter",
+    approve: "Godkend",
+    approve_comment: "Kommentar (valgfri)",
+    object: "Gør indsigelse",
+    objection_reason: "Begrundelse for indsigelsen",
+    objection_explainer: "En indsigelse kræver en konkret og objektiv begrundelse (aftalens punkt 4.2): den dataansvarlige kan ikke afvise en underdatabehandler uden en sådan.",
+    objection_reason_required: "Skriv en konkret og objektiv begrundelse for indsigelsen.",
+    comment: "Kommentar",
+    decided_at: "Besluttet",
+    final_note: "Beslutningen er endelig; der kan ikke foretages mere.",
+    agreement_title: "Aftale",
+    current_annex: "Gældende bilag",
+    open_document: "Åbn bilagsdokumentet",
+    versions: "Versioner",
+    past_decisions: "Tidligere beslutninger",
+    no_decisions: "Ingen beslutninger endnu.",
+    not_active: "Aftalen er ikke aktiv og har intet gældende bilag.",
+    requests_title: "Dine ændringsanmodninger",
+    requests_empty: "Ingen ændringsanmodninger.",
+    submitted: "Indsendt",
+    withdraw: "Træk tilbage",
+    withdraw_label: (id) => `Træk ændringsanmodning ${id} tilbage`,
+    not_found_title: "Ikke fundet",
+    not_found: "Siden findes ikke, eller du har ikke adgang til den.",
+    forbidden_title: "Afvist",
+    forbidden: "Handlingen blev afvist. Genindlæs siden og prøv igen.",
+    conflict: "Beslutningen er allerede endelig.",
+  },
 };
 
 const sv: Messages = {
@@ -225,6 +377,80 @@ const sv: Messages = {
   adequacy_decision: "Beslut om adekvat skyddsnivå (art. 45)",
   dpf: "EU-US Data Privacy Framework (2023/1795)",
   dates_note: "Datum anges i UTC.",
+  console: {
+    title: "Beslutskonsol",
+    skip_to_content: "Hoppa till innehållet",
+    nav_label: "Huvudmeny",
+    nav_inbox: "Inkorg",
+    nav_requests: "Ändringsbegäranden",
+    language: "Språk",
+    sign_in: "Logga in",
+    sign_in_intro: "Klistra in en API-nyckel för din organisation. Nyckeln används bara för att starta en session och sparas inte i webbläsaren.",
+    api_key: "API-nyckel",
+    api_key_hint: "Börjar med sk_live_",
+    sign_in_failed: "Nyckeln är okänd, återkallad eller har gått ut.",
+    operator_cannot_sign_in: "Operatörsnyckeln kan inte logga in i konsolen; använd en organisations nyckel.",
+    sign_out: "Logga ut",
+    signed_in_as: (org) => `Inloggad som ${org}`,
+    read_only: "Skrivskyddad: nyckeln kan bara läsa.",
+    inbox_title: "Ändringar som väntar på ditt beslut",
+    inbox_empty: "Inga ändringar väntar på ditt beslut.",
+    col_agreement: "Avtal",
+    col_processor: "Personuppgiftsbiträde",
+    col_controller: "Personuppgiftsansvarig",
+    col_notice_ends: "Varseltiden löper ut",
+    col_days_left: "Dagar kvar",
+    col_flags: "Markeringar",
+    col_state: "Status",
+    col_decided: "Beslutad",
+    days_left: (n) => (n === 1 ? "1 dag" : `${n} dagar`),
+    badge_overdue: "försenad",
+    badge_third_country: "inför tredjeland",
+    badge_conflict: "strider mot instruktion",
+    open: "Öppna",
+    decision_title: "Ändring att besluta om",
+    change: "Ändringen av bilagan",
+    processor_reason: "Biträdets motivering",
+    notice_ends: "Varseltiden löper ut",
+    effective_date: "Ikraftträdandedatum",
+    effective_on_approval: "Vid godkännande",
+    state_label: "Status",
+    state: { pending: "väntar", approved: "godkänd", objected: "invändning", withdrawn: "återkallad", deemed_approved: "anses godkänd" },
+    added: "Läggs till",
+    removed: "Tas bort",
+    changed: "Ändras",
+    no_changes: "Inga ändringar av detta slag.",
+    preview_unavailable: "Ändringen kan inte längre visas mot den gällande bilagan.",
+    field: "Fält",
+    before: "Före",
+    after: "Efter",
+    approve: "Godkänn",
+    approve_comment: "Kommentar (valfri)",
+    object: "Invänd",
+    objection_reason: "Skäl för invändningen",
+    objection_explainer: "En invändning kräver ett konkret och objektivt skäl (avtalets punkt 4.2): den personuppgiftsansvarige kan inte vägra ett underbiträde utan ett sådant.",
+    objection_reason_required: "Skriv ett konkret och objektivt skäl för invändningen.",
+    comment: "Kommentar",
+    decided_at: "Beslutad",
+    final_note: "Beslutet är slutligt; inget mer kan göras.",
+    agreement_title: "Avtal",
+    current_annex: "Gällande bilaga",
+    open_document: "Öppna bilagedokumentet",
+    versions: "Versioner",
+    past_decisions: "Tidigare beslut",
+    no_decisions: "Inga beslut ännu.",
+    not_active: "Avtalet är inte aktivt och har ingen gällande bilaga.",
+    requests_title: "Dina ändringsbegäranden",
+    requests_empty: "Inga ändringsbegäranden.",
+    submitted: "Inskickad",
+    withdraw: "Återkalla",
+    withdraw_label: (id) => `Återkalla ändringsbegäran ${id}`,
+    not_found_title: "Hittades inte",
+    not_found: "Sidan finns inte, eller så har du inte åtkomst till den.",
+    forbidden_title: "Nekad",
+    forbidden: "Åtgärden nekades. Ladda om sidan och försök igen.",
+    conflict: "Beslutet är redan slutligt.",
+  },
 };
 
 const en: Messages = {
@@ -301,6 +527,80 @@ const en: Messages = {
   adequacy_decision: "Adequacy decision (Art. 45)",
   dpf: "EU-US Data Privacy Framework (2023/1795)",
   dates_note: "Dates are given in UTC.",
+  console: {
+    title: "Decision console",
+    skip_to_content: "Skip to content",
+    nav_label: "Main",
+    nav_inbox: "Inbox",
+    nav_requests: "Change requests",
+    language: "Language",
+    sign_in: "Sign in",
+    sign_in_intro: "Paste an API key of your organisation. The key only starts a session; the browser never stores it.",
+    api_key: "API key",
+    api_key_hint: "Starts with sk_live_",
+    sign_in_failed: "The key is unknown, revoked or expired.",
+    operator_cannot_sign_in: "The operator key cannot sign in to the console; use an organisation's key.",
+    sign_out: "Sign out",
+    signed_in_as: (org) => `Signed in as ${org}`,
+    read_only: "Read-only: this key can only read.",
+    inbox_title: "Changes awaiting your decision",
+    inbox_empty: "No change awaits your decision.",
+    col_agreement: "Agreement",
+    col_processor: "Processor",
+    col_controller: "Controller",
+    col_notice_ends: "Notice ends",
+    col_days_left: "Days left",
+    col_flags: "Flags",
+    col_state: "State",
+    col_decided: "Decided",
+    days_left: (n) => (n === 1 ? "1 day" : `${n} days`),
+    badge_overdue: "overdue",
+    badge_third_country: "introduces third country",
+    badge_conflict: "conflicts with instruction",
+    open: "Open",
+    decision_title: "Change to decide",
+    change: "The change to the annex",
+    processor_reason: "The processor's reason",
+    notice_ends: "Notice ends",
+    effective_date: "Effective date",
+    effective_on_approval: "On approval",
+    state_label: "State",
+    state: { pending: "pending", approved: "approved", objected: "objected", withdrawn: "withdrawn", deemed_approved: "deemed approved" },
+    added: "Added",
+    removed: "Removed",
+    changed: "Changed",
+    no_changes: "No changes of this kind.",
+    preview_unavailable: "The change can no longer be shown against the annex in force.",
+    field: "Field",
+    before: "Before",
+    after: "After",
+    approve: "Approve",
+    approve_comment: "Comment (optional)",
+    object: "Object",
+    objection_reason: "Reason for the objection",
+    objection_explainer: "An objection needs a concrete, objective reason (clause 4.2 of the agreement): a controller cannot refuse a sub-processor without one.",
+    objection_reason_required: "Write a concrete, objective reason for the objection.",
+    comment: "Comment",
+    decided_at: "Decided",
+    final_note: "The decision is final; nothing more can be done.",
+    agreement_title: "Agreement",
+    current_annex: "Annex in force",
+    open_document: "Open the annex document",
+    versions: "Versions",
+    past_decisions: "Past decisions",
+    no_decisions: "No decisions yet.",
+    not_active: "The agreement is not active and has no annex in force.",
+    requests_title: "Your change requests",
+    requests_empty: "No change requests.",
+    submitted: "Submitted",
+    withdraw: "Withdraw",
+    withdraw_label: (id) => `Withdraw change request ${id}`,
+    not_found_title: "Not found",
+    not_found: "The page does not exist, or you have no access to it.",
+    forbidden_title: "Refused",
+    forbidden: "The action was refused. Reload the page and try again.",
+    conflict: "The decision is already final.",
+  },
 };
 
 /** The one message catalogue: every language has every key. */

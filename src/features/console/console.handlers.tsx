@@ -1,0 +1,205 @@
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { HTTPException } from "hono/http-exception";
+import { AppError } from "../../domain/errors";
+import { type Lang, LANGS } from "../../i18n/messages";
+import type { AppEnv } from "../../http/router";
+import { getAgreement } from "../agreements/agreements.service";
+import { getAnnex, listAnnexVersions } from "../annex/annex.service";
+import { getAnnexDocumentSource } from "../annex-document/annex-document.service";
+import { buildDocumentView } from "../annex-document/annex-document.view";
+import { renderHtml } from "../annex-document/render-html";
+import { withdrawChangeRequest } from "../change-requests/change-requests.service";
+import { ctxOf } from "../context";
+import { decide, getDecision } from "../decisions/decisions.service";
+import { allChangeRequests, allDecisions, decisionDiff } from "./console.service";
+import { clearSessionCookie, type ConsoleSession, csrfMatches, loadSession, revokeSession, setSessionCookie, signIn } from "./console.session";
+import { AgreementPage, DecisionPage, InboxPage, MessagePage, type Page, RequestsPage, SignInPage, t } from "./console.views";
+
+export type ConsoleEnv = { Variables: AppEnv["Variables"] & { session: ConsoleSession } };
+type C = Context<ConsoleEnv>;
+
+const isLang = (v: string | undefined): v is Lang => !!v && (LANGS as readonly string[]).includes(v);
+
+/** The `lang` cookie, else the first supported language of Accept-Language, else English. */
+export function pickLang(c: Context): Lang {
+  const cookie = getCookie(c, "lang");
+  if (isLang(cookie)) return cookie;
+  for (const part of (c.req.header("accept-language") ?? "").split(",")) {
+    const tag = part.split(";")[0]!.trim().toLowerCase();
+    const base = tag.split("-")[0];
+    if (isLang(base)) return base;
+    if (base === "nb" || base === "nn" || base === "no") return "da";
+  }
+  return "en";
+}
+
+const NO_STORE = { "Cache-Control": "no-store" };
+// the console needs nothing but its inline stylesheet and its own forms
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function html(c: Context, body: unknown, status = 200) {
+  c.header("Content-Security-Policy", CSP);
+  c.header("Cache-Control", NO_STORE["Cache-Control"]);
+  return c.html(body as string, status as 200);
+}
+
+const pageOf = (c: Context, session?: ConsoleSession): Page => ({
+  lang: pickLang(c),
+  path: new URL(c.req.url).pathname,
+  session: session && { organisationName: session.organisationName, csrfToken: session.csrfToken, scope: session.scope },
+});
+
+export const signInForm = (c: C) => html(c, <SignInPage {...pageOf(c)} />);
+
+export async function signInSubmit(c: C) {
+  const form = await c.req.parseBody();
+  const key = typeof form.key === "string" ? form.key.trim() : "";
+  const result = await signIn(c.get("deps"), key);
+  if (!result.ok) {
+    const m = t(pickLang(c));
+    return html(c, <SignInPage {...pageOf(c)} error={result.reason === "operator" ? m.operator_cannot_sign_in : m.sign_in_failed} />, result.reason === "operator" ? 403 : 401);
+  }
+  setSessionCookie(c as unknown as Context<AppEnv>, result.token);
+  return c.redirect("/console", 303);
+}
+
+export function switchLang(c: C) {
+  const to = c.req.query("to");
+  const back = c.req.query("back") ?? "/console";
+  if (isLang(to)) setCookie(c, "lang", to, { path: "/console", sameSite: "Lax", secure: true, maxAge: 365 * 24 * 3600 });
+  // only back into the console: never an open redirect
+  return c.redirect(/^\/console(\/[A-Za-z0-9_\-/]*)?$/.test(back) ? back : "/console", 303);
+}
+
+/** Every console page but sign-in needs a live session; without one, back to sign-in. */
+export async function requireSession(c: C, next: () => Promise<void>) {
+  const session = await loadSession(c as unknown as Context<AppEnv>);
+  if (!session) {
+    clearSessionCookie(c as unknown as Context<AppEnv>);
+    return c.redirect("/console/sign-in", 303);
+  }
+  c.set("session", session);
+  c.set("actor", session.actor);
+  await next();
+}
+
+/** Every POST carries the session's CSRF token; a read-only session may change nothing but its own sign-out. */
+export async function checkForm(c: C, next: () => Promise<void>) {
+  if (c.req.method !== "POST") return next();
+  const form = await c.req.parseBody();
+  const session = c.get("session");
+  if (!csrfMatches(form.csrf, session.csrfToken)) throw new HTTPException(403, { message: "csrf" });
+  if (session.scope === "read" && !c.req.path.endsWith("/sign-out")) throw new HTTPException(403, { message: "read-only" });
+  await next();
+}
+
+export async function signOut(c: C) {
+  await revokeSession(c.get("deps"), c.get("session").id);
+  clearSessionCookie(c as unknown as Context<AppEnv>);
+  return c.redirect("/console/sign-in", 303);
+}
+
+const ctx = (c: C) => ctxOf(c as unknown as Context<AppEnv>);
+
+export async function inbox(c: C) {
+  const session = c.get("session");
+  const pending = await allDecisions(ctx(c), { state: "pending" });
+  const mine = pending.filter((d) => d.controller.id === session.organisationId);
+  return html(c, <InboxPage {...pageOf(c, session)} decisions={mine} now={c.get("deps").clock.now()} />);
+}
+
+async function renderDecision(c: C, extra: { error?: string; reason?: string; comment?: string; conflict?: boolean } = {}, status = 200) {
+  const session = c.get("session");
+  const d = await getDecision({ ctx: ctx(c), id: c.req.param("id")! });
+  const diff = await decisionDiff(ctx(c), d);
+  const role = d.controller.id === session.organisationId ? "controller" : "processor";
+  return html(c, <DecisionPage {...pageOf(c, session)} d={d} diff={diff} role={role} canWrite={session.scope === "write"} {...extra} />, status);
+}
+
+export const decisionPage = (c: C) => renderDecision(c);
+
+export async function approve(c: C) {
+  const form = await c.req.parseBody();
+  const comment = typeof form.comment === "string" && form.comment.trim() ? form.comment.trim().slice(0, 2000) : undefined;
+  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "approve", comment }), { comment });
+}
+
+export async function object(c: C) {
+  const form = await c.req.parseBody();
+  const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 2000) : "";
+  // clause 4.2 (seed 004): no objection without a concrete reason; nothing is decided
+  if (!reason) return renderDecision(c, { error: t(pickLang(c)).objection_reason_required }, 422);
+  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "object", reason }), { reason });
+}
+
+async function act(c: C, run: () => Promise<unknown>, kept: { reason?: string; comment?: string }) {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof AppError && err.code === "invalid_state") return renderDecision(c, { conflict: true }, 409);
+    if (err instanceof AppError && err.code === "validation_failed") return renderDecision(c, { error: err.message, ...kept }, 422);
+    throw err;
+  }
+  return c.redirect(`/console/decisions/${c.req.param("id")}`, 303);
+}
+
+export async function agreementPage(c: C) {
+  const session = c.get("session");
+  const id = c.req.param("id")!;
+  const agreement = await getAgreement({ ctx: ctx(c), id });
+  const active = agreement.status === "active";
+  const annex = active ? await getAnnex({ ctx: ctx(c), agreementId: id }) : null;
+  const versions = active ? (await listAnnexVersions({ ctx: ctx(c), agreementId: id, limit: 100 })).data : [];
+  const decisions = await allDecisions(ctx(c), { agreement_id: id });
+  return html(
+    c,
+    <AgreementPage
+      {...pageOf(c, session)}
+      agreement={{ id, title: agreement.title, status: agreement.status, processorName: agreement.processor.name, controllerName: agreement.controller.name }}
+      annex={annex}
+      versions={versions}
+      decisions={decisions}
+    />,
+  );
+}
+
+export async function agreementDocument(c: C) {
+  const source = await getAnnexDocumentSource({ ctx: ctx(c), agreementId: c.req.param("id")! });
+  const body = await renderHtml(buildDocumentView(source, pickLang(c)));
+  return c.body(body, 200, { ...NO_STORE, "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'" });
+}
+
+export async function requestsPage(c: C) {
+  const session = c.get("session");
+  const requests = await allChangeRequests(ctx(c));
+  const summaries = requests.map((r) => ({ id: r.id, reason: r.reason, submitted_at: r.submitted_at, processorId: r.processor_id, decisions: r.decisions }));
+  return html(c, <RequestsPage {...pageOf(c, session)} requests={summaries} organisationId={session.organisationId} canWrite={session.scope === "write"} />);
+}
+
+export async function withdraw(c: C) {
+  try {
+    await withdrawChangeRequest({ ctx: ctx(c), id: c.req.param("id")! });
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === "invalid_state")) throw err;
+  }
+  return c.redirect("/console/requests", 303);
+}
+
+/** Errors as console pages: another organisation's resource is the same 404 as a missing one. */
+export function consoleError(err: Error, c: C) {
+  const page = pageOf(c, c.get("session"));
+  const m = t(page.lang);
+  if (err instanceof AppError && err.code === "not_found") return html(c, <MessagePage {...page} title={m.not_found_title} message={m.not_found} />, 404);
+  if ((err instanceof AppError && (err.code === "forbidden" || err.code === "invalid_state")) || (err instanceof HTTPException && err.status === 403))
+    return html(c, <MessagePage {...page} title={m.forbidden_title} message={m.forbidden} />, 403);
+  if (err instanceof HTTPException && err.status < 500) return html(c, <MessagePage {...page} title={m.forbidden_title} message={m.forbidden} />, err.status);
+  c.get("deps").logger.error("console error", { request_id: c.get("requestId"), error: String(err), stack: err.stack });
+  return html(c, <MessagePage {...page} title="500" message="Something went wrong on our side." />, 500);
+}
+
+export const consoleNotFound = (c: C) => {
+  const page = pageOf(c, c.get("session"));
+  const m = t(page.lang);
+  return html(c, <MessagePage {...page} title={m.not_found_title} message={m.not_found} />, 404);
+};

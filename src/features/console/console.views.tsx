@@ -1,0 +1,585 @@
+import type { Child, FC } from "hono/jsx";
+import type { AnnexDiff, ClassifiedLocation, ClassifiedSubProcessor, FieldChange } from "../../domain/annex";
+import { countryName } from "../../domain/countries";
+import { formatDate } from "../../i18n/format";
+import { type Lang, LANGS, MESSAGES } from "../../i18n/messages";
+import type { DecisionView } from "../decisions/decisions.presenter";
+
+/** One inline stylesheet: the console loads nothing else. Focus is always visible; colour is never the only signal. */
+const CSS = `
+:root { color-scheme: light; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #111; background: #fff; margin: 0; }
+a { color: #0b4f9c; }
+:focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem 1rem; }
+.skip:focus { left: 1rem; }
+header { background: #f2f2f2; border-bottom: 1px solid #888; padding: .75rem 1rem; display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between; }
+header .brand { font-weight: 700; }
+nav ul { list-style: none; display: flex; gap: 1rem; margin: 0; padding: 0; flex-wrap: wrap; }
+main { max-width: 70rem; margin: 0 auto; padding: 1rem; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.25rem; }
+th, td { border: 1px solid #888; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+thead th { background: #eee; }
+.badge { display: inline-block; border: 1px solid #333; border-radius: .25rem; padding: 0 .35rem; margin: 0 .25rem .15rem 0; font-size: .85em; background: #fff; }
+.badge.warn { border-width: 2px; font-weight: 600; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; }
+form.action { border: 1px solid #888; padding: .75rem 1rem; margin: 1rem 0; max-width: 40rem; }
+label { display: block; font-weight: 600; margin-bottom: .25rem; }
+textarea, input[type=password], input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: .35rem; border: 1px solid #555; }
+button { font: inherit; padding: .35rem .9rem; margin-top: .5rem; border: 2px solid #0b4f9c; background: #0b4f9c; color: #fff; border-radius: .25rem; cursor: pointer; }
+button.secondary { background: #fff; color: #0b4f9c; }
+.error { border-left: 4px solid #a00; padding: .5rem .75rem; background: #fff4f4; color: #700; }
+.note { border-left: 4px solid #555; padding: .5rem .75rem; background: #f6f6f6; }
+.inline { display: inline; }
+`;
+
+export interface Page {
+  lang: Lang;
+  /** the path, for the language switch to come back to */
+  path: string;
+  session?: { organisationName: string; csrfToken: string; scope: "read" | "write" };
+}
+
+export const t = (lang: Lang) => MESSAGES[lang].console;
+const date = (iso: string | null | undefined, lang: Lang) => (iso ? formatDate(new Date(iso), lang) : "—");
+const LANG_NAMES: Record<Lang, string> = { da: "Dansk", sv: "Svenska", en: "English" };
+
+export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="csrf" value={token} />;
+
+export const Layout: FC<Page & { title: string; children?: Child }> = ({ lang, path, session, title, children }) => {
+  const m = t(lang);
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${title} – ${m.title}`}</title>
+        <style>{CSS}</style>
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {m.skip_to_content}
+        </a>
+        <header>
+          <span class="brand">{m.title}</span>
+          {session ? (
+            <nav aria-label={m.nav_label}>
+              <ul>
+                <li>
+                  <a href="/console">{m.nav_inbox}</a>
+                </li>
+                <li>
+                  <a href="/console/requests">{m.nav_requests}</a>
+                </li>
+              </ul>
+            </nav>
+          ) : null}
+          <nav aria-label={m.language}>
+            <ul>
+              {LANGS.map((l) => (
+                <li>
+                  <a href={`/console/lang?to=${l}&back=${encodeURIComponent(path)}`} lang={l} hreflang={l} aria-current={l === lang ? "true" : undefined}>
+                    {LANG_NAMES[l]}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {session ? (
+            <div>
+              <span>{m.signed_in_as(session.organisationName)}</span>{" "}
+              <form class="inline" method="post" action="/console/sign-out">
+                <Csrf token={session.csrfToken} />
+                <button type="submit" class="secondary">
+                  {m.sign_out}
+                </button>
+              </form>
+            </div>
+          ) : null}
+        </header>
+        <main id="main" tabindex={-1}>
+          {session?.scope === "read" ? <p class="note">{m.read_only}</p> : null}
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+};
+
+export const SignInPage: FC<Page & { error?: string }> = (p) => {
+  const m = t(p.lang);
+  return (
+    <Layout {...p} title={m.sign_in}>
+      <h1>{m.sign_in}</h1>
+      <p id="sign-in-intro">{m.sign_in_intro}</p>
+      {p.error ? (
+        <p id="sign-in-error" class="error" role="alert">
+          {p.error}
+        </p>
+      ) : null}
+      <form class="action" method="post" action="/console/sign-in">
+        <label for="key">{m.api_key}</label>
+        <input
+          id="key"
+          name="key"
+          type="password"
+          autocomplete="off"
+          spellcheck={false}
+          aria-describedby={p.error ? "key-hint sign-in-error" : "key-hint"}
+          aria-invalid={p.error ? "true" : undefined}
+        />
+        <p id="key-hint">{m.api_key_hint}</p>
+        <button type="submit">{m.sign_in}</button>
+      </form>
+    </Layout>
+  );
+};
+
+export const MessagePage: FC<Page & { title: string; message: string }> = (p) => (
+  <Layout {...p} title={p.title}>
+    <h1>{p.title}</h1>
+    <p>{p.message}</p>
+    <p>
+      <a href="/console">{t(p.lang).nav_inbox}</a>
+    </p>
+  </Layout>
+);
+
+const DAY = 24 * 3600_000;
+
+const Badges: FC<{ d: DecisionView; lang: Lang }> = ({ d, lang }) => {
+  const m = t(lang);
+  if (!d.overdue && !d.introduces_third_country && !d.instruction_conflict) return <>—</>;
+  return (
+    <>
+      {d.overdue ? <span class="badge warn">{m.badge_overdue}</span> : null}
+      {d.introduces_third_country ? <span class="badge warn">{m.badge_third_country}</span> : null}
+      {d.instruction_conflict ? <span class="badge warn">{m.badge_conflict}</span> : null}
+    </>
+  );
+};
+
+export const InboxPage: FC<Page & { decisions: DecisionView[]; now: Date }> = (p) => {
+  const m = t(p.lang);
+  return (
+    <Layout {...p} title={m.inbox_title}>
+      <h1>{m.inbox_title}</h1>
+      {p.decisions.length === 0 ? (
+        <p>{m.inbox_empty}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{m.col_agreement}</th>
+              <th scope="col">{m.col_processor}</th>
+              <th scope="col">{m.col_notice_ends}</th>
+              <th scope="col">{m.col_days_left}</th>
+              <th scope="col">{m.col_flags}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.decisions.map((d) => (
+              <tr>
+                <th scope="row">
+                  <a href={`/console/decisions/${d.id}`}>{d.agreement.title}</a>
+                </th>
+                <td>{d.processor.name}</td>
+                <td>{date(d.notice_ends_at, p.lang)}</td>
+                <td>{m.days_left(Math.max(0, Math.ceil((Date.parse(d.notice_ends_at) - p.now.getTime()) / DAY)))}</td>
+                <td>
+                  <Badges d={d} lang={p.lang} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+};
+
+const value = (v: unknown): string => (v === null || v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
+
+const SubProcessorRows: FC<{ list: ClassifiedSubProcessor[]; lang: Lang }> = ({ list, lang }) => {
+  const doc = MESSAGES[lang];
+  return (
+    <>
+      {list.map((s) => (
+        <tr>
+          <th scope="row">{s.legal_name}</th>
+          <td>{`${s.registration.number} (${doc.registration_scheme[s.registration.scheme]})`}</td>
+          <td>{`${s.address.city}, ${countryName(s.address.country, lang)}`}</td>
+          <td>{s.description}</td>
+          <td>{doc.classification[s.classification]}</td>
+        </tr>
+      ))}
+    </>
+  );
+};
+
+const LocationRows: FC<{ list: ClassifiedLocation[]; lang: Lang }> = ({ list, lang }) => {
+  const doc = MESSAGES[lang];
+  return (
+    <>
+      {list.map((l) => (
+        <tr>
+          <th scope="row">{l.label}</th>
+          <td>{`${l.address.city}, ${countryName(l.address.country, lang)}`}</td>
+          <td>{l.activities.map((a) => doc.activity[a]).join(", ")}</td>
+          <td>{doc.classification[l.classification]}</td>
+        </tr>
+      ))}
+    </>
+  );
+};
+
+const ChangeRows: FC<{ name: string; changes: FieldChange[] }> = ({ name, changes }) => (
+  <>
+    {changes.map((c) => (
+      <tr>
+        <th scope="row">{`${name}: ${c.field}`}</th>
+        <td>{value(c.from)}</td>
+        <td>{value(c.to)}</td>
+      </tr>
+    ))}
+  </>
+);
+
+export const DiffView: FC<{ diff: AnnexDiff; lang: Lang }> = ({ diff, lang }) => {
+  const m = t(lang);
+  const doc = MESSAGES[lang];
+  const spHead = (
+    <thead>
+      <tr>
+        <th scope="col">{doc.col_name}</th>
+        <th scope="col">{doc.col_registration}</th>
+        <th scope="col">{doc.col_address}</th>
+        <th scope="col">{doc.col_description}</th>
+        <th scope="col">{doc.col_classification}</th>
+      </tr>
+    </thead>
+  );
+  const locHead = (
+    <thead>
+      <tr>
+        <th scope="col">{doc.col_location}</th>
+        <th scope="col">{doc.col_address}</th>
+        <th scope="col">{doc.col_activities}</th>
+        <th scope="col">{doc.col_classification}</th>
+      </tr>
+    </thead>
+  );
+  const changed = [
+    ...diff.sub_processors.changed.map((c) => ({ name: c.after.legal_name, changes: c.changes })),
+    ...diff.locations.changed.map((c) => ({ name: c.after.label, changes: c.changes })),
+  ];
+  const section = (title: string, sps: ClassifiedSubProcessor[], locs: ClassifiedLocation[]) => (
+    <section>
+      <h3>{title}</h3>
+      {sps.length === 0 && locs.length === 0 ? <p>{m.no_changes}</p> : null}
+      {sps.length ? (
+        <table>
+          <caption>{doc.sub_processors}</caption>
+          {spHead}
+          <tbody>
+            <SubProcessorRows list={sps} lang={lang} />
+          </tbody>
+        </table>
+      ) : null}
+      {locs.length ? (
+        <table>
+          <caption>{doc.locations}</caption>
+          {locHead}
+          <tbody>
+            <LocationRows list={locs} lang={lang} />
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+  return (
+    <>
+      {section(m.added, diff.sub_processors.added, diff.locations.added)}
+      {section(m.removed, diff.sub_processors.removed, diff.locations.removed)}
+      <section>
+        <h3>{m.changed}</h3>
+        {changed.length === 0 ? (
+          <p>{m.no_changes}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{m.field}</th>
+                <th scope="col">{m.before}</th>
+                <th scope="col">{m.after}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changed.map((c) => (
+                <ChangeRows name={c.name} changes={c.changes} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+};
+
+export const DecisionPage: FC<
+  Page & { d: DecisionView; diff: AnnexDiff | null; role: "controller" | "processor"; canWrite: boolean; error?: string; conflict?: boolean; reason?: string; comment?: string }
+> = (p) => {
+  const m = t(p.lang);
+  const d = p.d;
+  const actionable = d.state === "pending" && p.role === "controller" && p.canWrite;
+  return (
+    <Layout {...p} title={m.decision_title}>
+      <h1>{`${m.decision_title}: ${d.agreement.title}`}</h1>
+      {p.conflict ? (
+        <p class="error" role="alert">
+          {m.conflict}
+        </p>
+      ) : null}
+      <dl class="facts">
+        <dt>{m.col_agreement}</dt>
+        <dd>
+          <a href={`/console/agreements/${d.agreement.id}`}>{d.agreement.title}</a>
+        </dd>
+        <dt>{m.col_processor}</dt>
+        <dd>{d.processor.name}</dd>
+        <dt>{m.col_controller}</dt>
+        <dd>{d.controller.name}</dd>
+        <dt>{m.state_label}</dt>
+        <dd>
+          <strong>{m.state[d.state]}</strong>
+        </dd>
+        <dt>{m.notice_ends}</dt>
+        <dd>{date(d.notice_ends_at, p.lang)}</dd>
+        <dt>{m.effective_date}</dt>
+        <dd>{d.change.effective_date ? date(d.change.effective_date, p.lang) : m.effective_on_approval}</dd>
+        <dt>{m.col_flags}</dt>
+        <dd>
+          <Badges d={d} lang={p.lang} />
+        </dd>
+        {d.decided_at ? (
+          <>
+            <dt>{m.decided_at}</dt>
+            <dd>{date(d.decided_at, p.lang)}</dd>
+          </>
+        ) : null}
+        {d.objection_reason ? (
+          <>
+            <dt>{m.objection_reason}</dt>
+            <dd>{d.objection_reason}</dd>
+          </>
+        ) : null}
+        {d.comment ? (
+          <>
+            <dt>{m.comment}</dt>
+            <dd>{d.comment}</dd>
+          </>
+        ) : null}
+      </dl>
+      <h2>{m.processor_reason}</h2>
+      <p>{d.change.reason}</p>
+      <h2>{m.change}</h2>
+      {p.diff ? <DiffView diff={p.diff} lang={p.lang} /> : <p class="note">{m.preview_unavailable}</p>}
+      {actionable ? (
+        <>
+          <form class="action" method="post" action={`/console/decisions/${d.id}/approve`}>
+            <Csrf token={p.session!.csrfToken} />
+            <label for="comment">{m.approve_comment}</label>
+            <textarea id="comment" name="comment" rows={2}>
+              {p.comment ?? ""}
+            </textarea>
+            <button type="submit">{m.approve}</button>
+          </form>
+          <form class="action" method="post" action={`/console/decisions/${d.id}/object`}>
+            <Csrf token={p.session!.csrfToken} />
+            <label for="reason">{m.objection_reason}</label>
+            <p id="reason-explainer">{m.objection_explainer}</p>
+            {p.error ? (
+              <p id="reason-error" class="error" role="alert">
+                {p.error}
+              </p>
+            ) : null}
+            <textarea
+              id="reason"
+              name="reason"
+              rows={3}
+              aria-required="true"
+              aria-invalid={p.error ? "true" : undefined}
+              aria-describedby={p.error ? "reason-explainer reason-error" : "reason-explainer"}
+            >
+              {p.reason ?? ""}
+            </textarea>
+            <button type="submit">{m.object}</button>
+          </form>
+        </>
+      ) : d.state !== "pending" ? (
+        <p class="note">{m.final_note}</p>
+      ) : null}
+    </Layout>
+  );
+};
+
+export const DecisionsTable: FC<{ decisions: DecisionView[]; lang: Lang; party: "processor" | "controller" }> = ({ decisions, lang, party }) => {
+  const m = t(lang);
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{m.col_agreement}</th>
+          <th scope="col">{party === "controller" ? m.col_controller : m.col_processor}</th>
+          <th scope="col">{m.col_state}</th>
+          <th scope="col">{m.col_notice_ends}</th>
+          <th scope="col">{m.col_decided}</th>
+          <th scope="col">{m.col_flags}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {decisions.map((d) => (
+          <tr>
+            <th scope="row">
+              <a href={`/console/decisions/${d.id}`}>{d.agreement.title}</a>
+            </th>
+            <td>{party === "controller" ? d.controller.name : d.processor.name}</td>
+            <td>{m.state[d.state]}</td>
+            <td>{date(d.notice_ends_at, lang)}</td>
+            <td>{date(d.decided_at, lang)}</td>
+            <td>
+              <Badges d={d} lang={lang} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+};
+
+export interface AnnexSummary {
+  version: number;
+  effective_at: string;
+  locations: ClassifiedLocation[];
+  sub_processors: ClassifiedSubProcessor[];
+}
+
+export const AgreementPage: FC<
+  Page & {
+    agreement: { id: string; title: string; status: string; processorName: string; controllerName: string };
+    annex: AnnexSummary | null;
+    versions: { version: number; effective_at: string; created_at: string }[];
+    decisions: DecisionView[];
+  }
+> = (p) => {
+  const m = t(p.lang);
+  const doc = MESSAGES[p.lang];
+  return (
+    <Layout {...p} title={`${m.agreement_title}: ${p.agreement.title}`}>
+      <h1>{`${m.agreement_title}: ${p.agreement.title}`}</h1>
+      <dl class="facts">
+        <dt>{m.col_processor}</dt>
+        <dd>{p.agreement.processorName}</dd>
+        <dt>{m.col_controller}</dt>
+        <dd>{p.agreement.controllerName}</dd>
+        <dt>{m.state_label}</dt>
+        <dd>{p.agreement.status}</dd>
+      </dl>
+      <h2>{m.current_annex}</h2>
+      {p.annex ? (
+        <>
+          <p>
+            {`${doc.annex_version} ${p.annex.version}, ${doc.in_force_from.toLowerCase()} ${date(p.annex.effective_at, p.lang)}. `}
+            <a href={`/console/agreements/${p.agreement.id}/document`}>{m.open_document}</a>
+          </p>
+          <table>
+            <caption>{doc.sub_processors}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{doc.col_name}</th>
+                <th scope="col">{doc.col_registration}</th>
+                <th scope="col">{doc.col_address}</th>
+                <th scope="col">{doc.col_description}</th>
+                <th scope="col">{doc.col_classification}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <SubProcessorRows list={p.annex.sub_processors} lang={p.lang} />
+            </tbody>
+          </table>
+          <table>
+            <caption>{doc.locations}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{doc.col_location}</th>
+                <th scope="col">{doc.col_address}</th>
+                <th scope="col">{doc.col_activities}</th>
+                <th scope="col">{doc.col_classification}</th>
+              </tr>
+            </thead>
+            <tbody>
+              <LocationRows list={p.annex.locations} lang={p.lang} />
+            </tbody>
+          </table>
+        </>
+      ) : (
+        <p>{m.not_active}</p>
+      )}
+      <h2>{m.versions}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{doc.col_version}</th>
+            <th scope="col">{doc.col_effective_date}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.versions.map((v) => (
+            <tr>
+              <th scope="row">{String(v.version)}</th>
+              <td>{date(v.effective_at, p.lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{m.past_decisions}</h2>
+      {p.decisions.length ? <DecisionsTable decisions={p.decisions} lang={p.lang} party="processor" /> : <p>{m.no_decisions}</p>}
+    </Layout>
+  );
+};
+
+export interface RequestSummary {
+  id: string;
+  reason: string;
+  submitted_at: string;
+  processorId: string;
+  decisions: DecisionView[];
+}
+
+export const RequestsPage: FC<Page & { requests: RequestSummary[]; organisationId: string; canWrite: boolean }> = (p) => {
+  const m = t(p.lang);
+  return (
+    <Layout {...p} title={m.requests_title}>
+      <h1>{m.requests_title}</h1>
+      {p.requests.length === 0 ? <p>{m.requests_empty}</p> : null}
+      {p.requests.map((r) => (
+        <section aria-labelledby={`cr-${r.id}`}>
+          <h2 id={`cr-${r.id}`}>{`${r.id} – ${m.submitted} ${date(r.submitted_at, p.lang)}`}</h2>
+          <p>{r.reason}</p>
+          <DecisionsTable decisions={r.decisions} lang={p.lang} party="controller" />
+          {p.canWrite && r.processorId === p.organisationId && r.decisions.some((d) => d.state === "pending") ? (
+            <form method="post" action={`/console/requests/${r.id}/withdraw`}>
+              <Csrf token={p.session!.csrfToken} />
+              <button type="submit" class="secondary" aria-label={m.withdraw_label(r.id)}>
+                {m.withdraw}
+              </button>
+            </form>
+          ) : null}
+        </section>
+      ))}
+    </Layout>
+  );
+};

@@ -1,0 +1,137 @@
+import { createRequire } from "node:module";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { createTestContext, type TestContext } from "../helpers/app";
+import { ARTIFACTS, chromiumMissing, launchChromium, serveApp } from "../helpers/browser";
+import { addBackupOp, createActiveAgreement, createOrg } from "../helpers/factories";
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve("axe-core/axe.min.js");
+
+/** axe-core in the page: no violation of serious or critical impact. */
+async function assertAccessible(page: Page, name: string) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    const r = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe.run();
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  expect(result.filter((v) => v.impact === "serious" || v.impact === "critical"), `${name}: ${JSON.stringify(result)}`).toEqual([]);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`console-${name}.png`, ARTIFACTS).pathname, fullPage: true });
+
+describe.skipIf(chromiumMissing !== null)("the decision console in a browser (headless Chromium)", () => {
+  let browser: Browser | undefined;
+  let server: { url: string; close: () => Promise<void> } | undefined;
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("lets one controller object, another approve, and the processor see both", async () => {
+    const t: TestContext = await createTestContext({ file: true });
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const a = await createOrg(t, "Aarhus Kommune");
+    const b = await createOrg(t, "Borås Stad", "SE");
+    await createActiveAgreement(t, processor, a);
+    await createActiveAgreement(t, processor, b);
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("backup-se")], reason: "A Swedish backup site" });
+    expect(cr.status, JSON.stringify(cr.body)).toBe(201);
+    server = await serveApp(t.app);
+    browser = await launchChromium();
+    const base = server.url;
+
+    // axe is injected as a script: let it past the console's Content-Security-Policy
+    const signIn = async (key: string, name: string) => {
+      const context = await browser!.newContext({ bypassCSP: true, locale: "en-GB" });
+      const page = await context.newPage();
+      await page.goto(`${base}/console`);
+      expect(page.url()).toBe(`${base}/console/sign-in`);
+      await assertAccessible(page, `sign-in ${name}`);
+      await page.getByLabel("API key").fill(key);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${base}/console`);
+      return { context, page };
+    };
+
+    // controller A: inbox → decision → object without a reason → error → object with one
+    {
+      const { context, page } = await signIn(a.key, "A");
+      await shot(page, "inbox");
+      await assertAccessible(page, "inbox");
+      const row = page.getByRole("row", { name: /Databehandleraftale/ });
+      await expect(row.innerText()).resolves.toContain("Omsorgspartner ApS");
+      await expect(row.innerText()).resolves.toContain("30 days");
+      await row.getByRole("link").click();
+      await page.waitForURL(/\/console\/decisions\//);
+      const text = await page.innerText("main");
+      for (const visible of ["Backup backup-se AB", "Sweden", "EU/EEA", "A Swedish backup site", "clause 4.2"]) expect(text, visible).toContain(visible);
+      await assertAccessible(page, "decision");
+      await shot(page, "decision");
+
+      // keyboard only: focus the objection field, Tab to its button, Enter
+      await page.focus("#reason");
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Object");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector('[role="alert"]');
+      expect(await page.innerText('[role="alert"]')).toContain("concrete, objective reason");
+      expect(await page.getAttribute("#reason", "aria-describedby")).toContain("reason-error");
+      await assertAccessible(page, "decision with error");
+      await shot(page, "objection-error");
+
+      await page.getByLabel("Reason for the objection").fill("The backup site is outside the regions our DPIA covers.");
+      await page.getByRole("button", { name: "Object" }).click();
+      await page.waitForLoadState();
+      const final = await page.innerText("main");
+      expect(final).toContain("objected");
+      expect(final).toContain("The backup site is outside the regions our DPIA covers.");
+      expect(final).toContain("The decision is final");
+      expect(await page.getByRole("button", { name: /Approve|Object/ }).count()).toBe(0);
+      await assertAccessible(page, "decision objected");
+      await shot(page, "objected");
+
+      await page.getByRole("link", { name: "Databehandleraftale" }).click();
+      await page.waitForURL(/\/console\/agreements\//);
+      expect(await page.innerText("main")).toContain("Annex in force");
+      await assertAccessible(page, "agreement");
+      await shot(page, "agreement");
+      await context.close();
+    }
+
+    // controller B approves its own, in Swedish
+    {
+      const { context, page } = await signIn(b.key, "B");
+      await page.getByRole("link", { name: "Svenska" }).click();
+      await page.waitForLoadState();
+      expect(await page.getAttribute("html", "lang")).toBe("sv");
+      await page.getByRole("row", { name: /Databehandleraftale/ }).getByRole("link").click();
+      await page.waitForURL(/\/console\/decisions\//);
+      await page.getByLabel("Kommentar (valfri)").fill("OK för oss");
+      await page.getByRole("button", { name: "Godkänn" }).click();
+      await page.waitForLoadState();
+      expect(await page.innerText("main")).toContain("godkänd");
+      expect(await page.getByRole("button", { name: /Godkänn|Invänd/ }).count()).toBe(0);
+      await assertAccessible(page, "decision approved (sv)");
+      await shot(page, "approved-sv");
+      await context.close();
+    }
+
+    // the processor sees both states
+    {
+      const { context, page } = await signIn(processor.key, "processor");
+      await page.goto(`${base}/console/requests`);
+      const text = await page.innerText("main");
+      expect(text).toMatch(/Aarhus Kommune\s+objected/);
+      expect(text).toMatch(/Borås Stad\s+approved/);
+      expect(await page.getByRole("button", { name: /Withdraw/ }).count()).toBe(0);
+      await assertAccessible(page, "requests");
+      await shot(page, "requests");
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(`${base}/console/sign-in`);
+      await page.goto(`${base}/console/requests`);
+      expect(page.url()).toBe(`${base}/console/sign-in`);
+      await context.close();
+    }
+  }, 90_000);
+});

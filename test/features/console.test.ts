@@ -1,0 +1,196 @@
+import { describe, expect, it } from "vitest";
+import { createTestContext, type TestContext } from "../helpers/app";
+import { snapshotState } from "../helpers/db-snapshot";
+import { addBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
+
+// The decision console over the real app: its session cookie, its CSRF defences, its
+// isolation (another organisation's page is a 404) and its read-only mode.
+
+const ORIGIN = "http://localhost";
+
+interface Session {
+  cookie: string;
+  setCookie: string;
+}
+
+async function signIn(t: TestContext, key: string): Promise<Session> {
+  const res = await t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ key }) });
+  expect(res.status).toBe(303);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  const cookie = setCookie.split(";")[0]!;
+  expect(cookie).toMatch(/^console_session=.{40,}/);
+  return { cookie, setCookie };
+}
+
+const get = (t: TestContext, s: Session | null, path: string) => t.app.request(path, { headers: s ? { Cookie: s.cookie } : {} });
+
+function post(t: TestContext, s: Session, path: string, form: Record<string, string>, origin = ORIGIN) {
+  return t.app.request(path, { method: "POST", headers: { Cookie: s.cookie, Origin: origin }, body: new URLSearchParams(form) });
+}
+
+async function csrfOf(t: TestContext, s: Session, path = "/console"): Promise<string> {
+  const html = await (await get(t, s, path)).text();
+  const match = /name="csrf" value="([^"]+)"/.exec(html);
+  expect(match, "a CSRF field on the page").not.toBeNull();
+  return match![1]!;
+}
+
+/** A processor, two controllers, one change covering both agreements: one pending decision each. */
+async function world() {
+  const t = await createTestContext();
+  const processor = await createOrg(t, "Omsorgspartner ApS");
+  const a: TestOrg = await createOrg(t, "Aarhus Kommune");
+  const b: TestOrg = await createOrg(t, "Borås Stad", "SE");
+  const agreementA = (await createActiveAgreement(t, processor, a)).id;
+  const agreementB = (await createActiveAgreement(t, processor, b)).id;
+  const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("backup-se")], reason: "A Swedish backup site" });
+  expect(cr.status, JSON.stringify(cr.body)).toBe(201);
+  const decisionOf = (org: TestOrg) => cr.body.decisions.find((d: { controller: { id: string } }) => d.controller.id === org.id).id as string;
+  return { t, processor, a, b, agreementA, agreementB, changeRequest: cr.body.id as string, decisionA: decisionOf(a), decisionB: decisionOf(b) };
+}
+
+describe("decision console", () => {
+  it("signs in with an organisation key into an HttpOnly, Secure, SameSite=Strict cookie scoped to /console", async () => {
+    const w = await world();
+    const s = await signIn(w.t, w.a.key);
+    const flags = s.setCookie.split(";").map((p) => p.trim().toLowerCase());
+    expect(flags).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=strict", "path=/console"]));
+    const inbox = await get(w.t, s, "/console");
+    expect(inbox.status).toBe(200);
+    const html = await inbox.text();
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain("Omsorgspartner ApS");
+    expect(html).toContain(`/console/decisions/${w.decisionA}`);
+    expect(html).not.toContain(w.decisionB);
+    // the session table keeps a hash of the token, never the token itself
+    const rows = (await w.t.client.execute("SELECT id FROM console_sessions")).rows;
+    expect(rows.map((r) => r.id)).not.toContain(decodeURIComponent(s.cookie.split("=")[1]!));
+  });
+
+  it("refuses the operator key, an unknown key, and a request without a session", async () => {
+    const w = await world();
+    for (const [key, status] of [[w.t.operatorKey, 403], ["sk_live_nope", 401], ["", 401]] as const) {
+      const res = await w.t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ key }) });
+      expect(res.status, key).toBe(status);
+      expect(res.headers.get("set-cookie"), key).toBeNull();
+      expect(await res.text()).toContain('role="alert"');
+    }
+    const anonymous = await get(w.t, null, "/console");
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get("location")).toBe("/console/sign-in");
+  });
+
+  it("changes nothing on a POST without the CSRF token, with another session's token, or from another origin (403)", async () => {
+    const w = await world();
+    const s1 = await signIn(w.t, w.a.key);
+    const s2 = await signIn(w.t, w.a.key);
+    const token1 = await csrfOf(w.t, s1);
+    const token2 = await csrfOf(w.t, s2);
+    expect(token1).not.toBe(token2);
+    const before = await snapshotState(w.t);
+    const path = `/console/decisions/${w.decisionA}/object`;
+    for (const [form, origin] of [
+      [{ reason: "No" }, ORIGIN],
+      [{ reason: "No", csrf: token2 }, ORIGIN],
+      [{ reason: "No", csrf: token1 }, "https://evil.example"],
+    ] as const) {
+      const res = await post(w.t, s1, path, form, origin);
+      expect(res.status, JSON.stringify({ form, origin })).toBe(403);
+    }
+    expect(await snapshotState(w.t)).toEqual(before);
+    // the same form with its own token is decided, through decide(): the API sees it
+    const ok = await post(w.t, s1, path, { reason: "The backup site is outside our approved regions.", csrf: token1 });
+    expect(ok.status).toBe(303);
+    const decision = await w.t.call(w.a.key, "GET", `/v1/decisions/${w.decisionA}`);
+    expect(decision.body.state).toBe("objected");
+    expect(decision.body.objection_reason).toBe("The backup site is outside our approved regions.");
+  });
+
+  it("re-renders an objection without a reason with an accessible error and changes nothing", async () => {
+    const w = await world();
+    const s = await signIn(w.t, w.a.key);
+    const token = await csrfOf(w.t, s);
+    const before = await snapshotState(w.t);
+    const res = await post(w.t, s, `/console/decisions/${w.decisionA}/object`, { reason: "  ", csrf: token });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('role="alert"');
+    expect(html).toMatch(/aria-describedby="reason-explainer reason-error"/);
+    expect(await snapshotState(w.t)).toEqual(before);
+  });
+
+  it("answers 404 for another organisation's decision, agreement and a missing one", async () => {
+    const w = await world();
+    const s = await signIn(w.t, w.a.key);
+    for (const path of [`/console/decisions/${w.decisionB}`, `/console/agreements/${w.agreementB}`, `/console/agreements/${w.agreementB}/document`, "/console/decisions/dec_missing"]) {
+      const res = await get(w.t, s, path);
+      expect(res.status, path).toBe(404);
+      expect(await res.text(), path).not.toContain("Borås Stad");
+    }
+    expect((await get(w.t, s, `/console/decisions/${w.decisionA}`)).status).toBe(200);
+    expect((await get(w.t, s, `/console/agreements/${w.agreementA}`)).status).toBe(200);
+    expect((await get(w.t, s, `/console/agreements/${w.agreementA}/document`)).status).toBe(200);
+  });
+
+  it("gives a read-scoped key a console without forms that change anything, and refuses its POSTs", async () => {
+    const w = await world();
+    const readKey = await w.t.call(w.t.operatorKey, "POST", `/v1/organisations/${w.a.id}/api-keys`, { name: "GRC", scope: "read" });
+    expect(readKey.status).toBe(201);
+    const s = await signIn(w.t, readKey.body.secret);
+    for (const path of ["/console", `/console/decisions/${w.decisionA}`, `/console/agreements/${w.agreementA}`, "/console/requests"]) {
+      const html = await (await get(w.t, s, path)).text();
+      const actions = [...html.matchAll(/<form[^>]*action="([^"]+)"/g)].map((m) => m[1]);
+      expect(actions, path).toEqual(["/console/sign-out"]);
+    }
+    const token = await csrfOf(w.t, s);
+    const before = await snapshotState(w.t);
+    expect((await post(w.t, s, `/console/decisions/${w.decisionA}/approve`, { csrf: token })).status).toBe(403);
+    expect((await post(w.t, s, `/console/decisions/${w.decisionA}/object`, { csrf: token, reason: "x" })).status).toBe(403);
+    expect(await snapshotState(w.t)).toEqual(before);
+  });
+
+  it("lets the processor withdraw from its requests page", async () => {
+    const w = await world();
+    const s = await signIn(w.t, w.processor.key);
+    const html = await (await get(w.t, s, "/console/requests")).text();
+    expect(html).toContain("Aarhus Kommune");
+    expect(html).toContain("Borås Stad");
+    const token = await csrfOf(w.t, s, "/console/requests");
+    const res = await post(w.t, s, `/console/requests/${w.changeRequest}/withdraw`, { csrf: token });
+    expect(res.status).toBe(303);
+    const cr = await w.t.call(w.processor.key, "GET", `/v1/change-requests/${w.changeRequest}`);
+    expect(cr.body.decisions.map((d: { state: string }) => d.state)).toEqual(["withdrawn", "withdrawn"]);
+  });
+
+  it("ends the session on sign-out, and when its key is revoked", async () => {
+    const w = await world();
+    const s = await signIn(w.t, w.a.key);
+    const res = await post(w.t, s, "/console/sign-out", { csrf: await csrfOf(w.t, s) });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("set-cookie")).toMatch(/console_session=;.*Max-Age=0/i);
+    const after = await get(w.t, s, "/console");
+    expect(after.status).toBe(303);
+    expect(after.headers.get("location")).toBe("/console/sign-in");
+
+    const s2 = await signIn(w.t, w.b.key);
+    expect((await get(w.t, s2, "/console")).status).toBe(200);
+    const keys = await w.t.call(w.t.operatorKey, "GET", `/v1/organisations/${w.b.id}/api-keys`);
+    for (const k of keys.body.data) await w.t.call(w.t.operatorKey, "DELETE", `/v1/organisations/${w.b.id}/api-keys/${k.id}`);
+    expect((await get(w.t, s2, "/console")).status).toBe(303);
+  });
+
+  it("speaks Danish or Swedish from Accept-Language and the lang switch", async () => {
+    const w = await world();
+    const s = await signIn(w.t, w.a.key);
+    const da = await w.t.app.request("/console", { headers: { Cookie: s.cookie, "Accept-Language": "da-DK,da;q=0.9,en;q=0.5" } });
+    expect(await da.text()).toContain('<html lang="da">');
+    const sw = await w.t.app.request("/console/lang?to=sv&back=/console/requests");
+    expect(sw.status).toBe(303);
+    expect(sw.headers.get("location")).toBe("/console/requests");
+    const lang = sw.headers.get("set-cookie")!.split(";")[0]!;
+    const sv = await w.t.app.request("/console", { headers: { Cookie: `${s.cookie}; ${lang}` } });
+    expect(await sv.text()).toContain('<html lang="sv">');
+    const open = await w.t.app.request("/console/lang?to=sv&back=https://evil.example");
+    expect(open.headers.get("location")).toBe("/console");
+  });
+});
