@@ -248,30 +248,50 @@ const ChangeRows: FC<{ name: string; changes: FieldChange[] }> = ({ name, change
   </>
 );
 
+/** The annex's sub-processors as one table: the decision page's diff and the agreement page share it. */
+const SubProcessorTable: FC<{ list: ClassifiedSubProcessor[]; lang: Lang }> = ({ list, lang }) => {
+  const doc = MESSAGES[lang];
+  return (
+    <table>
+      <caption>{doc.sub_processors}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{doc.col_name}</th>
+          <th scope="col">{doc.col_registration}</th>
+          <th scope="col">{doc.col_address}</th>
+          <th scope="col">{doc.col_description}</th>
+          <th scope="col">{doc.col_classification}</th>
+        </tr>
+      </thead>
+      <tbody>
+        <SubProcessorRows list={list} lang={lang} />
+      </tbody>
+    </table>
+  );
+};
+
+const LocationTable: FC<{ list: ClassifiedLocation[]; lang: Lang }> = ({ list, lang }) => {
+  const doc = MESSAGES[lang];
+  return (
+    <table>
+      <caption>{doc.locations}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{doc.col_location}</th>
+          <th scope="col">{doc.col_address}</th>
+          <th scope="col">{doc.col_activities}</th>
+          <th scope="col">{doc.col_classification}</th>
+        </tr>
+      </thead>
+      <tbody>
+        <LocationRows list={list} lang={lang} />
+      </tbody>
+    </table>
+  );
+};
+
 export const DiffView: FC<{ diff: AnnexDiff; lang: Lang }> = ({ diff, lang }) => {
   const m = t(lang);
-  const doc = MESSAGES[lang];
-  const spHead = (
-    <thead>
-      <tr>
-        <th scope="col">{doc.col_name}</th>
-        <th scope="col">{doc.col_registration}</th>
-        <th scope="col">{doc.col_address}</th>
-        <th scope="col">{doc.col_description}</th>
-        <th scope="col">{doc.col_classification}</th>
-      </tr>
-    </thead>
-  );
-  const locHead = (
-    <thead>
-      <tr>
-        <th scope="col">{doc.col_location}</th>
-        <th scope="col">{doc.col_address}</th>
-        <th scope="col">{doc.col_activities}</th>
-        <th scope="col">{doc.col_classification}</th>
-      </tr>
-    </thead>
-  );
   const changed = [
     ...diff.sub_processors.changed.map((c) => ({ name: c.after.legal_name, changes: c.changes })),
     ...diff.locations.changed.map((c) => ({ name: c.after.label, changes: c.changes })),
@@ -280,24 +300,8 @@ export const DiffView: FC<{ diff: AnnexDiff; lang: Lang }> = ({ diff, lang }) =>
     <section>
       <h3>{title}</h3>
       {sps.length === 0 && locs.length === 0 ? <p>{m.no_changes}</p> : null}
-      {sps.length ? (
-        <table>
-          <caption>{doc.sub_processors}</caption>
-          {spHead}
-          <tbody>
-            <SubProcessorRows list={sps} lang={lang} />
-          </tbody>
-        </table>
-      ) : null}
-      {locs.length ? (
-        <table>
-          <caption>{doc.locations}</caption>
-          {locHead}
-          <tbody>
-            <LocationRows list={locs} lang={lang} />
-          </tbody>
-        </table>
-      ) : null}
+      {sps.length ? <SubProcessorTable list={sps} lang={lang} /> : null}
+      {locs.length ? <LocationTable list={locs} lang={lang} /> : null}
     </section>
   );
   return (
@@ -495,35 +499,8 @@ export const AgreementPage: FC<
             {`${doc.annex_version} ${p.annex.version}, ${doc.in_force_from.toLowerCase()} ${date(p.annex.effective_at, p.lang)}. `}
             <a href={`/console/agreements/${p.agreement.id}/document`}>{m.open_document}</a>
           </p>
-          <table>
-            <caption>{doc.sub_processors}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{doc.col_name}</th>
-                <th scope="col">{doc.col_registration}</th>
-                <th scope="col">{doc.col_address}</th>
-                <th scope="col">{doc.col_description}</th>
-                <th scope="col">{doc.col_classification}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <SubProcessorRows list={p.annex.sub_processors} lang={p.lang} />
-            </tbody>
-          </table>
-          <table>
-            <caption>{doc.locations}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{doc.col_location}</th>
-                <th scope="col">{doc.col_address}</th>
-                <th scope="col">{doc.col_activities}</th>
-                <th scope="col">{doc.col_classification}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <LocationRows list={p.annex.locations} lang={p.lang} />
-            </tbody>
-          </table>
+          <SubProcessorTable list={p.annex.sub_processors} lang={p.lang} />
+          <LocationTable list={p.annex.locations} lang={p.lang} />
         </>
       ) : (
         <p>{m.not_active}</p>
