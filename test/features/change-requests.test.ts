@@ -2,19 +2,9 @@ import { describe, expect, it } from "vitest";
 import { runDue } from "../../src/jobs/run-due";
 import { createTestContext, DAY, type TestContext } from "../helpers/app";
 import { snapshotState } from "../helpers/db-snapshot";
-import { createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
+import { addPolishBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
 
-const addPolishBackup = {
-  op: "add_sub_processor",
-  sub_processor: {
-    ref: "polbackup",
-    legal_name: "PolBackup sp. z o.o.",
-    registration: { scheme: "eu_vat", number: "PL5260250995" },
-    address: { street: "ul. Prosta 1", postal_code: "00-838", city: "Warszawa", country: "PL" },
-    description: "Second backup copy",
-    locations: ["dc-dk"],
-  },
-};
+const addPolishBackup = addPolishBackupOp();
 
 async function setup(opts: { file?: boolean; agreements?: number; authorisation?: "general" | "specific" } = {}) {
   const t = await createTestContext({ file: opts.file });

@@ -3,7 +3,7 @@ import { parseJsonFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createTestContext, DAY, T0, type TestContext, type TestResponse } from "../helpers/app";
-import { createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
+import { addPolishBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
 import type { AnnexContent } from "../../src/domain/annex";
 import type { ApplicationState, DecisionState } from "../../src/domain/decisions";
 import type { Operation } from "../../src/domain/operations";
@@ -33,17 +33,7 @@ const annex = (...extra: object[]) => ({
   locations: [{ ref: "dc-ballerup", label: "Ballerup server hall", address: dataCentre, activities: ["hosting"] }],
   sub_processors: [nordhost, ...extra],
 });
-const addPolBackup = {
-  op: "add_sub_processor",
-  sub_processor: {
-    ref: "polbackup",
-    legal_name: "PolBackup sp. z o.o.",
-    registration: { scheme: "eu_vat", number: "PL5260250995" },
-    address: { street: "ul. Prosta 1", postal_code: "00-838", city: "Warszawa", country: "PL" },
-    description: "Second backup copy",
-    locations: ["dc-ballerup"],
-  },
-};
+const addPolBackup = addPolishBackupOp("dc-ballerup");
 const SUB_PROCESSOR_STREETS = ["Hostgade 12", "Analysvägen 3", "ul. Prosta 1"];
 
 /** A processor with two controllers (agreement B also has Insight), and another processor that never opts in. */

@@ -118,3 +118,16 @@ export const addBackupOp = (ref: string) => ({
     locations: ["dc-dk"],
   },
 });
+
+/** A change-request operation adding a Polish backup sub-processor (EU/EEA) at the given location ref. */
+export const addPolishBackupOp = (location = "dc-dk") => ({
+  op: "add_sub_processor",
+  sub_processor: {
+    ref: "polbackup",
+    legal_name: "PolBackup sp. z o.o.",
+    registration: { scheme: "eu_vat", number: "PL5260250995" },
+    address: { street: "ul. Prosta 1", postal_code: "00-838", city: "Warszawa", country: "PL" },
+    description: "Second backup copy",
+    locations: [location],
+  },
+});

@@ -6,7 +6,7 @@ import { AppError, type FieldError, notFound, validationFailed } from "../../dom
 import { requireOrganisation } from "../../http/auth";
 import { decodeCursor, toPage } from "../../http/pagination";
 import { presentAnnexContent } from "../annex/annex.presenter";
-import { appendAudit } from "../audit/audit.service";
+import { appendAudit, recordAnnexRead } from "../audit/audit.service";
 import { type Ctx, iso } from "../context";
 import { findOrganisation, presentOrganisation } from "../organisations/organisations.service";
 import type { CreateAgreementBody, DeclineAgreementBody, ListAgreementsQuery } from "./agreements.schemas";
@@ -133,7 +133,7 @@ export async function getAgreement({ ctx, id }: { ctx: Ctx; id: string }) {
   const { agreement, organisationId } = await loadAgreementFor(ctx, id);
   // a proposed baseline is an annex too: reading it is recorded like any annex read
   if (agreement.proposedAnnex)
-    await ctx.db.transaction((tx) => appendAudit(tx, ctx, [{ action: "annex.read_proposed", resourceType: "annex", resourceId: `${id}@proposed`, agreement: partiesOf(agreement) }]));
+    await recordAnnexRead(ctx, agreement, "annex.read_proposed", `${id}@proposed`);
   return presentAgreement(ctx.db, agreement, organisationId);
 }
 

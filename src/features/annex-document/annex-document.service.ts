@@ -2,7 +2,7 @@ import { and, asc, desc, eq, lte } from "drizzle-orm";
 import { schema } from "../../../db/client";
 import { AppError } from "../../domain/errors";
 import { loadAgreementFor, presentAgreement } from "../agreements/agreements.service";
-import { recordRead } from "../annex/annex.service";
+import { recordAnnexRead } from "../audit/audit.service";
 import type { Ctx } from "../context";
 
 type VersionRow = typeof schema.annexVersions.$inferSelect;
@@ -46,6 +46,6 @@ export async function getAnnexDocumentSource({ ctx, agreementId, version, asOf }
     .where(and(eq(v.agreementId, agreementId), lte(v.version, row.version)))
     .orderBy(asc(v.version));
 
-  await recordRead(ctx, agreement, "annex.document", `${agreementId}@v${row.version}`);
+  await recordAnnexRead(ctx, agreement, "annex.document", `${agreementId}@v${row.version}`);
   return { agreement: await presentAgreement(ctx.db, agreement, organisationId), version: row, history };
 }

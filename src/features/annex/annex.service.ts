@@ -3,8 +3,8 @@ import { schema } from "../../../db/client";
 import { diffEntries } from "../../domain/annex";
 import { AppError } from "../../domain/errors";
 import { decodeCursor, toPage } from "../../http/pagination";
-import { loadAgreementFor, partiesOf } from "../agreements/agreements.service";
-import { appendAudit } from "../audit/audit.service";
+import { loadAgreementFor } from "../agreements/agreements.service";
+import { recordAnnexRead } from "../audit/audit.service";
 import type { Ctx } from "../context";
 import { presentAnnexContent } from "./annex.presenter";
 
@@ -19,14 +19,6 @@ const versionMeta = (v: VersionRow) => ({
 });
 
 export const presentAnnex = (v: VersionRow) => ({ object: "annex" as const, ...versionMeta(v), ...presentAnnexContent(v.content) });
-
-/**
- * Every read of an annex is recorded before it is answered (PRODUCT.md rule 8; seed 001): if
- * the record cannot be written, the read fails.
- */
-export async function recordRead(ctx: Ctx, agreement: { id: string; processorId: string; controllerId: string }, action: string, resourceId: string) {
-  await ctx.db.transaction((tx) => appendAudit(tx, ctx, [{ action, resourceType: "annex", resourceId, agreement: partiesOf(agreement) }]));
-}
 
 /** An agreement that has an annex: a proposed or declined one has only its proposal. */
 async function loadActiveAgreement(ctx: Ctx, agreementId: string) {
@@ -56,7 +48,7 @@ export async function getAnnex({ ctx, agreementId, asOf }: { ctx: Ctx; agreement
     orderBy: [desc(v.effectiveAt), desc(v.version)],
   });
   if (!row) throw new AppError("not_found", `No annex version of this agreement was in force at ${at.toISOString()}.`);
-  await recordRead(ctx, agreement, asOf ? "annex.read_as_of" : "annex.read", `${agreementId}@v${row.version}`);
+  await recordAnnexRead(ctx, agreement, asOf ? "annex.read_as_of" : "annex.read", `${agreementId}@v${row.version}`);
   return presentAnnex(row);
 }
 
@@ -79,14 +71,14 @@ export async function listAnnexVersions({ ctx, agreementId, limit, cursor }: { c
       sub_processors: content.sub_processors.length,
     };
   });
-  await recordRead(ctx, agreement, "annex.list_versions", agreementId);
+  await recordAnnexRead(ctx, agreement, "annex.list_versions", agreementId);
   return toPage(summaries, limit, (s) => s.version);
 }
 
 export async function getAnnexVersion({ ctx, agreementId, version }: { ctx: Ctx; agreementId: string; version: number }) {
   const agreement = await loadActiveAgreement(ctx, agreementId);
   const row = await findVersion(ctx, agreementId, version);
-  await recordRead(ctx, agreement, "annex.read_version", `${agreementId}@v${version}`);
+  await recordAnnexRead(ctx, agreement, "annex.read_version", `${agreementId}@v${version}`);
   return presentAnnex(row);
 }
 
@@ -97,7 +89,7 @@ export async function getAnnexDiff({ ctx, agreementId, from, to }: { ctx: Ctx; a
   const [a, b] = await Promise.all([findVersion(ctx, agreementId, from), findVersion(ctx, agreementId, target)]);
   // entries are compared as the annex shows them, so a change of classification is a changed field too
   const [pa, pb] = [presentAnnexContent(a.content), presentAnnexContent(b.content)];
-  await recordRead(ctx, agreement, "annex.diff", `${agreementId}@v${from}..v${target}`);
+  await recordAnnexRead(ctx, agreement, "annex.diff", `${agreementId}@v${from}..v${target}`);
   return {
     object: "annex_diff" as const,
     agreement_id: agreementId,

@@ -95,6 +95,15 @@ export async function audited<T>(ctx: Ctx, entry: AuditEntry | ((result: T) => A
   });
 }
 
+/**
+ * Every read of an annex (current, version, diff, document, a proposed baseline) is recorded
+ * before it is answered (PRODUCT.md rule 8; seed 001): if the record cannot be written, the read fails.
+ */
+export async function recordAnnexRead(ctx: Ctx, agreement: { id: string; processorId: string; controllerId: string }, action: string, resourceId: string) {
+  const { id, processorId, controllerId } = agreement;
+  await ctx.db.transaction((tx) => appendAudit(tx, ctx, [{ action, resourceType: "annex", resourceId, agreement: { id, processorId, controllerId } }]));
+}
+
 export const presentAudit = (r: AuditRow) => ({
   object: "audit_record" as const,
   id: r.id,

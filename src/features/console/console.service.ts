@@ -4,7 +4,7 @@ import { type AnnexContent, type AnnexDiff, diffAnnex } from "../../domain/annex
 import { applyOperations, type Operation } from "../../domain/operations";
 import { listChangeRequests } from "../change-requests/change-requests.service";
 import { loadAgreementFor } from "../agreements/agreements.service";
-import { recordRead } from "../annex/annex.service";
+import { recordAnnexRead } from "../audit/audit.service";
 import type { Ctx } from "../context";
 import type { DecisionView } from "../decisions/decisions.presenter";
 import { listDecisions } from "../decisions/decisions.service";
@@ -40,12 +40,12 @@ export async function decisionDiff(ctx: Ctx, decision: DecisionView): Promise<An
   if (decision.application.version != null) {
     const [before, after] = await Promise.all([version(decision.application.version - 1), version(decision.application.version)]);
     if (!before || !after) return null;
-    await recordRead(ctx, agreement, "annex.diff", `${agreement.id}@v${before.version}..v${after.version}`);
+    await recordAnnexRead(ctx, agreement, "annex.diff", `${agreement.id}@v${before.version}..v${after.version}`);
     return diffAnnex(before.content as AnnexContent, after.content as AnnexContent);
   }
   const current = await version(agreement.currentVersion);
   if (!current) return null;
-  await recordRead(ctx, agreement, "annex.read", `${agreement.id}@v${current.version}`);
+  await recordAnnexRead(ctx, agreement, "annex.read", `${agreement.id}@v${current.version}`);
   const next = applyOperations(current.content as AnnexContent, decision.change.operations as unknown as Operation[], ctx.newId);
   return "content" in next ? diffAnnex(current.content as AnnexContent, next.content) : null;
 }
