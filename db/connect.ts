@@ -1,4 +1,5 @@
-import { type Client, createClient, type InStatement, type Transaction } from "@libsql/client";
+import { type Client, createClient, type InStatement, type InValue, LibsqlError, type ResultSet, type Row, type Transaction } from "@libsql/client";
+import Database from "libsql";
 
 /** A FIFO async lock: one holder at a time, the rest wait without blocking the event loop. */
 class WriteLock {
@@ -25,6 +26,8 @@ const isRead = (stmt: InStatement) => READ_ONLY.test(typeof stmt === "string" ? 
 export function openDatabase(url: string, authToken?: string): Client {
   if (!url.startsWith("file:")) return createClient({ url, authToken });
   const client = createClient({ url, authToken, timeout: 5000 });
+  const path = url.slice("file:".length).replace(/\?.*$/, "");
+  const reader = path === ":memory:" ? null : new PreparedReader(path);
   const lock = new WriteLock();
   const locked = async <T>(run: () => Promise<T>): Promise<T> => {
     const release = await lock.acquire();
@@ -41,7 +44,13 @@ export function openDatabase(url: string, authToken?: string): Client {
       const fn = value as (...a: unknown[]) => Promise<unknown>;
       switch (prop) {
         case "execute":
-          return (stmt: InStatement, ...rest: unknown[]) => (isRead(stmt) ? fn.call(target, stmt, ...rest) : locked(() => fn.call(target, stmt, ...rest)));
+          return (stmt: InStatement, ...rest: unknown[]) =>
+            isRead(stmt) ? (reader ? reader.execute(stmt) : fn.call(target, stmt, ...rest)) : locked(() => fn.call(target, stmt, ...rest));
+        case "close":
+          return () => {
+            reader?.close();
+            return fn.call(target);
+          };
         case "batch":
         case "executeMultiple":
         case "migrate":
@@ -95,4 +104,90 @@ function holdUntilDone(tx: Transaction, release: () => void): Transaction {
       return (value as (...a: unknown[]) => unknown).bind(target);
     },
   });
+}
+
+type Connection = InstanceType<typeof Database>;
+type Statement = ReturnType<Connection["prepare"]>;
+
+/** Statements kept prepared; queries with IN lists of every length would otherwise grow it without end. */
+const PREPARED_LIMIT = 500;
+const VALUES = Symbol("values");
+
+/**
+ * Reads outside a transaction, on a connection of their own with prepared statements kept.
+ * The client prepares every statement anew and asks for its columns twice, about 125 µs a
+ * statement where SQLite itself needs 15 (npm run bench: annex read). WAL mode: a read sees
+ * what is committed when it starts, as on any pooled connection. Results have the client's
+ * shape: rows by index and by column name, the first of duplicate names winning.
+ */
+class PreparedReader {
+  private readonly db: Connection;
+  private readonly prepared = new Map<string, { statement: Statement; columns: string[]; columnTypes: string[]; proto: object }>();
+
+  constructor(path: string) {
+    this.db = new Database(path, { timeout: 5000 });
+  }
+
+  async execute(stmt: InStatement): Promise<ResultSet> {
+    const sql = typeof stmt === "string" ? stmt : stmt.sql;
+    const args = typeof stmt === "string" || stmt.args === undefined ? [] : Array.isArray(stmt.args) ? stmt.args.map(toSql) : Object.fromEntries(Object.entries(stmt.args).map(([k, v]) => [k.replace(/^[@$:]/, ""), toSql(v)]));
+    try {
+      const entry = this.prepare(sql);
+      const raw = entry.statement.all(args) as unknown[][];
+      const rows = raw.map((values) => {
+        const row = Object.create(entry.proto) as Record<string | symbol, unknown>;
+        row[VALUES] = values;
+        for (let i = 0; i < values.length; i++) {
+          const name = entry.columns[i]!;
+          if (!Object.hasOwn(row, name)) row[name] = fromSql(values[i]);
+          if (values[i] instanceof Buffer || typeof values[i] === "bigint") values[i] = fromSql(values[i]);
+        }
+        return row as unknown as Row;
+      });
+      return { columns: entry.columns, columnTypes: entry.columnTypes, rows, rowsAffected: 0, lastInsertRowid: undefined, toJSON: () => ({ columns: entry.columns, columnTypes: entry.columnTypes, rows: rows.map((r) => Array.from(r as ArrayLike<unknown>)), rowsAffected: 0, lastInsertRowid: null }) };
+    } catch (e) {
+      const err = e as { code?: string; rawCode?: number; message?: string };
+      throw new LibsqlError(err.message ?? String(e), err.code ?? "SQLITE_ERROR", undefined, err.rawCode, e as Error);
+    }
+  }
+
+  private prepare(sql: string) {
+    let entry = this.prepared.get(sql);
+    if (entry) {
+      // most recently used last: the oldest goes first when the cache is full
+      this.prepared.delete(sql);
+      this.prepared.set(sql, entry);
+      return entry;
+    }
+    const statement = this.db.prepare(sql).raw(true);
+    const defs = statement.columns();
+    // index access reads the row's values, as the client's rows allow (drizzle maps rows by index)
+    const proto = Object.defineProperty({}, "length", { value: defs.length });
+    for (let i = 0; i < defs.length; i++) Object.defineProperty(proto, i, { get(this: Record<symbol, unknown[]>) { return this[VALUES]![i]; } });
+    entry = { statement, columns: defs.map((c) => c.name), columnTypes: defs.map((c) => c.type ?? ""), proto };
+    this.prepared.set(sql, entry);
+    if (this.prepared.size > PREPARED_LIMIT) this.prepared.delete(this.prepared.keys().next().value!);
+    return entry;
+  }
+
+  close() {
+    this.prepared.clear();
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Arguments as the client passes them to SQLite. */
+function toSql(value: InValue | undefined): unknown {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof Date) return value.valueOf();
+  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (value === undefined) throw new TypeError("undefined cannot be passed as argument to the database");
+  if (typeof value === "number" && !Number.isFinite(value)) throw new RangeError("Only finite numbers (not Infinity or NaN) can be passed as arguments");
+  return value;
+}
+
+/** Values as the client returns them: blobs as ArrayBuffers. */
+function fromSql(value: unknown): unknown {
+  if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  return value;
 }

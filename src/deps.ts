@@ -67,6 +67,12 @@ export interface Deps {
   newId: IdGenerator;
   logger: Logger;
   limits?: { requestsPerMinute?: number; binding?: import("./http/limits").RateLimitBinding };
+  /**
+   * Group commit of read records (Node, local file): the audit records of concurrent annex
+   * reads share one transaction and one fsync instead of one each. Off on Workers, where a
+   * batch would outlive the request that started it.
+   */
+  groupCommitReads?: boolean;
   /** present only in test mode (TEST_CLOCK=1): the clock an operator may move */
   testClock?: ManualClock;
 }

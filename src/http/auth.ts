@@ -1,6 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { createHash } from "node:crypto";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { schema } from "../../db/client";
+import { prepared } from "../../db/prepared";
 import { AppError } from "../domain/errors";
 import type { AppEnv } from "./router";
 
@@ -31,10 +33,12 @@ export function generateSecret(): string {
 
 export const secretPrefix = (secret: string) => secret.slice(0, 12);
 
+/** SHA-256 of a text, hex. Synchronous (node:crypto, also on Workers with nodejs_compat): a chain of audit hashes does not wait on a promise per record. */
+export const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
+
 /** SHA-256 of a secret, hex: what the database keeps instead of the secret. */
 export async function hashSecret(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(secret);
 }
 
 const LAST_USED_GRANULARITY_MS = 60_000;
@@ -53,7 +57,14 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   // The lookup is by hash, so the secret is never compared character by character.
   const hash = await hashSecret(match[1]!);
   const k = schema.apiKeys;
-  const key = await db.query.apiKeys.findFirst({ where: and(eq(k.secretHash, hash), isNull(k.revokedAt)) });
+  const key = await prepared(db, "auth.key", (db) =>
+    db
+      .select()
+      .from(k)
+      .where(and(eq(k.secretHash, sql.placeholder("hash")), isNull(k.revokedAt)))
+      .limit(1)
+      .prepare(),
+  ).get({ hash });
   const now = clock.now();
   if (!key || (key.expiresAt && key.expiresAt <= now)) throw new AppError("unauthenticated", "The API key is unknown, revoked or expired.");
   if (key.scope === "read" && !READ_METHODS.has(c.req.method)) throw new AppError("forbidden", "This key is read-only; use a write key for changes.");

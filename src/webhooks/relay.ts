@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { insertRows } from "../../db/bulk";
 import { schema, type DbOrTx } from "../../db/client";
 import type { Clock, Deps } from "../deps";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "../domain/webhooks";
@@ -55,16 +56,16 @@ const isSuccess = (r: SendResult) => r.statusCode !== null && r.statusCode >= 20
  * is skipped, and a lease left by a crashed relay is taken over once it has run out. The
  * delivery keeps its event's id, so a receiver sees the same webhook-id on every attempt.
  */
-export async function claimDue(deps: RelayDeps, limit: number): Promise<DeliveryRow[]> {
+export async function claimDue(deps: RelayDeps, limit: number, db: DbOrTx = deps.db): Promise<DeliveryRow[]> {
   const now = deps.clock.now();
   const wall = deps.wallClock.now();
-  const due = deps.db
+  const due = db
     .select({ id: d.id })
     .from(d)
     .where(and(eq(d.state, "pending"), lte(d.nextAttemptAt, now), or(isNull(d.leaseUntil), lte(d.leaseUntil, wall))))
     .orderBy(asc(d.nextAttemptAt))
     .limit(limit);
-  return deps.db
+  return db
     .update(d)
     .set({ leaseOwner: deps.owner, leaseUntil: new Date(wall.getTime() + deps.leaseMs) })
     .where(and(inArray(d.id, due), or(isNull(d.leaseUntil), lte(d.leaseUntil, wall))))
@@ -83,17 +84,23 @@ const PER_WORKER = 8;
 export async function drainOutbox(deps: RelayDeps): Promise<number> {
   let attempted = 0;
   const worker = async () => {
-    for (;;) {
-      const batch = await claimDue(deps, PER_WORKER);
-      if (!batch.length) return;
+    let batch = await claimDue(deps, PER_WORKER);
+    while (batch.length) {
+      let outcomes: Outcome[] = [];
       try {
-        await sendBatch(deps, batch);
+        outcomes = await sendBatch(deps, batch);
+        // what was sent is recorded and the next batch claimed in one commit: half the commits
+        // (each a synchronous fsync on a local file) of recording and claiming apart
+        batch = await deps.db.transaction(async (tx) => {
+          await recordOutcomes(tx, deps, outcomes);
+          return claimDue(deps, PER_WORKER, tx);
+        });
       } catch (err) {
         // the leases run out and a later round retries the batch; nothing is lost
         deps.logger.error("delivery batch failed to record", { deliveries: batch.length, error: String(err) });
         return;
       }
-      attempted += batch.length;
+      attempted += outcomes.length;
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.ceil(deps.concurrency / PER_WORKER)) }, worker));
@@ -107,7 +114,8 @@ interface Outcome {
   result: SendResult | null;
 }
 
-async function sendBatch(deps: RelayDeps, batch: DeliveryRow[]) {
+/** Sends a claimed batch at once; what happened is recorded by the caller. */
+async function sendBatch(deps: RelayDeps, batch: DeliveryRow[]): Promise<Outcome[]> {
   const eventIds = [...new Set(batch.map((b) => b.eventId))];
   const endpointIds = [...new Set(batch.flatMap((b) => (b.endpointId ? [b.endpointId] : [])))];
   const events = new Map((await deps.db.select().from(schema.events).where(inArray(schema.events.id, eventIds))).map((e) => [e.id, e]));
@@ -123,7 +131,7 @@ async function sendBatch(deps: RelayDeps, batch: DeliveryRow[]) {
       return { delivery, endpoint: endpoint ?? null, result };
     }),
   );
-  await deps.db.transaction((tx) => recordOutcomes(tx, deps, outcomes));
+  return outcomes;
 }
 
 /** The current secret, and the previous one during the 24 hours after a rotation. */
@@ -143,6 +151,8 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) 
   const cancelled: string[] = [];
   const failing = new Map<string, { endpoint: EndpointRow; results: SendResult[] }>();
   const healthy = new Set<string>();
+  // endpoints whose run of failures a success ends: only they need a write
+  const recovered = new Set<string>();
   for (const { delivery, endpoint, result } of outcomes) {
     if (!result) {
       cancelled.push(delivery.id);
@@ -172,10 +182,13 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) 
         .set({ state: next ? "pending" : "failed", attempts: count, nextAttemptAt: next ?? delivery.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
         .where(and(eq(d.id, delivery.id), heldBy(deps)));
     if (!endpoint) continue;
-    if (ok) healthy.add(endpoint.id);
+    if (ok) {
+      healthy.add(endpoint.id);
+      if (endpoint.failingSince) recovered.add(endpoint.id);
+    }
     else failing.set(endpoint.id, { endpoint, results: [...(failing.get(endpoint.id)?.results ?? []), result] });
   }
-  for (let i = 0; i < attempts.length; i += 500) await tx.insert(schema.deliveryAttempts).values(attempts.slice(i, i + 500));
+  await insertRows(tx, schema.deliveryAttempts, attempts);
   for (const [ids, state] of [[succeeded, "succeeded"], [cancelled, "cancelled"]] as const) {
     if (!ids.length) continue;
     const extra = state === "succeeded" ? { attempts: sql`${d.attempts} + 1` } : {};
@@ -183,7 +196,7 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) 
       await tx.update(d).set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra }).where(and(inArray(d.id, ids.slice(i, i + 500)), heldBy(deps)));
   }
   // a success in the batch ends the endpoint's run of failures
-  if (healthy.size) await tx.update(ep).set({ failingSince: null }).where(inArray(ep.id, [...healthy]));
+  if (recovered.size) await tx.update(ep).set({ failingSince: null }).where(inArray(ep.id, [...recovered]));
   for (const [id, { endpoint, results }] of failing) {
     if (healthy.has(id)) continue;
     const failingSince = endpoint.failingSince ?? now;

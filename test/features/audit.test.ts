@@ -699,3 +699,55 @@ describe("the hash chain", () => {
     expect(await dumpState(w.t)).toEqual(before);
   });
 });
+
+// -------------------------------------------------------------------------------------------------
+// group commit of read records (the Node service on a file)
+// -------------------------------------------------------------------------------------------------
+
+describe("concurrent annex reads share commits, and each is still recorded before it is answered", () => {
+  async function fileWorld() {
+    const t = await createTestContext({ file: true });
+    const processor = await createOrg(t, "Processor ApS");
+    const controller = await createOrg(t, "Controller Kommune");
+    const agreement = (await createActiveAgreement(t, processor, controller)).id;
+    // count the transactions the app opens from here on
+    let transactions = 0;
+    const transaction = t.deps.db.transaction.bind(t.deps.db);
+    t.deps.db.transaction = ((...args: Parameters<typeof transaction>) => {
+      transactions++;
+      return transaction(...args);
+    }) as typeof transaction;
+    return { t, processor, controller, agreement, transactions: () => transactions };
+  }
+
+  it("30 reads at once: 30 records in one valid chain, each naming its own request, in fewer transactions than reads", async () => {
+    const w = await fileWorld();
+    const before = await countRecords(w.t);
+    const reads = await Promise.all(Array.from({ length: 30 }, (_, i) => w.t.call((i % 2 ? w.processor : w.controller).key, "GET", `/v1/agreements/${w.agreement}/annex`)));
+    for (const r of reads) expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(await countRecords(w.t)).toBe(before + 30);
+    const rs = await w.t.client.execute("SELECT request_id, organisation_id FROM audit_records WHERE action = 'annex.read'");
+    expect(new Set(rs.rows.map((r) => String(r.request_id)))).toEqual(new Set(reads.map((r) => r.headers.get("x-request-id"))));
+    expect(rs.rows.filter((r) => r.organisation_id === w.processor.id)).toHaveLength(15);
+    expect(w.transactions()).toBeLessThan(30);
+    expect((await verify(w.t)).valid).toBe(true);
+  });
+
+  it("when the trail cannot be written, every read of the batch fails and none is recorded; then reads work again", async () => {
+    const w = await fileWorld();
+    const before = await countRecords(w.t);
+    await w.t.client.execute("CREATE TRIGGER audit_records_unwritable BEFORE INSERT ON audit_records BEGIN SELECT RAISE(ABORT, 'audit trail unwritable (test)'); END");
+    let failed: TestResponse[];
+    try {
+      failed = await Promise.all(Array.from({ length: 10 }, () => w.t.call(w.controller.key, "GET", `/v1/agreements/${w.agreement}/annex`)));
+    } finally {
+      await w.t.client.execute("DROP TRIGGER audit_records_unwritable");
+    }
+    for (const r of failed) expectOpaque500(r);
+    expect(await countRecords(w.t)).toBe(before);
+    const ok = await Promise.all(Array.from({ length: 5 }, () => w.t.call(w.controller.key, "GET", `/v1/agreements/${w.agreement}/annex`)));
+    for (const r of ok) expect(r.status).toBe(200);
+    expect(await countRecords(w.t)).toBe(before + 5);
+    expect((await verify(w.t)).valid).toBe(true);
+  });
+});

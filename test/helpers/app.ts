@@ -38,12 +38,14 @@ afterEach(() => {
 });
 
 /**
- * A fresh migrated database and the real app over it. `file: true` uses a temporary
- * file (several connections, as in production) instead of memory.
+ * A fresh migrated database and the real app over it: a temporary file (several connections,
+ * as in production), or memory with `file: false` or TEST_DATABASE=memory.
  */
 export async function createTestContext(opts: { file?: boolean; now?: Date; testMode?: boolean; webhooks?: Partial<WebhookConfig>; requestsPerMinute?: number } = {}): Promise<TestContext> {
   let url = ":memory:";
-  if (opts.file) {
+  // a file by default, through the service's own connection code (WAL, write lock, prepared
+  // reads), as the Node service runs; TEST_DATABASE=memory for libSQL's in-memory database
+  if (opts.file ?? process.env.TEST_DATABASE !== "memory") {
     const path = join(tmpdir(), `registry-test-${crypto.randomUUID()}.db`);
     url = `file:${path}`;
     cleanups.push(() => {
@@ -63,6 +65,8 @@ export async function createTestContext(opts: { file?: boolean; now?: Date; test
     // like TEST_CLOCK=1: the operator may move the clock over HTTP
     testClock: opts.testMode === false ? undefined : clock,
     limits: { requestsPerMinute: opts.requestsPerMinute ?? 100_000 },
+    // as the Node service runs
+    groupCommitReads: true,
   };
   const operatorKey = "sk_live_test_operator_000000000000";
   await ensureOperatorKey(deps.db, deps, operatorKey);

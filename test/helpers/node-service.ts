@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const START_TIMEOUT_MS = 15_000;
 
-/** The real Node service (`src/node.ts`) as a child process, as `npm start` runs it. */
+/** The real Node service (`src/node.ts`, compiled) as a child process, as `npm start` runs it. */
 export interface NodeService {
   child: ChildProcess;
   base: string;
@@ -42,7 +42,24 @@ export function tempDatabase(name = "service"): { path: string; remove: () => vo
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 const waitExit = (child: ChildProcess) => new Promise<number | null>((resolve) => (exited(child) ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
 
-/** Starts `node --import tsx src/node.ts` on a database file and resolves once it logs "listening". */
+let built: Promise<{ entry: string; flags: string[] }> | undefined;
+
+/**
+ * The service compiled and started as `npm start` does it (scripts/build-node.ts, then plain
+ * Node with the start script's flags): built once per test worker, in a folder of its own.
+ */
+function compiledService() {
+  built ??= (async () => {
+    const { buildNode, startFlags } = await import("../../scripts/build-node");
+    const dir = `build/test-${process.pid}`;
+    process.once("exit", () => rmSync(join(ROOT, dir), { recursive: true, force: true }));
+    const entry = await buildNode("src/node.ts", `${dir}/node.mjs`);
+    return { entry, flags: startFlags() };
+  })();
+  return built;
+}
+
+/** Starts the service (as `npm start` runs it) on a database file and resolves once it logs "listening". */
 export async function startNodeService(dbPath: string, extraEnv: Record<string, string> = {}, port?: number): Promise<NodeService> {
   port ??= await freePort();
   const env: Record<string, string> = {};
@@ -51,7 +68,8 @@ export async function startNodeService(dbPath: string, extraEnv: Record<string, 
     if (v !== undefined && !["DEMO", "OPERATOR_API_KEY", "TEST_CLOCK", "LOG_LEVEL", "DATABASE_AUTH_TOKEN", "NODE_OPTIONS"].includes(k)) env[k] = v;
   }
   Object.assign(env, { DATABASE_URL: `file:${dbPath}`, HOST: "127.0.0.1", PORT: String(port) }, extraEnv);
-  const child = spawn(process.execPath, ["--import", "tsx", "src/node.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const { entry, flags } = await compiledService();
+  const child = spawn(process.execPath, [...flags, entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));

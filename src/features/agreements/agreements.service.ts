@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
+import { prepared } from "../../../db/prepared";
 import { buildAnnex, classifyAnnex } from "../../domain/annex";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
 import { requireOrganisation } from "../../http/auth";
@@ -51,9 +52,18 @@ export const partiesOf = (a: { id: string; processorId: string; controllerId: st
  */
 export async function loadAgreementFor(ctx: Ctx, id: string, db: DbOrTx = ctx.db) {
   const org = requireOrganisation(ctx.actor);
-  const a = await db.query.agreements.findFirst({
-    where: and(eq(schema.agreements.id, id), or(eq(schema.agreements.processorId, org), eq(schema.agreements.controllerId, org))),
-  });
+  const t = schema.agreements;
+  const a =
+    db === ctx.db
+      ? await prepared(ctx.db, "agreements.for", (db) =>
+          db
+            .select()
+            .from(t)
+            .where(and(eq(t.id, sql.placeholder("id")), or(eq(t.processorId, sql.placeholder("org")), eq(t.controllerId, sql.placeholder("org")))))
+            .limit(1)
+            .prepare(),
+        ).get({ id, org })
+      : await db.query.agreements.findFirst({ where: and(eq(t.id, id), or(eq(t.processorId, org), eq(t.controllerId, org))) });
   if (!a) throw notFound("agreement");
   return { agreement: a, organisationId: org };
 }

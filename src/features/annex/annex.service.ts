@@ -1,5 +1,6 @@
-import { and, desc, eq, lt, lte } from "drizzle-orm";
+import { and, desc, eq, lt, lte, sql } from "drizzle-orm";
 import { schema } from "../../../db/client";
+import { prepared } from "../../../db/prepared";
 import { diffEntries } from "../../domain/annex";
 import { AppError } from "../../domain/errors";
 import { decodeCursor, toPage } from "../../http/pagination";
@@ -43,10 +44,15 @@ export async function getAnnex({ ctx, agreementId, asOf }: { ctx: Ctx; agreement
   const agreement = await loadActiveAgreement(ctx, agreementId);
   const at = asOf ?? ctx.clock.now();
   const v = schema.annexVersions;
-  const row = await ctx.db.query.annexVersions.findFirst({
-    where: and(eq(v.agreementId, agreementId), lte(v.effectiveAt, at)),
-    orderBy: [desc(v.effectiveAt), desc(v.version)],
-  });
+  const row = await prepared(ctx.db, "annex.in_force", (db) =>
+    db
+      .select()
+      .from(v)
+      .where(and(eq(v.agreementId, sql.placeholder("agreement")), lte(v.effectiveAt, sql.placeholder("at"))))
+      .orderBy(desc(v.effectiveAt), desc(v.version))
+      .limit(1)
+      .prepare(),
+  ).get({ agreement: agreementId, at });
   if (!row) throw new AppError("not_found", `No annex version of this agreement was in force at ${at.toISOString()}.`);
   await recordAnnexRead(ctx, agreement, asOf ? "annex.read_as_of" : "annex.read", `${agreementId}@v${row.version}`);
   return presentAnnex(row);

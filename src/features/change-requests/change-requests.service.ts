@@ -1,5 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { insertRows } from "../../../db/bulk";
 import { schema } from "../../../db/client";
 import type { AnnexContent } from "../../domain/annex";
 import { deriveRequestStatus, noticeEndsAt } from "../../domain/decisions";
@@ -111,7 +112,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   });
   await ctx.db.transaction(async (tx) => {
     await tx.insert(cr).values(request);
-    for (const slice of slices(decisions, 400)) await tx.insert(d).values(slice);
+    await insertRows(tx, d, decisions);
     await recordEvents(tx, ctx, decisions.map((row) => decisionEvent("change_request.submitted", row, loaded, now)));
   });
   return presentChangeRequest(request, decisions.map((row) => presentDecision(row, loaded, now)));

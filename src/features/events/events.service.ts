@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, lt, or } from "drizzle-orm";
+import { insertRows } from "../../../db/bulk";
 import { schema, type DbOrTx } from "../../../db/client";
 import type { EventType } from "../../domain/events";
 import { notFound } from "../../domain/errors";
@@ -20,8 +21,6 @@ export interface NewEvent {
   onlyEndpointId?: string;
 }
 
-const CHUNK = 500;
-
 /**
  * Appends events in the caller's transaction, so a state change and its events commit
  * together (PRODUCT.md rule 9); the rows are both the feed and the delivery outbox.
@@ -39,7 +38,7 @@ export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock"
     data: e.data,
     createdAt: now,
   }));
-  for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(schema.events).values(rows.slice(i, i + CHUNK));
+  await insertRows(tx, schema.events, rows);
   // every state change has its event and its audit record, written together; no actor: the scheduler
   await appendAudit(
     tx,

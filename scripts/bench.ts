@@ -1,0 +1,92 @@
+// Every hot path as a ratio against its physical limit, measured side by side in one run on
+// this machine (shared and noisy: the ratio is the figure, the absolute numbers context).
+//   npm run bench -- [--quick] [--json out.json] [--only annex,fan-out,deliveries,sweep,bundle]
+// Loopback only. --quick: under a minute on 2 cores; the full run: under ten minutes.
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { benchAnnexRead } from "./bench/annex-read";
+import { benchBundle } from "./bench/bundle";
+import { benchDeliveries } from "./bench/deliveries";
+import { benchFanOut } from "./bench/fan-out";
+import { type Figure, round } from "./bench/figure";
+import { benchSweep } from "./bench/sweep";
+
+const PARTS = ["annex", "fan-out", "deliveries", "sweep", "bundle"] as const;
+const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, json: { type: "string" }, only: { type: "string" } } });
+const only = new Set(values.only ? values.only.split(",") : PARTS);
+for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only: unknown part ${part}; one of ${PARTS.join(", ")}`);
+const quick = values.quick;
+
+/** How much each part does: --quick trades repetitions for time, never the sizes the goals name. */
+const plan = quick
+  ? { annex: { connections: 10, seconds: 3, rounds: 1 }, fanOut: [10, 100, 1000], fanOutIterations: 2, deliveries: { events: 500, concurrency: 16, iterations: 2 }, sweep: [100_000], sweepIterations: 1, sameRows: false }
+  : { annex: { connections: 10, seconds: 10, rounds: 3 }, fanOut: [10, 100, 1000, 10_000], fanOutIterations: 5, deliveries: { events: 1000, concurrency: 16, iterations: 5 }, sweep: [1000, 10_000, 100_000], sweepIterations: 2, sameRows: true };
+
+const figures: Record<string, Figure> = {};
+const growth: Record<string, { n: number; ms: number; baselineMs: number; perItemUs: number; sameRowsMs?: number }[]> = {};
+const notes: string[] = [];
+const started = performance.now();
+const step = (what: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${what}`);
+
+if (only.has("annex")) {
+  step("annex read and memory (autocannon against the service in a child process)");
+  const r = await benchAnnexRead(plan.annex);
+  figures.annex_read = r.annex;
+  figures.memory = r.memory;
+  notes.push(`annex read: ${r.detail.connections} connections, ${r.detail.rounds} × ${r.detail.seconds} s each side; RSS before the load ${r.detail.rss_before_load_mb} MB`);
+}
+if (only.has("fan-out")) {
+  growth.fan_out = [];
+  for (const n of plan.fanOut) {
+    step(`fan-out: one change request covering ${n} agreements`);
+    // 10,000 agreements take long: fewer repetitions
+    const r = await benchFanOut({ agreements: n, iterations: n >= 10_000 ? Math.min(2, plan.fanOutIterations) : plan.fanOutIterations });
+    if (n === 1000) {
+      figures.fan_out = r.figure;
+      notes.push(`fan-out: 1,000 agreements wrote ${r.rows} rows (request, decisions, events, audit records, deliveries)`);
+    }
+    growth.fan_out.push({ n, ms: r.figure.value, baselineMs: r.figure.baseline, perItemUs: round((r.figure.value / n) * 1000, 1) });
+  }
+}
+if (only.has("deliveries")) {
+  step("deliveries: relay vs raw fetch to a loopback receiver");
+  figures.deliveries = await benchDeliveries(plan.deliveries);
+}
+if (only.has("sweep")) {
+  growth.sweep = [];
+  for (const n of plan.sweep) {
+    step(`notice sweep: runDue over ${n} pending decisions`);
+    const r = await benchSweep({ decisions: n, iterations: plan.sweepIterations, sameRows: plan.sameRows });
+    if (n === 100_000) figures.notice_sweep = r.figure;
+    if (n === 100_000 && r.sameRowsMs) {
+      notes.push(
+        `notice sweep: runDue wrote ${r.rowsWritten} rows besides the 100,000 updates (an event, its audit record and its delivery per decision); the update and those same rows in one raw transaction take ${r.sameRowsMs} ms, so runDue is ${round(r.figure.value / r.sameRowsMs, 2)}× the physical work it does`,
+      );
+    }
+    growth.sweep.push({ n, ms: r.figure.value, baselineMs: r.figure.baseline, perItemUs: round((r.figure.value / n) * 1000, 1), ...(r.sameRowsMs ? { sameRowsMs: r.sameRowsMs } : {}) });
+  }
+}
+if (only.has("bundle")) {
+  step("bundle: wrangler deploy --dry-run");
+  const r = await benchBundle();
+  figures.bundle = r.figure;
+  notes.push(`bundle: ${r.rawKiB} KiB before gzip`);
+}
+step("done");
+
+console.log(`\n${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model.trim()} · Node ${process.version} · ${quick ? "--quick" : "full run"} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+console.table(Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, { value: f.value, baseline: f.baseline, unit: f.unit, ratio: f.ratio, goal: f.goal, met: f.met ? "yes" : "NO" }])));
+for (const [name, series] of Object.entries(growth)) {
+  console.log(`\ngrowth of ${name} (per item: product ms ÷ n)`);
+  console.table(
+    Object.fromEntries(
+      series.map((s) => [s.n, { "product ms": s.ms, "baseline ms": s.baselineMs, "µs per item": s.perItemUs, ratio: round(s.ms / s.baselineMs, 2), ...(s.sameRowsMs ? { "same rows ms": s.sameRowsMs } : {}) }]),
+    ),
+  );
+}
+for (const note of notes) console.log(`· ${note}`);
+if (values.json) {
+  writeFileSync(values.json, `${JSON.stringify({ ...figures, growth }, null, 2)}\n`);
+  console.log(`\nwrote ${values.json}`);
+}

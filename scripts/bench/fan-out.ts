@@ -1,0 +1,85 @@
+// One change request covering N agreements, submitted through the real app (validation,
+// decisions, events, outbox, audit), beside one raw libSQL batch inserting exactly the rows
+// that request wrote, into an identical copy of the database.
+import type { Client, InStatement } from "@libsql/client";
+import { createApp } from "../../src/app";
+import { figure, meanMs } from "./figure";
+import { maxRowids, writtenSince } from "./rows";
+import { copyDatabase, openProduct, openRaw, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
+
+const addSubProcessor = (n: number) => ({
+  op: "add_sub_processor",
+  sub_processor: {
+    ref: `backup-${n}`,
+    legal_name: `Backup ${n} AB`,
+    registration: { scheme: "se_orgnr", number: "556677-8899" },
+    address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
+    description: "Encrypted off-site backup",
+    locations: ["backup-stockholm"],
+  },
+});
+
+export async function benchFanOut({ agreements, iterations }: { agreements: number; iterations: number }) {
+  const template = tempPath(`fan-out-${agreements}`);
+  const seed = await openProduct(template.path);
+  await seedAgreements(seed.client, seed.deps, agreements);
+  await seed.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  seed.client.close();
+
+  let run = 0;
+  let copy: ReturnType<typeof copyDatabase> | null = null;
+  let product: Awaited<ReturnType<typeof openProduct>> | null = null;
+  let raw: Client | null = null;
+  let rows: InStatement[] = [];
+  let app: ReturnType<typeof createApp>;
+  let before = new Map<string, number>();
+  const close = async () => {
+    product?.client.close();
+    raw?.close();
+    copy?.remove();
+    product = raw = copy = null;
+  };
+  try {
+    const ms = await meanMs(
+      [
+        {
+          name: "product",
+          before: async () => {
+            copy = copyDatabase(template.path, "fan-out-run");
+            product = await openProduct(copy.path);
+            app = createApp(product.deps);
+            before = await maxRowids(product.client);
+          },
+          run: async () => {
+            const res = await app!.request("/v1/change-requests", {
+              method: "POST",
+              headers: { authorization: `Bearer ${PROCESSOR_KEY}`, "content-type": "application/json" },
+              body: JSON.stringify({ agreements: "all", operations: [addSubProcessor(++run)], reason: "A second backup site" }),
+            });
+            if (res.status !== 201) throw new Error(`fan-out: ${res.status} ${await res.text()}`);
+            const body = (await res.json()) as { decisions: unknown[] };
+            if (body.decisions.length !== agreements) throw new Error(`fan-out: ${body.decisions.length} decisions for ${agreements} agreements`);
+          },
+          after: async () => {
+            rows = await writtenSince(product!.client, before);
+            await close();
+          },
+        },
+        {
+          name: "raw batch",
+          before: async () => {
+            copy = copyDatabase(template.path, "fan-out-raw");
+            raw = await openRaw(copy.path);
+          },
+          run: () => raw!.batch(rows, "write"),
+          after: close,
+        },
+      ],
+      iterations,
+    );
+    return { figure: figure(ms.product!, ms["raw batch"]!, "ms", { ratio: "<=", limit: 3 }), rows: rows.length };
+  } finally {
+    await close();
+    template.remove();
+  }
+}

@@ -1,0 +1,61 @@
+import { Bench } from "tinybench";
+
+/** One benchmark figure: the product's value beside its baseline from the same run. */
+export interface Figure {
+  value: number;
+  baseline: number;
+  /** value ÷ baseline */
+  ratio: number;
+  /** the goal, e.g. "ratio >= 0.5" */
+  goal: string;
+  unit: string;
+  met: boolean;
+}
+
+export const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+
+export function figure(value: number, baseline: number, unit: string, goal: { ratio: ">=" | "<="; limit: number }, digits = 1): Figure {
+  const ratio = round(value / baseline);
+  return {
+    value: round(value, digits),
+    baseline: round(baseline, digits),
+    ratio,
+    goal: `ratio ${goal.ratio} ${goal.limit}`,
+    unit,
+    met: goal.ratio === ">=" ? ratio >= goal.limit : ratio <= goal.limit,
+  };
+}
+
+export interface Timed {
+  name: string;
+  run: () => Promise<unknown>;
+  /** run before each measured iteration, outside the timing */
+  before?: () => Promise<void>;
+  after?: () => Promise<void>;
+}
+
+/**
+ * Times tasks with tinybench, the same number of iterations each, and returns each task's
+ * mean in milliseconds. Setup and teardown hooks run outside the measured time.
+ */
+export async function meanMs(tasks: Timed[], iterations: number, warmup = 0): Promise<Record<string, number>> {
+  const bench = new Bench({ iterations, time: 0, warmup: warmup > 0, warmupIterations: warmup, warmupTime: 0, throws: true });
+  for (const t of tasks)
+    bench.add(
+      t.name,
+      async () => {
+        await t.run();
+      },
+      { beforeEach: t.before, afterEach: t.after },
+    );
+  await bench.run();
+  const out: Record<string, number> = {};
+  for (const t of tasks) {
+    const result = bench.getTask(t.name)?.result as { latency?: { mean: number }; error?: unknown } | undefined;
+    if (result?.error) throw result.error;
+    const mean = result?.latency?.mean;
+    if (!mean) throw new Error(`${t.name}: no result`);
+    out[t.name] = mean;
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+// The rows a measured run wrote, captured so that a baseline can write exactly the same rows.
+import type { Client, InStatement, InValue } from "@libsql/client";
+
+async function tables(client: Client) {
+  const rs = await client.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'");
+  return rs.rows.map((r) => String(r.name));
+}
+
+export async function maxRowids(client: Client) {
+  const out = new Map<string, number>();
+  for (const t of await tables(client)) out.set(t, Number((await client.execute(`SELECT coalesce(max(rowid), 0) AS m FROM ${t}`)).rows[0]!.m));
+  return out;
+}
+
+/** The rows written since `before`, as the INSERT statements that would write them again. */
+export async function writtenSince(client: Client, before: Map<string, number>): Promise<InStatement[]> {
+  const statements: InStatement[] = [];
+  for (const [t, max] of before) {
+    const rs = await client.execute({ sql: `SELECT * FROM ${t} WHERE rowid > ?`, args: [max] });
+    const sql = `INSERT INTO ${t} (${rs.columns.join(", ")}) VALUES (${rs.columns.map(() => "?").join(", ")})`;
+    for (const row of rs.rows) statements.push({ sql, args: rs.columns.map((c) => row[c] as InValue) });
+  }
+  return statements;
+}
+
+
+/**
+ * The same rows as one INSERT … SELECT FROM json_each per table (5,000 rows a statement): the
+ * fastest way SQLite takes them, and the way the product writes its own bulk rows.
+ */
+export async function writtenSinceAsJson(client: Client, before: Map<string, number>): Promise<{ statements: InStatement[]; rows: number }> {
+  const statements: InStatement[] = [];
+  let rows = 0;
+  for (const [t, max] of before) {
+    const rs = await client.execute({ sql: `SELECT * FROM ${t} WHERE rowid > ?`, args: [max] });
+    rows += rs.rows.length;
+    const sql = `INSERT INTO ${t} (${rs.columns.join(", ")}) SELECT ${rs.columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`;
+    for (let i = 0; i < rs.rows.length; i += 5000)
+      statements.push({ sql, args: [JSON.stringify(rs.rows.slice(i, i + 5000).map((row) => rs.columns.map((c) => row[c] as InValue)))] });
+  }
+  return { statements, rows };
+}

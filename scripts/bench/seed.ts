@@ -1,0 +1,115 @@
+// The data every benchmark starts from, on a temporary libSQL file: one processor with its
+// agreements (each with a municipality of its own), its webhook endpoint, and an API key.
+// The first agreement goes through the product's own services; the rest are copies of its
+// rows made with raw inserts, so 10,000 agreements take seconds, not minutes.
+import { type Client, createClient, type InValue } from "@libsql/client";
+import { copyFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDb } from "../../db/client";
+import { openDatabase } from "../../db/connect";
+import { migrateDatabase } from "../../db/migrate";
+import { DEMO_BASELINE } from "../../src/bootstrap/demo";
+import { type Deps, silentLogger, systemClock } from "../../src/deps";
+import { createIdGenerator } from "../../src/domain/ids";
+import { createAgreement } from "../../src/features/agreements/agreements.service";
+import type { Ctx } from "../../src/features/context";
+import { createOrganisation, insertApiKey } from "../../src/features/organisations/organisations.service";
+
+export const PROCESSOR_KEY = "sk_live_bench_processor_00000000";
+export const WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+/** A database file in the temporary directory and the way to remove it with its WAL files. */
+export function tempPath(name: string) {
+  const path = join(tmpdir(), `registry-bench-${name}-${crypto.randomUUID()}.db`);
+  return { path, remove: () => removeDatabase(path) };
+}
+
+export const removeDatabase = (path: string) => ["", "-wal", "-shm", "-journal"].forEach((s) => rmSync(path + s, { force: true }));
+
+/** The product's dependencies over a database file, opened as the service opens it. */
+export async function openProduct(path: string, overrides: Partial<Deps> = {}) {
+  const client = openDatabase(`file:${path}`);
+  await client.execute("PRAGMA journal_mode = WAL");
+  await migrateDatabase(client);
+  const deps: Deps = {
+    db: createDb(client),
+    clock: systemClock,
+    newId: createIdGenerator(() => new Date(), (b) => crypto.getRandomValues(b)),
+    logger: silentLogger,
+    webhooks: { mode: "embedded", allowInsecure: true },
+    limits: { requestsPerMinute: 1_000_000 },
+    ...overrides,
+  };
+  return { client, deps };
+}
+
+/** A raw libSQL connection, the baselines' side: no lock, no ORM, the same journal mode. */
+export async function openRaw(path: string): Promise<Client> {
+  const client = createClient({ url: `file:${path}` });
+  await client.execute("PRAGMA journal_mode = WAL");
+  return client;
+}
+
+/** Copies a closed database file, so that every measured run starts from the same state. */
+export function copyDatabase(from: string, name: string) {
+  const to = tempPath(name);
+  copyFileSync(from, to.path);
+  return to;
+}
+
+export interface Seeded {
+  processorId: string;
+  agreementIds: string[];
+  endpointId: string;
+}
+
+/** Inserts copies of one row, with the columns in each variant replaced: one INSERT … json_each per 5,000 copies. */
+export async function cloneRows(client: Client, table: string, template: Record<string, InValue>, variants: Record<string, InValue>[]) {
+  const columns = Object.keys(template);
+  const sql = `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`;
+  for (let i = 0; i < variants.length; i += 5000) {
+    const rows = variants.slice(i, i + 5000).map((v) => columns.map((c) => (c in v ? v[c]! : template[c]!)));
+    await client.execute({ sql, args: [JSON.stringify(rows)] });
+  }
+}
+
+async function rowOf(client: Client, table: string, where: string, args: InValue[]): Promise<Record<string, InValue>> {
+  const rs = await client.execute({ sql: `SELECT * FROM ${table} WHERE ${where}`, args });
+  const row = rs.rows[0];
+  if (!row) throw new Error(`no ${table} row where ${where}`);
+  return Object.fromEntries(rs.columns.map((c) => [c, row[c] as InValue]));
+}
+
+/**
+ * One processor (with `PROCESSOR_KEY` and a webhook endpoint at `webhookUrl` receiving every
+ * event) and `agreements` active general agreements with the demo baseline annex, each with
+ * its own controller.
+ */
+export async function seedAgreements(client: Client, deps: Deps, agreements: number, webhookUrl = "http://127.0.0.1:9/hook"): Promise<Seeded> {
+  const operator: Ctx = { ...deps, actor: { kind: "operator", keyId: "bench", keyPrefix: "bench" } };
+  const address = { street: "Rådhuspladsen 2", postal_code: "8000", city: "Aarhus C", country: "DK" } as const;
+  const processor = await createOrganisation({ ctx: operator, input: { name: "Omsorgspartner ApS", registration: { scheme: "dk_cvr", number: "12345678" }, address } });
+  await insertApiKey(deps.db, { id: deps.newId("apiKey"), organisationId: processor.id, name: "bench", secret: PROCESSOR_KEY, now: new Date() });
+  const controller = await createOrganisation({ ctx: operator, input: { name: "Kommune 0", registration: { scheme: "dk_cvr", number: "55133018" }, address } });
+  const first = await createAgreement({
+    ctx: operator,
+    input: { processor_id: processor.id, controller_id: controller.id, title: "Databehandleraftale", authorisation: "general", third_country_transfers: "with_transfer_mechanism", notice_days: 30, annex: DEMO_BASELINE },
+  });
+
+  const orgTemplate = await rowOf(client, "organisations", "id = ?", [controller.id]);
+  const agreementTemplate = await rowOf(client, "agreements", "id = ?", [first.id]);
+  const versionTemplate = await rowOf(client, "annex_versions", "agreement_id = ?", [first.id]);
+  const copies = Array.from({ length: agreements - 1 }, (_, i) => ({ org: deps.newId("organisation"), agreement: deps.newId("agreement"), n: i + 1 }));
+  await cloneRows(client, "organisations", orgTemplate, copies.map((c) => ({ id: c.org, name: `Kommune ${c.n}` })));
+  await cloneRows(client, "agreements", agreementTemplate, copies.map((c) => ({ id: c.agreement, controller_id: c.org })));
+  await cloneRows(client, "annex_versions", versionTemplate, copies.map((c) => ({ agreement_id: c.agreement })));
+
+  const endpointId = deps.newId("webhookEndpoint");
+  const now = Date.now();
+  await client.execute({
+    sql: "INSERT INTO webhook_endpoints (id, organisation_id, url, enabled, secret, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
+    args: [endpointId, processor.id, webhookUrl, WEBHOOK_SECRET, now, now],
+  });
+  return { processorId: processor.id, agreementIds: [first.id, ...copies.map((c) => c.agreement)], endpointId };
+}

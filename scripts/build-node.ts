@@ -1,0 +1,46 @@
+// Compiles the Node service to one ES module, as `npm start` runs it: plain Node, without a
+// TypeScript loader in the process (tsx keeps a loader thread alive: about 60 MB more RSS).
+// Dependencies stay in node_modules, but for JSON data (country names), which is bundled:
+// Node 20 wants an import attribute on JSON that esbuild drops from external imports.
+//   tsx scripts/build-node.ts [entry] [outfile]
+import { build } from "esbuild";
+import { cpSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const BUNDLED = new Set(["i18n-iso-countries"]);
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const external = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })
+  .filter((name) => !BUNDLED.has(name))
+  .flatMap((name) => [name, `${name}/*`]);
+
+export async function buildNode(entry = "src/node.ts", outfile = "build/node.mjs") {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    external,
+    sourcemap: true,
+    jsx: "automatic",
+    jsxImportSource: "hono/jsx",
+    logLevel: "warning",
+  });
+  // the migrations are read from disk next to the code (db/migrate.ts)
+  cpSync(join(ROOT, "db/migrations"), resolve(ROOT, dirname(outfile), "migrations"), { recursive: true });
+  return outfile;
+}
+
+/** The Node flags `npm start` runs the compiled service with, read from package.json: whatever starts it elsewhere (tests, benchmark) uses the same. */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  const match = /\bnode ((?:--\S+ )*)build\/node\.mjs/.exec(start);
+  if (!match) throw new Error(`cannot read the Node flags from the start script: ${start}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildNode(process.argv[2], process.argv[3]);

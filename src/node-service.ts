@@ -1,0 +1,86 @@
+import { serve } from "@hono/node-server";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { createDb } from "../db/client";
+import { openDatabase } from "../db/connect";
+import { migrateDatabase } from "../db/migrate";
+import { createApp } from "./app";
+import { DEMO_KEYS, seedDemo } from "./bootstrap/demo";
+import { ensureOperatorKey } from "./bootstrap/operator-key";
+import { type Clock, type Deps, jsonLogger, ManualClock, silentLogger, systemClock } from "./deps";
+import { createIdGenerator } from "./domain/ids";
+import type { Env } from "./env";
+import { startScheduler } from "./jobs/scheduler";
+import { createWebhookRelay } from "./webhooks/create-relay";
+import { createGuardedFetch } from "./webhooks/guarded-fetch";
+import { startRelay } from "./webhooks/relay";
+import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
+
+type Fetch = (request: Request) => Response | Promise<Response>;
+
+export interface NodeServiceOptions {
+  /** wraps the app's fetch: the benchmark serves a bare route beside the app on the same server */
+  wrapFetch?: (appFetch: Fetch) => Fetch;
+  /** called once the server listens */
+  onListening?: (port: number) => void;
+}
+
+/**
+ * The embedded service: the local libSQL file with migrations applied, the API, the webhook
+ * relay and the scheduler, in one process. `src/node.ts` runs it from the environment.
+ */
+export async function startNodeService(env: Env, options: NodeServiceOptions = {}) {
+  if (env.DEMO && !env.OPERATOR_API_KEY) env.OPERATOR_API_KEY = DEMO_KEYS.operator;
+  const fileMatch = /^file:(.+)$/.exec(env.DATABASE_URL);
+  if (fileMatch && fileMatch[1] !== ":memory:") mkdirSync(dirname(fileMatch[1]!), { recursive: true });
+  const client = openDatabase(env.DATABASE_URL, env.DATABASE_AUTH_TOKEN);
+  // WAL lets readers go on while one connection writes
+  if (fileMatch) await client.execute("PRAGMA journal_mode = WAL");
+  await migrateDatabase(client);
+
+  const testClock = env.TEST_CLOCK ? new ManualClock(new Date()) : undefined;
+  const clock: Clock = testClock ?? systemClock;
+  const deps: Deps = {
+    db: createDb(client),
+    clock,
+    newId: createIdGenerator(() => clock.now(), (b) => crypto.getRandomValues(b)),
+    logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
+    webhooks: {
+      mode: env.SVIX_API_KEY ? "svix" : "embedded",
+      allowInsecure: env.WEBHOOK_ALLOW_INSECURE,
+      svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined,
+    },
+    testClock,
+    limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE },
+    groupCommitReads: !!fileMatch,
+  };
+
+  const created = await ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY);
+  if (created) console.log(`\nOperator API key (shown once, store it now):\n  ${created.secret}\n`);
+  if (env.DEMO) {
+    const demo = await seedDemo(deps);
+    console.log(`\nDemo data ${demo.seeded ? "seeded" : "already present"}. Keys (demo only):`);
+    for (const [who, key] of Object.entries(DEMO_KEYS)) console.log(`  ${who.padEnd(12)} ${key}`);
+    console.log("");
+  }
+
+  const app = createApp(deps);
+  const fetch = options.wrapFetch ? options.wrapFetch(app.fetch) : app.fetch;
+  const server = serve({ fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+    deps.logger.info("listening", { url: `http://${env.HOST}:${info.port}`, database: env.DATABASE_URL.replace(/\?.*$/, ""), test_clock: !!testClock });
+    options.onListening?.(info.port);
+  });
+
+  const relay = await createWebhookRelay(deps, env, { fetch: createGuardedFetch({ allowInsecure: env.WEBHOOK_ALLOW_INSECURE }) });
+  const poller = startRelay(relay, 1000);
+  deps.webhooks.kick = poller.kick;
+  const scheduler = startScheduler(deps, env.SCHEDULER_INTERVAL_SECONDS * 1000);
+
+  const stop = async () => {
+    scheduler.stop();
+    await poller.stop();
+    server.close();
+    client.close();
+  };
+  return { deps, app, server, stop };
+}
