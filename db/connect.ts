@@ -1,4 +1,4 @@
-import { type Client, createClient, type InStatement, type InValue, LibsqlError, type ResultSet, type Row, type Transaction } from "@libsql/client";
+import { type Client, createClient, type InStatement, type InValue, LibsqlError, type ResultSet, type Row, type Transaction, type TransactionMode } from "@libsql/client";
 import Database from "libsql";
 
 /** A FIFO async lock: one holder at a time, the rest wait without blocking the event loop. */
@@ -27,7 +27,9 @@ export function openDatabase(url: string, authToken?: string): Client {
   if (!url.startsWith("file:")) return createClient({ url, authToken });
   const client = createClient({ url, authToken, timeout: 5000 });
   const path = url.slice("file:".length).replace(/\?.*$/, "");
-  const reader = path === ":memory:" ? null : new PreparedReader(path);
+  const reader = path === ":memory:" ? null : new PreparedConnection(path);
+  // writes and transactions of this process take turns (the lock), so one connection serves them all
+  const writer = path === ":memory:" ? null : new PreparedConnection(path);
   const lock = new WriteLock();
   const locked = async <T>(run: () => Promise<T>): Promise<T> => {
     const release = await lock.acquire();
@@ -45,10 +47,11 @@ export function openDatabase(url: string, authToken?: string): Client {
       switch (prop) {
         case "execute":
           return (stmt: InStatement, ...rest: unknown[]) =>
-            isRead(stmt) ? (reader ? reader.execute(stmt) : fn.call(target, stmt, ...rest)) : locked(() => fn.call(target, stmt, ...rest));
+            isRead(stmt) ? (reader ? reader.execute(stmt) : fn.call(target, stmt, ...rest)) : locked(() => (writer ? writer.execute(stmt) : fn.call(target, stmt, ...rest)));
         case "close":
           return () => {
             reader?.close();
+            writer?.close();
             return fn.call(target);
           };
         case "batch":
@@ -59,6 +62,7 @@ export function openDatabase(url: string, authToken?: string): Client {
           return async (...args: unknown[]) => {
             const release = await lock.acquire();
             try {
+              if (writer) return holdUntilDone(writer.begin((args[0] as TransactionMode | undefined) ?? "write"), release);
               return holdUntilDone((await fn.apply(target, args)) as Transaction, release);
             } catch (err) {
               release();
@@ -114,40 +118,99 @@ const PREPARED_LIMIT = 500;
 const VALUES = Symbol("values");
 
 /**
- * Reads outside a transaction, on a connection of their own with prepared statements kept.
- * The client prepares every statement anew and asks for its columns twice, about 125 µs a
- * statement where SQLite itself needs 15 (npm run bench: annex read). WAL mode: a read sees
- * what is committed when it starts, as on any pooled connection. Results have the client's
- * shape: rows by index and by column name, the first of duplicate names winning.
+ * A connection that keeps its statements prepared. The client prepares every statement anew
+ * and asks for its columns twice: about 125 µs a statement where SQLite itself needs 10 to 20
+ * (npm run bench: annex read). The service keeps two on a file: one for reads outside a
+ * transaction (WAL: a read sees what is committed when it starts, as on any pooled connection),
+ * one for writes and transactions, which the write lock already serialises. Results have the
+ * client's shape: rows by index and by column name, the first of duplicate names winning.
  */
-class PreparedReader {
+class PreparedConnection {
   private readonly db: Connection;
-  private readonly prepared = new Map<string, { statement: Statement; columns: string[]; columnTypes: string[]; proto: object }>();
+  private readonly prepared = new Map<string, { statement: Statement; reader: boolean; columns: string[]; columnTypes: string[]; proto: object }>();
 
   constructor(path: string) {
     this.db = new Database(path, { timeout: 5000 });
   }
 
   async execute(stmt: InStatement): Promise<ResultSet> {
+    return this.run(stmt);
+  }
+
+  /** Synchronous underneath, as the client's own file connections are. */
+  run(stmt: InStatement): ResultSet {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     const args = typeof stmt === "string" || stmt.args === undefined ? [] : Array.isArray(stmt.args) ? stmt.args.map(toSql) : Object.fromEntries(Object.entries(stmt.args).map(([k, v]) => [k.replace(/^[@$:]/, ""), toSql(v)]));
     try {
       const entry = this.prepare(sql);
-      const raw = entry.statement.all(args) as unknown[][];
-      const rows = raw.map((values) => {
+      if (!entry.reader) {
+        const info = entry.statement.run(args);
+        return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
+      }
+      const rows = (entry.statement.all(args) as unknown[][]).map((values) => {
         const row = Object.create(entry.proto) as Record<string | symbol, unknown>;
         row[VALUES] = values;
         for (let i = 0; i < values.length; i++) {
+          if (values[i] instanceof Buffer) values[i] = fromSql(values[i]);
           const name = entry.columns[i]!;
-          if (!Object.hasOwn(row, name)) row[name] = fromSql(values[i]);
-          if (values[i] instanceof Buffer || typeof values[i] === "bigint") values[i] = fromSql(values[i]);
+          if (!Object.hasOwn(row, name)) row[name] = values[i];
         }
         return row as unknown as Row;
       });
-      return { columns: entry.columns, columnTypes: entry.columnTypes, rows, rowsAffected: 0, lastInsertRowid: undefined, toJSON: () => ({ columns: entry.columns, columnTypes: entry.columnTypes, rows: rows.map((r) => Array.from(r as ArrayLike<unknown>)), rowsAffected: 0, lastInsertRowid: null }) };
+      return resultSet(entry.columns, entry.columnTypes, rows, 0, undefined);
     } catch (e) {
-      const err = e as { code?: string; rawCode?: number; message?: string };
-      throw new LibsqlError(err.message ?? String(e), err.code ?? "SQLITE_ERROR", undefined, err.rawCode, e as Error);
+      throw asLibsqlError(e);
+    }
+  }
+
+  /** A transaction on this connection; the caller holds the write lock until it ends. */
+  begin(mode: TransactionMode): Transaction {
+    this.exec(mode === "write" ? "BEGIN IMMEDIATE" : mode === "read" ? "BEGIN TRANSACTION READONLY" : "BEGIN DEFERRED");
+    let closed = false;
+    const end = (sql: string) => {
+      if (closed) return;
+      closed = true;
+      if (this.db.inTransaction) this.exec(sql);
+    };
+    const open = () => {
+      if (closed) throw new LibsqlError("The transaction is closed", "TRANSACTION_CLOSED");
+    };
+    return {
+      execute: async (stmtOrSql: InStatement | string, args?: unknown) => {
+        open();
+        return this.run(typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: (args ?? []) as InValue[] } : stmtOrSql);
+      },
+      batch: async (stmts: InStatement[]) => {
+        open();
+        return stmts.map((s) => this.run(s));
+      },
+      executeMultiple: async (sql: string) => {
+        open();
+        this.exec(sql);
+      },
+      commit: async () => {
+        open();
+        try {
+          this.exec("COMMIT");
+          closed = true;
+        } catch (e) {
+          end("ROLLBACK");
+          throw e;
+        }
+      },
+      rollback: async () => end("ROLLBACK"),
+      close: () => end("ROLLBACK"),
+      get closed() {
+        return closed;
+      },
+    } as Transaction;
+  }
+
+  private exec(sql: string) {
+    try {
+      this.db.exec(sql);
+    } catch (e) {
+      throw asLibsqlError(e);
     }
   }
 
@@ -159,12 +222,19 @@ class PreparedReader {
       this.prepared.set(sql, entry);
       return entry;
     }
-    const statement = this.db.prepare(sql).raw(true);
-    const defs = statement.columns();
+    const statement = this.db.prepare(sql);
+    const reader = statement.reader;
+    if (reader) statement.raw(true);
+    const defs = reader ? statement.columns() : [];
     // index access reads the row's values, as the client's rows allow (drizzle maps rows by index)
     const proto = Object.defineProperty({}, "length", { value: defs.length });
-    for (let i = 0; i < defs.length; i++) Object.defineProperty(proto, i, { get(this: Record<symbol, unknown[]>) { return this[VALUES]![i]; } });
-    entry = { statement, columns: defs.map((c) => c.name), columnTypes: defs.map((c) => c.type ?? ""), proto };
+    for (let i = 0; i < defs.length; i++)
+      Object.defineProperty(proto, i, {
+        get(this: Record<symbol, unknown[]>) {
+          return this[VALUES]![i];
+        },
+      });
+    entry = { statement, reader, columns: defs.map((c) => c.name), columnTypes: defs.map((c) => c.type ?? ""), proto };
     this.prepared.set(sql, entry);
     if (this.prepared.size > PREPARED_LIMIT) this.prepared.delete(this.prepared.keys().next().value!);
     return entry;
@@ -174,6 +244,23 @@ class PreparedReader {
     this.prepared.clear();
     if (this.db.open) this.db.close();
   }
+}
+
+function resultSet(columns: string[], columnTypes: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
+  return {
+    columns,
+    columnTypes,
+    rows,
+    rowsAffected,
+    lastInsertRowid,
+    toJSON: () => ({ columns, columnTypes, rows: rows.map((r) => Array.from(r as ArrayLike<unknown>)), rowsAffected, lastInsertRowid: lastInsertRowid?.toString() ?? null }),
+  };
+}
+
+function asLibsqlError(e: unknown): LibsqlError {
+  if (e instanceof LibsqlError) return e;
+  const err = e as { code?: string; rawCode?: number; message?: string };
+  return new LibsqlError(err.message ?? String(e), err.code ?? "SQLITE_ERROR", undefined, err.rawCode, e as Error);
 }
 
 /** Arguments as the client passes them to SQLite. */
