@@ -127,7 +127,7 @@ const VALUES = Symbol("values");
  */
 class PreparedConnection {
   private readonly db: Connection;
-  private readonly prepared = new Map<string, { statement: Statement; reader: boolean; columns: string[]; columnTypes: string[]; proto: object }>();
+  private readonly prepared = new Map<string, { statement: Statement; reader: boolean; limitLast: boolean; columns: string[]; columnTypes: string[]; proto: object }>();
 
   constructor(path: string) {
     this.db = new Database(path, { timeout: 5000 });
@@ -147,7 +147,10 @@ class PreparedConnection {
         const info = entry.statement.run(args);
         return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));
       }
-      const rows = (entry.statement.all(args) as unknown[][]).map((values) => {
+      // LIMIT 1 (drizzle binds it as the last argument): one step instead of a cursor
+      const single = entry.limitLast && Array.isArray(args) && args.at(-1) === 1;
+      const raw = single ? [entry.statement.get(args) as unknown[] | undefined].filter((r) => r !== undefined) : (entry.statement.all(args) as unknown[][]);
+      const rows = raw.map((values) => {
         const row = Object.create(entry.proto) as Record<string | symbol, unknown>;
         row[VALUES] = values;
         for (let i = 0; i < values.length; i++) {
@@ -234,7 +237,7 @@ class PreparedConnection {
           return this[VALUES]![i];
         },
       });
-    entry = { statement, reader, columns: defs.map((c) => c.name), columnTypes: defs.map((c) => c.type ?? ""), proto };
+    entry = { statement, reader, limitLast: /\blimit \?\s*$/i.test(sql), columns: defs.map((c) => c.name), columnTypes: defs.map((c) => c.type ?? ""), proto };
     this.prepared.set(sql, entry);
     if (this.prepared.size > PREPARED_LIMIT) this.prepared.delete(this.prepared.keys().next().value!);
     return entry;
