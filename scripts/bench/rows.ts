@@ -34,9 +34,15 @@ export async function writtenSinceAsJson(client: Client, before: Map<string, num
   for (const [t, max] of before) {
     const rs = await client.execute({ sql: `SELECT * FROM ${t} WHERE rowid > ?`, args: [max] });
     rows += rs.rows.length;
-    const sql = `INSERT INTO ${t} (${rs.columns.join(", ")}) SELECT ${rs.columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`;
-    for (let i = 0; i < rs.rows.length; i += 5000)
-      statements.push({ sql, args: [JSON.stringify(rs.rows.slice(i, i + 5000).map((row) => rs.columns.map((c) => row[c] as InValue)))] });
+    statements.push(...jsonInserts(t, rs.columns, rs.rows.map((row) => rs.columns.map((c) => row[c] as InValue))));
   }
   return { statements, rows };
+}
+
+/** Rows (values in column order) as INSERT … SELECT … FROM json_each(?) statements, 5,000 rows each. */
+export function jsonInserts(table: string, columns: string[], rows: InValue[][]): InStatement[] {
+  const sql = `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`;
+  const statements: InStatement[] = [];
+  for (let i = 0; i < rows.length; i += 5000) statements.push({ sql, args: [JSON.stringify(rows.slice(i, i + 5000))] });
+  return statements;
 }

@@ -15,6 +15,7 @@ import { createIdGenerator } from "../../src/domain/ids";
 import { createAgreement } from "../../src/features/agreements/agreements.service";
 import type { Ctx } from "../../src/features/context";
 import { createOrganisation, insertApiKey } from "../../src/features/organisations/organisations.service";
+import { jsonInserts } from "./rows";
 
 export const PROCESSOR_KEY = "sk_live_bench_processor_00000000";
 export const WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -64,14 +65,11 @@ export interface Seeded {
   endpointId: string;
 }
 
-/** Inserts copies of one row, with the columns in each variant replaced: one INSERT … json_each per 5,000 copies. */
+/** Inserts copies of one row, with the columns in each variant replaced. */
 export async function cloneRows(client: Client, table: string, template: Record<string, InValue>, variants: Record<string, InValue>[]) {
   const columns = Object.keys(template);
-  const sql = `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${columns.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`;
-  for (let i = 0; i < variants.length; i += 5000) {
-    const rows = variants.slice(i, i + 5000).map((v) => columns.map((c) => (c in v ? v[c]! : template[c]!)));
-    await client.execute({ sql, args: [JSON.stringify(rows)] });
-  }
+  const rows = variants.map((v) => columns.map((c) => (c in v ? v[c]! : template[c]!)));
+  for (const statement of jsonInserts(table, columns, rows)) await client.execute(statement);
 }
 
 async function rowOf(client: Client, table: string, where: string, args: InValue[]): Promise<Record<string, InValue>> {
