@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +44,15 @@ const waitExit = (child: ChildProcess) => new Promise<number | null>((resolve) =
 
 let built: Promise<{ entry: string; flags: string[] }> | undefined;
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === "EPERM";
+  }
+};
+
 /**
  * The service compiled and started as `npm start` does it (scripts/build-node.ts, then plain
  * Node with the start script's flags): built once per test worker, in a folder of its own.
@@ -52,6 +61,10 @@ function compiledService() {
   built ??= (async () => {
     const { buildNode, startFlags } = await import("../../scripts/build-node");
     const dir = `build/test-${process.pid}`;
+    mkdirSync(join(ROOT, "build"), { recursive: true });
+    // the builds of earlier test workers that are gone (a worker may be stopped without an exit event)
+    for (const old of readdirSync(join(ROOT, "build"), { withFileTypes: true }).filter((e) => e.isDirectory() && /^test-\d+$/.test(e.name)))
+      if (!alive(Number(old.name.slice(5)))) rmSync(join(ROOT, "build", old.name), { recursive: true, force: true });
     process.once("exit", () => rmSync(join(ROOT, dir), { recursive: true, force: true }));
     const entry = await buildNode("src/node.ts", `${dir}/node.mjs`);
     return { entry, flags: startFlags() };
