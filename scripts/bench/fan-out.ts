@@ -1,11 +1,11 @@
 // One change request covering N agreements, submitted through the real app (validation,
 // decisions, events, outbox, audit), beside one raw libSQL batch inserting exactly the rows
 // that request wrote, into an identical copy of the database.
-import type { Client, InStatement } from "@libsql/client";
+import type { InStatement } from "@libsql/client";
 import { createApp } from "../../src/app";
 import { figure, meanMs } from "./figure";
 import { maxRowids, writtenSince } from "./rows";
-import { copyDatabase, openProduct, openRaw, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
+import { iterationDatabase, openProduct, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
 
 const addSubProcessor = (n: number) => ({
   op: "add_sub_processor",
@@ -27,26 +27,17 @@ export async function benchFanOut({ agreements, iterations }: { agreements: numb
   seed.client.close();
 
   let run = 0;
-  let copy: ReturnType<typeof copyDatabase> | null = null;
-  let product: Awaited<ReturnType<typeof openProduct>> | null = null;
-  let raw: Client | null = null;
+  const db = iterationDatabase(template.path, "fan-out");
   let rows: InStatement[] = [];
   let app: ReturnType<typeof createApp>;
   let before = new Map<string, number>();
-  const close = async () => {
-    product?.client.close();
-    raw?.close();
-    copy?.remove();
-    product = raw = copy = null;
-  };
   try {
     const ms = await meanMs(
       [
         {
           name: "product",
           before: async () => {
-            copy = copyDatabase(template.path, "fan-out-run");
-            product = await openProduct(copy.path);
+            const product = await db.openProduct();
             app = createApp(product.deps);
             before = await maxRowids(product.client);
           },
@@ -61,25 +52,22 @@ export async function benchFanOut({ agreements, iterations }: { agreements: numb
             if (body.decisions.length !== agreements) throw new Error(`fan-out: ${body.decisions.length} decisions for ${agreements} agreements`);
           },
           after: async () => {
-            rows = await writtenSince(product!.client, before);
-            await close();
+            rows = await writtenSince(db.product.client, before);
+            await db.close();
           },
         },
         {
           name: "raw batch",
-          before: async () => {
-            copy = copyDatabase(template.path, "fan-out-raw");
-            raw = await openRaw(copy.path);
-          },
-          run: () => raw!.batch(rows, "write"),
-          after: close,
+          before: async () => void (await db.openRaw()),
+          run: () => db.raw.batch(rows, "write"),
+          after: db.close,
         },
       ],
       iterations,
     );
     return { figure: figure(ms.product!, ms["raw batch"]!, "ms", { ratio: "<=", limit: 3 }), rows: rows.length };
   } finally {
-    await close();
+    await db.close();
     template.remove();
   }
 }

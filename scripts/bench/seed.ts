@@ -59,6 +59,40 @@ export function copyDatabase(from: string, name: string) {
   return to;
 }
 
+/**
+ * One measured iteration's database: a fresh copy of the template, opened as the product opens
+ * it or raw, and removed after the iteration; every iteration starts from the same state.
+ */
+export function iterationDatabase(template: string, name: string) {
+  let copy: ReturnType<typeof copyDatabase> | null = null;
+  let product: Awaited<ReturnType<typeof openProduct>> | null = null;
+  let raw: Client | null = null;
+  return {
+    openProduct: async () => {
+      copy = copyDatabase(template, `${name}-run`);
+      product = await openProduct(copy.path);
+      return product;
+    },
+    openRaw: async () => {
+      copy = copyDatabase(template, `${name}-raw`);
+      raw = await openRaw(copy.path);
+      return raw;
+    },
+    get product() {
+      return product!;
+    },
+    get raw() {
+      return raw!;
+    },
+    close: async () => {
+      product?.client.close();
+      raw?.close();
+      copy?.remove();
+      product = raw = copy = null;
+    },
+  };
+}
+
 export interface Seeded {
   processorId: string;
   agreementIds: string[];

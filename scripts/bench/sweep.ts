@@ -1,12 +1,12 @@
 // The notice sweep: `runDue` over N pending decisions whose notice has ended (deemed approval
 // of a general authorisation: the decision, its event, the audit record and the outbox), beside
 // one bulk UPDATE moving the same rows to the same state in an identical copy of the database.
-import type { Client, InStatement, InValue } from "@libsql/client";
+import type { InStatement, InValue } from "@libsql/client";
 import { createApp } from "../../src/app";
 import { runDue } from "../../src/jobs/run-due";
 import { figure, meanMs, round } from "./figure";
 import { maxRowids, writtenSinceAsJson } from "./rows";
-import { cloneRows, copyDatabase, openProduct, openRaw, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
+import { cloneRows, iterationDatabase, openProduct, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
 
 const DAY = 24 * 60 * 60 * 1000;
 const AGREEMENTS = 1000;
@@ -56,24 +56,12 @@ export async function benchSweep({ decisions, iterations, sameRows }: { decision
   const template = await seedPending(decisions, submitted);
   // the sweep runs a day after the 30 days' notice ended; the requested effective date is later
   const now = new Date(submitted.getTime() + 31 * DAY);
-  let copy: ReturnType<typeof copyDatabase> | null = null;
-  let product: Awaited<ReturnType<typeof openProduct>> | null = null;
-  let raw: Client | null = null;
+  const db = iterationDatabase(template.path, "sweep");
   let before = new Map<string, number>();
   let written: { statements: InStatement[]; rows: number } | null = null;
   const bulkUpdate: InStatement = {
     sql: "UPDATE decisions SET state = 'deemed_approved', decided_at = notice_ends_at, effective_at = ?, application = 'scheduled' WHERE state = 'pending' AND notice_ends_at <= ? AND authorisation = 'general' AND instruction_conflict = 0",
     args: [now.getTime() + 29 * DAY, now.getTime()],
-  };
-  const openRawCopy = async () => {
-    copy = copyDatabase(template.path, "sweep-raw");
-    raw = await openRaw(copy.path);
-  };
-  const close = async () => {
-    product?.client.close();
-    raw?.close();
-    copy?.remove();
-    product = raw = copy = null;
   };
   try {
     const ms = await meanMs(
@@ -81,27 +69,26 @@ export async function benchSweep({ decisions, iterations, sameRows }: { decision
         {
           name: "runDue",
           before: async () => {
-            copy = copyDatabase(template.path, "sweep-run");
-            product = await openProduct(copy.path);
+            const product = await db.openProduct();
             if (sameRows && !written) before = await maxRowids(product.client);
           },
           run: async () => {
-            const result = await runDue(product!.deps, now);
+            const result = await runDue(db.product.deps, now);
             if (result.deemed_approved !== decisions) throw new Error(`runDue deemed ${result.deemed_approved} of ${decisions}`);
           },
           after: async () => {
-            if (sameRows) written ??= await writtenSinceAsJson(product!.client, before);
-            await close();
+            if (sameRows) written ??= await writtenSinceAsJson(db.product.client, before);
+            await db.close();
           },
         },
         {
           name: "bulk update",
-          before: openRawCopy,
+          before: async () => void (await db.openRaw()),
           run: async () => {
-            const rs = await raw!.execute(bulkUpdate);
+            const rs = await db.raw.execute(bulkUpdate);
             if (rs.rowsAffected !== decisions) throw new Error(`bulk update moved ${rs.rowsAffected} of ${decisions}`);
           },
-          after: close,
+          after: db.close,
         },
         ...(sameRows
           ? [
@@ -109,9 +96,9 @@ export async function benchSweep({ decisions, iterations, sameRows }: { decision
               // context, not the goal: the same update and exactly the rows runDue wrote (events,
               // audit records, deliveries), in one raw transaction: what the disk and SQLite need
               name: "same rows",
-              before: openRawCopy,
-              run: () => raw!.batch([bulkUpdate, ...written!.statements], "write"),
-              after: close,
+              before: async () => void (await db.openRaw()),
+              run: () => db.raw.batch([bulkUpdate, ...written!.statements], "write"),
+              after: db.close,
             },
             ]
           : []),
@@ -120,7 +107,7 @@ export async function benchSweep({ decisions, iterations, sameRows }: { decision
     );
     return { figure: figure(ms.runDue!, ms["bulk update"]!, "ms", { ratio: "<=", limit: 3 }), sameRowsMs: sameRows ? round(ms["same rows"]!, 1) : null, rowsWritten: (written as { rows: number } | null)?.rows ?? null };
   } finally {
-    await close();
+    await db.close();
     template.remove();
   }
 }
