@@ -77,15 +77,19 @@ export async function createTestContext(opts: { file?: boolean; now?: Date; test
       init.body = typeof body === "string" ? body : JSON.stringify(body);
       (init.headers as Record<string, string>)["Content-Type"] ??= "application/json";
     }
-    const res = await app.request(path, init);
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON (HTML docs): keep the text
-    }
-    return { status: res.status, headers: res.headers, body: parsed };
+    return readResponse(await app.request(path, init));
   };
   return { app, db: deps.db, client, clock, deps, operatorKey, call };
+}
+
+/** A response as the tests read it: status, headers, and the body as JSON, or as text when it is not JSON (HTML pages). */
+export async function readResponse(res: Response): Promise<TestResponse> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body };
 }

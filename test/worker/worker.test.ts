@@ -8,18 +8,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readResponse, type TestResponse } from "../helpers/app";
 import { address, usAnnex } from "../helpers/factories";
 import { startHranaServer, type HranaServer } from "../helpers/hrana-server";
 import { migrateFile, startLocalWorker, waitForQuietFile, type LocalWorker } from "../helpers/worker";
 
 const OPERATOR_KEY = "sk_live_worker_test_operator_0000";
-
-interface Res {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint: tests read arbitrary JSON
-  body: any;
-}
 
 describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 }, () => {
   let dir: string | undefined;
@@ -30,18 +24,10 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
   let base: URL;
 
   /** A request to the Worker's HTTP endpoint (the workerd socket wrangler's dev server listens on). */
-  async function call(key: string | null, method: string, route: string, body?: unknown): Promise<Res> {
+  async function call(key: string | null, method: string, route: string, body?: unknown): Promise<TestResponse> {
     const headers: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const res = await fetch(new URL(route, base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text for the failure message
-    }
-    return { status: res.status, headers: res.headers, body: parsed };
+    return readResponse(await fetch(new URL(route, base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
   }
 
   beforeAll(async () => {
