@@ -1,3 +1,4 @@
+import "./src/require-supported-node";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

@@ -278,6 +278,6 @@ function toSql(value: InValue | undefined): unknown {
 
 /** Values as the client returns them: blobs as ArrayBuffers. */
 function fromSql(value: unknown): unknown {
-  if (value instanceof Buffer) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  if (value instanceof Uint8Array) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
   return value;
 }

@@ -2,6 +2,7 @@
 // this machine (shared and noisy: the ratio is the figure, the absolute numbers context).
 //   npm run bench -- [--quick] [--json out.json] [--only annex,fan-out,deliveries,sweep,bundle]
 // Loopback only. --quick: under a minute on 2 cores; the full run: under ten minutes.
+import "../src/require-supported-node";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";

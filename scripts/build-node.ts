@@ -1,8 +1,9 @@
 // Compiles the Node service to one ES module, as `npm start` runs it: plain Node, without a
 // TypeScript loader in the process (tsx keeps a loader thread alive: about 60 MB more RSS).
 // Dependencies stay in node_modules, but for JSON data (country names), which is bundled:
-// Node 20 wants an import attribute on JSON that esbuild drops from external imports.
+// Node wants an import attribute on JSON that esbuild drops from external imports.
 //   tsx scripts/build-node.ts [entry] [outfile]
+import "../src/require-supported-node";
 import { build } from "esbuild";
 import { cpSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -22,7 +23,7 @@ export async function buildNode(entry = "src/node.ts", outfile = "build/node.mjs
     outfile,
     bundle: true,
     platform: "node",
-    target: "node20",
+    target: "node22",
     format: "esm",
     external,
     sourcemap: true,

@@ -11,6 +11,7 @@
  * ./data/worker.operator-key (git-ignored) and printed, so it stays the same from one run to the next.
  * Ctrl-C stops the Worker and the Hrana server.
  */
+import "../src/require-supported-node";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { generateSecret } from "../src/http/auth";

@@ -1,4 +1,5 @@
 // Writes openapi/openapi.json from the route definitions; a test fails when it drifts.
+import "../src/require-supported-node";
 import { writeFileSync } from "node:fs";
 import { generateOpenApiDocument, serialiseOpenApi } from "../src/openapi";
 

@@ -1,5 +1,6 @@
 // Applies db/migrations to DATABASE_URL (a file, or Turso: libsql://… with DATABASE_AUTH_TOKEN).
 // `npm start` does this by itself; the Worker does not, so run this before deploying.
+import "../src/require-supported-node";
 import { openDatabase } from "../db/connect";
 import { migrateDatabase } from "../db/migrate";
 

@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps";
@@ -22,6 +21,7 @@ import { limitBody, limitRate, logRequests } from "./http/limits";
 import { idempotency } from "./http/idempotency";
 import { problem } from "./http/problem";
 import { createRouter } from "./http/router";
+import { docsAsset, docsPage } from "./http/docs";
 
 export const OPENAPI_INFO = {
   openapi: "3.1.0",
@@ -79,7 +79,8 @@ export function createApp(deps: Deps) {
   });
   registerWebhookDocs(app.openAPIRegistry);
   app.doc31("/openapi.json", OPENAPI_INFO);
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.get("/docs", docsPage);
+  app.get("/docs/assets/:name", async (c) => (await docsAsset(c, deps.docsAssets, c.req.param("name"))) ?? c.notFound());
   app.get("/", (c) => c.json({ name: OPENAPI_INFO.info.title, openapi: "/openapi.json", docs: "/docs" }));
   app.get("/healthz", (c) => c.json({ ok: true }));
 

@@ -59,6 +59,9 @@ export interface WebhookConfig {
 
 export const defaultWebhookConfig: WebhookConfig = { mode: "embedded", allowInsecure: false };
 
+/** Reads one file of the pinned Swagger UI package by name (platform specific): /docs serves it, no CDN. */
+export type DocsAssetSource = (name: "swagger-ui.css" | "swagger-ui-bundle.js") => Promise<BodyInit | null | undefined>;
+
 /** Everything a request or a job needs, built once by an entry from parsed configuration. */
 export interface Deps {
   db: Db;
@@ -73,6 +76,8 @@ export interface Deps {
    * batch would outlive the request that started it.
    */
   groupCommitReads?: boolean;
+  /** the API reference's static files; absent where the platform serves them itself */
+  docsAssets?: DocsAssetSource;
   /** present only in test mode (TEST_CLOCK=1): the clock an operator may move */
   testClock?: ManualClock;
 }

@@ -1,6 +1,8 @@
 import { serve } from "@hono/node-server";
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { createDb } from "../db/client";
 import { openDatabase } from "../db/connect";
 import { migrateDatabase } from "../db/migrate";
@@ -53,6 +55,7 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
     testClock,
     limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE },
     groupCommitReads: !!fileMatch,
+    docsAssets: nodeDocsAssets(),
   };
 
   const created = await ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY);
@@ -67,7 +70,7 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
   const app = createApp(deps);
   const fetch = options.wrapFetch ? options.wrapFetch(app.fetch) : app.fetch;
   const server = serve({ fetch, hostname: env.HOST, port: env.PORT }, (info) => {
-    deps.logger.info("listening", { url: `http://${env.HOST}:${info.port}`, database: env.DATABASE_URL.replace(/\?.*$/, ""), test_clock: !!testClock });
+    deps.logger.info("listening", { url: `http://${env.HOST}:${info.port}`, node: process.version, database: env.DATABASE_URL.replace(/\?.*$/, ""), test_clock: !!testClock });
     options.onListening?.(info.port);
   });
 
@@ -83,4 +86,10 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
     client.close();
   };
   return { deps, app, server, stop };
+}
+
+/** Swagger UI's files, read from the pinned `swagger-ui-dist` package in node_modules. */
+function nodeDocsAssets(): Deps["docsAssets"] {
+  const dir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  return (name) => readFile(join(dir, name));
 }

@@ -1,3 +1,4 @@
+import "./require-supported-node";
 import { parseEnv } from "./env";
 import { startNodeService } from "./node-service";
 

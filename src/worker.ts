@@ -23,6 +23,8 @@ export interface WorkerEnv {
   RATE_LIMIT_PER_MINUTE?: string;
   /** optional: Cloudflare's Rate Limiting binding ([[ratelimits]] in wrangler.toml), shared by all isolates */
   RATE_LIMITER?: RateLimitBinding;
+  /** the static assets of wrangler.toml [assets]: Swagger UI's files for /docs */
+  ASSETS?: Fetcher;
 }
 
 // One app per isolate, built from validated bindings on the first request and reused.
@@ -40,12 +42,21 @@ function appFor(bindings: WorkerEnv) {
     logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
     webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE, svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined },
     limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE, binding: bindings.RATE_LIMITER },
+    docsAssets: bindings.ASSETS ? assetsFrom(bindings.ASSETS) : undefined,
   };
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
   // Workers' own fetch: Cloudflare does not let a Worker reach private addresses
   const relay = createWebhookRelay(deps, env, { fetch: (input, init) => fetch(input, init) });
   built = { url: env.DATABASE_URL, app: createApp(deps), deps, relay, ready };
   return built;
+}
+
+/** Files of the assets binding by name (the asset layer answers them first; this serves a Worker-first route). */
+function assetsFrom(assets: Fetcher): NonNullable<Deps["docsAssets"]> {
+  return async (name) => {
+    const res = await assets.fetch(`https://assets.invalid/docs/assets/${name}`);
+    return res.ok ? res.body : null;
+  };
 }
 
 export default {

@@ -39,6 +39,16 @@ describe("the Node entry (npm start)", () => {
     expect(operatorKey).toMatch(/^sk_live_[0-9A-Za-z]{32}$/);
 
     expect(await api(first.base, null, "GET", "/healthz")).toEqual({ status: 200, body: { ok: true } });
+    // the runtime the project carries (node_modules/.bin/node), whatever Node ran npm
+    expect(first.output()).toMatch(new RegExp(`"msg":"listening".*"node":"${process.version}"`));
+    expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(22);
+    // the API reference's files come from the pinned swagger-ui-dist package
+    for (const [file, type] of [["swagger-ui-bundle.js", "text/javascript"], ["swagger-ui.css", "text/css"]]) {
+      const res = await fetch(`${first.base}/docs/assets/${file}`);
+      expect(res.status, file).toBe(200);
+      expect(res.headers.get("content-type")).toContain(type);
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    }
     const org = await api(first.base, operatorKey, "POST", "/v1/organisations", {
       name: "Aarhus Kommune",
       registration: { scheme: "dk_cvr", number: "55133018" },

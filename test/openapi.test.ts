@@ -17,7 +17,15 @@ describe("OpenAPI document", () => {
     expect(doc.body).toEqual(JSON.parse(serialiseOpenApi(generateOpenApiDocument())));
     const docs = await t.call(null, "GET", "/docs");
     expect(docs.status).toBe(200);
-    expect(String(docs.body)).toContain("/openapi.json");
+    // Swagger UI from this service's own files: no CDN, nothing fetched from another origin
+    const page = String(docs.body);
+    expect(page).toContain('src="/docs/assets/swagger-ui-bundle.js"');
+    expect(page).toContain('href="/docs/assets/swagger-ui.css"');
+    expect(page).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const init = await t.call(null, "GET", "/docs/assets/init.js");
+    expect(init.status).toBe(200);
+    expect(String(init.body)).toContain('url: "/openapi.json"');
+    expect((await t.call(null, "GET", "/docs/assets/index.html")).status).toBe(404);
   });
 
   it("every operation declares its problem+json error responses and an operationId", () => {

@@ -5,12 +5,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { prepareWorkerAssets } from "../worker-assets";
 import { figure } from "./figure";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BUNDLE_BUDGET_KIB = 400;
 
 export async function benchBundle() {
+  prepareWorkerAssets();
   const out = mkdtempSync(join(tmpdir(), "registry-bench-worker-"));
   try {
     const output = await new Promise<string>((resolve, reject) => {

@@ -34,7 +34,7 @@ function encodeTime(ms: number): string {
  * 80 random bits. Within one generator ids only grow (the random part is incremented when
  * the clock has not moved on), so a feed read "after id X" never skips a later event.
  */
-export function createIdGenerator(now: () => Date, random: (bytes: Uint8Array) => Uint8Array): IdGenerator {
+export function createIdGenerator(now: () => Date, random: (bytes: Uint8Array<ArrayBuffer>) => Uint8Array): IdGenerator {
   let lastTime = -1;
   let lastRand: number[] = [];
   return (kind) => {

@@ -18,7 +18,7 @@ export function nextAttemptAt(attempts: number, failedAt: Date): Date | null {
 export const endpointWants = (filter: readonly string[] | null, type: string) => filter === null || filter.includes(type);
 
 /** A new signing secret: `whsec_` and 24 random bytes in base64, as Standard Webhooks has it. */
-export function generateWebhookSecret(random: (b: Uint8Array) => Uint8Array): string {
+export function generateWebhookSecret(random: (b: Uint8Array<ArrayBuffer>) => Uint8Array): string {
   const bytes = random(new Uint8Array(24));
   return `whsec_${btoa(String.fromCharCode(...bytes))}`;
 }

@@ -88,7 +88,7 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
 
 /**
  * Our event types in Svix's catalogue, each created once (409: already there). Svix refuses an
- * endpoint whose filterTypes name a type it does not know.
+ * endpoint whose eventTypes name a type it does not know.
  */
 async function registerEventTypes(svix: Svix): Promise<void> {
   await Promise.all(
@@ -130,7 +130,7 @@ export function createSvixMirror(svix: Svix): SvixMirror {
     await ensureEventTypes();
     const org = endpoint.organisationId;
     await svix.application.getOrCreate({ name: org, uid: org });
-    const body: EndpointIn = { ...endpointFields(endpoint), secret, ...(endpoint.eventTypes ? { filterTypes: endpoint.eventTypes } : {}) };
+    const body: EndpointIn = { ...endpointFields(endpoint), secret, ...(endpoint.eventTypes ? { eventTypes: endpoint.eventTypes } : {}) };
     await svix.endpoint.create(org, body);
   };
 
@@ -150,9 +150,9 @@ export function createSvixMirror(svix: Svix): SvixMirror {
     endpointUpdated: (endpoint) =>
       call(async () => {
         await ensureEventTypes();
-        // PUT: the whole state; filterTypes null means every type again
+        // PUT: the whole state; eventTypes null means every type again
         await orMissing(endpoint, endpoint.secret, () =>
-          svix.endpoint.update(endpoint.organisationId, endpoint.id, { ...endpointFields(endpoint), filterTypes: endpoint.eventTypes ?? null }),
+          svix.endpoint.upsert(endpoint.organisationId, endpoint.id, { ...endpointFields(endpoint), eventTypes: endpoint.eventTypes ?? null }),
         );
       }),
 

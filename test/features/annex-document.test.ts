@@ -214,7 +214,7 @@ describe.each(LANGS)("every format in %s", (lang) => {
     expect(lines[0]!.startsWith(`${l.name},${l.registration},${l.address},${l.description},`)).toBe(true);
     expect(lines).toHaveLength(1 + 3 + 1); // header, three sub-processors, and the final CRLF
     expect(lines.at(-1)).toBe("");
-    expect(lines.find((line) => line.startsWith("US Cloud Inc."))).toContain(l.scc);
+    expect(lines.find((line: string) => line.startsWith("US Cloud Inc."))).toContain(l.scc);
   });
 
   it("json: the same rows with codes and labels; country names in the language", async () => {

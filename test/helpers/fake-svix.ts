@@ -36,7 +36,7 @@ export interface FakeEndpoint {
   uid: string | null;
   url: string;
   description: string;
-  filterTypes: string[] | null;
+  eventTypes: string[] | null;
   disabled: boolean;
   secret: string;
   oldSecrets: string[];
@@ -112,7 +112,7 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
     uid: e.uid,
     url: e.url,
     description: e.description,
-    filterTypes: e.filterTypes,
+    eventTypes: e.eventTypes,
     disabled: e.disabled,
     channels: null,
     metadata: {},
@@ -136,9 +136,9 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
 
   function checkFilterTypes(types: unknown): Answer | null {
     if (types === undefined || types === null) return null;
-    if (!Array.isArray(types) || !types.length) return invalid(["filterTypes"], "filterTypes must be null or a non-empty list");
+    if (!Array.isArray(types) || !types.length) return invalid(["eventTypes"], "eventTypes must be null or a non-empty list");
     const unknown = types.filter((t) => !eventTypes.has(t));
-    return unknown.length ? invalid(["filterTypes"], `Unknown event types: ${unknown.join(", ")}`) : null;
+    return unknown.length ? invalid(["eventTypes"], `Unknown event types: ${unknown.join(", ")}`) : null;
   }
 
   // biome-ignore lint: arbitrary JSON
@@ -212,7 +212,7 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
         if (body.uid != null && !UID.test(body.uid)) return invalid(["uid"], "invalid uid");
         if (body.uid != null && findEndpoint(app, body.uid)) return error(409, "conflict", "An endpoint with this uid already exists");
         if (body.secret != null && !SECRET.test(body.secret)) return invalid(["secret"], "Secret must be whsec_ followed by base64 of 24 to 64 bytes");
-        const bad = checkFilterTypes(body.filterTypes);
+        const bad = checkFilterTypes(body.eventTypes);
         if (bad) return bad;
         const ep: FakeEndpoint = {
           id: newId("ep"),
@@ -220,7 +220,7 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
           uid: body.uid ?? null,
           url: body.url,
           description: body.description ?? "",
-          filterTypes: body.filterTypes ?? null,
+          eventTypes: body.eventTypes ?? null,
           disabled: body.disabled ?? false,
           secret: body.secret ?? `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64")}`,
           oldSecrets: [],
@@ -240,12 +240,12 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
         }
         if (method === "PUT" || method === "PATCH") {
           if (method === "PUT" && typeof body?.url !== "string") return invalid(["url"], "field required");
-          const bad = checkFilterTypes(body?.filterTypes);
+          const bad = checkFilterTypes(body?.eventTypes);
           if (bad) return bad;
           if (method === "PUT") {
-            Object.assign(ep, { url: body.url, description: body.description ?? "", filterTypes: body.filterTypes ?? null, disabled: body.disabled ?? false });
+            Object.assign(ep, { url: body.url, description: body.description ?? "", eventTypes: body.eventTypes ?? null, disabled: body.disabled ?? false });
           } else {
-            for (const k of ["url", "description", "filterTypes", "disabled"] as const) if (body && k in body) Object.assign(ep, { [k]: body[k] });
+            for (const k of ["url", "description", "eventTypes", "disabled"] as const) if (body && k in body) Object.assign(ep, { [k]: body[k] });
           }
           if (body?.uid != null) ep.uid = body.uid;
           ep.updatedAt = now();

@@ -12,6 +12,7 @@ import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Binding } from "wrangler";
 import { migrateDatabase } from "../../db/migrate";
+import { prepareWorkerAssets } from "../../scripts/worker-assets";
 
 export const WRANGLER_CONFIG = fileURLToPath(new URL("../../wrangler.toml", import.meta.url));
 
@@ -55,6 +56,7 @@ export async function startLocalWorker(opts: LocalWorkerOptions): Promise<LocalW
   if (opts.wranglerLogPath) process.env.WRANGLER_LOG_PATH = opts.wranglerLogPath;
   // loaded here, not at the top: wrangler reads WRANGLER_LOG_PATH when its module is first evaluated
   const { unstable_startWorker } = await import("wrangler");
+  prepareWorkerAssets();
 
   const bindings: Record<string, Binding> = {
     DATABASE_URL: { type: "plain_text", value: opts.databaseUrl },

@@ -64,10 +64,10 @@ describe("endpoints are mirrored into Svix", () => {
       description: "ERP",
       disabled: false,
       secret: ep.secret,
-      filterTypes: ["change_request.submitted", "decision.approved"],
+      eventTypes: ["change_request.submitted", "decision.approved"],
     });
     expect(created!.status).toBe(201);
-    expect(fake.endpoint(org.id, ep.id)).toMatchObject({ secret: ep.secret, filterTypes: ["change_request.submitted", "decision.approved"], disabled: false });
+    expect(fake.endpoint(org.id, ep.id)).toMatchObject({ secret: ep.secret, eventTypes: ["change_request.submitted", "decision.approved"], disabled: false });
 
     // a second endpoint: the types are not registered again, the application is found, no filter means every type
     const before = fake.requests.length;
@@ -87,12 +87,12 @@ describe("endpoints are mirrored into Svix", () => {
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     const [put] = fake.requestsTo("PUT", /\/endpoint\/[^/]+$/);
     expect(put!.path).toBe(`/api/v1/app/${org.id}/endpoint/${ep.id}`);
-    expect(put!.body).toEqual({ uid: ep.id, url: "https://hooks.example.com/new", description: "Moved", disabled: true, filterTypes: null });
-    expect(fake.endpoint(org.id, ep.id)).toMatchObject({ url: "https://hooks.example.com/new", disabled: true, filterTypes: null });
+    expect(put!.body).toEqual({ uid: ep.id, url: "https://hooks.example.com/new", description: "Moved", disabled: true, eventTypes: null });
+    expect(fake.endpoint(org.id, ep.id)).toMatchObject({ url: "https://hooks.example.com/new", disabled: true, eventTypes: null });
 
     const enabled = await t.call(org.key, "PATCH", `/v1/webhook-endpoints/${ep.id}`, { enabled: true, event_types: ["decision.approved"] });
     expect(enabled.status).toBe(200);
-    expect(fake.endpoint(org.id, ep.id)).toMatchObject({ disabled: false, filterTypes: ["decision.approved"] });
+    expect(fake.endpoint(org.id, ep.id)).toMatchObject({ disabled: false, eventTypes: ["decision.approved"] });
 
     const rotated = await t.call(org.key, "POST", `/v1/webhook-endpoints/${ep.id}/rotate-secret`);
     expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);

@@ -65,6 +65,17 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
     expect(await dispatched.json()).toEqual({ ok: true });
   });
 
+  it("serves /docs with Swagger UI's files from the Worker's static assets (no CDN)", async () => {
+    const page = await worker!.fetch("http://localhost/docs");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('src="/docs/assets/swagger-ui-bundle.js"');
+    for (const file of ["swagger-ui-bundle.js", "swagger-ui.css", "init.js"]) {
+      const res = await worker!.fetch(`http://localhost/docs/assets/${file}`);
+      expect(res.status, file).toBe(200);
+      expect((await res.text()).length, file).toBeGreaterThan(file === "init.js" ? 50 : 100_000);
+    }
+  });
+
   it("answers an unknown route with a 404 problem+json", async () => {
     const res = await call(OPERATOR_KEY, "GET", "/nope/not-here");
     expect(res.status).toBe(404);

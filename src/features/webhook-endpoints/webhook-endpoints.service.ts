@@ -13,7 +13,7 @@ import { presentAttempt, presentEndpoint } from "./webhook-endpoints.presenter";
 import type { CreateEndpointBody, ResendBody, UpdateEndpointBody } from "./webhook-endpoints.schemas";
 
 const ep = schema.webhookEndpoints;
-const random = (b: Uint8Array) => crypto.getRandomValues(b);
+const random = (b: Uint8Array<ArrayBuffer>) => crypto.getRandomValues(b);
 
 function checkUrl(ctx: Ctx, url: string) {
   const refused = checkWebhookUrl(url, { allowInsecure: ctx.webhooks.allowInsecure });
