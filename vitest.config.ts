@@ -1,4 +1,4 @@
-import "./src/require-supported-node";
+import "./src/require-supported-node.ts";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({

@@ -1,3 +1,4 @@
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { Deps } from "./deps";
@@ -14,13 +15,14 @@ import { testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
 import { auditRouter } from "./features/audit";
 import { consoleRouter } from "./features/console";
+import { countriesPublicRoutes, countriesRouter } from "./features/countries";
 import { registerWebhookDocs } from "./webhooks/openapi";
 import { authenticate } from "./http/auth";
 import { requireJsonBody } from "./http/content-type";
 import { limitBody, limitRate, logRequests } from "./http/limits";
 import { idempotency } from "./http/idempotency";
 import { problem } from "./http/problem";
-import { createRouter } from "./http/router";
+import { type AppEnv, createRouter } from "./http/router";
 import { docsAsset, docsPage } from "./http/docs";
 
 export const OPENAPI_INFO = {
@@ -32,6 +34,23 @@ export const OPENAPI_INFO = {
       "The sub-processor and processing-location annex (Bilag 2) of GDPR data processing agreements as live, versioned, auditable data. Errors are RFC 9457 problem+json.",
   },
 } as const;
+
+/** The operations anyone may call without an API key: the legal reference data. */
+const PUBLIC_ROUTES = [...countriesPublicRoutes];
+
+/** Matches a request to one of the routes, by method and path (`{param}` is one path segment; a trailing slash is allowed, as the router allows it). */
+function routeMatcher(routes: readonly { method: string; path: string }[]) {
+  const compiled = routes.map((r) => ({
+    methods: r.method === "get" ? ["GET", "HEAD"] : [r.method.toUpperCase()],
+    path: new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{[^}]+\}/g, "[^/]+")}/?$`),
+  }));
+  return (c: Context) => compiled.some((r) => r.methods.includes(c.req.method) && r.path.test(c.req.path));
+}
+
+/** A middleware that does not run for the public routes: they carry no key, so nothing keyed applies to them. */
+function exceptPublic(isPublic: (c: Context) => boolean, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  return (c, next) => (isPublic(c) ? next() : middleware(c, next));
+}
 
 /** The whole HTTP API, built from injected dependencies; the Node and Worker entries only wire it. */
 export function createApp(deps: Deps) {
@@ -54,9 +73,11 @@ export function createApp(deps: Deps) {
   app.use("*", logRequests);
   app.use("/v1/*", limitBody);
   app.use("/v1/*", requireJsonBody);
-  app.use("/v1/*", authenticate);
-  app.use("/v1/*", limitRate({ perMinute: deps.limits?.requestsPerMinute ?? 600, binding: deps.limits?.binding }));
-  app.use("/v1/*", idempotency);
+  // authentication, the per-key rate limit and Idempotency-Key all need a key: the public routes skip them
+  const isPublic = routeMatcher(PUBLIC_ROUTES);
+  app.use("/v1/*", exceptPublic(isPublic, authenticate));
+  app.use("/v1/*", exceptPublic(isPublic, limitRate({ perMinute: deps.limits?.requestsPerMinute ?? 600, binding: deps.limits?.binding })));
+  app.use("/v1/*", exceptPublic(isPublic, idempotency));
 
   app.route("/", organisationsRouter);
   app.route("/", agreementsRouter);
@@ -69,6 +90,7 @@ export function createApp(deps: Deps) {
   app.route("/", auditRouter);
   app.route("/", publicPageRouter);
   app.route("/", consoleRouter);
+  app.route("/", countriesRouter);
   // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route
   if (deps.testClock) app.route("/", testClockRouter);
 

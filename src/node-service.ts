@@ -13,6 +13,7 @@ import { type Clock, type Deps, jsonLogger, ManualClock, silentLogger, systemClo
 import { createIdGenerator } from "./domain/ids";
 import type { Env } from "./env";
 import { startScheduler } from "./jobs/scheduler";
+import { checkLegalData } from "./features/annex/legal-data-check";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { createGuardedFetch } from "./webhooks/guarded-fetch";
 import { startRelay } from "./webhooks/relay";
@@ -58,6 +59,8 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
     docsAssets: nodeDocsAssets(),
   };
 
+  // a new release of the legal reference data: tell the parties whose annex it reclassifies, once
+  await checkLegalData(deps);
   const created = await ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY);
   if (created) console.log(`\nOperator API key (shown once, store it now):\n  ${created.secret}\n`);
   if (env.DEMO) {

@@ -7,6 +7,7 @@ import { createIdGenerator } from "./domain/ids";
 import { type Env, parseEnv } from "./env";
 import type { RateLimitBinding } from "./http/limits";
 import { runDue } from "./jobs/run-due";
+import { checkLegalData } from "./features/annex/legal-data-check";
 import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { drainOutbox, type RelayDeps } from "./webhooks/relay";
@@ -73,6 +74,10 @@ export default {
     const { deps, ready, relay } = appFor(env);
     await ready;
     // what the API's waitUntil did not finish (retries, a failed isolate) goes out from here
-    ctx.waitUntil(runDue(deps, new Date(controller.scheduledTime)).then(() => relay.then(drainOutbox)));
+    ctx.waitUntil(
+      checkLegalData(deps)
+        .then(() => runDue(deps, new Date(controller.scheduledTime)))
+        .then(() => relay.then(drainOutbox)),
+    );
   },
 } satisfies ExportedHandler<WorkerEnv>;

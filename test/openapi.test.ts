@@ -62,7 +62,7 @@ describe("the test clock exists only in test mode", () => {
     expect(back.status).toBe(422);
     const org = await t.call(t.operatorKey, "POST", "/v1/organisations", {
       name: "X",
-      registration: { scheme: "dk_cvr", number: "12345678" },
+      registration: { scheme: "dk_cvr", number: "12345674" },
       address: { street: "A 1", postal_code: "1000", city: "K", country: "DK" },
     });
     const key = await t.call(t.operatorKey, "POST", `/v1/organisations/${org.body.id}/api-keys`, { name: "k" });

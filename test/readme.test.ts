@@ -40,6 +40,15 @@ describe("the README", () => {
     expect(run.stdout).toMatch(/as of .*: version 1/);
     expect(run.stdout).toContain("Kista Backup AB");
     expect(run.stdout).toContain("annex.version_created");
+    // a removal is a notice; the controller amends its instruction; a conflicting approval needs the amendment
+    expect(run.stdout).toContain("notice: noticed, applied as version 3");
+    expect(run.stdout).toContain("409 notice_only");
+    expect(run.stdout).toMatch(/terms version 2, in force /);
+    expect(run.stdout).toContain("v2: prohibited, in force true");
+    expect(run.stdout).toContain("introduces third country: true, instruction conflict: true");
+    expect(run.stdout).toContain("409 instruction_conflict");
+    expect(run.stdout).toContain("approved, applied as version 4");
+    expect(run.stdout).toContain("instruction: with_transfer_mechanism, terms version 3");
   });
 });
 

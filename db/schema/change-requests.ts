@@ -28,6 +28,8 @@ export const decisions = sqliteTable(
     agreementId: text("agreement_id").notNull().references(() => agreements.id),
     processorId: text("processor_id").notNull(),
     controllerId: text("controller_id").notNull(),
+    /** `decision`: the controller approves or objects; `notice`: only removals or corrections, nothing to decide (docs/rules.md, rule 10) */
+    kind: text("kind", { enum: ["decision", "notice"] }).notNull().default("decision"),
     /** the agreement's authorisation when the change was submitted */
     authorisation: text("authorisation", { enum: ["specific", "general"] }).notNull(),
     introducesThirdCountry: integer("introduces_third_country", { mode: "boolean" }).notNull(),

@@ -10,6 +10,8 @@ export const organisations = sqliteTable("organisations", {
   country: text("country").notNull(),
   /** JSON: { street, postal_code, city, region, country } */
   address: text("address", { mode: "json" }).$type<Address>().notNull(),
+  /** a public authority (a municipality, a region, a state agency): GDPR Art. 49(3) bars it from Art. 49(1)(a)–(c) */
+  publicAuthority: integer("public_authority", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 

@@ -121,7 +121,7 @@ async function rowOf(client: Client, table: string, where: string, args: InValue
 export async function seedAgreements(client: Client, deps: Deps, agreements: number, webhookUrl = "http://127.0.0.1:9/hook"): Promise<Seeded> {
   const operator: Ctx = { ...deps, actor: { kind: "operator", keyId: "bench", keyPrefix: "bench" } };
   const address = { street: "Rådhuspladsen 2", postal_code: "8000", city: "Aarhus C", country: "DK" } as const;
-  const processor = await createOrganisation({ ctx: operator, input: { name: "Omsorgspartner ApS", registration: { scheme: "dk_cvr", number: "12345678" }, address } });
+  const processor = await createOrganisation({ ctx: operator, input: { name: "Omsorgspartner ApS", registration: { scheme: "dk_cvr", number: "12345674" }, address } });
   await insertApiKey(deps.db, { id: deps.newId("apiKey"), organisationId: processor.id, name: "bench", secret: PROCESSOR_KEY, now: new Date() });
   const controller = await createOrganisation({ ctx: operator, input: { name: "Kommune 0", registration: { scheme: "dk_cvr", number: "55133018" }, address } });
   const first = await createAgreement({

@@ -25,8 +25,11 @@ async function seedPending(decisions: number, now: Date) {
     headers: { authorization: `Bearer ${PROCESSOR_KEY}`, "content-type": "application/json" },
     body: JSON.stringify({
       agreements: "all",
-      operations: [{ op: "update_sub_processor", target: "nordhost", changes: { description: "Hosting, operation and monitoring of the care system" } }],
-      reason: "Monitoring moves to the hosting provider",
+      // a new processing location needs each controller's decision (a correction would be a notice, with nothing to sweep)
+      operations: [
+        { op: "add_location", location: { ref: "backup-site", label: "Backup site", address: { street: "Adelgade 44", postal_code: "8660", city: "Skanderborg", country: "DK" }, activities: ["backup"] } },
+      ],
+      reason: "A second backup site",
       effective_date: new Date(now.getTime() + 60 * DAY).toISOString(),
     }),
   });

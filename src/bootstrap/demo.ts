@@ -70,7 +70,7 @@ export async function seedDemo(deps: Deps): Promise<{ seeded: boolean; organisat
     await insertApiKey(deps.db, { id: deps.newId("apiKey"), organisationId: o.id, name: "demo", secret, now: deps.clock.now() });
     return o.id;
   };
-  const processor = await org("Omsorgspartner ApS", { scheme: "dk_cvr", number: "12345678" }, { street: "Vestergade 12", postal_code: "8000", city: "Aarhus C", country: "DK" }, DEMO_KEYS.processor);
+  const processor = await org("Omsorgspartner ApS", { scheme: "dk_cvr", number: "12345674" }, { street: "Vestergade 12", postal_code: "8000", city: "Aarhus C", country: "DK" }, DEMO_KEYS.processor);
   const controllerA = await org("Aarhus Kommune", { scheme: "dk_cvr", number: "55133018" }, { street: "Rådhuspladsen 2", postal_code: "8000", city: "Aarhus C", country: "DK" }, DEMO_KEYS.controllerA);
   const controllerB = await org("Arbetsmarknadsnämnden, Malmö stad", { scheme: "se_orgnr", number: "212000-1124" }, { street: "August Palms plats 1", postal_code: "205 80", city: "Malmö", country: "SE" }, DEMO_KEYS.controllerB);
   const agreement = (controller_id: string, title: string, authorisation: "general" | "specific", third_country_transfers: "prohibited" | "with_transfer_mechanism") =>

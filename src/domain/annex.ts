@@ -1,4 +1,4 @@
-import { type Classification, classifyCountry, isCountryCode, worstClassification } from "./countries";
+import { type Classification, classifyCountry, isCountryCode, isThirdCountry, LEGAL_DATA_RELEASE, worstClassification } from "./countries";
 import type { FieldError } from "./errors";
 import type { RegistrationScheme } from "./registration";
 
@@ -17,10 +17,43 @@ export const ART_49_DEROGATIONS = [
   "public_register",
 ] as const;
 
+/** GDPR Art. 49(1)(a)–(c): not for public authorities in the exercise of their public powers (Art. 49(3)). */
+export const ART_49_BARRED_FOR_PUBLIC_AUTHORITIES: ReadonlySet<(typeof ART_49_DEROGATIONS)[number]> = new Set(["explicit_consent", "contract_performance", "contract_in_interest_of_data_subject"]);
+
+/** The appropriate safeguards of GDPR Art. 46 besides SCCs (46(2)(c)) and BCRs (46(2)(b)), which have their own types. */
+export const ART_46_ROUTES = [
+  "2a_public_authority_instrument",
+  "2d_supervisory_authority_clauses",
+  "2e_code_of_conduct",
+  "2f_certification",
+  "3a_authorised_contractual_clauses",
+  "3b_administrative_arrangement",
+] as const;
+
+/**
+ * The transfer tool of a third-country entry: SCCs (Decision (EU) 2021/914) with the module that fits
+ * the role, binding corporate rules of a processor group (BCR-P) or a controller group (BCR-C), another
+ * Art. 46 safeguard, or an Art. 49 derogation (for occasional transfers only). `bcr` without its kind is
+ * kept readable for annexes made before the split; new entries name the kind.
+ */
 export type TransferMechanism =
   | { type: "sccs_2021_914"; module: (typeof SCC_MODULES)[number] }
+  | { type: "bcr_processor" }
+  | { type: "bcr_controller" }
   | { type: "bcr" }
+  | { type: "art_46"; route: (typeof ART_46_ROUTES)[number] }
   | { type: "derogation_art_49"; derogation: (typeof ART_49_DEROGATIONS)[number] };
+
+/** A sub-processor's contact point (SCC Annex III): a person or a function, and an email address. */
+export interface Contact {
+  name: string;
+  email: string;
+}
+
+/** Warnings a transfer tool carries: an Art. 49 derogation suits occasional, non-repetitive transfers only. */
+export function transferWarnings(t: TransferMechanism | null): "art_49_occasional_only"[] {
+  return t?.type === "derogation_art_49" ? ["art_49_occasional_only"] : [];
+}
 
 export interface Address {
   street: string;
@@ -56,7 +89,10 @@ export interface SubProcessorInput {
   /** ref (or id) of the sub-processor that engaged it, for the chain */
   parent?: string | null;
   dpf_certified?: boolean;
+  /** subject to Canada's PIPEDA: the scope of Canada's adequacy decision */
+  pipeda_covered?: boolean;
   transfer_mechanism?: TransferMechanism | null;
+  contact?: Contact | null;
 }
 
 export interface AnnexInput {
@@ -71,12 +107,16 @@ export interface Location extends Omit<LocationInput, "description" | "transfer_
 }
 
 export interface SubProcessor
-  extends Omit<SubProcessorInput, "locations" | "parent" | "dpf_certified" | "transfer_mechanism"> {
+  extends Omit<SubProcessorInput, "locations" | "parent" | "dpf_certified" | "pipeda_covered" | "transfer_mechanism" | "contact"> {
   id: string;
   location_ids: string[];
   parent_id: string | null;
   dpf_certified: boolean;
+  /** absent in annexes made before the PIPEDA scope was kept: false */
+  pipeda_covered?: boolean;
   transfer_mechanism: TransferMechanism | null;
+  /** null in annexes made before contact points were kept */
+  contact?: Contact | null;
 }
 
 /** The annex as stored in a version: entries with ids, references resolved to ids. */
@@ -85,10 +125,24 @@ export interface AnnexContent {
   sub_processors: SubProcessor[];
 }
 
-export type ClassifiedLocation = Location & { classification: Classification };
-export type ClassifiedSubProcessor = SubProcessor & { classification: Classification };
+/**
+ * A third country is any country outside the EU/EEA, adequacy decision or not (docs/rules.md, rule 3).
+ * The classification says which transfer tool a recipient there needs; this says whether data leaves the EU/EEA.
+ */
+export const isOutsideEuEea = (country: string) => isThirdCountry(country);
+
+/** `classification`: the transfer tool needed (eu_eea, adequacy, none: third_country); `third_country`: outside the EU/EEA at all. */
+export type ClassifiedLocation = Location & { classification: Classification; third_country: boolean };
+export type ClassifiedSubProcessor = SubProcessor & { classification: Classification; third_country: boolean };
+
+/** Each entry's classification as it stood when an annex version was made, under one release of the legal data. */
+export interface StoredClassification {
+  release: string;
+  entries: Record<string, Classification>;
+}
 
 export interface ClassifiedAnnex {
+  /** true when any entry puts personal data outside the EU/EEA */
   third_country: boolean;
   locations: ClassifiedLocation[];
   sub_processors: ClassifiedSubProcessor[];
@@ -136,7 +190,9 @@ export function buildAnnex(input: AnnexInput, newId: NewId, base = "/annex"): { 
       }),
       parent_id: s.parent == null ? null : (spIds.get(s.parent) ?? s.parent),
       dpf_certified: s.dpf_certified ?? false,
+      pipeda_covered: s.pipeda_covered ?? false,
       transfer_mechanism: s.transfer_mechanism ?? null,
+      contact: s.contact ?? null,
     })),
   };
   if (errors.length) return { errors };
@@ -147,7 +203,7 @@ export function buildAnnex(input: AnnexInput, newId: NewId, base = "/annex"): { 
 /**
  * The rules every annex version obeys: known ISO countries, locations that exist, a chain
  * without cycles, DPF only for US recipients, and a transfer mechanism for every
- * third-country entry (PRODUCT.md rule 3).
+ * third-country entry (docs/rules.md, rule 3).
  */
 export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
   const errors: FieldError[] = [];
@@ -172,7 +228,11 @@ export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
     }
     if (s.dpf_certified && s.address.country !== "US")
       errors.push({ pointer: `${at}/dpf_certified`, rule: "dpf_requires_us", detail: "Only a recipient in the United States can be certified under the EU-US Data Privacy Framework." });
+    if (s.pipeda_covered && s.address.country !== "CA")
+      errors.push({ pointer: `${at}/pipeda_covered`, rule: "pipeda_requires_ca", detail: "Only a recipient in Canada can be subject to PIPEDA, the scope of Canada's adequacy decision." });
+    errors.push(...toolFitsRole(s.transfer_mechanism, "sub_processor", `${at}/transfer_mechanism`));
   });
+  annex.locations.forEach((l, i) => errors.push(...toolFitsRole(l.transfer_mechanism, "location", `${base}/locations/${i}/transfer_mechanism`)));
   if (errors.length) return errors;
 
   const classified = classifyAnnex(annex);
@@ -181,7 +241,7 @@ export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
       errors.push({
         pointer: `${base}/sub_processors/${i}/transfer_mechanism`,
         rule: "transfer_mechanism_required",
-        detail: `${s.legal_name} processes in a third country; name its transfer mechanism (sccs_2021_914, bcr or derogation_art_49).`,
+        detail: `${s.legal_name} processes in a third country without an adequacy decision that covers it; name its transfer tool (sccs_2021_914, bcr_processor, art_46 or derogation_art_49).`,
       });
   });
   classified.locations.forEach((l, i) => {
@@ -190,7 +250,7 @@ export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
     // A third-country location is covered when every sub-processor processing there has a
     // mechanism or is itself a recipient with adequacy there (the DPF for a certified US one);
     // one no sub-processor uses is the processor's own and needs its own mechanism.
-    const covered = (s: SubProcessor) => s.transfer_mechanism !== null || classifyCountry(l.address.country, { dpfCertified: s.dpf_certified }) !== "third_country";
+    const covered = (s: SubProcessor) => s.transfer_mechanism !== null || classifyCountry(l.address.country, recipientOf(s)) !== "third_country";
     if (users.length === 0 || !users.every(covered))
       errors.push({
         pointer: `${base}/locations/${i}/transfer_mechanism`,
@@ -199,6 +259,44 @@ export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
       });
   });
   return errors;
+}
+
+/**
+ * A transfer tool must fit who receives the data. A sub-processor receives it from the processor:
+ * SCC module 3 (processor to processor), or module 2 where the controller signs with it directly;
+ * a processor group's BCRs (BCR-P), not a controller group's. A location of the processor's own is
+ * processing for the controller: module 2 or 3, never module 1 or 4 (controller or processor to controller).
+ */
+function toolFitsRole(t: TransferMechanism | null, role: "sub_processor" | "location", pointer: string): FieldError[] {
+  if (!t) return [];
+  if (t.type === "sccs_2021_914" && (t.module === "module_1" || t.module === "module_4"))
+    return [
+      {
+        pointer: `${pointer}/module`,
+        rule: "scc_module_fits_role",
+        detail:
+          role === "sub_processor"
+            ? "A sub-processor receives personal data from the processor: SCC module 3 (processor to processor), or module 2 where the controller signs with it directly."
+            : "Processing for the controller at this location: SCC module 2 (controller to processor) or module 3 (processor to processor).",
+      },
+    ];
+  if (t.type === "bcr_controller" && role === "sub_processor")
+    return [{ pointer: `${pointer}/type`, rule: "bcr_fits_role", detail: "A sub-processor processes on the controller's behalf: its group's processor BCRs (bcr_processor) cover that, controller BCRs do not." }];
+  return [];
+}
+
+/**
+ * Field errors for Art. 49 derogations a public-authority controller may not rely on (Art. 49(3)).
+ * Run per agreement, because it depends on who the controller is.
+ */
+export function checkDerogationsFor(annex: AnnexContent, controller: { publicAuthority: boolean }, base = "/annex"): FieldError[] {
+  if (!controller.publicAuthority) return [];
+  const barred = (t: TransferMechanism | null) => t?.type === "derogation_art_49" && ART_49_BARRED_FOR_PUBLIC_AUTHORITIES.has(t.derogation);
+  const detail = "The controller is a public authority: GDPR Art. 49(3) bars the derogations of Art. 49(1)(a)–(c) (consent, a contract) in the exercise of its public powers. Use SCCs, BCRs or another Art. 46 safeguard.";
+  return [
+    ...annex.locations.flatMap((l, i) => (barred(l.transfer_mechanism) ? [{ pointer: `${base}/locations/${i}/transfer_mechanism/derogation`, rule: "art_49_3_public_authority", detail }] : [])),
+    ...annex.sub_processors.flatMap((s, i) => (barred(s.transfer_mechanism) ? [{ pointer: `${base}/sub_processors/${i}/transfer_mechanism/derogation`, rule: "art_49_3_public_authority", detail }] : [])),
+  ];
 }
 
 function hasCycle(start: string, spById: Map<string, SubProcessor>): boolean {
@@ -212,24 +310,43 @@ function hasCycle(start: string, spById: Map<string, SubProcessor>): boolean {
   return false;
 }
 
+/** A sub-processor as the adequacy decisions with a scope see it (DPF for the US, PIPEDA for Canada). */
+const recipientOf = (s: SubProcessor) => ({ dpfCertified: s.dpf_certified, pipedaCovered: s.pipeda_covered === true });
+
+/** Each entry's classification now, as a version stores it: what it was approved under stays readable after the table changes. */
+export function classificationSnapshot(annex: AnnexContent, release = LEGAL_DATA_RELEASE, on?: Date): StoredClassification {
+  const c = classifyAnnex(annex, on);
+  return { release, entries: Object.fromEntries([...c.locations, ...c.sub_processors].map((e) => [e.id, e.classification])) };
+}
+
+/** Every country an entry puts data in: a location's own; a sub-processor's seat and each of its locations'. */
+export function entryCountries(annex: AnnexContent): Map<string, Set<string>> {
+  const locationCountry = new Map(annex.locations.map((l) => [l.id, l.address.country]));
+  const out = new Map<string, Set<string>>();
+  for (const l of annex.locations) out.set(l.id, new Set([l.address.country]));
+  for (const s of annex.sub_processors) out.set(s.id, new Set([s.address.country, ...s.location_ids.map((id) => locationCountry.get(id) ?? s.address.country)]));
+  return out;
+}
+
 /**
  * Computes every classification of an annex: a sub-processor by its own country and the
  * countries it processes in (the US adequate only with DPF); a location by its country,
  * the US adequate only when every sub-processor processing there is DPF-certified.
  */
-export function classifyAnnex(annex: AnnexContent): ClassifiedAnnex {
+export function classifyAnnex(annex: AnnexContent, on?: Date): ClassifiedAnnex {
   const locationsById = new Map(annex.locations.map((l) => [l.id, l]));
   const locations = annex.locations.map((l) => {
     const users = annex.sub_processors.filter((s) => s.location_ids.includes(l.id));
     const dpfCertified = users.length > 0 && users.every((s) => s.dpf_certified);
-    return { ...l, classification: classifyCountry(l.address.country, { dpfCertified }) };
+    const pipedaCovered = users.length > 0 && users.every((s) => s.pipeda_covered === true);
+    return { ...l, classification: classifyCountry(l.address.country, { dpfCertified, pipedaCovered }, on), third_country: isOutsideEuEea(l.address.country) };
   });
   const sub_processors = annex.sub_processors.map((s) => {
-    const recipient = { dpfCertified: s.dpf_certified };
+    const recipient = recipientOf(s);
     const countries = [s.address.country, ...s.location_ids.map((id) => locationsById.get(id)?.address.country ?? s.address.country)];
-    return { ...s, classification: worstClassification(countries.map((c) => classifyCountry(c, recipient))) };
+    return { ...s, classification: worstClassification(countries.map((c) => classifyCountry(c, recipient, on))), third_country: countries.some(isOutsideEuEea) };
   });
-  const third_country = [...locations, ...sub_processors].some((e) => e.classification === "third_country");
+  const third_country = [...locations, ...sub_processors].some((e) => e.third_country);
   return { third_country, locations, sub_processors };
 }
 

@@ -1,26 +1,59 @@
-/** The states of one agreement's decision on a change request. */
-export const DECISION_STATES = ["pending", "approved", "objected", "withdrawn", "deemed_approved"] as const;
+/**
+ * The states of one agreement's decision on a change request. `noticed` is a change that needs no
+ * decision (removals and corrections, docs/rules.md rule 10): both parties are told, and it takes
+ * effect at its effective date.
+ */
+export const DECISION_STATES = ["pending", "approved", "objected", "withdrawn", "deemed_approved", "noticed"] as const;
 export type DecisionState = (typeof DECISION_STATES)[number];
 
-export const FINAL_STATES: ReadonlySet<DecisionState> = new Set(["approved", "objected", "withdrawn", "deemed_approved"]);
-export const APPROVED_STATES: ReadonlySet<DecisionState> = new Set(["approved", "deemed_approved"]);
+export const FINAL_STATES: ReadonlySet<DecisionState> = new Set(["approved", "objected", "withdrawn", "deemed_approved", "noticed"]);
+/** States in which the change takes effect in the annex. */
+export const APPROVED_STATES: ReadonlySet<DecisionState> = new Set(["approved", "deemed_approved", "noticed"]);
 
 /** What happens to an approved change in the annex. */
 export type ApplicationState = "not_applicable" | "scheduled" | "applied" | "failed";
 
-export type DecisionVerb = "approve" | "object" | "withdraw";
-export const VERB_TARGET: Record<DecisionVerb, DecisionState> = { approve: "approved", object: "objected", withdraw: "withdrawn" };
-/** Who may take each verb: the controller decides, the processor withdraws. */
-export const VERB_ROLE: Record<DecisionVerb, "controller" | "processor"> = { approve: "controller", object: "controller", withdraw: "processor" };
+/** What a party (or the scheduler: `deem`) can do to a decision. */
+export const DECISION_VERBS = ["approve", "object", "withdraw", "deem"] as const;
+export type DecisionVerb = (typeof DECISION_VERBS)[number];
+/** Who may take each verb: the controller decides, the processor withdraws, only the scheduler deems. */
+export const VERB_ROLE: Record<DecisionVerb, "controller" | "processor" | "scheduler"> = { approve: "controller", object: "controller", withdraw: "processor", deem: "scheduler" };
+
+/** Why a verb is refused in a state: `invalid_state` (final states are final) or `notice_only` (nothing to decide). */
+export type Refusal = "invalid_state" | "notice_only";
+
+/**
+ * The decision lifecycle, whole: for each state, where each verb leads. A missing entry is refused.
+ * A notice can still be withdrawn until it has taken effect (the caller's guard: application scheduled).
+ * The API's conditional UPDATEs and the scheduler's sweeps take their guards from this table.
+ */
+const TRANSITIONS: Record<DecisionState, Partial<Record<DecisionVerb, DecisionState>>> = {
+  pending: { approve: "approved", object: "objected", withdraw: "withdrawn", deem: "deemed_approved" },
+  noticed: { withdraw: "withdrawn" },
+  approved: {},
+  objected: {},
+  withdrawn: {},
+  deemed_approved: {},
+};
+
+/** The state `verb` leads to from `state`, or why it is refused. */
+export function next(state: DecisionState, verb: DecisionVerb): { to: DecisionState } | { refused: Refusal } {
+  const to = TRANSITIONS[state][verb];
+  if (to) return { to };
+  return { refused: state === "noticed" && (verb === "approve" || verb === "object") ? "notice_only" : "invalid_state" };
+}
+
+/** The states from which `verb` is allowed: the guard of its conditional UPDATE. */
+export const statesAllowing = (verb: DecisionVerb): DecisionState[] => DECISION_STATES.filter((s) => TRANSITIONS[s][verb] !== undefined);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The notice ends `notice_days` after submission (seed 004 clause 10.1). */
+/** The notice ends `notice_days` after submission (docs/rules.md, rule 4: 30 days by default, SCC 2021/915 clause 7.7 option 2). */
 export const noticeEndsAt = (submittedAt: Date, noticeDays: number) => new Date(submittedAt.getTime() + noticeDays * DAY_MS);
 
 /**
  * Silence approves only a general authorisation without an instruction conflict
- * (PRODUCT.md rules 3 and 5; SCC 2021/915 clause 7.7).
+ * (docs/rules.md, rules 3 and 5; SCC 2021/915 clause 7.7).
  */
 export const silenceApproves = (d: { authorisation: "specific" | "general"; instructionConflict: boolean }) =>
   d.authorisation === "general" && !d.instructionConflict;
@@ -33,7 +66,7 @@ export function effectiveAt(effectiveDate: Date | null, decidedAt: Date): Date {
   return effectiveDate && effectiveDate > decidedAt ? effectiveDate : decidedAt;
 }
 
-/** Reminders before the notice ends (PRODUCT.md: 7 days and 1 day before). */
+/** Reminders before the notice ends (docs/rules.md: 7 days and 1 day before). */
 export const REMINDERS = [
   { days: 7, column: "reminded7dAt" },
   { days: 1, column: "reminded1dAt" },

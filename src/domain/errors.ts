@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   conflict: 409,
   invalid_state: 409,
+  notice_only: 409,
+  instruction_conflict: 409,
   idempotency_key_reused: 422,
   idempotency_in_progress: 409,
   payload_too_large: 413,

@@ -1,4 +1,4 @@
-import { type AnnexContent, checkAnnex, classifyAnnex, type LocationInput, type SubProcessorInput } from "./annex";
+import { type AnnexContent, checkAnnex, entryCountries, isOutsideEuEea, type LocationInput, type SubProcessorInput } from "./annex";
 import type { FieldError } from "./errors";
 
 type SubProcessorChanges = Partial<Omit<SubProcessorInput, "ref">>;
@@ -53,7 +53,9 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
     }),
     parent_id: input.parent == null ? null : (resolveSub(input.parent) ?? input.parent),
     dpf_certified: input.dpf_certified ?? false,
+    pipeda_covered: input.pipeda_covered ?? false,
     transfer_mechanism: input.transfer_mechanism ?? null,
+    contact: input.contact ?? null,
   });
   const missing = (at: string, what: string, target: string) =>
     errors.push({ pointer: `${at}/target`, rule: `known_${what.replace("-", "_")}`, detail: `The annex has no ${what} "${target}".` });
@@ -128,7 +130,9 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
             locations: c.locations ?? cur.location_ids,
             parent: c.parent !== undefined ? c.parent : cur.parent_id,
             dpf_certified: c.dpf_certified ?? cur.dpf_certified,
+            pipeda_covered: c.pipeda_covered ?? cur.pipeda_covered ?? false,
             transfer_mechanism: c.transfer_mechanism !== undefined ? c.transfer_mechanism : cur.transfer_mechanism,
+            contact: c.contact !== undefined ? c.contact : (cur.contact ?? null),
           },
           `${at}/changes`,
           cur.id,
@@ -154,13 +158,56 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
   return ruleErrors.length ? { errors: ruleErrors } : { content: next };
 }
 
-/** The flags of a change for one agreement (PRODUCT.md rule 3; seed 004 Bilag 1 §1.5). */
-export function changeFlags(before: AnnexContent, after: AnnexContent, thirdCountryTransfers: "prohibited" | "with_transfer_mechanism") {
-  const thirdCountryRefs = (a: AnnexContent) => {
-    const c = classifyAnnex(a);
-    return new Set([...c.locations, ...c.sub_processors].filter((e) => e.classification === "third_country").map((e) => `${"legal_name" in e ? "sp" : "loc"}:${e.ref}`));
+export type ThirdCountryInstruction = "prohibited" | "with_transfer_mechanism";
+
+/** What one change means for one agreement (docs/rules.md, rules 3 and 10). */
+export interface ChangeAssessment {
+  /** `decision` when it adds a recipient, a location or a country; `notice` when it only removes or corrects */
+  kind: "decision" | "notice";
+  /** it puts personal data in a country outside the EU/EEA where the entry did not have it before */
+  introduces_third_country: boolean;
+  /** the agreement's instruction prohibits third-country transfers and the change introduces one */
+  instruction_conflict: boolean;
+  /** the third countries it introduces, sorted */
+  third_countries: string[];
+  /** why it needs a decision, one line each (empty for a notice) */
+  needs_decision_because: string[];
+}
+
+/**
+ * Compares an annex before and after a change, entry by entry (by id: an update keeps the id, a
+ * replacement is a new recipient). Adding a sub-processor or a location, giving a sub-processor a
+ * location it did not use, a new registration (another legal person), or any country an entry did not
+ * have is "tilføjelse eller udskiftning" and needs the controller's decision; anything else (removals,
+ * corrected names, addresses in the same country, descriptions, transfer tools, the chain) is a notice.
+ */
+export function assessChange(before: AnnexContent, after: AnnexContent, instruction: ThirdCountryInstruction): ChangeAssessment {
+  const was = entryCountries(before);
+  const now = entryCountries(after);
+  const reasons: string[] = [];
+  const introduced = new Set<string>();
+  const label = new Map<string, string>([...after.locations.map((l) => [l.id, `location ${l.ref}`] as const), ...after.sub_processors.map((s) => [s.id, `sub-processor ${s.ref}`] as const)]);
+  for (const [id, countries] of now) {
+    const old = was.get(id);
+    if (!old) reasons.push(`adds ${label.get(id)}`);
+    const moved = [...countries].filter((c) => !old?.has(c));
+    if (old && moved.length) reasons.push(`moves ${label.get(id)} to ${moved.join(", ")}`);
+    for (const c of moved) if (isOutsideEuEea(c)) introduced.add(c);
+  }
+  const oldSubs = new Map(before.sub_processors.map((s) => [s.id, s]));
+  for (const s of after.sub_processors) {
+    const old = oldSubs.get(s.id);
+    if (!old) continue;
+    if (old.registration.scheme !== s.registration.scheme || old.registration.number !== s.registration.number) reasons.push(`changes the registration of sub-processor ${s.ref} (another legal person)`);
+    const added = s.location_ids.filter((id) => !old.location_ids.includes(id));
+    if (added.length) reasons.push(`gives sub-processor ${s.ref} another processing location`);
+  }
+  const introduces_third_country = introduced.size > 0;
+  return {
+    kind: reasons.length ? "decision" : "notice",
+    introduces_third_country,
+    instruction_conflict: instruction === "prohibited" && introduces_third_country,
+    third_countries: [...introduced].sort(),
+    needs_decision_because: [...new Set(reasons)],
   };
-  const was = thirdCountryRefs(before);
-  const introduces_third_country = [...thirdCountryRefs(after)].some((r) => !was.has(r));
-  return { introduces_third_country, instruction_conflict: thirdCountryTransfers === "prohibited" && introduces_third_country };
 }

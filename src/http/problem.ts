@@ -11,6 +11,8 @@ const TITLES: Record<ErrorCode, string> = {
   method_not_allowed: "Method not allowed",
   conflict: "Conflict",
   invalid_state: "Invalid state",
+  notice_only: "A notice needs no decision",
+  instruction_conflict: "Conflicts with the controller's instruction",
   idempotency_key_reused: "Idempotency key reused",
   idempotency_in_progress: "Idempotent request in progress",
   payload_too_large: "Payload too large",

@@ -18,20 +18,20 @@ export const Address = z
     region: text(100).nullish(),
     country: CountryCode,
   })
-  .openapi("Address", { description: "A full postal address (seed 004 clause 3.7: precise addresses)" });
+  .openapi("Address", { description: "A full postal address (docs/rules.md, rule 2: precise addresses)" });
 
 export const Registration = z
   .strictObject({
     scheme: z.enum(REGISTRATION_SCHEME_CODES).openapi({
       description: Object.entries(REGISTRATION_SCHEMES).map(([k, v]) => `\`${k}\`: ${v.name}`).join("; "),
     }),
-    number: text(64).openapi({ example: "12345678" }),
+    number: text(64).openapi({ example: "29189633" }),
   })
   .superRefine((reg, ctx) => {
     for (const e of checkRegistration(reg, ""))
       ctx.addIssue({ code: "custom", path: ["number"], message: e.detail, params: { rule: e.rule } });
   })
-  .openapi("Registration", { description: "A registration number in its national register; the number must have the scheme's format" });
+  .openapi("Registration", { description: "A registration number in its national register; the number must have the scheme's format and, where the register has one (dk_cvr, se_orgnr, no_orgnr, fi_ytunnus, lei, and eu_vat numbers of AT, BE, DE, DK, ES, FI, FR, IE, IT, NL, PL and SE), valid check digits" });
 
 export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-22T10:00:00.000Z" });
 

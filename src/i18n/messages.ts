@@ -1,10 +1,10 @@
-import type { Activity, ART_49_DEROGATIONS, SCC_MODULES } from "../domain/annex";
+import type { Activity, ART_46_ROUTES, ART_49_DEROGATIONS, SCC_MODULES } from "../domain/annex";
 import type { Classification, Lang } from "../domain/countries";
 import type { RegistrationScheme } from "../domain/registration";
 
 export type { Lang };
 
-/** The languages of the annex document: Danish, Swedish, English (GLOSSARY.md). */
+/** The languages of the annex document: Danish, Swedish, English (the words of docs/glossary.md). */
 export const LANGS = ["da", "sv", "en"] as const satisfies readonly Lang[];
 
 /** The locale whose conventions Intl uses for each language (dates: 22.11.2026 / 2026-11-22 / 22 November 2026). */
@@ -12,11 +12,12 @@ export const LOCALES: Record<Lang, string> = { da: "da-DK", sv: "sv-SE", en: "en
 
 type Derogation = (typeof ART_49_DEROGATIONS)[number];
 type SccModule = (typeof SCC_MODULES)[number];
+type Art46Route = (typeof ART_46_ROUTES)[number];
 type Authorisation = "specific" | "general";
 
 /**
  * Every label of the annex document, in one shape for every language: a key missing (or
- * misspelt) in one language is a type error. Terms follow shared/spec/GLOSSARY.md; the
+ * misspelt) in one language is a type error. Terms follow the domain words of docs/glossary.md; the
  * sub-processor columns follow Datatilsynet's standard clauses, Appendix B.
  */
 export interface Messages {
@@ -57,14 +58,30 @@ export interface Messages {
   /** the columns of the change history */
   col_version: string;
   col_effective_date: string;
-  col_change_request: string;
+  col_change: string;
+  col_how_decided: string;
   baseline: string;
+  how_baseline: string;
+  how_approved: (controller: string, date: string, notice: string) => string;
+  how_deemed: (date: string, notice: string) => string;
+  how_noticed: string;
+  notice_period_label: string;
+  notice_days: (days: number) => string;
+  instruction_label: string;
+  instruction: Record<"prohibited" | "with_transfer_mechanism", string>;
+  terms_version: (version: number) => string;
+  terms_history: string;
+  baseline_terms: string;
   not_applicable: string;
   classification: Record<Classification, string>;
   activity: Record<Activity, string>;
   registration_scheme: Record<RegistrationScheme, string>;
   sccs: (module: SccModule) => string;
   bcr: string;
+  bcr_processor: string;
+  bcr_controller: string;
+  art_46: Record<Art46Route, string>;
+  art_49_warning: string;
   /** GDPR Art. 49(1), point `letter` (a–g), with the derogation's name */
   art_49: (letter: string, derogation: string) => string;
   derogation: Record<Derogation, string>;
@@ -114,7 +131,7 @@ export interface ConsoleMessages {
   effective_date: string;
   effective_on_approval: string;
   state_label: string;
-  state: Record<"pending" | "approved" | "objected" | "withdrawn" | "deemed_approved", string>;
+  state: Record<import("../domain/decisions").DecisionState, string>;
   added: string;
   removed: string;
   changed: string;
@@ -125,6 +142,12 @@ export interface ConsoleMessages {
   after: string;
   approve: string;
   approve_comment: string;
+  conflict_explainer: (instruction: string) => string;
+  amend_instruction: string;
+  amendment_reason: string;
+  amendment_reason_required: string;
+  terms_history: string;
+  notice_explainer: string;
   object: string;
   objection_reason: string;
   objection_explainer: string;
@@ -155,7 +178,7 @@ const moduleNumber = (m: SccModule) => m.slice("module_".length);
 
 const da: Messages = {
   date_format: { day: "numeric", month: "long", year: "numeric" },
-  document_title: "Bilag 2 – Oplysninger om lokaliteter for behandling og underdatabehandlere",
+  document_title: "Bilag 2 – Oplysninger om lokationer for behandling og underleverandører (underdatabehandlere)",
   agreement: "Databehandleraftale",
   agreement_reference: "Den dataansvarliges reference",
   agreement_id: "Aftale-id",
@@ -187,10 +210,22 @@ const da: Messages = {
   col_activities: "Aktiviteter",
   col_version: "Version",
   col_effective_date: "Ikrafttrædelsesdato",
-  col_change_request: "Ændringsanmodning",
+  col_change: "Ændring",
+  col_how_decided: "Sådan blev den godkendt",
   baseline: "Oprindeligt bilag",
+  how_baseline: "Aftalens oprindelige bilag",
+  how_approved: (controller, date, notice) => `Godkendt af ${controller} ${date}${notice ? ` (varsel ${notice})` : ""}`,
+  how_deemed: (date, notice) => `Anset som godkendt ved varslets udløb ${date}${notice ? ` (varsel ${notice})` : ""}`,
+  how_noticed: "Meddelelse: fjernelse eller rettelse, kræver ingen godkendelse",
+  notice_period_label: "Varsel ved ændringer",
+  notice_days: (days) => `${days} dage`,
+  instruction_label: "Instruks om overførsel til tredjelande",
+  instruction: { prohibited: "Databehandleren må ikke overføre personoplysninger til tredjelande", with_transfer_mechanism: "Overførsel til tredjelande med gyldigt overførselsgrundlag" },
+  terms_version: (v) => `vilkår version ${v}`,
+  terms_history: "Instruks og vilkår",
+  baseline_terms: "Aftalens oprindelige vilkår",
   not_applicable: "Ikke relevant",
-  classification: { eu_eea: "EU/EØS", adequacy: "Tilstrækkelighedsafgørelse", third_country: "Tredjeland" },
+  classification: { eu_eea: "EU/EØS", adequacy: "Tredjeland med tilstrækkelighedsafgørelse", third_country: "Tredjeland uden tilstrækkelighedsafgørelse" },
   activity: {
     hosting: "Hosting",
     storage: "Opbevaring",
@@ -210,10 +245,22 @@ const da: Messages = {
     de_hr: "Handelsregister, Tyskland",
     eu_vat: "EU-momsnr.",
     us_ein: "EIN, USA",
+    lei: "LEI",
     other: "andet register",
   },
   sccs: (m) => `Standardkontraktbestemmelser (2021/914), modul ${moduleNumber(m)}`,
   bcr: "Bindende virksomhedsregler (BCR)",
+  bcr_processor: "Bindende virksomhedsregler for databehandlere (BCR-P)",
+  bcr_controller: "Bindende virksomhedsregler for dataansvarlige (BCR-C)",
+  art_46: {
+    "2a_public_authority_instrument": "Retligt bindende instrument mellem offentlige myndigheder, art. 46, stk. 2, litra a",
+    "2d_supervisory_authority_clauses": "Standardbestemmelser vedtaget af en tilsynsmyndighed, art. 46, stk. 2, litra d",
+    "2e_code_of_conduct": "Godkendt adfærdskodeks, art. 46, stk. 2, litra e",
+    "2f_certification": "Godkendt certificeringsmekanisme, art. 46, stk. 2, litra f",
+    "3a_authorised_contractual_clauses": "Godkendte kontraktbestemmelser, art. 46, stk. 3, litra a",
+    "3b_administrative_arrangement": "Administrativ ordning mellem offentlige myndigheder, art. 46, stk. 3, litra b",
+  },
+  art_49_warning: "kun egnet til lejlighedsvise overførsler",
   art_49: (letter, d) => `Undtagelse, art. 49, stk. 1, litra ${letter} (${d})`,
   derogation: {
     explicit_consent: "udtrykkeligt samtykke",
@@ -255,7 +302,7 @@ const da: Messages = {
     col_decided: "Besluttet",
     days_left: (n) => (n === 1 ? "1 dag" : `${n} dage`),
     badge_overdue: "overskredet",
-    badge_third_country: "indfører tredjeland",
+    badge_third_country: "medfører overførsel til tredjeland",
     badge_conflict: "i strid med instruks",
     open: "Åbn",
     decision_title: "Ændring til beslutning",
@@ -265,7 +312,7 @@ const da: Messages = {
     effective_date: "Ikrafttrædelsesdato",
     effective_on_approval: "Ved godkendelse",
     state_label: "Status",
-    state: { pending: "afventer", approved: "godkendt", objected: "indsigelse", withdrawn: "trukket tilbage", deemed_approved: "anset for godkendt" },
+    state: { pending: "afventer", approved: "godkendt", objected: "indsigelse", withdrawn: "trukket tilbage", deemed_approved: "anset som godkendt", noticed: "meddelt (kræver ingen godkendelse)" },
     added: "Tilføjes",
     removed: "Fjernes",
     changed: "Ændres",
@@ -276,6 +323,12 @@ const da: Messages = {
     after: "Efter",
     approve: "Godkend",
     approve_comment: "Kommentar (valgfri)",
+    conflict_explainer: (i) => `Ændringen er i strid med instruksen: ”${i}”. Den kan kun godkendes, hvis I samtidig ændrer instruksen.`,
+    amend_instruction: "Ændr instruksen, så overførsel til tredjelande med gyldigt overførselsgrundlag er tilladt, og godkend ændringen",
+    amendment_reason: "Begrundelse for ændringen af instruksen",
+    amendment_reason_required: "Skriv en begrundelse for ændringen af instruksen.",
+    terms_history: "Instruks og vilkår, alle versioner",
+    notice_explainer: "Ændringen fjerner eller retter kun oplysninger. Det er en meddelelse: der er intet at godkende eller gøre indsigelse mod.",
     object: "Gør indsigelse",
     objection_reason: "Begrundelse for indsigelsen",
     objection_explainer: "En indsigelse kræver en konkret og objektiv begrundelse (aftalens punkt 4.2): den dataansvarlige kan ikke afvise en underdatabehandler uden en sådan.",
@@ -337,10 +390,22 @@ const sv: Messages = {
   col_activities: "Aktiviteter",
   col_version: "Version",
   col_effective_date: "Ikraftträdandedatum",
-  col_change_request: "Ändringsbegäran",
+  col_change: "Ändring",
+  col_how_decided: "Så godkändes den",
   baseline: "Ursprunglig bilaga",
+  how_baseline: "Avtalets ursprungliga bilaga",
+  how_approved: (controller, date, notice) => `Godkänd av ${controller} ${date}${notice ? ` (varsel ${notice})` : ""}`,
+  how_deemed: (date, notice) => `Anses godkänd när varseltiden löpte ut ${date}${notice ? ` (varsel ${notice})` : ""}`,
+  how_noticed: "Meddelande: borttagning eller rättelse, kräver inget godkännande",
+  notice_period_label: "Varsel vid ändringar",
+  notice_days: (days) => `${days} dagar`,
+  instruction_label: "Instruktion om överföring till tredjeland",
+  instruction: { prohibited: "Personuppgiftsbiträdet får inte överföra personuppgifter till tredjeland", with_transfer_mechanism: "Överföring till tredjeland med giltig överföringsgrund" },
+  terms_version: (v) => `villkor version ${v}`,
+  terms_history: "Instruktion och villkor",
+  baseline_terms: "Avtalets ursprungliga villkor",
   not_applicable: "Ej tillämpligt",
-  classification: { eu_eea: "EU/EES", adequacy: "Beslut om adekvat skyddsnivå", third_country: "Tredjeland" },
+  classification: { eu_eea: "EU/EES", adequacy: "Tredjeland med beslut om adekvat skyddsnivå", third_country: "Tredjeland utan beslut om adekvat skyddsnivå" },
   activity: {
     hosting: "Hosting",
     storage: "Lagring",
@@ -360,10 +425,22 @@ const sv: Messages = {
     de_hr: "Handelsregister, Tyskland",
     eu_vat: "EU-momsreg.nr",
     us_ein: "EIN, USA",
+    lei: "LEI",
     other: "annat register",
   },
   sccs: (m) => `Standardavtalsklausuler (2021/914), modul ${moduleNumber(m)}`,
   bcr: "Bindande företagsbestämmelser (BCR)",
+  bcr_processor: "Bindande företagsbestämmelser för personuppgiftsbiträden (BCR-P)",
+  bcr_controller: "Bindande företagsbestämmelser för personuppgiftsansvariga (BCR-C)",
+  art_46: {
+    "2a_public_authority_instrument": "Rättsligt bindande instrument mellan offentliga myndigheter, art. 46.2 a",
+    "2d_supervisory_authority_clauses": "Standardklausuler antagna av en tillsynsmyndighet, art. 46.2 d",
+    "2e_code_of_conduct": "Godkänd uppförandekod, art. 46.2 e",
+    "2f_certification": "Godkänd certifieringsmekanism, art. 46.2 f",
+    "3a_authorised_contractual_clauses": "Godkända avtalsklausuler, art. 46.3 a",
+    "3b_administrative_arrangement": "Administrativa överenskommelser mellan offentliga myndigheter, art. 46.3 b",
+  },
+  art_49_warning: "lämpar sig endast för tillfälliga överföringar",
   art_49: (letter, d) => `Undantag, art. 49.1 ${letter} (${d})`,
   derogation: {
     explicit_consent: "uttryckligt samtycke",
@@ -405,7 +482,7 @@ const sv: Messages = {
     col_decided: "Beslutad",
     days_left: (n) => (n === 1 ? "1 dag" : `${n} dagar`),
     badge_overdue: "försenad",
-    badge_third_country: "inför tredjeland",
+    badge_third_country: "medför överföring till tredjeland",
     badge_conflict: "strider mot instruktion",
     open: "Öppna",
     decision_title: "Ändring att besluta om",
@@ -415,7 +492,7 @@ const sv: Messages = {
     effective_date: "Ikraftträdandedatum",
     effective_on_approval: "Vid godkännande",
     state_label: "Status",
-    state: { pending: "väntar", approved: "godkänd", objected: "invändning", withdrawn: "återkallad", deemed_approved: "anses godkänd" },
+    state: { pending: "väntar", approved: "godkänd", objected: "invändning", withdrawn: "återkallad", deemed_approved: "anses godkänd", noticed: "meddelad (kräver inget godkännande)" },
     added: "Läggs till",
     removed: "Tas bort",
     changed: "Ändras",
@@ -426,6 +503,12 @@ const sv: Messages = {
     after: "Efter",
     approve: "Godkänn",
     approve_comment: "Kommentar (valfri)",
+    conflict_explainer: (i) => `Ändringen strider mot instruktionen: ”${i}”. Den kan bara godkännas om ni samtidigt ändrar instruktionen.`,
+    amend_instruction: "Ändra instruktionen så att överföring till tredjeland med giltig överföringsgrund tillåts, och godkänn ändringen",
+    amendment_reason: "Motivering till ändringen av instruktionen",
+    amendment_reason_required: "Skriv en motivering till ändringen av instruktionen.",
+    terms_history: "Instruktion och villkor, alla versioner",
+    notice_explainer: "Ändringen tar bara bort eller rättar uppgifter. Det är ett meddelande: det finns inget att godkänna eller invända mot.",
     object: "Invänd",
     objection_reason: "Skäl för invändningen",
     objection_explainer: "En invändning kräver ett konkret och objektivt skäl (avtalets punkt 4.2): den personuppgiftsansvarige kan inte vägra ett underbiträde utan ett sådant.",
@@ -487,10 +570,22 @@ const en: Messages = {
   col_activities: "Activities",
   col_version: "Version",
   col_effective_date: "Effective date",
-  col_change_request: "Change request",
+  col_change: "Change",
+  col_how_decided: "How it was approved",
   baseline: "Baseline",
+  how_baseline: "The agreement's original annex",
+  how_approved: (controller, date, notice) => `Approved by ${controller} on ${date}${notice ? ` (notice ${notice})` : ""}`,
+  how_deemed: (date, notice) => `Deemed approved when the notice ended on ${date}${notice ? ` (notice ${notice})` : ""}`,
+  how_noticed: "Notice: a removal or correction, nothing to approve",
+  notice_period_label: "Notice of changes",
+  notice_days: (days) => `${days} days`,
+  instruction_label: "Instruction on transfers to third countries",
+  instruction: { prohibited: "The processor may not transfer personal data to third countries", with_transfer_mechanism: "Transfers to third countries with a valid transfer tool" },
+  terms_version: (v) => `terms version ${v}`,
+  terms_history: "Instruction and terms",
+  baseline_terms: "The agreement's original terms",
   not_applicable: "Not applicable",
-  classification: { eu_eea: "EU/EEA", adequacy: "Adequacy decision", third_country: "Third country" },
+  classification: { eu_eea: "EU/EEA", adequacy: "Third country with an adequacy decision", third_country: "Third country without an adequacy decision" },
   activity: {
     hosting: "Hosting",
     storage: "Storage",
@@ -510,10 +605,22 @@ const en: Messages = {
     de_hr: "Handelsregister, Germany",
     eu_vat: "EU VAT no.",
     us_ein: "EIN, USA",
+    lei: "LEI",
     other: "other register",
   },
   sccs: (m) => `Standard contractual clauses (2021/914), module ${moduleNumber(m)}`,
   bcr: "Binding corporate rules (BCR)",
+  bcr_processor: "Binding corporate rules of a processor group (BCR-P)",
+  bcr_controller: "Binding corporate rules of a controller group (BCR-C)",
+  art_46: {
+    "2a_public_authority_instrument": "Legally binding instrument between public authorities, Art. 46(2)(a)",
+    "2d_supervisory_authority_clauses": "Standard clauses adopted by a supervisory authority, Art. 46(2)(d)",
+    "2e_code_of_conduct": "Approved code of conduct, Art. 46(2)(e)",
+    "2f_certification": "Approved certification mechanism, Art. 46(2)(f)",
+    "3a_authorised_contractual_clauses": "Authorised contractual clauses, Art. 46(3)(a)",
+    "3b_administrative_arrangement": "Administrative arrangement between public authorities, Art. 46(3)(b)",
+  },
+  art_49_warning: "suits occasional transfers only",
   art_49: (letter, d) => `Derogation, Art. 49(1)(${letter}) (${d})`,
   derogation: {
     explicit_consent: "explicit consent",
@@ -555,7 +662,7 @@ const en: Messages = {
     col_decided: "Decided",
     days_left: (n) => (n === 1 ? "1 day" : `${n} days`),
     badge_overdue: "overdue",
-    badge_third_country: "introduces third country",
+    badge_third_country: "introduces a transfer to a third country",
     badge_conflict: "conflicts with instruction",
     open: "Open",
     decision_title: "Change to decide",
@@ -565,7 +672,7 @@ const en: Messages = {
     effective_date: "Effective date",
     effective_on_approval: "On approval",
     state_label: "State",
-    state: { pending: "pending", approved: "approved", objected: "objected", withdrawn: "withdrawn", deemed_approved: "deemed approved" },
+    state: { pending: "pending", approved: "approved", objected: "objected", withdrawn: "withdrawn", deemed_approved: "deemed approved", noticed: "notice (nothing to approve)" },
     added: "Added",
     removed: "Removed",
     changed: "Changed",
@@ -576,6 +683,12 @@ const en: Messages = {
     after: "After",
     approve: "Approve",
     approve_comment: "Comment (optional)",
+    conflict_explainer: (i) => `This change conflicts with your instruction: “${i}”. It can only be approved if you amend the instruction in the same act.`,
+    amend_instruction: "Amend the instruction to allow transfers to third countries with a valid transfer tool, and approve the change",
+    amendment_reason: "Reason for amending the instruction",
+    amendment_reason_required: "Give a reason for amending the instruction.",
+    terms_history: "Instruction and terms, every version",
+    notice_explainer: "This change only removes or corrects entries. It is a notice: there is nothing to approve or object to.",
     object: "Object",
     objection_reason: "Reason for the objection",
     objection_explainer: "An objection needs a concrete, objective reason (clause 4.2 of the agreement): a controller cannot refuse a sub-processor without one.",

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import { schema } from "../../db/client";
 import type { Deps } from "../deps";
 import { REMINDERS } from "../domain/decisions";
@@ -7,9 +7,11 @@ import { recordEvents } from "../features/events/events.service";
 import { applyDecision } from "../features/decisions/apply";
 import { decisionEvent } from "../features/decisions/decision-events";
 import { type DecisionRow, loadDecisionContext } from "../features/decisions/decisions.presenter";
+import { putAmendmentsInForce } from "../features/agreements/agreement-terms.service";
 
 type JobDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks">;
 const d = schema.decisions;
+const a = schema.agreements;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const IDEMPOTENCY_TTL_MS = DAY_MS;
 
@@ -28,6 +30,8 @@ export interface RunDueResult {
  * time, and it can race the API's decisions safely.
  */
 export async function runDue(deps: JobDeps, now: Date): Promise<RunDueResult> {
+  // the terms in force first: whether silence may approve depends on the instruction in force
+  await putAmendmentsInForce(deps.db, now);
   const deemed = await deemIfDue(deps, null, now);
   const overdue = await markOverdue(deps, now);
   let reminders = 0;
@@ -69,8 +73,8 @@ async function sweep(deps: JobDeps, now: Date, where: SQL | undefined, set: Part
 }
 
 /**
- * Deemed approval (PRODUCT.md rule 5): a general authorisation, no objection, no instruction
- * conflict, notice ended. The decision dates from the end of the notice, not from the sweep;
+ * Deemed approval (docs/rules.md, rule 5): a general authorisation, no objection, no instruction
+ * conflict (neither when submitted nor under the instruction in force now), notice ended. The decision dates from the end of the notice, not from the sweep;
  * it takes effect then, or at the requested effective date if that is later (the SQL form of
  * `effectiveAt` in domain/decisions.ts).
  */
@@ -79,7 +83,15 @@ export async function deemIfDue(deps: JobDeps, ids: string[] | null, now: Date):
   return sweep(
     deps,
     now,
-    and(eq(d.state, "pending"), lte(d.noticeEndsAt, now), eq(d.authorisation, "general"), eq(d.instructionConflict, false), ids ? inArray(d.id, ids) : undefined),
+    and(
+      eq(d.state, "pending"),
+      lte(d.noticeEndsAt, now),
+      eq(d.authorisation, "general"),
+      eq(d.instructionConflict, false),
+      // an amendment since the submission may have prohibited what the change introduces
+      or(eq(d.introducesThirdCountry, false), sql`(SELECT ${a.thirdCountryTransfers} FROM ${a} WHERE ${a.id} = ${d.agreementId}) <> 'prohibited'`),
+      ids ? inArray(d.id, ids) : undefined,
+    ),
     {
       state: "deemed_approved",
       decidedAt: sql`${d.noticeEndsAt}`,
@@ -131,6 +143,7 @@ export async function nextDueAt(deps: Pick<Deps, "db">, after: Date): Promise<Da
     .from(d)
     .where(and(eq(d.state, "pending"), gt(d.noticeEndsAt, after)));
   const scheduled = await deps.db.select({ at: d.effectiveAt }).from(d).where(and(eq(d.application, "scheduled"), gt(d.effectiveAt, after)));
+  const amendments = await deps.db.select({ at: schema.agreementTerms.effectiveAt }).from(schema.agreementTerms).where(gt(schema.agreementTerms.effectiveAt, after));
   const candidates: number[] = [];
   for (const p of pending) {
     const end = p.noticeEndsAt.getTime();
@@ -139,6 +152,7 @@ export async function nextDueAt(deps: Pick<Deps, "db">, after: Date): Promise<Da
     if (!p.r1) candidates.push(end - DAY_MS);
   }
   for (const s of scheduled) if (s.at) candidates.push(s.at.getTime());
+  for (const m of amendments) candidates.push(m.at.getTime());
   const next = Math.min(...candidates.filter((c) => c > t));
   return Number.isFinite(next) ? new Date(next) : null;
 }

@@ -17,7 +17,7 @@ const CHUNK = 500;
 
 /**
  * Writes the deliveries of new events in the caller's transaction, so an event and its
- * deliveries commit together and survive a restart (PRODUCT.md rule 9). Embedded: one row per
+ * deliveries commit together and survive a restart (docs/rules.md, rule 9). Embedded: one row per
  * matching enabled endpoint. Svix: one row per organisation with an enabled endpoint; Svix
  * applies the endpoints' filters.
  */

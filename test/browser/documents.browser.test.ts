@@ -26,7 +26,7 @@ describe.skipIf(chromiumMissing !== null)("in a browser (headless Chromium)", ()
     browser = await launchChromium();
 
     const languages = [
-      ["da", "Bilag 2 – Oplysninger om lokaliteter for behandling og underdatabehandlere", "Navn", "USA"],
+      ["da", "Bilag 2 – Oplysninger om lokationer for behandling og underleverandører (underdatabehandlere)", "Navn", "USA"],
       ["sv", "Bilaga 2 – Uppgifter om platser för behandling och underbiträden", "Namn", "USA"],
       ["en", "Annex 2 – Processing locations and sub-processors", "Name", "United States of America"],
     ] as const;

@@ -244,7 +244,7 @@ describe("classifyAnnex", () => {
     [
       "a DPF-certified US recipient at a US location is adequacy",
       { locations: [loc("us", "US")], sub_processors: [sp("cloud", "US", ["us"], { dpf_certified: true })] },
-      { third_country: false, locations: { us: "adequacy" }, sub_processors: { cloud: "adequacy" } },
+      { third_country: true, locations: { us: "adequacy" }, sub_processors: { cloud: "adequacy" } },
     ],
     [
       "a US location shared by a DPF and a non-DPF recipient is third_country",
@@ -257,12 +257,12 @@ describe("classifyAnnex", () => {
     [
       "a UK recipient in Denmark is adequacy (the worst of its countries)",
       { locations: [loc("dc")], sub_processors: [sp("uk", "GB", ["dc"])] },
-      { third_country: false, locations: { dc: "eu_eea" }, sub_processors: { uk: "adequacy" } },
+      { third_country: true, locations: { dc: "eu_eea" }, sub_processors: { uk: "adequacy" } },
     ],
     [
       "a Danish recipient processing in Japan is adequacy",
       { locations: [loc("jp", "JP")], sub_processors: [sp("host", "DK", ["jp"])] },
-      { third_country: false, locations: { jp: "adequacy" }, sub_processors: { host: "adequacy" } },
+      { third_country: true, locations: { jp: "adequacy" }, sub_processors: { host: "adequacy" } },
     ],
     [
       "a DPF-certified US recipient processing in China is third_country",
@@ -366,6 +366,7 @@ describe("diffAnnex", () => {
     expect(host.changes).toEqual([
       { field: "classification", from: "eu_eea", to: "third_country" },
       { field: "location_ids", from: ["loc_dk"], to: ["loc_dk", "loc_us"] },
+      { field: "third_country", from: false, to: true },
       { field: "transfer_mechanism", from: null, to: SCCS },
     ]);
   });

@@ -161,10 +161,10 @@ describe("golden files: the same agreement, byte for byte", () => {
   });
 });
 
-const LABELS: Record<Lang, { name: string; registration: string; address: string; description: string; scc: string; thirdCountry: string; v1Date: string; v2Date: string }> = {
-  da: { name: "Navn", registration: "CVR-nr.", address: "Adresse", description: "Beskrivelse af behandling", scc: "Standardkontraktbestemmelser (2021/914), modul 3", thirdCountry: "Tredjeland", v1Date: "22. november 2026", v2Date: "23. december 2026" },
-  sv: { name: "Namn", registration: "Organisationsnummer", address: "Adress", description: "Beskrivning av behandlingen", scc: "Standardavtalsklausuler (2021/914), modul 3", thirdCountry: "Tredjeland", v1Date: "2026-11-22", v2Date: "2026-12-23" },
-  en: { name: "Name", registration: "Registration number", address: "Address", description: "Description of processing", scc: "Standard contractual clauses (2021/914), module 3", thirdCountry: "Third country", v1Date: "22 November 2026", v2Date: "23 December 2026" },
+const LABELS: Record<Lang, { name: string; registration: string; address: string; description: string; scc: string; thirdCountry: string; v1Date: string; v2Date: string; approvedBy: string }> = {
+  da: { name: "Navn", registration: "CVR-nr.", address: "Adresse", description: "Beskrivelse af behandling", scc: "Standardkontraktbestemmelser (2021/914), modul 3", thirdCountry: "Tredjeland uden tilstrækkelighedsafgørelse", v1Date: "22. november 2026", v2Date: "23. december 2026", approvedBy: "Godkendt af Københavns Kommune" },
+  sv: { name: "Namn", registration: "Organisationsnummer", address: "Adress", description: "Beskrivning av behandlingen", scc: "Standardavtalsklausuler (2021/914), modul 3", thirdCountry: "Tredjeland utan beslut om adekvat skyddsnivå", v1Date: "2026-11-22", v2Date: "2026-12-23", approvedBy: "Godkänd av Københavns Kommune" },
+  en: { name: "Name", registration: "Registration number", address: "Address", description: "Description of processing", scc: "Standard contractual clauses (2021/914), module 3", thirdCountry: "Third country without an adequacy decision", v1Date: "22 November 2026", v2Date: "23 December 2026", approvedBy: "Approved by Københavns Kommune" },
 };
 
 /** What i18n-iso-countries calls the countries of the fixture in each language. */
@@ -188,7 +188,9 @@ describe.each(LANGS)("every format in %s", (lang) => {
     expect(html).toContain(l.scc);
     expect(html).toContain(l.v1Date);
     expect(html).toContain(l.v2Date);
-    expect(html).toContain(f.changeRequestId);
+    // how each version came to be: the change's reason and who approved it, not a raw id
+    expect(html).toContain("Statistik over besøg");
+    expect(html).not.toContain(f.changeRequestId);
     expect(html).toContain(COUNTRY_NAMES[lang].US);
   });
 
@@ -201,7 +203,7 @@ describe.each(LANGS)("every format in %s", (lang) => {
     expect(md.startsWith(`# ${MESSAGES[lang].document_title}\n`)).toBe(true);
     expect(md).toContain(`\n## ${MESSAGES[lang].sub_processors}\n`);
     expect(md).toContain(`| ${l.name} | ${l.registration} | ${l.address} | ${l.description} |`);
-    expect(md).toContain(`| 2 | ${l.v2Date} | ${f.changeRequestId} |`);
+    expect(md).toContain(`| 2 | ${l.v2Date} | Statistik over besøg | ${l.approvedBy} `);
   });
 
   it("csv: a localised header row, then one row per sub-processor", async () => {

@@ -202,7 +202,8 @@ describe("annex versions", () => {
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ has_more: false, next_cursor: null });
     expect(second.body.data).toEqual([
-      expect.objectContaining({ version: 1, effective_at: SIGNED_AT.toISOString(), third_country: false, locations: 2, sub_processors: 3 }),
+      // a UK sub-processor: adequacy, but outside the EU/EEA, so a transfer to a third country
+      expect.objectContaining({ version: 1, effective_at: SIGNED_AT.toISOString(), third_country: true, locations: 2, sub_processors: 3 }),
     ]);
   });
 
@@ -211,8 +212,8 @@ describe("annex versions", () => {
     const v1 = await t.call(controller.key, "GET", `/v1/agreements/${agreementId}/annex/versions/1`);
     const v2 = await t.call(controller.key, "GET", `/v1/agreements/${agreementId}/annex/versions/2`);
     expect(v1.status).toBe(200);
-    expect(v1.body).toMatchObject({ object: "annex", version: 1, third_country: false });
-    expect(byRef(v1.body.sub_processors, "supportco")).toMatchObject({ country: "GB", country_name: "United Kingdom", classification: "adequacy" });
+    expect(v1.body).toMatchObject({ object: "annex", version: 1, third_country: true });
+    expect(byRef(v1.body.sub_processors, "supportco")).toMatchObject({ country: "GB", country_name: "United Kingdom", classification: "adequacy", third_country: true });
     expect(v2.body).toMatchObject({ object: "annex", version: 2, third_country: true });
     expect(byRef(v2.body.sub_processors, "supportco")).toMatchObject({ country: "US", classification: "third_country" });
     expect(v2.body.sub_processors.map((s: { ref: string }) => s.ref)).not.toContain("backupbolaget");

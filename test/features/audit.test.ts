@@ -4,7 +4,7 @@ import { createTestContext, DAY, type TestContext, type TestResponse } from "../
 import { baselineAnnex, createActiveAgreement, createOrg, firstKeyId, type TestOrg } from "../helpers/factories";
 
 /**
- * The audit trail (PRODUCT.md rule 8; seed 001): every write and every read of an annex is
+ * The audit trail (docs/rules.md, rule 8): every write and every read of an annex is
  * recorded, in the transaction of what it records, append-only and hash-chained.
  */
 
@@ -62,7 +62,7 @@ const addBackup = {
   sub_processor: {
     ref: "backup",
     legal_name: "Backup A/S",
-    registration: { scheme: "dk_cvr", number: "27182818" },
+    registration: { scheme: "dk_cvr", number: "27182828" },
     address: { street: "Lautrupvang 2", postal_code: "2750", city: "Ballerup", country: "DK" },
     description: "Backup",
     locations: ["dc-dk"],

@@ -216,10 +216,13 @@ describe("applying", () => {
     const { t, processor, controller, agreements } = await setup({ authorisation: "specific" });
     const remove = { op: "remove_sub_processor", target: "nordhost" };
     const addOther = { ...addPolishBackup, sub_processor: { ...addPolishBackup.sub_processor, ref: "other" } };
-    const first = await submit(t, processor, { operations: [remove, { op: "remove_location", target: "dc-dk" }] });
+    // the removal is a notice (docs/rules.md, rule 10): it takes effect at its date, with nothing to decide
+    const effective_date = new Date(t.clock.now().getTime() + 5 * DAY).toISOString();
+    const first = await submit(t, processor, { operations: [remove, { op: "remove_location", target: "dc-dk" }], effective_date });
+    expect(first.body.decisions[0]).toMatchObject({ kind: "notice", state: "noticed" });
     const second = await submit(t, processor, { operations: [addOther, { op: "update_sub_processor", target: "nordhost", changes: { description: "Hosting and support" } }] });
     expect(second.status).toBe(201);
-    await t.call(controller.key, "POST", `/v1/decisions/${first.body.decisions[0].id}/approve`, {});
+    await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { days: 5 });
     const failed = await t.call(controller.key, "POST", `/v1/decisions/${second.body.decisions[0].id}/approve`, {});
     expect(failed.body).toMatchObject({ state: "approved", application: { state: "failed", version: null } });
     expect(failed.body.application.failure_reason).toContain("nordhost");
@@ -234,7 +237,7 @@ describe("applying", () => {
   it("replacing a sub-processor keeps the chain: what it had engaged hangs under its replacement", async () => {
     const { t, processor, controller, agreements } = await setup({ authorisation: "specific" });
     const child = { ...addPolishBackup, sub_processor: { ...addPolishBackup.sub_processor, parent: "nordhost" } };
-    const replacement = { ...addPolishBackup.sub_processor, ref: "newhost", legal_name: "NewHost ApS", registration: { scheme: "dk_cvr", number: "27182818" } };
+    const replacement = { ...addPolishBackup.sub_processor, ref: "newhost", legal_name: "NewHost ApS", registration: { scheme: "dk_cvr", number: "27182828" } };
     for (const operations of [[child], [{ op: "replace_sub_processor", target: "nordhost", with: replacement }]]) {
       const cr = await submit(t, processor, { operations });
       expect(cr.status, JSON.stringify(cr.body)).toBe(201);

@@ -194,3 +194,48 @@ describe("decision console", () => {
     expect(open.headers.get("location")).toBe("/console");
   });
 });
+
+describe("decision console: a change that conflicts with the instruction", () => {
+  it("says so, refuses a plain approval, and approves only with the amendment asked for explicitly", async () => {
+    const t = await createTestContext();
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const controller = await createOrg(t, "Skanderborg Kommune");
+    const agreement = (await createActiveAgreement(t, processor, controller, { authorisation: "specific", third_country_transfers: "prohibited" })).id;
+    const london = { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" };
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", {
+      agreements: [agreement],
+      reason: "Night-time support from London",
+      operations: [
+        { op: "add_location", location: { ref: "london", label: "Support centre", address: london, activities: ["support"] } },
+        { op: "add_sub_processor", sub_processor: { ref: "night", legal_name: "Night Desk Ltd", registration: { scheme: "gb_crn", number: "04241161" }, address: london, description: "Support", locations: ["london"] } },
+      ],
+    });
+    expect(cr.status, JSON.stringify(cr.body)).toBe(201);
+    const id = cr.body.decisions[0].id as string;
+    const s = await signIn(t, controller.key);
+    const page = await (await get(t, s, `/console/decisions/${id}`)).text();
+    expect(page).toContain("This change conflicts with your instruction");
+    expect(page).toContain('name="amend_instruction"');
+
+    const csrf = await csrfOf(t, s, `/console/decisions/${id}`);
+    const plain = await post(t, s, `/console/decisions/${id}/approve`, { csrf });
+    expect(plain.status).toBe(409);
+    expect(await plain.text()).toContain("prohibits transfers to third countries");
+    const noReason = await post(t, s, `/console/decisions/${id}/approve`, { csrf, amend_instruction: "with_transfer_mechanism", amendment_reason: " " });
+    expect(noReason.status).toBe(422);
+    expect((await t.call(controller.key, "GET", `/v1/decisions/${id}`)).body.state).toBe("pending");
+
+    const ok = await post(t, s, `/console/decisions/${id}/approve`, { csrf, amend_instruction: "with_transfer_mechanism", amendment_reason: "UK support is accepted" });
+    expect(ok.status).toBe(303);
+    expect((await t.call(controller.key, "GET", `/v1/decisions/${id}`)).body.state).toBe("approved");
+    const terms = await t.call(controller.key, "GET", `/v1/agreements/${agreement}/terms`);
+    expect(terms.body.data.map((v: { third_country_transfers: string; reason: string | null }) => [v.third_country_transfers, v.reason])).toEqual([
+      ["prohibited", null],
+      ["with_transfer_mechanism", "UK support is accepted"],
+    ]);
+    // the agreement page shows the instruction in force and its history
+    const agreementPage = await (await get(t, s, `/console/agreements/${agreement}`)).text();
+    expect(agreementPage).toContain("Instruction and terms, every version");
+    expect(agreementPage).toContain("UK support is accepted");
+  });
+});

@@ -21,6 +21,7 @@ describe("organisations: the operator creates them", () => {
       registration: { scheme: "se_orgnr", number: "212000-1124" },
       country: "SE",
       address: { street: "August Palms plats 1", postal_code: "205 80", city: "Malmö", country: "SE" },
+      public_authority: false,
       created_at: t.clock.now().toISOString(),
     });
     const read = await t.call(t.operatorKey, "GET", `/v1/organisations/${created.body.id}`);

@@ -24,7 +24,7 @@ const nordhost = {
 const insight = {
   ref: "insight",
   legal_name: "Insight Analytics AB",
-  registration: { scheme: "se_orgnr", number: "556677-1234" },
+  registration: { scheme: "se_orgnr", number: "556677-1233" },
   address: { street: "Analysvägen 3", postal_code: "111 22", city: "Stockholm", country: "SE" },
   description: "Usage analytics",
   locations: ["dc-ballerup"],
@@ -274,7 +274,7 @@ describe("what the page shows", () => {
     await publish(w.t, w.processor, { agreements: "all" });
     const all = await readAll(w.t, "nordcare");
     html = all.html;
-    for (const shown of ["Insight Analytics AB", "556677-1234", "Sweden", "Usage analytics"]) expect(section(html, "sub-processors")).toContain(shown);
+    for (const shown of ["Insight Analytics AB", "556677-1233", "Sweden", "Usage analytics"]) expect(section(html, "sub-processors")).toContain(shown);
     // in both agreements, shown once
     expect(html.match(/id="sp-nordhost"/g)).toHaveLength(1);
     expect(html).not.toContain("Other-Only Hosting GmbH");
@@ -309,7 +309,8 @@ describe("what the page shows", () => {
     await publish(w.t, w.processor, { enabled: true, slug: "nordcare", agreements: "all" });
     const cr = await submit(w.t, w.processor, { operations: [addPolBackup, { op: "update_sub_processor", target: "nordhost", changes: { description: "Hosting and operations" } }] });
     expect(cr.status, JSON.stringify(cr.body)).toBe(201);
-    const removal = await submit(w.t, w.processor, { agreements: [w.agreementB.id], operations: [{ op: "remove_sub_processor", target: "insight" }] });
+    // a removal is a notice (nothing to decide); with its effective date it is upcoming until then
+    const removal = await submit(w.t, w.processor, { agreements: [w.agreementB.id], operations: [{ op: "remove_sub_processor", target: "insight" }], effective_date: new Date(T0.getTime() + 30 * DAY).toISOString() });
     expect(removal.status, JSON.stringify(removal.body)).toBe(201);
 
     let { html } = await readAll(w.t, "nordcare");
@@ -500,8 +501,9 @@ describe("feeds", () => {
     const first = await ids();
     expect(await ids()).toEqual(first);
     const cr = await w.t.call(w.processor.key, "GET", `/v1/change-requests/${w.upcoming}`);
+    // the removal is a notice: the processor withdraws it from one agreement; it is still upcoming for the other
     const decision = cr.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id === w.agreementA.id).id;
-    expect((await w.t.call(w.controllerA.key, "POST", `/v1/decisions/${decision}/approve`, {})).status).toBe(200);
+    expect((await w.t.call(w.processor.key, "POST", `/v1/decisions/${decision}/withdraw`)).status).toBe(200);
     expect(await ids()).toEqual(first);
   });
 

@@ -189,6 +189,20 @@ const REFUSALS: RefusalCase[] = [
     code: "validation_failed",
     errors: [json("/registration/number", "format_dk_cvr")],
   },
+  {
+    // 29189730 with its last digit changed: the right form, a wrong modulus 11 check digit
+    name: "an organisation's CVR number with a wrong check digit",
+    key: asOperator,
+    method: "POST",
+    path: () => "/v1/organisations",
+    body: () => edited(orgBody(), (b) => (b.registration.number = "29189731")),
+    status: 422,
+    code: "validation_failed",
+    errors: [json("/registration/number", "check_digit_dk_cvr")],
+  },
+  createAgreementCase("a sub-processor's Swedish organisationsnummer with a wrong check digit", (b) => (b.annex.sub_processors[0].registration = { scheme: "se_orgnr", number: "556677-8898" }), [
+    json("/annex/sub_processors/0/registration/number", "check_digit_se_orgnr"),
+  ]),
   createAgreementCase(
     "a third-country sub-processor and location without a transfer mechanism",
     (b) => {
@@ -432,5 +446,21 @@ describe("refused requests answer RFC 9457 problem+json and change nothing", () 
     expect((await s.t.call(s.processor.key, "GET", `/v1/agreements/${s.activeId}/annex?as_of=${encodeURIComponent(s.t.clock.now().toISOString())}`)).status).toBe(200);
     expect((await s.t.call(s.processor.key, "GET", `/v1/agreements/${s.activeId}/annex?as_of=2026-11-22T10:00:00%2B01:00`)).status).toBe(200);
     expect((await s.t.call(s.controller.key, "POST", `/v1/agreements/${s.proposedId}/decline`, { reason: "Missing backup site" })).status).toBe(200);
+  });
+});
+
+describe("registration numbers with a wrong check digit", () => {
+  it("the field error names the rule and the check digit the number should have", async () => {
+    const t = await createTestContext();
+    const res = await t.call(t.operatorKey, "POST", "/v1/organisations", edited(orgBody(), (b) => (b.registration.number = "29189731")));
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe("validation_failed");
+    expect(res.body.errors).toHaveLength(1);
+    const [error] = res.body.errors;
+    expect(error.pointer).toMatch(/\/registration\/number$/);
+    expect(error).toMatchObject({ in: "json", rule: "check_digit_dk_cvr" });
+    expect(error.detail).toContain("29189731");
+    expect(error.detail).toContain("the last digit should be 0, not 1");
   });
 });

@@ -8,10 +8,23 @@ export interface TestOrg {
 }
 
 let counter = 0;
+let cvrBody = 1_000_000;
+
+/**
+ * A CVR number not handed out before in this test process, with a valid check digit: weights
+ * 2,7,6,5,4,3,2,1 and a weighted sum divisible by 11 (bodies whose check digit would be 10 are skipped).
+ */
+export function nextCvr(): string {
+  for (;;) {
+    const body = String(++cvrBody);
+    const r = [2, 7, 6, 5, 4, 3, 2].reduce((sum, w, i) => sum + w * Number(body[i]), 0) % 11;
+    if (r !== 1) return `${body}${(11 - r) % 11}`;
+  }
+}
 
 /** An organisation with one API key, created by the operator through the API. */
 export async function createOrg(t: TestContext, name = `Org ${++counter}`, country = "DK"): Promise<TestOrg> {
-  const registration = country === "SE" ? { scheme: "se_orgnr", number: "212000-1355" } : { scheme: "dk_cvr", number: String(10000000 + (++counter % 89999999)) };
+  const registration = country === "SE" ? { scheme: "se_orgnr", number: "212000-1355" } : { scheme: "dk_cvr", number: nextCvr() };
   const org = await t.call(t.operatorKey, "POST", "/v1/organisations", {
     name,
     registration,

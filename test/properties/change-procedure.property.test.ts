@@ -1,5 +1,5 @@
 /**
- * Model-based property tests of the change procedure (PRODUCT.md "The life of a change
+ * Model-based property tests of the change procedure (docs/rules.md; "The life of a change
  * request", rules 1, 3, 5, 6, 7, 9): random sequences of submissions, decisions, withdrawals
  * and test-clock advances, all over HTTP, with the invariants checked after every step.
  *
@@ -17,7 +17,7 @@ import { createActiveAgreement, createOrg, type TestOrg } from "../helpers/facto
 const NUM_RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
 /** the API, event and audit checks after every step too, not only at the end */
 const FULL_EVERY_STEP = process.env.PROPERTY_FULL !== "0";
-const FINAL = new Set(["approved", "objected", "withdrawn", "deemed_approved"]);
+const FINAL = new Set(["approved", "objected", "withdrawn", "deemed_approved", "noticed"]);
 
 // ---------------------------------------------------------------------------------------------
 // The actions, as seeds resolved against the world when they run (so most of them are valid)
@@ -93,6 +93,10 @@ interface DecisionInfo {
   agreementId: string;
   changeRequestId: string;
   controller: TestOrg;
+  /** a notice (rule 10): nothing to approve or object to */
+  notice: boolean;
+  /** conflicts with the instruction (rule 3): approved only with an amendment */
+  conflict: boolean;
 }
 
 interface World {
@@ -326,15 +330,22 @@ async function run(w: World, a: Action) {
         const i = targets.findIndex((x) => x.id === agreementId);
         return usRefs(sims[i]!).some((r) => !usRefs(befores[i]!).includes(r));
       };
-      for (const d of res.body.decisions as { id: string; state: string; agreement: { id: string }; introduces_third_country: boolean; instruction_conflict: boolean; authorisation: string }[]) {
+      // rule 10: a change that adds nothing (only removals and corrections) is a notice, with nothing to decide
+      const refsOf = (c: AnnexContent) => [...c.locations.map((l) => `loc:${l.ref}`), ...c.sub_processors.map((x) => `sp:${x.ref}`)];
+      const addsEntry = (agreementId: string) => {
+        const i = targets.findIndex((x) => x.id === agreementId);
+        return refsOf(sims[i]!).some((r) => !refsOf(befores[i]!).includes(r));
+      };
+      for (const d of res.body.decisions as { id: string; kind: string; state: string; agreement: { id: string }; introduces_third_country: boolean; instruction_conflict: boolean; authorisation: string }[]) {
         const ag = w.agreements.find((x) => x.id === d.agreement.id)!;
-        expect(d.state).toBe("pending");
+        expect(d.kind, `kind of ${d.id}`).toBe(addsEntry(ag.id) ? "decision" : "notice");
+        expect(d.state).toBe(d.kind === "notice" ? "noticed" : "pending");
         expect(d.authorisation).toBe(ag.authorisation);
         // rule 3: a change introducing a third country conflicts with a prohibiting agreement, only there
         expect(d.introduces_third_country, `introduces_third_country of ${d.id}`).toBe(introducesUs(ag.id));
         expect(d.instruction_conflict, `instruction_conflict of ${d.id}`).toBe(ag.prohibited && introducesUs(ag.id));
-        w.decisions.push({ id: d.id, agreementId: ag.id, changeRequestId: res.body.id, controller: ag.controller });
-        w.seen.set(d.id, ["pending"]);
+        w.decisions.push({ id: d.id, agreementId: ag.id, changeRequestId: res.body.id, controller: ag.controller, notice: d.kind === "notice", conflict: d.instruction_conflict });
+        w.seen.set(d.id, [d.state]);
       }
       return;
     }
@@ -349,6 +360,18 @@ async function run(w: World, a: Action) {
       const res = await t.call(key, "POST", `/v1/decisions/${d.id}/${verb}`, body);
       w.log.push(`${verb} ${d.id} -> ${res.status} ${res.body?.state ?? res.body?.current_state ?? ""}`);
       expectStatus(w, res, [200, 409], verb);
+      // a notice has nothing to approve or object to (rule 10)
+      if (res.status === 409 && res.body.code === "notice_only") {
+        expect(d.notice && verb !== "withdraw", `notice_only for ${verb} of ${d.id}`).toBe(true);
+        return void expect(res.body.current_state).toBe("noticed");
+      }
+      if (res.status === 409 && d.notice && verb !== "withdraw") expect(res.body.current_state, "a notice answers notice_only until it is withdrawn").toBe("withdrawn");
+      // a conflicting change is approved only with an amendment of the instruction (rule 3)
+      if (res.status === 409 && res.body.code === "instruction_conflict") {
+        expect(verb === "approve" && d.conflict, `instruction_conflict for ${verb} of ${d.id}`).toBe(true);
+        const [row] = await rows<{ state: string }>(t, "SELECT state FROM decisions WHERE id = ?", [d.id]);
+        return void expect(row!.state).toBe("pending");
+      }
       if (res.status === 409) return expectConflictNamesFinalState(w, res, d.id);
       expect(res.body.state).toBe({ approve: "approved", object: "objected", withdraw: "withdrawn" }[verb]);
       if (verb === "object") expect(res.body.objection_reason).toBe(a.kind === "object" ? a.reason.trim() : null);
@@ -424,8 +447,10 @@ async function checkInvariants(w: World, full: boolean) {
     if (history.at(-1) !== d.state) history.push(d.state);
     // final states stay final: pending, then at most one final state
     expect(history.length, `decision ${d.id} went ${history.join(" → ")}${ctx}`).toBeLessThanOrEqual(2);
-    expect(history[0]).toBe("pending");
+    expect(["pending", "noticed"]).toContain(history[0]);
     if (history.length === 2) expect(FINAL.has(history[1]!)).toBe(true);
+    // a notice is only ever withdrawn, never decided
+    if (history[0] === "noticed" && history.length === 2) expect(history[1]).toBe("withdrawn");
 
     // silence never approves a specific authorisation or an instruction conflict
     if (d.state === "deemed_approved") {
@@ -449,7 +474,7 @@ async function checkInvariants(w: World, full: boolean) {
 
     // only approved changes are applied; an objected, withdrawn or pending one never reaches the annex
     const applied = versions.filter((v) => v.agreement_id === d.agreement_id && v.change_request_id === d.change_request_id);
-    if (d.state === "approved" || d.state === "deemed_approved") {
+    if (d.state === "approved" || d.state === "deemed_approved" || d.state === "noticed") {
       expect(["scheduled", "applied", "failed"]).toContain(d.application);
       expect(d.effective_at).not.toBeNull();
       const cr = requests.get(d.change_request_id)!;

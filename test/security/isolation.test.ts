@@ -57,6 +57,8 @@ interface IsolationRow {
   foreign: ForeignExpectation;
   /** the foreign call legitimately creates something of its own (nothing of the victim's) */
   foreignCreatesOwn?: true;
+  /** open to anyone without a key (public reference data): the same answer with or without one */
+  public?: true;
 }
 
 const addBackup = addBackupOp("backup");
@@ -228,6 +230,15 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     operator: 403,
     foreign: 404,
   },
+  "POST /v1/agreements/{agreement_id}/amendments": {
+    request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/amendments`, body: { notice_days: 45, reason: "Longer notice" } }),
+    owner: 201,
+    operator: 403,
+    foreign: 404,
+  },
+  "GET /v1/agreements/{agreement_id}/terms": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/terms` }), owner: 200, operator: 403, foreign: 404 },
+  "GET /v1/countries": { request: () => ({ path: "/v1/countries" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
+  "GET /v1/countries/{code}": { request: () => ({ path: "/v1/countries/GB" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
   "GET /v1/agreements/{agreement_id}/annex": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex` }), owner: 200, operator: 403, foreign: 404 },
   "GET /v1/agreements/{agreement_id}/annex/versions": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex/versions` }), owner: 200, operator: 403, foreign: 404 },
   "GET /v1/agreements/{agreement_id}/annex/diff": {
@@ -442,12 +453,15 @@ describe.each(Object.keys(ISOLATION_MATRIX))("%s", (operation) => {
   const row = ISOLATION_MATRIX[operation]!;
   const hasPathParams = operation.includes("{");
 
-  it("without a key: 401, nothing changes", async () => {
+  it(row.public ? "without a key: answered (public), nothing changes" : "without a key: 401, nothing changes", async () => {
     const w = await world();
     const before = await snapshotCounts(w.t);
     const res = await send(w, null, operation, w.real);
-    expect(res.status).toBe(401);
-    expect(res.body.code).toBe("unauthenticated");
+    if (row.public) expect(res.status).toBe(row.owner);
+    else {
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe("unauthenticated");
+    }
     expect(await snapshotCounts(w.t)).toEqual(before);
   });
 
@@ -514,7 +528,7 @@ describe("keys of the victim that may not write, or may no longer do anything", 
   it.each(["revoked", "expired"] as const)("a %s key of the victim: 401 unauthenticated on every operation; nothing changes", async (kind) => {
     const w = await world();
     const keys = await victimKeys(w);
-    for (const operation of Object.keys(ISOLATION_MATRIX)) {
+    for (const operation of Object.keys(ISOLATION_MATRIX).filter((o) => !ISOLATION_MATRIX[o]!.public)) {
       const before = await dumpState(w.t);
       const res = await send(w, keys[kind], operation, w.real);
       expect.soft(res.status, `${operation}: ${JSON.stringify(res.body)}`).toBe(401);

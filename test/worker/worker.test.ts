@@ -103,7 +103,7 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
       expect(key.body.secret).toMatch(/^sk_live_/);
       return { id: created.body.id as string, key: key.body.secret as string };
     };
-    const processor = await org("Omsorgspartner ApS", "29184756");
+    const processor = await org("Omsorgspartner ApS", "29184755");
     const controller = await org("Aarhus Kommune", "55133018");
 
     const proposed = await call(processor.key, "POST", "/v1/agreements", {

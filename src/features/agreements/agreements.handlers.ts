@@ -2,6 +2,7 @@ import type { AppRouteHandler } from "../../http/router";
 import { ctxOf } from "../context";
 import type * as R from "./agreements.routes";
 import * as service from "./agreements.service";
+import * as terms from "./agreement-terms.service";
 
 export const createAgreement: AppRouteHandler<R.CreateAgreementRoute> = async (c) =>
   c.json(await service.createAgreement({ ctx: ctxOf(c), input: c.req.valid("json") }), 201);
@@ -17,3 +18,9 @@ export const confirmAgreement: AppRouteHandler<R.ConfirmAgreementRoute> = async 
 
 export const declineAgreement: AppRouteHandler<R.DeclineAgreementRoute> = async (c) =>
   c.json(await service.declineAgreement({ ctx: ctxOf(c), id: c.req.valid("param").agreement_id, input: c.req.valid("json") }), 200);
+
+export const amendAgreement: AppRouteHandler<R.AmendAgreementRoute> = async (c) =>
+  c.json(await terms.amendAgreement({ ctx: ctxOf(c), id: c.req.valid("param").agreement_id, input: c.req.valid("json") }), 201);
+
+export const listAgreementTerms: AppRouteHandler<R.ListAgreementTermsRoute> = async (c) =>
+  c.json(await terms.listTerms({ ctx: ctxOf(c), id: c.req.valid("param").agreement_id }), 200);

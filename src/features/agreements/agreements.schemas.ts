@@ -3,11 +3,11 @@ import { Address, CountryCode, DateTimeInput, Registration, text, Timestamp } fr
 import { AnnexContent, AnnexInput } from "../annex/annex.schemas";
 
 export const Authorisation = z.enum(["specific", "general"]).openapi("Authorisation", {
-  description: "EU SCC 2021/915 clause 7.7: `specific` (option 1; seed 004 clause 4.2) needs express approval of every change; `general` (option 2) is deemed approved when the notice ends without objection",
+  description: "EU SCC 2021/915 clause 7.7: `specific` (option 1; the agreement's clause 4.2, docs/rules.md rule 5) needs express approval of every change; `general` (option 2) is deemed approved when the notice ends without objection",
 });
 
 export const ThirdCountryTransfers = z.enum(["prohibited", "with_transfer_mechanism"]).openapi("ThirdCountryTransfers", {
-  description: "The controller's instruction on third-country transfers (seed 004, Bilag 1 §1.5 prohibits them)",
+  description: "The controller's instruction on third-country transfers (docs/rules.md, rule 3: Bilag 1 §1.5 prohibits them)",
 });
 
 export const CreateAgreementBody = z
@@ -17,7 +17,7 @@ export const CreateAgreementBody = z
     title: text(300).openapi({ example: "Databehandleraftale — fritvalg praktisk hjælp og personlig pleje" }),
     controller_reference: text(100).nullish().openapi({ description: "The controller's own reference (case or contract number)", example: "KK-2026-0412" }),
     authorisation: Authorisation,
-    notice_days: z.number().int().min(1).max(365).default(30).openapi({ description: "Days of notice before a change may take effect (seed 004 clause 10.1: 30)" }),
+    notice_days: z.number().int().min(1).max(365).default(30).openapi({ description: "Days of notice before a change may take effect (default 30: the period of SCC 2021/915 clause 7.7 option 2)" }),
     third_country_transfers: ThirdCountryTransfers,
     signed_at: DateTimeInput.optional().openapi({ description: "Operator import only: when the agreement was signed; its baseline is in force from then" }),
     annex: AnnexInput,
@@ -46,6 +46,7 @@ export const Agreement = z
     controller: Party,
     role: z.enum(["processor", "controller"]).openapi({ description: "The calling organisation's role in this agreement" }),
     current_version: z.number().int().nullable(),
+    terms_version: z.number().int().openapi({ description: "The version of the terms in force (GET /v1/agreements/{id}/terms lists them all)" }),
     proposed_annex: AnnexContent.nullable().openapi({
       description: "The baseline awaiting the controller's confirmation (status proposed); only in GET /v1/agreements/{id}, which records the read in the audit trail",
     }),
@@ -63,3 +64,34 @@ export const ListAgreementsQuery = z.object({
   status: z.enum(["proposed", "active", "declined"]).optional(),
   role: z.enum(["processor", "controller"]).optional().openapi({ description: "Only agreements where the caller has this role" }),
 });
+
+export const TermsChangeBody = z
+  .strictObject({
+    third_country_transfers: ThirdCountryTransfers.optional(),
+    notice_days: z.number().int().min(1).max(365).optional(),
+    authorisation: Authorisation.optional(),
+    reason: text(4000).openapi({ description: "Why the controller amends its instruction; part of the record" }),
+  })
+  .openapi("TermsChange", { description: "An amendment of the agreement's terms by its controller: the fields it changes and why" });
+
+export const AmendAgreementBody = TermsChangeBody.extend({
+  effective_date: DateTimeInput.optional().openapi({
+    description: "When the new terms come into force: at least 30 days after the amendment (the controller's amendments give the processor 30 days' notice); default exactly 30 days",
+  }),
+}).openapi("AmendAgreement");
+
+export const AgreementTerms = z
+  .object({
+    object: z.literal("agreement_terms"),
+    agreement_id: z.string(),
+    version: z.number().int(),
+    authorisation: Authorisation,
+    notice_days: z.number().int(),
+    third_country_transfers: ThirdCountryTransfers,
+    effective_at: Timestamp,
+    in_force: z.boolean().openapi({ description: "The effective instant has come (the latest such version is the one in force)" }),
+    reason: z.string().nullable(),
+    decision_id: z.string().nullable().openapi({ description: "The approval this amendment was made with, if any" }),
+    created_at: Timestamp,
+  })
+  .openapi("AgreementTerms");

@@ -2,7 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import { prepared } from "../../../db/prepared";
-import { buildAnnex, classifyAnnex } from "../../domain/annex";
+import { buildAnnex, checkDerogationsFor, classificationSnapshot, classifyAnnex } from "../../domain/annex";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
 import { requireOrganisation } from "../../http/auth";
 import { decodeCursor, toPage } from "../../http/pagination";
@@ -11,6 +11,7 @@ import { appendAudit, recordAnnexRead } from "../audit/audit.service";
 import { type Ctx, iso } from "../context";
 import { findOrganisation, presentOrganisation } from "../organisations/organisations.service";
 import type { CreateAgreementBody, DeclineAgreementBody, ListAgreementsQuery } from "./agreements.schemas";
+import { baselineTerms } from "./agreement-terms.service";
 
 export type AgreementRow = typeof schema.agreements.$inferSelect;
 type OrganisationRow = typeof schema.organisations.$inferSelect;
@@ -36,6 +37,7 @@ export async function presentAgreement(db: DbOrTx, a: AgreementRow, viewer: stri
     controller: party(controller!),
     role: viewer === a.controllerId ? ("controller" as const) : ("processor" as const),
     current_version: a.currentVersion,
+    terms_version: a.termsVersion,
     proposed_annex: a.proposedAnnex ? presentAnnexContent(a.proposedAnnex) : null,
     decline_reason: a.declineReason,
     created_at: a.createdAt.toISOString(),
@@ -48,7 +50,7 @@ export const partiesOf = (a: { id: string; processorId: string; controllerId: st
 
 /**
  * The agreement if the calling organisation is party to it. Anything else answers
- * exactly as a missing agreement (PRODUCT.md rule 8).
+ * exactly as a missing agreement (docs/rules.md, rule 8).
  */
 export async function loadAgreementFor(ctx: Ctx, id: string, db: DbOrTx = ctx.db) {
   const org = requireOrganisation(ctx.actor);
@@ -88,7 +90,8 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
   }
   if (processorId && !(await findOrganisation(ctx.db, processorId)))
     errors.push({ pointer: "/processor_id", rule: "known_organisation", detail: "No organisation has this id." });
-  if (!(await findOrganisation(ctx.db, input.controller_id)))
+  const controller = await findOrganisation(ctx.db, input.controller_id);
+  if (!controller)
     errors.push({ pointer: "/controller_id", rule: "known_organisation", detail: "No organisation has this id." });
   if (input.controller_id === processorId)
     errors.push({ pointer: "/controller_id", rule: "distinct_parties", detail: "The controller and the processor must be two organisations." });
@@ -99,7 +102,10 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
 
   const built = buildAnnex(input.annex, ctx.newId);
   if ("errors" in built) errors.push(...built.errors);
-  else if (input.third_country_transfers === "prohibited") errors.push(...prohibitedTransfers(built.content));
+  else {
+    if (input.third_country_transfers === "prohibited") errors.push(...prohibitedTransfers(built.content));
+    if (controller) errors.push(...checkDerogationsFor(built.content, controller));
+  }
   if (errors.length || !("content" in built)) throw validationFailed(errors);
 
   const id = ctx.newId("agreement");
@@ -122,7 +128,9 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
         activatedAt: operator ? signedAt : null,
       })
       .returning();
-    if (operator) await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: built.content, effectiveAt: signedAt, changeRequestId: null, createdAt: now });
+    if (operator)
+      await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: built.content, classification: classificationSnapshot(built.content), effectiveAt: signedAt, changeRequestId: null, createdAt: now });
+    await tx.insert(schema.agreementTerms).values(baselineTerms(a!, operator ? signedAt : now, now));
     await appendAudit(tx, ctx, [{ action: operator ? "agreement.import" : "agreement.propose", resourceType: "agreement", resourceId: id, agreement: partiesOf(a!) }]);
     return a!;
   });
@@ -132,10 +140,10 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
 /** Field errors for every third-country entry of an annex whose agreement prohibits such transfers. */
 function prohibitedTransfers(content: Parameters<typeof classifyAnnex>[0]): FieldError[] {
   const c = classifyAnnex(content);
-  const detail = "The agreement prohibits third-country transfers (instruction, Bilag 1 §1.5); this entry is in a third country.";
+  const detail = "The agreement's instruction prohibits transfers to third countries (any country outside the EU/EEA, adequacy decision or not); this entry puts personal data outside the EU/EEA.";
   return [
-    ...c.locations.flatMap((l, i) => (l.classification === "third_country" ? [{ pointer: `/annex/locations/${i}/address/country`, rule: "instruction_prohibits_third_country", detail }] : [])),
-    ...c.sub_processors.flatMap((s, i) => (s.classification === "third_country" ? [{ pointer: `/annex/sub_processors/${i}`, rule: "instruction_prohibits_third_country", detail }] : [])),
+    ...c.locations.flatMap((l, i) => (l.third_country ? [{ pointer: `/annex/locations/${i}/address/country`, rule: "instruction_prohibits_third_country", detail }] : [])),
+    ...c.sub_processors.flatMap((s, i) => (s.third_country ? [{ pointer: `/annex/sub_processors/${i}`, rule: "instruction_prohibits_third_country", detail }] : [])),
   ];
 }
 
@@ -182,7 +190,7 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
       .returning();
     if (!updated) return null;
     if (to === "active")
-      await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: agreement.proposedAnnex!, effectiveAt: now, changeRequestId: null, createdAt: now });
+      await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: agreement.proposedAnnex!, classification: classificationSnapshot(agreement.proposedAnnex!), effectiveAt: now, changeRequestId: null, createdAt: now });
     await appendAudit(tx, ctx, [{ action: to === "active" ? "agreement.confirm" : "agreement.decline", resourceType: "agreement", resourceId: id, agreement: partiesOf(updated) }]);
     return updated;
   });

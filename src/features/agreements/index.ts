@@ -7,4 +7,6 @@ export const agreementsRouter = createRouter()
   .openapi(routes.listAgreements, handlers.listAgreements)
   .openapi(routes.getAgreement, handlers.getAgreement)
   .openapi(routes.confirmAgreement, handlers.confirmAgreement)
-  .openapi(routes.declineAgreement, handlers.declineAgreement);
+  .openapi(routes.declineAgreement, handlers.declineAgreement)
+  .openapi(routes.amendAgreement, handlers.amendAgreement)
+  .openapi(routes.listAgreementTerms, handlers.listAgreementTerms);

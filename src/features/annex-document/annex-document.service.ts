@@ -11,7 +11,22 @@ type VersionRow = typeof schema.annexVersions.$inferSelect;
 export interface AnnexDocumentSource {
   agreement: Awaited<ReturnType<typeof presentAgreement>>;
   version: VersionRow;
-  history: { version: number; effectiveAt: Date; changeRequestId: string | null }[];
+  history: HistoryEntry[];
+  /** every version of the agreement's terms (the instruction and its amendments), oldest first */
+  terms: (typeof schema.agreementTerms.$inferSelect)[];
+}
+
+/** How one annex version came to be: the baseline, or a change with its reason, how it was decided, by whom and when. */
+export interface HistoryEntry {
+  version: number;
+  effectiveAt: Date;
+  changeRequestId: string | null;
+  reason: string | null;
+  /** approved / deemed_approved / noticed; null for the baseline */
+  how: "approved" | "deemed_approved" | "noticed" | null;
+  decidedAt: Date | null;
+  decidedBy: string | null;
+  noticeDays: number | null;
 }
 
 /**
@@ -40,12 +55,28 @@ export async function getAnnexDocumentSource({ ctx, agreementId, version, asOf }
   }
 
   // the history a version knows: itself and the versions before it
-  const history = await ctx.db
-    .select({ version: v.version, effectiveAt: v.effectiveAt, changeRequestId: v.changeRequestId })
+  const d = schema.decisions;
+  const cr = schema.changeRequests;
+  const rows = await ctx.db
+    .select({ version: v.version, effectiveAt: v.effectiveAt, changeRequestId: v.changeRequestId, reason: cr.reason, state: d.state, decidedAt: d.decidedAt, submittedAt: cr.submittedAt, noticeEndsAt: d.noticeEndsAt })
     .from(v)
+    .leftJoin(cr, eq(cr.id, v.changeRequestId))
+    .leftJoin(d, and(eq(d.changeRequestId, v.changeRequestId), eq(d.agreementId, v.agreementId)))
     .where(and(eq(v.agreementId, agreementId), lte(v.version, row.version)))
     .orderBy(asc(v.version));
+  const history: HistoryEntry[] = rows.map((h) => ({
+    version: h.version,
+    effectiveAt: h.effectiveAt,
+    changeRequestId: h.changeRequestId,
+    reason: h.reason,
+    how: h.state === "approved" || h.state === "deemed_approved" || h.state === "noticed" ? h.state : null,
+    decidedAt: h.decidedAt,
+    // an explicit approval is the controller's act
+    decidedBy: h.state === "approved" ? agreement.controllerId : null,
+    noticeDays: h.submittedAt && h.noticeEndsAt ? Math.round((h.noticeEndsAt.getTime() - h.submittedAt.getTime()) / 86_400_000) : null,
+  }));
 
+  const terms = await ctx.db.query.agreementTerms.findMany({ where: eq(schema.agreementTerms.agreementId, agreementId), orderBy: asc(schema.agreementTerms.version) });
   await recordAnnexRead(ctx, agreement, "annex.document", `${agreementId}@v${row.version}`);
-  return { agreement: await presentAgreement(ctx.db, agreement, organisationId), version: row, history };
+  return { agreement: await presentAgreement(ctx.db, agreement, organisationId), version: row, history, terms };
 }

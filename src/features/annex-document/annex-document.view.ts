@@ -21,6 +21,17 @@ export interface DocumentView {
   subProcessors: SubProcessorRow[];
   locations: LocationRow[];
   history: HistoryRow[];
+  terms: TermsRow[];
+}
+
+/** One version of the agreement's terms, in words. */
+export interface TermsRow {
+  version: string;
+  date: string;
+  instruction: string;
+  notice: string;
+  authorisation: string;
+  reason: string;
 }
 
 export interface DocumentAddress extends Required<Pick<Address, "street" | "postal_code" | "city" | "country">> {
@@ -70,7 +81,11 @@ export interface LocationRow {
 export interface HistoryRow {
   version: string;
   date: string;
-  change_request: string;
+  /** the change's reason (the baseline for version 1) */
+  change: string;
+  /** how it came to be: approved by whom and when, deemed approved at the notice end, or a notice */
+  how: string;
+  change_request_id: string | null;
 }
 
 /** A message that is plain text, as a column header is. */
@@ -106,8 +121,18 @@ export const LOCATION_COLUMNS = [
 export const HISTORY_COLUMNS = [
   ["col_version", (r) => r.version],
   ["col_effective_date", (r) => r.date],
-  ["col_change_request", (r) => r.change_request],
+  ["col_change", (r) => r.change],
+  ["col_how_decided", (r) => r.how],
 ] as const satisfies readonly (readonly [Label, (r: HistoryRow) => string])[];
+
+export const TERMS_COLUMNS = [
+  ["col_version", (r) => r.version],
+  ["in_force_from", (r) => r.date],
+  ["instruction_label", (r) => r.instruction],
+  ["notice_period_label", (r) => r.notice],
+  ["authorisation_label", (r) => r.authorisation],
+  ["col_change", (r) => r.reason],
+] as const satisfies readonly (readonly [Label, (r: TermsRow) => string])[];
 
 /** The parties in the order the document lists them: the controller, then the processor. */
 export const partiesOf = (doc: DocumentView) => [doc.controller, doc.processor];
@@ -136,14 +161,21 @@ function registration(r: Registration, m: Messages): DocumentRegistration {
   return { scheme: r.scheme, number: r.number, text: r.scheme === "other" ? r.number : `${r.number} (${m.registration_scheme[r.scheme]})` };
 }
 
-function mechanismLabel(t: TransferMechanism, m: Messages): string {
+/** A transfer tool in words, in one language; an Art. 49 derogation says it suits occasional transfers only. */
+export function mechanismLabel(t: TransferMechanism, m: Messages): string {
   switch (t.type) {
     case "sccs_2021_914":
       return m.sccs(t.module);
     case "bcr":
       return m.bcr;
+    case "bcr_processor":
+      return m.bcr_processor;
+    case "bcr_controller":
+      return m.bcr_controller;
+    case "art_46":
+      return m.art_46[t.route];
     case "derogation_art_49":
-      return m.art_49(String.fromCharCode(97 + ART_49_DEROGATIONS.indexOf(t.derogation)), m.derogation[t.derogation]);
+      return `${m.art_49(String.fromCharCode(97 + ART_49_DEROGATIONS.indexOf(t.derogation)), m.derogation[t.derogation])} – ${m.art_49_warning}`;
   }
 }
 
@@ -152,6 +184,21 @@ function transferBasis(mechanism: TransferMechanism | null, classification: Clas
   if (mechanism) return mechanismLabel(mechanism, m);
   if (classification === "adequacy") return viaDpf ? m.dpf : m.adequacy_decision;
   return m.not_applicable;
+}
+
+/** How a version came to be, in words: who approved it and when, approval by silence at the notice end, or a notice. */
+function howDecided(h: AnnexDocumentSource["history"][number], controllerName: string, m: Messages, date: (d: Date) => string): string {
+  const notice = h.noticeDays !== null ? m.notice_days(h.noticeDays) : "";
+  switch (h.how) {
+    case "approved":
+      return m.how_approved(controllerName, date(h.decidedAt!), notice);
+    case "deemed_approved":
+      return m.how_deemed(date(h.decidedAt!), notice);
+    case "noticed":
+      return m.how_noticed;
+    default:
+      return h.version === 1 ? m.how_baseline : "—";
+  }
 }
 
 /** Builds the document in one language from its source. */
@@ -224,6 +271,8 @@ export function buildDocumentView(source: AnnexDocumentSource, lang: Lang): Docu
       { label: m.annex_version, value: String(version.version) },
       { label: m.in_force_from, value: date(version.effectiveAt) },
       { label: m.authorisation_label, value: m.authorisation[agreement.authorisation] },
+      { label: m.notice_period_label, value: m.notice_days(agreement.notice_days) },
+      { label: m.instruction_label, value: `${m.instruction[agreement.third_country_transfers]} (${m.terms_version(agreement.terms_version)})` },
       { label: m.third_country_label, value: annex.third_country ? m.yes : m.no },
     ],
     controller: party(m.controller, agreement.controller),
@@ -233,7 +282,17 @@ export function buildDocumentView(source: AnnexDocumentSource, lang: Lang): Docu
     history: source.history.map((h) => ({
       version: String(h.version),
       date: date(h.effectiveAt),
-      change_request: h.changeRequestId ?? (h.version === 1 ? m.baseline : "—"),
+      change: h.reason ?? (h.version === 1 ? m.baseline : "—"),
+      how: howDecided(h, agreement.controller.name, m, date),
+      change_request_id: h.changeRequestId,
+    })),
+    terms: source.terms.map((v) => ({
+      version: String(v.version),
+      date: date(v.effectiveAt),
+      instruction: m.instruction[v.thirdCountryTransfers],
+      notice: m.notice_days(v.noticeDays),
+      authorisation: m.authorisation[v.authorisation],
+      reason: v.reason ?? m.baseline_terms,
     })),
   };
 }

@@ -1,6 +1,6 @@
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
-import { HISTORY_COLUMNS, LOCATION_COLUMNS, PARTY_COLUMNS, partiesOf, SUB_PROCESSOR_COLUMNS, table, type DocumentView } from "./annex-document.view";
+import { HISTORY_COLUMNS, LOCATION_COLUMNS, PARTY_COLUMNS, partiesOf, SUB_PROCESSOR_COLUMNS, TERMS_COLUMNS, table, type DocumentView } from "./annex-document.view";
 
 /**
  * One stylesheet, inline: the page loads nothing (its Content-Security-Policy allows no
@@ -86,6 +86,7 @@ const Page: FC<{ doc: DocumentView }> = ({ doc }) => {
           <Section title={m.sub_processors} empty={m.no_sub_processors} table={table(m, SUB_PROCESSOR_COLUMNS, doc.subProcessors)} rowHeaders />
           <Section title={m.locations} empty={m.no_locations} table={table(m, LOCATION_COLUMNS, doc.locations)} rowHeaders />
           <Section title={m.change_history} empty="" table={table(m, HISTORY_COLUMNS, doc.history)} />
+          <Section title={m.terms_history} empty="" table={table(m, TERMS_COLUMNS, doc.terms)} />
         </main>
         <footer>
           <p>{m.dates_note}</p>

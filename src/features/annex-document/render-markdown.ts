@@ -1,4 +1,4 @@
-import { HISTORY_COLUMNS, LOCATION_COLUMNS, PARTY_COLUMNS, partiesOf, SUB_PROCESSOR_COLUMNS, table, type DocumentView } from "./annex-document.view";
+import { HISTORY_COLUMNS, LOCATION_COLUMNS, PARTY_COLUMNS, partiesOf, SUB_PROCESSOR_COLUMNS, TERMS_COLUMNS, table, type DocumentView } from "./annex-document.view";
 
 /**
  * Markdown text of our data: backslash-escapes what Markdown would read as markup (emphasis,
@@ -33,6 +33,7 @@ export function renderMarkdown(doc: DocumentView): string {
     ...section(m.sub_processors, doc.subProcessors.length ? gfmTable(table(m, SUB_PROCESSOR_COLUMNS, doc.subProcessors)) : [escapeMarkdown(m.no_sub_processors)]),
     ...section(m.locations, doc.locations.length ? gfmTable(table(m, LOCATION_COLUMNS, doc.locations)) : [escapeMarkdown(m.no_locations)]),
     ...section(m.change_history, gfmTable(table(m, HISTORY_COLUMNS, doc.history))),
+    ...section(m.terms_history, gfmTable(table(m, TERMS_COLUMNS, doc.terms))),
     "",
     `*${escapeMarkdown(m.dates_note)}*`,
   ];

@@ -102,7 +102,7 @@ export async function audited<T>(ctx: Ctx, entry: AuditEntry | ((result: T) => A
 
 /**
  * Every read of an annex (current, version, diff, document, a proposed baseline) is recorded
- * before it is answered (PRODUCT.md rule 8; seed 001): if the record cannot be written, the read fails.
+ * before it is answered (docs/rules.md, rule 8): if the record cannot be written, the read fails.
  */
 export async function recordAnnexRead(ctx: Ctx, agreement: { id: string; processorId: string; controllerId: string }, action: string, resourceId: string) {
   const { id, processorId, controllerId } = agreement;

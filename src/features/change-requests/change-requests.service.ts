@@ -2,19 +2,22 @@ import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { insertRows } from "../../../db/bulk";
 import { schema } from "../../../db/client";
-import type { AnnexContent } from "../../domain/annex";
-import { deriveRequestStatus, noticeEndsAt } from "../../domain/decisions";
+import { type AnnexContent, checkDerogationsFor } from "../../domain/annex";
+import { deriveRequestStatus, noticeEndsAt, statesAllowing } from "../../domain/decisions";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
-import { applyOperations, changeFlags, type Operation } from "../../domain/operations";
+import { applyOperations, assessChange, type Operation } from "../../domain/operations";
 import { requireOrganisation } from "../../http/auth";
 import { decodeCursor, toPage } from "../../http/pagination";
 import { type Ctx, iso } from "../context";
+import { applyDecision } from "../decisions/apply";
 import { decisionEvent } from "../decisions/decision-events";
 import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, presentDecision, slices } from "../decisions/decisions.presenter";
 import { recordEvents } from "../events/events.service";
 import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
 
 const cr = schema.changeRequests;
+/** The guard of a withdrawal, from the lifecycle table: a pending decision, or a notice not yet in effect. */
+export const withdrawable = and(inArray(schema.decisions.state, statesAllowing("withdraw")), or(eq(schema.decisions.state, "pending"), eq(schema.decisions.application, "scheduled")));
 const d = schema.decisions;
 const a = schema.agreements;
 
@@ -31,6 +34,15 @@ function presentChangeRequest(row: ChangeRequestRow, decisions: ReturnType<typeo
     submitted_at: row.submittedAt.toISOString(),
     decisions,
   };
+}
+
+/** Which of these controllers are public authorities (GDPR Art. 49(3)). */
+async function publicAuthorityControllers(ctx: Ctx, ids: string[]) {
+  const o = schema.organisations;
+  const found = new Set<string>();
+  for (const slice of slices([...new Set(ids)]))
+    for (const row of await ctx.db.select({ id: o.id }).from(o).where(and(inArray(o.id, slice), eq(o.publicAuthority, true)))) found.add(row.id);
+  return found;
 }
 
 /** The processor's active agreements a request covers, with each one's annex as it now stands. */
@@ -70,35 +82,41 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   }
 
   const operations = input.operations as Operation[];
+  const publicAuthorities = await publicAuthorityControllers(ctx, covered.map((c) => c.agreement.controllerId));
   const plans = covered.map(({ agreement, content }) => {
-    const result = applyOperations(content, operations, ctx.newId);
+    const applied = applyOperations(content, operations, ctx.newId);
+    const barred = "content" in applied ? checkDerogationsFor(applied.content, { publicAuthority: publicAuthorities.has(agreement.controllerId) }, "/resulting_annex") : [];
+    const result = barred.length ? { errors: barred } : applied;
     if ("errors" in result) {
       for (const e of result.errors) errors.push({ ...e, agreement_id: agreement.id, detail: `Agreement ${agreement.id}: ${e.detail}` });
       return null;
     }
-    return { agreement, ...changeFlags(content, result.content, agreement.thirdCountryTransfers) };
+    return { agreement, ...assessChange(content, result.content, agreement.thirdCountryTransfers) };
   });
   if (errors.length) throw validationFailed(errors, "The change cannot be applied to every covered agreement; nothing was submitted.");
 
   const id = ctx.newId("changeRequest");
   const request: ChangeRequestRow = { id, processorId, operations, reason: input.reason, effectiveDate, submittedAt: now, submittedByKey: ctx.actor.keyId ?? "" };
+  // a notice (removals, corrections) needs no decision: it takes effect at its effective date, or at once
+  const noticeEffectiveAt = effectiveDate ?? now;
   const decisions: DecisionRow[] = plans.map((p) => ({
     id: ctx.newId("decision"),
     changeRequestId: id,
     agreementId: p!.agreement.id,
     processorId,
     controllerId: p!.agreement.controllerId,
+    kind: p!.kind,
     authorisation: p!.agreement.authorisation,
     introducesThirdCountry: p!.introduces_third_country,
     instructionConflict: p!.instruction_conflict,
-    state: "pending",
+    state: p!.kind === "notice" ? "noticed" : "pending",
     noticeEndsAt: noticeEndsAt(now, p!.agreement.noticeDays),
     comment: null,
     objectionReason: null,
-    decidedAt: null,
+    decidedAt: p!.kind === "notice" ? now : null,
     decidedByKey: null,
-    effectiveAt: null,
-    application: "not_applicable",
+    effectiveAt: p!.kind === "notice" ? noticeEffectiveAt : null,
+    application: p!.kind === "notice" ? "scheduled" : "not_applicable",
     appliedVersion: null,
     failureReason: null,
     overdueNotifiedAt: null,
@@ -110,12 +128,16 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     requests: new Map([[id, request]]),
     agreements: new Map(plans.map((p) => [p!.agreement.id, p!.agreement])),
   });
-  await ctx.db.transaction(async (tx) => {
+  const stored = await ctx.db.transaction(async (tx) => {
     await tx.insert(cr).values(request);
     await insertRows(tx, d, decisions);
     await recordEvents(tx, ctx, decisions.map((row) => decisionEvent("change_request.submitted", row, loaded, now)));
+    // a notice effective now is in the annex before the answer, in the same transaction
+    const out: DecisionRow[] = [];
+    for (const row of decisions) out.push(row.kind === "notice" && noticeEffectiveAt <= now ? (await applyDecision(tx, ctx, row, loaded)).decision : row);
+    return out;
   });
-  return presentChangeRequest(request, decisions.map((row) => presentDecision(row, loaded, now)));
+  return presentChangeRequest(request, stored.map((row) => presentDecision(row, loaded, now)));
 }
 
 /** A change request as the caller sees it: the processor with every decision, a controller with its own only. */
@@ -155,8 +177,8 @@ export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string 
   const withdrawn = await ctx.db.transaction(async (tx) => {
     const rows = await tx
       .update(d)
-      .set({ state: "withdrawn", decidedAt: now, decidedByKey: ctx.actor.keyId })
-      .where(and(eq(d.changeRequestId, id), eq(d.state, "pending")))
+      .set({ state: "withdrawn", decidedAt: now, decidedByKey: ctx.actor.keyId, effectiveAt: null, application: "not_applicable" })
+      .where(and(eq(d.changeRequestId, id), withdrawable))
       .returning();
     if (rows.length) {
       const loaded = await loadDecisionContext(tx, rows, { requests: new Map([[row.id, row]]) });
@@ -166,7 +188,7 @@ export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string 
   });
   if (!withdrawn) {
     const states = await ctx.db.select({ state: d.state, n: sql<number>`count(*)` }).from(d).where(eq(d.changeRequestId, id)).groupBy(d.state);
-    throw new AppError("invalid_state", "No decision of this change request is pending; final states are final.", [], {
+    throw new AppError("invalid_state", "No decision of this change request is pending (nor a notice still to take effect); final states are final.", [], {
       current_state: deriveRequestStatus(states.map((s) => s.state)),
     });
   }

@@ -12,6 +12,7 @@ import { renderHtml } from "../annex-document/render-html";
 import { withdrawChangeRequest } from "../change-requests/change-requests.service";
 import { ctxOf } from "../context";
 import { decide, getDecision } from "../decisions/decisions.service";
+import { listTerms } from "../agreements/agreement-terms.service";
 import { allChangeRequests, allDecisions, decisionDiff } from "./console.service";
 import { clearSessionCookie, type ConsoleSession, csrfMatches, loadSession, revokeSession, setSessionCookie, signIn } from "./console.session";
 import { AgreementPage, DecisionPage, InboxPage, MessagePage, type Page, RequestsPage, SignInPage, t } from "./console.views";
@@ -109,12 +110,15 @@ export async function inbox(c: C) {
   return html(c, <InboxPage {...pageOf(c, session)} decisions={mine} now={c.get("deps").clock.now()} />);
 }
 
-async function renderDecision(c: C, extra: { error?: string; reason?: string; comment?: string; conflict?: boolean } = {}, status = 200) {
+async function renderDecision(c: C, extra: { error?: string; approveError?: string; reason?: string; comment?: string; conflict?: boolean } = {}, status = 200) {
   const session = c.get("session");
   const d = await getDecision({ ctx: ctx(c), id: c.req.param("id")! });
   const diff = await decisionDiff(ctx(c), d);
   const role = d.controller.id === session.organisationId ? "controller" : "processor";
-  return html(c, <DecisionPage {...pageOf(c, session)} d={d} diff={diff} role={role} canWrite={session.scope === "write"} {...extra} />, status);
+  // the instruction in force now decides whether approving needs an amendment (docs/rules.md, rule 3)
+  const agreement = await getAgreement({ ctx: ctx(c), id: d.agreement.id });
+  const instructionConflict = d.introduces_third_country && agreement.third_country_transfers === "prohibited" ? "prohibited" : null;
+  return html(c, <DecisionPage {...pageOf(c, session)} d={d} diff={diff} role={role} canWrite={session.scope === "write"} instructionConflict={instructionConflict} {...extra} />, status);
 }
 
 export const decisionPage = (c: C) => renderDecision(c);
@@ -122,13 +126,18 @@ export const decisionPage = (c: C) => renderDecision(c);
 export async function approve(c: C) {
   const form = await c.req.parseBody();
   const comment = typeof form.comment === "string" && form.comment.trim() ? form.comment.trim().slice(0, 2000) : undefined;
-  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "approve", comment }), { comment });
+  // approving against the instruction: the amendment is asked for explicitly, with its reason
+  const amend = form.amend_instruction === "with_transfer_mechanism";
+  const amendmentReason = typeof form.amendment_reason === "string" ? form.amendment_reason.trim().slice(0, 2000) : "";
+  if (amend && !amendmentReason) return renderDecision(c, { approveError: t(pickLang(c)).amendment_reason_required, comment }, 422);
+  const amendment = amend ? { third_country_transfers: "with_transfer_mechanism" as const, reason: amendmentReason } : undefined;
+  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "approve", comment, amendment }), { comment });
 }
 
 export async function object(c: C) {
   const form = await c.req.parseBody();
   const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 2000) : "";
-  // clause 4.2 (seed 004): no objection without a concrete reason; nothing is decided
+  // docs/rules.md, rule 6: no objection without a concrete reason; nothing is decided
   if (!reason) return renderDecision(c, { error: t(pickLang(c)).objection_reason_required }, 422);
   return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "object", reason }), { reason });
 }
@@ -138,6 +147,7 @@ async function act(c: C, run: () => Promise<unknown>, kept: { reason?: string; c
     await run();
   } catch (err) {
     if (err instanceof AppError && err.code === "invalid_state") return renderDecision(c, { conflict: true }, 409);
+    if (err instanceof AppError && (err.code === "instruction_conflict" || err.code === "notice_only")) return renderDecision(c, { approveError: err.message, ...kept }, 409);
     if (err instanceof AppError && err.code === "validation_failed") return renderDecision(c, { error: err.message, ...kept }, 422);
     throw err;
   }
@@ -152,9 +162,11 @@ export async function agreementPage(c: C) {
   const annex = active ? await getAnnex({ ctx: ctx(c), agreementId: id }) : null;
   const versions = active ? (await listAnnexVersions({ ctx: ctx(c), agreementId: id, limit: 100 })).data : [];
   const decisions = await allDecisions(ctx(c), { agreement_id: id });
+  const terms = (await listTerms({ ctx: ctx(c), id })).data;
   return html(
     c,
     <AgreementPage
+      terms={terms}
       {...pageOf(c, session)}
       agreement={{ id, title: agreement.title, status: agreement.status, processorName: agreement.processor.name, controllerName: agreement.controller.name }}
       annex={annex}

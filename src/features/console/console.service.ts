@@ -30,7 +30,7 @@ export const allChangeRequests = (ctx: Ctx) => all((cursor) => listChangeRequest
 /**
  * The change a decision is about, as a diff of the annex: an applied change between the
  * version before it and the one it made; otherwise its operations applied to the annex in
- * force now. The annex read is audited like any other (PRODUCT.md rule 8).
+ * force now. The annex read is audited like any other (docs/rules.md, rule 8).
  */
 export async function decisionDiff(ctx: Ctx, decision: DecisionView): Promise<AnnexDiff | null> {
   const { agreement } = await loadAgreementFor(ctx, decision.agreement.id);

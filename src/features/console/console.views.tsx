@@ -334,9 +334,22 @@ export const DiffView: FC<{ diff: AnnexDiff; lang: Lang }> = ({ diff, lang }) =>
 };
 
 export const DecisionPage: FC<
-  Page & { d: DecisionView; diff: AnnexDiff | null; role: "controller" | "processor"; canWrite: boolean; error?: string; conflict?: boolean; reason?: string; comment?: string }
+  Page & {
+    d: DecisionView;
+    diff: AnnexDiff | null;
+    role: "controller" | "processor";
+    canWrite: boolean;
+    error?: string;
+    approveError?: string;
+    conflict?: boolean;
+    reason?: string;
+    comment?: string;
+    /** the instruction in force, when the change conflicts with it */
+    instructionConflict?: "prohibited" | null;
+  }
 > = (p) => {
   const m = t(p.lang);
+  const doc = MESSAGES[p.lang];
   const d = p.d;
   const actionable = d.state === "pending" && p.role === "controller" && p.canWrite;
   return (
@@ -390,11 +403,30 @@ export const DecisionPage: FC<
       <h2>{m.processor_reason}</h2>
       <p>{d.change.reason}</p>
       <h2>{m.change}</h2>
+      {d.kind === "notice" ? <p class="note">{m.notice_explainer}</p> : null}
       {p.diff ? <DiffView diff={p.diff} lang={p.lang} /> : <p class="note">{m.preview_unavailable}</p>}
       {actionable ? (
         <>
           <form class="action" method="post" action={`/console/decisions/${d.id}/approve`}>
             <Csrf token={p.session!.csrfToken} />
+            {p.instructionConflict ? (
+              <>
+                <p id="conflict-explainer" class="error">
+                  {m.conflict_explainer(doc.instruction[p.instructionConflict])}
+                </p>
+                <p>
+                  <input type="checkbox" id="amend" name="amend_instruction" value="with_transfer_mechanism" aria-describedby="conflict-explainer" />{" "}
+                  <label for="amend">{m.amend_instruction}</label>
+                </p>
+                <label for="amendment_reason">{m.amendment_reason}</label>
+                {p.approveError ? (
+                  <p id="amendment-error" class="error" role="alert">
+                    {p.approveError}
+                  </p>
+                ) : null}
+                <textarea id="amendment_reason" name="amendment_reason" rows={2} aria-describedby={p.approveError ? "amendment-error" : undefined}></textarea>
+              </>
+            ) : null}
             <label for="comment">{m.approve_comment}</label>
             <textarea id="comment" name="comment" rows={2}>
               {p.comment ?? ""}
@@ -477,6 +509,7 @@ export const AgreementPage: FC<
     annex: AnnexSummary | null;
     versions: { version: number; effective_at: string; created_at: string }[];
     decisions: DecisionView[];
+    terms: { version: number; authorisation: "specific" | "general"; notice_days: number; third_country_transfers: "prohibited" | "with_transfer_mechanism"; effective_at: string; in_force: boolean; reason: string | null }[];
   }
 > = (p) => {
   const m = t(p.lang);
@@ -492,6 +525,31 @@ export const AgreementPage: FC<
         <dt>{m.state_label}</dt>
         <dd>{p.agreement.status}</dd>
       </dl>
+      <h2>{m.terms_history}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{doc.col_version}</th>
+            <th scope="col">{doc.in_force_from}</th>
+            <th scope="col">{doc.instruction_label}</th>
+            <th scope="col">{doc.notice_period_label}</th>
+            <th scope="col">{doc.authorisation_label}</th>
+            <th scope="col">{doc.col_change}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.terms.map((v) => (
+            <tr>
+              <th scope="row">{String(v.version)}</th>
+              <td>{date(v.effective_at, p.lang)}</td>
+              <td>{doc.instruction[v.third_country_transfers]}</td>
+              <td>{doc.notice_days(v.notice_days)}</td>
+              <td>{doc.authorisation[v.authorisation]}</td>
+              <td>{v.reason ?? doc.baseline}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <h2>{m.current_annex}</h2>
       {p.annex ? (
         <>

@@ -1,10 +1,10 @@
 import { and, desc, eq } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
-import { applyOperations } from "../../domain/operations";
+import { applyOperations, assessChange } from "../../domain/operations";
 import type { Ctx } from "../context";
 import { recordEvents } from "../events/events.service";
 import { presentAnnexContent } from "../annex/annex.presenter";
-import { diffEntries } from "../../domain/annex";
+import { classificationSnapshot, diffEntries } from "../../domain/annex";
 import { decisionEvent } from "./decision-events";
 import { type DecisionContext, type DecisionRow, loadDecisionContext } from "./decisions.presenter";
 
@@ -19,7 +19,14 @@ export async function applyDecision(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock
   const now = deps.clock.now();
   const v = schema.annexVersions;
   const current = await tx.query.annexVersions.findFirst({ where: eq(v.agreementId, d.agreementId), orderBy: desc(v.version) });
-  const result = current ? applyOperations(current.content, cr.operations, deps.newId) : { errors: [{ pointer: "", rule: "active_agreement", detail: "The agreement has no annex." }] };
+  const agreement = ctx.agreements.get(d.agreementId) ?? (await tx.query.agreements.findFirst({ where: eq(schema.agreements.id, d.agreementId) }));
+  const applied0 = current ? applyOperations(current.content, cr.operations, deps.newId) : { errors: [{ pointer: "", rule: "active_agreement", detail: "The agreement has no annex." }] };
+  // the instruction in force when the change would take effect decides, not the one at approval
+  const conflict =
+    "content" in applied0 && agreement?.thirdCountryTransfers === "prohibited" && assessChange(current!.content, applied0.content, "prohibited").instruction_conflict
+      ? { errors: [{ pointer: "", rule: "instruction_prohibits_third_country", detail: "The instruction now in force prohibits transfers to third countries, and this change puts personal data outside the EU/EEA." }] }
+      : null;
+  const result = conflict ?? applied0;
   const claim = and(eq(schema.decisions.id, d.id), eq(schema.decisions.application, "scheduled"));
 
   if ("errors" in result) {
@@ -34,7 +41,7 @@ export async function applyDecision(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock
   const effectiveAt = new Date(Math.max(d.effectiveAt!.getTime(), current!.effectiveAt.getTime()));
   const [applied] = await tx.update(schema.decisions).set({ application: "applied", appliedVersion: version }).where(claim).returning();
   if (!applied) return { applied: false as const, decision: d }; // another sweep applied it first
-  await tx.insert(v).values({ agreementId: d.agreementId, version, content: result.content, effectiveAt, changeRequestId: d.changeRequestId, createdAt: now });
+  await tx.insert(v).values({ agreementId: d.agreementId, version, content: result.content, classification: classificationSnapshot(result.content), effectiveAt, changeRequestId: d.changeRequestId, createdAt: now });
   await tx.update(schema.agreements).set({ currentVersion: version }).where(eq(schema.agreements.id, d.agreementId));
   const [before, after] = [presentAnnexContent(current!.content), presentAnnexContent(result.content)];
   const summary = (diff: ReturnType<typeof diffEntries<{ id: string; ref: string }>>) => ({
@@ -50,6 +57,7 @@ export async function applyDecision(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock
         effective_at: effectiveAt.toISOString(),
         change_request_id: d.changeRequestId,
         third_country: after.third_country,
+        kind: d.kind,
         changes: { locations: summary(diffEntries(before.locations, after.locations)), sub_processors: summary(diffEntries(before.sub_processors, after.sub_processors)) },
       },
     }),

@@ -47,6 +47,7 @@ export function presentDecision(d: DecisionRow, ctx: DecisionContext, now: Date)
     agreement: { id: a.id, title: a.title, controller_reference: a.controllerReference },
     processor: { id: d.processorId, name: ctx.names.get(d.processorId) ?? "" },
     controller: { id: d.controllerId, name: ctx.names.get(d.controllerId) ?? "" },
+    kind: d.kind,
     state: d.state,
     overdue: isOverdue(d, now) && !silenceApproves(d),
     authorisation: d.authorisation,

@@ -50,7 +50,7 @@ export const approveDecision = verbRoute("/v1/decisions/{decision_id}/approve", 
 export const objectToDecision = verbRoute(
   "/v1/decisions/{decision_id}/object",
   "objectToDecision",
-  "Object to the change for this agreement (controller); a concrete reason is required (seed 004 clause 4.2)",
+  "Object to the change for this agreement (controller); a concrete reason is required (docs/rules.md, rule 6)",
   ObjectBody,
 );
 export const withdrawDecision = createRoute({

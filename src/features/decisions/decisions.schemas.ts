@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { DECISION_STATES } from "../../domain/decisions";
 import { text, Timestamp } from "../../http/schemas";
+import { TermsChangeBody } from "../agreements/agreements.schemas";
 
 const PartyRef = z.object({ id: z.string(), name: z.string() });
 
@@ -12,12 +13,13 @@ export const Decision = z
     agreement: z.object({ id: z.string(), title: z.string(), controller_reference: z.string().nullable() }),
     processor: PartyRef,
     controller: PartyRef,
+    kind: z.enum(["decision", "notice"]).openapi({ description: "`decision`: the change adds a recipient, a location or a country and needs the controller's decision; `notice`: it only removes or corrects entries, both parties are told and it takes effect at its effective date (state `noticed`)" }),
     state: z.enum(DECISION_STATES),
     overdue: z.boolean().openapi({ description: "Pending after the notice ended: silence does not approve here, a decision is needed" }),
     authorisation: z.enum(["specific", "general"]),
     notice_ends_at: Timestamp,
-    introduces_third_country: z.boolean(),
-    instruction_conflict: z.boolean().openapi({ description: "The agreement prohibits third-country transfers and this change introduces one; never approved by silence" }),
+    introduces_third_country: z.boolean().openapi({ description: "The change puts personal data in a third country (any country outside the EU/EEA, adequacy decision or not) where the entry did not have it, including a move from one third country to another" }),
+    instruction_conflict: z.boolean().openapi({ description: "The agreement prohibited third-country transfers when the change was submitted and the change introduces one; never approved by silence, and approved only with an amendment of the instruction" }),
     comment: z.string().nullable(),
     objection_reason: z.string().nullable(),
     decided_at: Timestamp.nullable(),
@@ -40,10 +42,17 @@ export const DecisionIdParam = z.object({
   decision_id: z.string().openapi({ param: { name: "decision_id", in: "path" }, example: "dec_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
 });
 
-export const ApproveBody = z.strictObject({ comment: text(4000).optional() }).openapi("ApproveDecision");
+export const ApproveBody = z
+  .strictObject({
+    comment: text(4000).optional(),
+    amendment: TermsChangeBody.optional().openapi({
+      description: "Required to approve a change that conflicts with the instruction (it must set `third_country_transfers: with_transfer_mechanism`): the controller amends its instruction in the same act, in force at once, then approves",
+    }),
+  })
+  .openapi("ApproveDecision");
 export const ObjectBody = z
   .strictObject({
-    reason: text(4000).openapi({ description: "The concrete, objective reason (seed 004 clause 4.2: the controller cannot refuse without one)" }),
+    reason: text(4000).openapi({ description: "The concrete, objective reason (docs/rules.md, rule 6: the controller cannot refuse without one)" }),
   })
   .openapi("ObjectToDecision");
 

@@ -1,7 +1,7 @@
 import type { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, lt, lte, not, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, lte, not, or, type SQL } from "drizzle-orm";
 import { schema } from "../../../db/client";
-import { type DecisionState, type DecisionVerb, VERB_ROLE, VERB_TARGET, effectiveAt } from "../../domain/decisions";
+import { type DecisionVerb, VERB_ROLE, effectiveAt, next, statesAllowing } from "../../domain/decisions";
 import { AppError, notFound } from "../../domain/errors";
 import { requireOrganisation } from "../../http/auth";
 import { decodeCursor, toPage } from "../../http/pagination";
@@ -10,6 +10,10 @@ import { recordEvents } from "../events/events.service";
 import { deemIfDue } from "../../jobs/run-due";
 import { applyDecision } from "./apply";
 import { decisionEvent } from "./decision-events";
+import { type TermsChange, writeAmendment } from "../agreements/agreement-terms.service";
+import { countryName } from "../../domain/countries";
+import { applyOperations, assessChange } from "../../domain/operations";
+import { withdrawable } from "../change-requests/change-requests.service";
 import { type DecisionRow, loadDecisionContext, presentDecision } from "./decisions.presenter";
 import type { ListDecisionsQuery } from "./decisions.schemas";
 
@@ -58,28 +62,57 @@ export async function listDecisions({ ctx, limit, cursor, state, agreement_id, o
   return { ...page, data };
 }
 
+/** The conflict of a decision with the instruction in force now (not only when it was submitted). */
+const conflictsNow = (d: DecisionRow, a: { thirdCountryTransfers: string }) => d.introducesThirdCountry && a.thirdCountryTransfers === "prohibited";
+
+type HumanVerb = Exclude<DecisionVerb, "deem">;
+
 /**
  * approve / object / withdraw one agreement's decision. The state is checked in the UPDATE
- * itself, so of two racing decisions (or a decision and the sweep) exactly one wins and the
- * other gets a 409 naming the state it lost to.
+ * itself (its guard comes from the lifecycle table), so of two racing decisions (or a decision
+ * and the sweep) exactly one wins and the other gets a 409 naming the state it lost to.
+ * Approving a change that conflicts with the instruction in force is refused unless the
+ * approval carries the amendment that lifts the conflict: then both commit in one transaction.
  */
-export async function decide({ ctx, id, verb, comment, reason }: { ctx: Ctx; id: string; verb: DecisionVerb; comment?: string; reason?: string }) {
+export async function decide({ ctx, id, verb, comment, reason, amendment }: { ctx: Ctx; id: string; verb: HumanVerb; comment?: string; reason?: string; amendment?: TermsChange }) {
   const { row, org } = await loadDecisionFor(ctx, id);
   const role = row.controllerId === org ? "controller" : "processor";
   if (VERB_ROLE[verb] !== role)
     throw new AppError("forbidden", verb === "withdraw" ? "Only the processor withdraws its change." : `Only the controller may ${verb === "approve" ? "approve" : "object to"} a change.`);
+  if (amendment && verb !== "approve") throw new AppError("invalid_request", "Only an approval carries an amendment.");
   const now = ctx.clock.now();
   // a notice that ended under a general authorisation has already approved the change by silence
   await deemIfDue(ctx, [row.id], now);
+  const fresh = (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
+  const step = next(fresh.state, verb);
+  if ("refused" in step) {
+    if (step.refused === "notice_only")
+      throw new AppError("notice_only", "This change only removes or corrects entries: it is a notice, with nothing to approve or object to. It takes effect at its effective date.", [], { current_state: fresh.state, kind: fresh.kind });
+    throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
+  }
 
-  const target: DecisionState = VERB_TARGET[verb];
-  const cr = await ctx.db.query.changeRequests.findFirst({ where: eq(schema.changeRequests.id, row.changeRequestId) });
+  const agreement = (await ctx.db.query.agreements.findFirst({ where: eq(schema.agreements.id, fresh.agreementId) }))!;
+  if (verb === "approve" && conflictsNow(fresh, agreement)) {
+    const lifts = amendment?.third_country_transfers === "with_transfer_mechanism";
+    if (!lifts) {
+      const countries = await introducedCountries(ctx, fresh);
+      throw new AppError(
+        "instruction_conflict",
+        `The agreement's instruction prohibits transfers to third countries, and this change puts personal data outside the EU/EEA${countries.length ? ` (${countries.map((c) => countryName(c)).join(", ")})` : ""}. To approve it, amend the instruction in the same act: send \`amendment: { "third_country_transfers": "with_transfer_mechanism", "reason": "…" }\`.`,
+        [{ in: "json", pointer: "/amendment/third_country_transfers", rule: "amendment_lifts_conflict", detail: "Required to approve a change that conflicts with the instruction: with_transfer_mechanism." }],
+        { instruction: { third_country_transfers: agreement.thirdCountryTransfers }, third_countries: countries },
+      );
+    }
+  }
+
+  const cr = await ctx.db.query.changeRequests.findFirst({ where: eq(schema.changeRequests.id, fresh.changeRequestId) });
   const due = verb === "approve" ? effectiveAt(cr!.effectiveDate, now) : null;
+  const guard = verb === "withdraw" ? withdrawable : inArray(d.state, statesAllowing(verb));
   const result = await ctx.db.transaction(async (tx) => {
     const [updated] = await tx
       .update(d)
       .set({
-        state: target,
+        state: verb === "approve" ? "approved" : verb === "object" ? "objected" : "withdrawn",
         decidedAt: now,
         decidedByKey: ctx.actor.keyId,
         comment: verb === "approve" ? (comment ?? null) : null,
@@ -87,11 +120,13 @@ export async function decide({ ctx, id, verb, comment, reason }: { ctx: Ctx; id:
         effectiveAt: due,
         application: verb === "approve" ? "scheduled" : "not_applicable",
       })
-      .where(and(eq(d.id, id), eq(d.state, "pending")))
+      .where(and(eq(d.id, id), guard))
       .returning();
     if (!updated) return null;
+    // the amendment first, then the approval it makes possible: one transaction, in that order
+    if (amendment) await writeAmendment(tx, ctx, agreement, amendment, { effectiveAt: now, decisionId: updated.id, base: "/amendment" });
     const loaded = await loadDecisionContext(tx, [updated], { requests: new Map([[cr!.id, cr!]]) });
-    await recordEvents(tx, ctx, [decisionEvent(`decision.${target}` as "decision.approved", updated, loaded, now)]);
+    await recordEvents(tx, ctx, [decisionEvent(`decision.${updated.state}` as "decision.approved", updated, loaded, now)]);
     // an approval whose effective date has come takes effect at once, in the same transaction
     if (due && due <= now) return (await applyDecision(tx, ctx, updated, loaded)).decision;
     return updated;
@@ -101,6 +136,16 @@ export async function decide({ ctx, id, verb, comment, reason }: { ctx: Ctx; id:
     throw new AppError("invalid_state", `The decision is already ${current!.state}; final states are final.`, [], { current_state: current!.state });
   }
   return (await presentDecisions(ctx, [result]))[0]!;
+}
+
+/** The third countries a decision's change introduces into its agreement's annex, as assessed now. */
+async function introducedCountries(ctx: Ctx, row: DecisionRow): Promise<string[]> {
+  const a = (await ctx.db.query.agreements.findFirst({ where: eq(schema.agreements.id, row.agreementId) }))!;
+  const current = await ctx.db.query.annexVersions.findFirst({ where: and(eq(schema.annexVersions.agreementId, a.id), eq(schema.annexVersions.version, a.currentVersion ?? 0)) });
+  const cr = await ctx.db.query.changeRequests.findFirst({ where: eq(schema.changeRequests.id, row.changeRequestId) });
+  if (!current || !cr) return [];
+  const result = applyOperations(current.content, cr.operations, ctx.newId);
+  return "content" in result ? assessChange(current.content, result.content, a.thirdCountryTransfers).third_countries : [];
 }
 
 export const decisionsOfRequest = (ctx: Ctx, changeRequestId: string, org: string) =>

@@ -23,7 +23,7 @@ export interface NewEvent {
 
 /**
  * Appends events in the caller's transaction, so a state change and its events commit
- * together (PRODUCT.md rule 9); the rows are both the feed and the delivery outbox.
+ * together (docs/rules.md, rule 9); the rows are both the feed and the delivery outbox.
  */
 export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock" | "webhooks"> & { actor?: Actor; request?: Ctx["request"] }, list: NewEvent[]) {
   const now = deps.clock.now();

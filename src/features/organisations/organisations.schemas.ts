@@ -6,6 +6,9 @@ export const CreateOrganisationBody = z
     name: text(200).openapi({ example: "Aarhus Kommune" }),
     registration: Registration,
     address: Address,
+    public_authority: z.boolean().optional().openapi({
+      description: "A public authority (a municipality, a region, an agency). Default false. As a controller it may not rely on GDPR Art. 49(1)(a)–(c) derogations (Art. 49(3))",
+    }),
   })
   .openapi("CreateOrganisation");
 
@@ -17,6 +20,7 @@ export const Organisation = z
     registration: Registration,
     country: CountryCode,
     address: Address,
+    public_authority: z.boolean(),
     created_at: Timestamp,
   })
   .openapi("Organisation");

@@ -18,6 +18,7 @@ export const presentOrganisation = (o: OrganisationRow) => ({
   registration: { scheme: o.registrationScheme, number: o.registrationNumber },
   country: o.country,
   address: o.address,
+  public_authority: o.publicAuthority,
   created_at: o.createdAt.toISOString(),
 });
 
@@ -47,6 +48,7 @@ export async function createOrganisation({ ctx, input }: { ctx: Ctx; input: z.in
         registrationNumber: input.registration.number,
         country: input.address.country,
         address: input.address,
+        publicAuthority: input.public_authority ?? false,
         createdAt: ctx.clock.now(),
       })
       .returning();

@@ -1,4 +1,6 @@
 import type { Address, AnnexContent, TransferMechanism } from "../../domain/annex";
+import { MESSAGES } from "../../i18n/messages";
+import { mechanismLabel } from "../annex-document/annex-document.view";
 import type { Classification } from "../../domain/countries";
 import { countryName } from "../../domain/countries";
 import { APPROVED_STATES, type ApplicationState, type DecisionState } from "../../domain/decisions";
@@ -138,10 +140,7 @@ const minDate = (dates: Date[]) => new Date(Math.min(...dates.map((x) => x.getTi
 
 /** A transfer mechanism in words. */
 export function transferMechanismLabel(m: TransferMechanism | null): string | null {
-  if (!m) return null;
-  if (m.type === "sccs_2021_914") return `Standard contractual clauses (Decision (EU) 2021/914, ${m.module.replace("module_", "module ")})`;
-  if (m.type === "bcr") return "Binding corporate rules";
-  return `Art. 49 GDPR derogation (${m.derogation.replaceAll("_", " ")})`;
+  return m ? mechanismLabel(m, MESSAGES.en) : null;
 }
 
 export const registrationSchemeName = (scheme: string) => REGISTRATION_SCHEMES[scheme as RegistrationScheme]?.name ?? scheme;
