@@ -140,7 +140,12 @@ class PreparedConnection {
   /** Synchronous underneath, as the client's own file connections are. */
   run(stmt: InStatement): ResultSet {
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
-    const args = typeof stmt === "string" || stmt.args === undefined ? [] : Array.isArray(stmt.args) ? stmt.args.map(toSql) : Object.fromEntries(Object.entries(stmt.args).map(([k, v]) => [k.replace(/^[@$:]/, ""), toSql(v)]));
+    const args =
+      typeof stmt === "string" || stmt.args === undefined
+        ? []
+        : Array.isArray(stmt.args)
+          ? stmt.args.map(toSql)
+          : Object.fromEntries(Object.entries(stmt.args).map(([k, v]) => [k.replace(/^[@$:]/, ""), toSql(v)]));
     try {
       const entry = this.prepare(sql);
       if (!entry.reader) {

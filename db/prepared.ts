@@ -9,8 +9,14 @@ const cache = new WeakMap<Db, Map<string, unknown>>();
  */
 export function prepared<T>(db: Db, name: string, build: (db: Db) => T): T {
   let queries = cache.get(db);
-  if (!queries) cache.set(db, (queries = new Map()));
+  if (!queries) {
+    queries = new Map();
+    cache.set(db, queries);
+  }
   let query = queries.get(name) as T | undefined;
-  if (!query) queries.set(name, (query = build(db)));
+  if (!query) {
+    query = build(db);
+    queries.set(name, query);
+  }
   return query;
 }

@@ -21,8 +21,24 @@ const quick = values.quick;
 
 /** How much each part does: --quick trades repetitions for time, never the sizes the goals name. */
 const plan = quick
-  ? { annex: { connections: 10, seconds: 3, rounds: 1 }, fanOut: [10, 100, 1000], fanOutIterations: 2, deliveries: { events: 500, concurrency: 16, iterations: 2 }, sweep: [100_000], sweepIterations: 1, sameRows: false }
-  : { annex: { connections: 10, seconds: 10, rounds: 3 }, fanOut: [10, 100, 1000, 10_000], fanOutIterations: 5, deliveries: { events: 1000, concurrency: 16, iterations: 5 }, sweep: [1000, 10_000, 100_000], sweepIterations: 2, sameRows: true };
+  ? {
+      annex: { connections: 10, seconds: 3, rounds: 1 },
+      fanOut: [10, 100, 1000],
+      fanOutIterations: 2,
+      deliveries: { events: 500, concurrency: 16, iterations: 2 },
+      sweep: [100_000],
+      sweepIterations: 1,
+      sameRows: false,
+    }
+  : {
+      annex: { connections: 10, seconds: 10, rounds: 3 },
+      fanOut: [10, 100, 1000, 10_000],
+      fanOutIterations: 5,
+      deliveries: { events: 1000, concurrency: 16, iterations: 5 },
+      sweep: [1000, 10_000, 100_000],
+      sweepIterations: 2,
+      sameRows: true,
+    };
 
 const figures: Record<string, Figure> = {};
 const growth: Record<string, { n: number; ms: number; baselineMs: number; perItemUs: number; sameRowsMs?: number }[]> = {};
@@ -65,7 +81,13 @@ if (only.has("sweep")) {
         `notice sweep: runDue wrote ${r.rowsWritten} rows besides the 100,000 updates (an event, its audit record and its delivery per decision); the update and those same rows in one raw transaction take ${r.sameRowsMs} ms, so runDue is ${round(r.figure.value / r.sameRowsMs, 2)}× the physical work it does`,
       );
     }
-    growth.sweep.push({ n, ms: r.figure.value, baselineMs: r.figure.baseline, perItemUs: round((r.figure.value / n) * 1000, 1), ...(r.sameRowsMs ? { sameRowsMs: r.sameRowsMs } : {}) });
+    growth.sweep.push({
+      n,
+      ms: r.figure.value,
+      baselineMs: r.figure.baseline,
+      perItemUs: round((r.figure.value / n) * 1000, 1),
+      ...(r.sameRowsMs ? { sameRowsMs: r.sameRowsMs } : {}),
+    });
   }
 }
 if (only.has("bundle")) {
@@ -76,13 +98,26 @@ if (only.has("bundle")) {
 }
 step("done");
 
-console.log(`\n${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model.trim()} · Node ${process.version} · ${quick ? "--quick" : "full run"} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-console.table(Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, { value: f.value, baseline: f.baseline, unit: f.unit, ratio: f.ratio, goal: f.goal, met: f.met ? "yes" : "NO" }])));
+console.log(
+  `\n${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model.trim()} · Node ${process.version} · ${quick ? "--quick" : "full run"} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+);
+console.table(
+  Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, { value: f.value, baseline: f.baseline, unit: f.unit, ratio: f.ratio, goal: f.goal, met: f.met ? "yes" : "NO" }])),
+);
 for (const [name, series] of Object.entries(growth)) {
   console.log(`\ngrowth of ${name} (per item: product ms ÷ n)`);
   console.table(
     Object.fromEntries(
-      series.map((s) => [s.n, { "product ms": s.ms, "baseline ms": s.baselineMs, "µs per item": s.perItemUs, ratio: round(s.ms / s.baselineMs, 2), ...(s.sameRowsMs ? { "same rows ms": s.sameRowsMs } : {}) }]),
+      series.map((s) => [
+        s.n,
+        {
+          "product ms": s.ms,
+          "baseline ms": s.baselineMs,
+          "µs per item": s.perItemUs,
+          ratio: round(s.ms / s.baselineMs, 2),
+          ...(s.sameRowsMs ? { "same rows ms": s.sameRowsMs } : {}),
+        },
+      ]),
     ),
   );
 }

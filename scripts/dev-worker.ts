@@ -14,7 +14,7 @@
 import "../src/require-supported-node";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { generateSecret } from "../src/http/auth";
+import { generateSecret } from "../src/core/crypto";
 import { startHranaServer } from "../test/helpers/hrana-server";
 import { migrateFile, startLocalWorker } from "../test/helpers/worker";
 

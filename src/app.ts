@@ -68,7 +68,7 @@ export function createApp(deps: Deps) {
     c.set("deps", deps);
     await next();
     // a write has committed by now: let the webhook relay look for what it queued
-    if (c.req.method !== "GET" && c.res.status < 400) deps.webhooks.kick?.();
+    if (c.req.method !== "GET" && c.res.status < 400) deps.webhooks.outbox.ring();
   });
   app.use("*", logRequests);
   app.use("/v1/*", limitBody);

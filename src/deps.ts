@@ -53,14 +53,45 @@ export interface WebhookConfig {
   svix?: SvixMirror;
   /** plain http and loopback/private addresses allowed (tests, local development) */
   allowInsecure: boolean;
-  /** called after a transaction wrote outbox rows, so a relay can start at once */
-  kick?: () => void;
+  /** rung after a transaction wrote outbox rows, so a relay can start at once; the relay listens */
+  outbox: Signal;
 }
 
-export const defaultWebhookConfig: WebhookConfig = { mode: "embedded", allowInsecure: false };
+/** A signal: whoever listens is called when it rings (no listener: nothing happens). Built once, never patched. */
+export interface Signal {
+  ring(): void;
+  listen(fn: () => void): () => void;
+}
+
+export function createSignal(): Signal {
+  const listeners = new Set<() => void>();
+  return {
+    ring: () => {
+      for (const fn of listeners) fn();
+    },
+    listen: (fn) => {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+  };
+}
+
+/** Cloudflare's Rate Limiting binding, when the Worker has one. */
+export interface RateLimitBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
 
 /** Reads one file of the pinned Swagger UI package by name (platform specific): /docs serves it, no CDN. */
 export type DocsAssetSource = (name: "swagger-ui.css" | "swagger-ui-bundle.js") => Promise<BodyInit | null | undefined>;
+
+/** What one run of the scheduler did. */
+export interface SchedulerRun {
+  deemed_approved: number;
+  overdue: number;
+  reminders: number;
+  applied: number;
+  failed: number;
+}
 
 /** Everything a request or a job needs, built once by an entry from parsed configuration. */
 export interface Deps {
@@ -69,7 +100,7 @@ export interface Deps {
   webhooks: WebhookConfig;
   newId: IdGenerator;
   logger: Logger;
-  limits?: { requestsPerMinute?: number; binding?: import("./http/limits").RateLimitBinding };
+  limits?: { requestsPerMinute?: number; binding?: RateLimitBinding };
   /**
    * Group commit of read records (Node, local file): the audit records of concurrent annex
    * reads share one transaction and one fsync instead of one each. Off on Workers, where a
@@ -78,6 +109,6 @@ export interface Deps {
   groupCommitReads?: boolean;
   /** the API reference's static files; absent where the platform serves them itself */
   docsAssets?: DocsAssetSource;
-  /** present only in test mode (TEST_CLOCK=1): the clock an operator may move */
-  testClock?: ManualClock;
+  /** present only in test mode (TEST_CLOCK=1): the clock an operator may move, and how moving it runs the scheduler */
+  testClock?: { clock: ManualClock; advance(to: Date): Promise<SchedulerRun> };
 }

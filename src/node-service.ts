@@ -3,21 +3,19 @@ import { mkdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { createDb } from "../db/client";
 import { openDatabase } from "../db/connect";
 import { migrateDatabase } from "../db/migrate";
 import { createApp } from "./app";
 import { DEMO_KEYS, seedDemo } from "./bootstrap/demo";
 import { ensureOperatorKey } from "./bootstrap/operator-key";
-import { type Clock, type Deps, jsonLogger, ManualClock, silentLogger, systemClock } from "./deps";
-import { createIdGenerator } from "./domain/ids";
+import type { Deps } from "./deps";
+import { buildDeps } from "./build-deps";
 import type { Env } from "./env";
 import { startScheduler } from "./jobs/scheduler";
 import { checkLegalData } from "./features/annex/legal-data-check";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { createGuardedFetch } from "./webhooks/guarded-fetch";
 import { startRelay } from "./webhooks/relay";
-import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
 
 type Fetch = (request: Request) => Response | Promise<Response>;
 
@@ -41,23 +39,8 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
   if (fileMatch) await client.execute("PRAGMA journal_mode = WAL");
   await migrateDatabase(client);
 
-  const testClock = env.TEST_CLOCK ? new ManualClock(new Date()) : undefined;
-  const clock: Clock = testClock ?? systemClock;
-  const deps: Deps = {
-    db: createDb(client),
-    clock,
-    newId: createIdGenerator(() => clock.now(), (b) => crypto.getRandomValues(b)),
-    logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
-    webhooks: {
-      mode: env.SVIX_API_KEY ? "svix" : "embedded",
-      allowInsecure: env.WEBHOOK_ALLOW_INSECURE,
-      svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined,
-    },
-    testClock,
-    limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE },
-    groupCommitReads: !!fileMatch,
-    docsAssets: nodeDocsAssets(),
-  };
+  const deps = buildDeps(env, { client, groupCommitReads: !!fileMatch, docsAssets: nodeDocsAssets() });
+  const testClock = deps.testClock;
 
   // a new release of the legal reference data: tell the parties whose annex it reclassifies, once
   await checkLegalData(deps);
@@ -78,8 +61,7 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
   });
 
   const relay = await createWebhookRelay(deps, env, { fetch: createGuardedFetch({ allowInsecure: env.WEBHOOK_ALLOW_INSECURE }) });
-  const poller = startRelay(relay, 1000);
-  deps.webhooks.kick = poller.kick;
+  const poller = startRelay(relay, 1000, deps.webhooks.outbox);
   const scheduler = startScheduler(deps, env.SCHEDULER_INTERVAL_SECONDS * 1000);
 
   const stop = async () => {

@@ -1,18 +1,11 @@
 import { createClient } from "@libsql/client";
-import { createDb } from "../db/client";
 import { createApp, OPENAPI_INFO } from "./app";
-import { defaultWebhookConfig, silentLogger, systemClock } from "./deps";
-import { createIdGenerator } from "./domain/ids";
+import { buildDeps } from "./build-deps";
+import { parseEnv } from "./env";
 
 /** The OpenAPI 3.1 document of the routes, as served at /openapi.json (no database is touched). */
 export function generateOpenApiDocument() {
-  const app = createApp({
-    db: createDb(createClient({ url: ":memory:" })),
-    clock: systemClock,
-    newId: createIdGenerator(() => new Date(0), (b) => b),
-    logger: silentLogger,
-    webhooks: defaultWebhookConfig,
-  });
+  const app = createApp(buildDeps(parseEnv({ LOG_LEVEL: "silent" }), { client: createClient({ url: ":memory:" }) }));
   return app.getOpenAPI31Document(OPENAPI_INFO);
 }
 

@@ -1,14 +1,11 @@
 import { createClient } from "@libsql/client/web";
-import { createDb } from "../db/client";
 import { type App, createApp } from "./app";
+import { buildDeps } from "./build-deps";
 import { ensureOperatorKey } from "./bootstrap/operator-key";
-import { type Deps, jsonLogger, silentLogger, systemClock } from "./deps";
-import { createIdGenerator } from "./domain/ids";
+import type { Deps, RateLimitBinding } from "./deps";
 import { type Env, parseEnv } from "./env";
-import type { RateLimitBinding } from "./http/limits";
 import { runDue } from "./jobs/run-due";
 import { checkLegalData } from "./features/annex/legal-data-check";
-import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { drainOutbox, type RelayDeps } from "./webhooks/relay";
 
@@ -36,15 +33,7 @@ function appFor(bindings: WorkerEnv) {
   const env: Env = parseEnv({ ...bindings, DEMO: undefined, TEST_CLOCK: undefined });
   // Turso/libSQL over HTTP: the edge has no local file and no sockets to keep open
   const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
-  const deps: Deps = {
-    db: createDb(client),
-    clock: systemClock,
-    newId: createIdGenerator(() => systemClock.now(), (b) => crypto.getRandomValues(b)),
-    logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
-    webhooks: { mode: env.SVIX_API_KEY ? "svix" : "embedded", allowInsecure: env.WEBHOOK_ALLOW_INSECURE, svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined },
-    limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE, binding: bindings.RATE_LIMITER },
-    docsAssets: bindings.ASSETS ? assetsFrom(bindings.ASSETS) : undefined,
-  };
+  const deps = buildDeps(env, { client, rateLimitBinding: bindings.RATE_LIMITER, docsAssets: bindings.ASSETS ? assetsFrom(bindings.ASSETS) : undefined });
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
   // Workers' own fetch: Cloudflare does not let a Worker reach private addresses
   const relay = createWebhookRelay(deps, env, { fetch: (input, init) => fetch(input, init) });

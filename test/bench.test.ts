@@ -26,7 +26,14 @@ describe("npm run bench -- --quick --json", () => {
       const figures = ["annex_read", "fan_out", "deliveries", "notice_sweep", "bundle", "memory"];
       for (const name of figures) {
         const f = result[name];
-        expect(f, name).toMatchObject({ value: expect.any(Number), baseline: expect.any(Number), ratio: expect.any(Number), goal: expect.stringMatching(/^ratio (>=|<=) [\d.]+$/), unit: expect.any(String), met: expect.any(Boolean) });
+        expect(f, name).toMatchObject({
+          value: expect.any(Number),
+          baseline: expect.any(Number),
+          ratio: expect.any(Number),
+          goal: expect.stringMatching(/^ratio (>=|<=) [\d.]+$/),
+          unit: expect.any(String),
+          met: expect.any(Boolean),
+        });
         expect(f.value, name).toBeGreaterThan(0);
         expect(f.baseline, name).toBeGreaterThan(0);
         // the ratio is the product's value over the baseline measured beside it

@@ -205,10 +205,7 @@ describe("hrana test server", () => {
     // "read" sends BEGIN TRANSACTION READONLY, which libsql's engine (and so sqld) parses but does not
     // enforce; a write in a read batch is therefore not rejected here either.
 
-    const deferred = await client.batch(
-      [{ sql: "INSERT INTO accounts (owner, balance) VALUES (?, ?)", args: ["erin", 5] }, "SELECT count(*) AS c FROM accounts"],
-      "deferred",
-    );
+    const deferred = await client.batch([{ sql: "INSERT INTO accounts (owner, balance) VALUES (?, ?)", args: ["erin", 5] }, "SELECT count(*) AS c FROM accounts"], "deferred");
     expect(deferred[1]?.rows[0]?.c).toBe(3);
   });
 
@@ -359,8 +356,26 @@ describe("hrana test server", () => {
               steps: [
                 { stmt: { sql: "SELECT 1" }, condition: { type: "not", cond: { type: "is_autocommit" } } },
                 { stmt: { sql: "SELECT nope" } },
-                { stmt: { sql: "SELECT 3" }, condition: { type: "or", conds: [{ type: "ok", step: 1 }, { type: "error", step: 1 }] } },
-                { stmt: { sql: "SELECT 4" }, condition: { type: "and", conds: [{ type: "ok", step: 0 }, { type: "ok", step: 1 }] } },
+                {
+                  stmt: { sql: "SELECT 3" },
+                  condition: {
+                    type: "or",
+                    conds: [
+                      { type: "ok", step: 1 },
+                      { type: "error", step: 1 },
+                    ],
+                  },
+                },
+                {
+                  stmt: { sql: "SELECT 4" },
+                  condition: {
+                    type: "and",
+                    conds: [
+                      { type: "ok", step: 0 },
+                      { type: "ok", step: 1 },
+                    ],
+                  },
+                },
               ],
             },
           },
@@ -413,7 +428,10 @@ describe("hrana test server", () => {
         },
       });
       expect(res.status).toBe(200);
-      const lines = res.text.trimEnd().split("\n").map((line) => JSON.parse(line));
+      const lines = res.text
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line));
       expect(typeof lines[0].baton).toBe("string");
       expect(lines.slice(1).map((e: any) => e.type)).toEqual(["step_begin", "row", "row", "step_end", "step_error"]);
       expect(lines[2].row).toEqual([{ type: "text", value: "a" }]);

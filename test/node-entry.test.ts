@@ -4,7 +4,10 @@ import { type NodeService, startNodeService, tempDatabase } from "./helpers/node
 
 const services: NodeService[] = [];
 const databases: ReturnType<typeof tempDatabase>[] = [];
-const track = (db: ReturnType<typeof tempDatabase>) => (databases.push(db), db);
+const track = (db: ReturnType<typeof tempDatabase>) => {
+  databases.push(db);
+  return db;
+};
 
 afterEach(async () => {
   for (const s of services.splice(0)) await s.stop();
@@ -25,7 +28,6 @@ async function api(base: string, key: string | null, method: string, path: strin
     headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  // biome-ignore lint: tests read arbitrary JSON
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -43,7 +45,10 @@ describe("the Node entry (npm start)", () => {
     expect(first.output()).toMatch(new RegExp(`"msg":"listening".*"node":"${process.version}"`));
     expect(Number(process.versions.node.split(".")[0])).toBeGreaterThanOrEqual(22);
     // the API reference's files come from the pinned swagger-ui-dist package
-    for (const [file, type] of [["swagger-ui-bundle.js", "text/javascript"], ["swagger-ui.css", "text/css"]]) {
+    for (const [file, type] of [
+      ["swagger-ui-bundle.js", "text/javascript"],
+      ["swagger-ui.css", "text/css"],
+    ]) {
       const res = await fetch(`${first.base}/docs/assets/${file}`);
       expect(res.status, file).toBe(200);
       expect(res.headers.get("content-type")).toContain(type);

@@ -33,7 +33,10 @@ describe("OpenAPI document", () => {
     for (const [path, item] of Object.entries(doc.paths ?? {})) {
       for (const [method, op] of Object.entries(item as Record<string, { operationId?: string; responses: Record<string, { content?: object }> }>)) {
         expect(op.operationId, `${method} ${path}`).toBeTruthy();
-        expect(Object.keys(op.responses).some((s) => s.startsWith("4")), `${method} ${path}`).toBe(true);
+        expect(
+          Object.keys(op.responses).some((s) => s.startsWith("4")),
+          `${method} ${path}`,
+        ).toBe(true);
         expect(op.responses["401"]?.content, `${method} ${path} 401`).toHaveProperty(["application/problem+json"]);
       }
     }
@@ -43,7 +46,10 @@ describe("OpenAPI document", () => {
 describe("the test clock exists only in test mode", () => {
   it("without TEST_CLOCK its routes are unknown routes (404) and not in the document", async () => {
     const t = await createTestContext({ testMode: false });
-    for (const [method, path] of [["GET", "/v1/test-clock"], ["POST", "/v1/test-clock/advance"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/v1/test-clock"],
+      ["POST", "/v1/test-clock/advance"],
+    ] as const) {
       const res = await t.call(t.operatorKey, method, path, method === "POST" ? { days: 1 } : undefined);
       expect(res.status).toBe(404);
       expect(res.body.code).toBe("route_not_found");

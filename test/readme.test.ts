@@ -2,14 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { type NodeService, ROOT, startNodeService, tempDatabase } from "./helpers/node-service";
-
-/** The shell blocks of one README section, in order. */
-export function shellBlocks(readme: string, heading: string): string[] {
-  const start = readme.indexOf(`## ${heading}`);
-  const end = readme.indexOf("\n## ", start + 3);
-  const section = readme.slice(start, end < 0 ? undefined : end);
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-}
+import { shellBlocks } from "./helpers/readme";
 
 let service: NodeService | undefined;
 let db: ReturnType<typeof tempDatabase> | undefined;

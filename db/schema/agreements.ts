@@ -6,8 +6,12 @@ export const agreements = sqliteTable(
   "agreements",
   {
     id: text("id").primaryKey(),
-    processorId: text("processor_id").notNull().references(() => organisations.id),
-    controllerId: text("controller_id").notNull().references(() => organisations.id),
+    processorId: text("processor_id")
+      .notNull()
+      .references(() => organisations.id),
+    controllerId: text("controller_id")
+      .notNull()
+      .references(() => organisations.id),
     title: text("title").notNull(),
     controllerReference: text("controller_reference"),
     authorisation: text("authorisation", { enum: ["specific", "general"] }).notNull(),
@@ -30,7 +34,9 @@ export const agreements = sqliteTable(
 export const annexVersions = sqliteTable(
   "annex_versions",
   {
-    agreementId: text("agreement_id").notNull().references(() => agreements.id),
+    agreementId: text("agreement_id")
+      .notNull()
+      .references(() => agreements.id),
     version: integer("version").notNull(),
     content: text("content", { mode: "json" }).$type<AnnexContent>().notNull(),
     /** the instant from which this version is in force */
@@ -52,7 +58,9 @@ export const annexVersions = sqliteTable(
 export const agreementTerms = sqliteTable(
   "agreement_terms",
   {
-    agreementId: text("agreement_id").notNull().references(() => agreements.id),
+    agreementId: text("agreement_id")
+      .notNull()
+      .references(() => agreements.id),
     version: integer("version").notNull(),
     authorisation: text("authorisation", { enum: ["specific", "general"] }).notNull(),
     noticeDays: integer("notice_days").notNull(),

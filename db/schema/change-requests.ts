@@ -8,7 +8,9 @@ export const changeRequests = sqliteTable(
   "change_requests",
   {
     id: text("id").primaryKey(),
-    processorId: text("processor_id").notNull().references(() => organisations.id),
+    processorId: text("processor_id")
+      .notNull()
+      .references(() => organisations.id),
     operations: text("operations", { mode: "json" }).$type<Operation[]>().notNull(),
     reason: text("reason").notNull(),
     /** the date the processor wants; null: as soon as allowed */
@@ -24,12 +26,18 @@ export const decisions = sqliteTable(
   "decisions",
   {
     id: text("id").primaryKey(),
-    changeRequestId: text("change_request_id").notNull().references(() => changeRequests.id),
-    agreementId: text("agreement_id").notNull().references(() => agreements.id),
+    changeRequestId: text("change_request_id")
+      .notNull()
+      .references(() => changeRequests.id),
+    agreementId: text("agreement_id")
+      .notNull()
+      .references(() => agreements.id),
     processorId: text("processor_id").notNull(),
     controllerId: text("controller_id").notNull(),
     /** `decision`: the controller approves or objects; `notice`: only removals or corrections, nothing to decide (docs/rules.md, rule 10) */
-    kind: text("kind", { enum: ["decision", "notice"] }).notNull().default("decision"),
+    kind: text("kind", { enum: ["decision", "notice"] })
+      .notNull()
+      .default("decision"),
     /** the agreement's authorisation when the change was submitted */
     authorisation: text("authorisation", { enum: ["specific", "general"] }).notNull(),
     introducesThirdCountry: integer("introduces_third_country", { mode: "boolean" }).notNull(),

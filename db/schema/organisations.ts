@@ -29,7 +29,9 @@ export const apiKeys = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     /** read: GET only; write: everything the organisation may do */
-    scope: text("scope", { enum: ["read", "write"] }).notNull().default("write"),
+    scope: text("scope", { enum: ["read", "write"] })
+      .notNull()
+      .default("write"),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
     /** updated at most once a minute, after a successful request */
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),

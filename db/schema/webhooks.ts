@@ -6,7 +6,9 @@ export const webhookEndpoints = sqliteTable(
   "webhook_endpoints",
   {
     id: text("id").primaryKey(),
-    organisationId: text("organisation_id").notNull().references(() => organisations.id),
+    organisationId: text("organisation_id")
+      .notNull()
+      .references(() => organisations.id),
     url: text("url").notNull(),
     description: text("description"),
     /** event types to receive; null: all */
@@ -49,11 +51,7 @@ export const deliveries = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (t) => [
-    index("deliveries_due_idx").on(t.state, t.nextAttemptAt),
-    index("deliveries_event_idx").on(t.eventId),
-    index("deliveries_endpoint_idx").on(t.endpointId, t.state),
-  ],
+  (t) => [index("deliveries_due_idx").on(t.state, t.nextAttemptAt), index("deliveries_event_idx").on(t.eventId), index("deliveries_endpoint_idx").on(t.endpointId, t.state)],
 );
 
 /** Every attempt to deliver, kept for the owner to read. */

@@ -11,7 +11,6 @@ import { openProduct, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
 const SERVER = fileURLToPath(new URL("./annex-server.ts", import.meta.url));
 const MEMORY_LIMIT_MB = 150;
 
-
 function ask<T>(child: ChildProcess, message: object, key: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: Record<string, unknown>) => {

@@ -14,15 +14,25 @@ const annexPath = `/v1/agreements/${agreementId}/annex`;
 let document: unknown = null;
 const bare = new Hono().get("/bare", (c) => c.json(document));
 
-const service = await startNodeService(parseEnv({ DATABASE_URL: `file:${path}`, PORT: "0", LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "1000000", WEBHOOK_ALLOW_INSECURE: "1", OPERATOR_API_KEY: "sk_live_bench_operator_000000000" }), {
-  wrapFetch: (appFetch) => (request) => (request.url.endsWith("/bare") ? bare.fetch(request) : appFetch(request)),
-  onListening: async (port) => {
-    const res = await fetch(`http://127.0.0.1:${port}${annexPath}`, { headers: { authorization: `Bearer ${key}` } });
-    if (res.status !== 200) throw new Error(`annex read: ${res.status} ${await res.text()}`);
-    document = await res.json();
-    process.send!({ ready: true, port, annexPath });
+const service = await startNodeService(
+  parseEnv({
+    DATABASE_URL: `file:${path}`,
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    RATE_LIMIT_PER_MINUTE: "1000000",
+    WEBHOOK_ALLOW_INSECURE: "1",
+    OPERATOR_API_KEY: "sk_live_bench_operator_000000000",
+  }),
+  {
+    wrapFetch: (appFetch) => (request) => (request.url.endsWith("/bare") ? bare.fetch(request) : appFetch(request)),
+    onListening: async (port) => {
+      const res = await fetch(`http://127.0.0.1:${port}${annexPath}`, { headers: { authorization: `Bearer ${key}` } });
+      if (res.status !== 200) throw new Error(`annex read: ${res.status} ${await res.text()}`);
+      document = await res.json();
+      process.send!({ ready: true, port, annexPath });
+    },
   },
-});
+);
 
 process.on("message", async (message: { stats?: boolean; stop?: boolean }) => {
   if (message.stats) process.send!({ maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss });

@@ -1,7 +1,7 @@
 // Deliveries per second through the embedded relay to a loopback receiver, beside a raw
 // fetch loop posting the same signed body to the same receiver at the same concurrency.
 import { createServer } from "node:http";
-import { recordEvents } from "../../src/features/events/events.service";
+import { recordEvents } from "../../src/core/events";
 import { createEmbeddedSender, signHeaders } from "../../src/webhooks/embedded-sender";
 import { drainOutbox, type RelayDeps } from "../../src/webhooks/relay";
 import { figure, meanMs } from "./figure";
@@ -30,7 +30,13 @@ export async function benchDeliveries({ events, concurrency, iterations }: { eve
     };
     const data = { endpoint_id: seeded.endpointId, message: "ping" };
     const queue = () =>
-      deps.db.transaction((tx) => recordEvents(tx, deps, Array.from({ length: events }, () => ({ type: "webhook_endpoint.ping" as const, organisationId: seeded.processorId, data }))));
+      deps.db.transaction((tx) =>
+        recordEvents(
+          tx,
+          deps,
+          Array.from({ length: events }, () => ({ type: "webhook_endpoint.ping" as const, organisationId: seeded.processorId, data })),
+        ),
+      );
 
     const rawFetchLoop = async () => {
       const payload = JSON.stringify({ type: "webhook_endpoint.ping", timestamp: new Date().toISOString(), data });
@@ -38,7 +44,11 @@ export async function benchDeliveries({ events, concurrency, iterations }: { eve
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (left-- > 0) {
-            const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signHeaders("evt_x", new Date(), payload, [WEBHOOK_SECRET]) }, body: payload });
+            const res = await fetch(url, {
+              method: "POST",
+              headers: { "content-type": "application/json", ...signHeaders("evt_x", new Date(), payload, [WEBHOOK_SECRET]) },
+              body: payload,
+            });
             await res.arrayBuffer();
           }
         }),

@@ -23,7 +23,6 @@ export async function writtenSince(client: Client, before: Map<string, number>):
   return statements;
 }
 
-
 /**
  * The same rows as one INSERT … SELECT FROM json_each per table (5,000 rows a statement): the
  * fastest way SQLite takes them, and the way the product writes its own bulk rows.
@@ -34,7 +33,13 @@ export async function writtenSinceAsJson(client: Client, before: Map<string, num
   for (const [t, max] of before) {
     const rs = await client.execute({ sql: `SELECT * FROM ${t} WHERE rowid > ?`, args: [max] });
     rows += rs.rows.length;
-    statements.push(...jsonInserts(t, rs.columns, rs.rows.map((row) => rs.columns.map((c) => row[c] as InValue))));
+    statements.push(
+      ...jsonInserts(
+        t,
+        rs.columns,
+        rs.rows.map((row) => rs.columns.map((c) => row[c] as InValue)),
+      ),
+    );
   }
   return { statements, rows };
 }

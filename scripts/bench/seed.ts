@@ -6,14 +6,14 @@ import { type Client, createClient, type InValue } from "@libsql/client";
 import { copyFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDb } from "../../db/client";
 import { openDatabase } from "../../db/connect";
 import { migrateDatabase } from "../../db/migrate";
 import { DEMO_BASELINE } from "../../src/bootstrap/demo";
-import { type Deps, silentLogger, systemClock } from "../../src/deps";
-import { createIdGenerator } from "../../src/domain/ids";
+import { buildDeps } from "../../src/build-deps";
+import type { Deps } from "../../src/deps";
+import { parseEnv } from "../../src/env";
 import { createAgreement } from "../../src/features/agreements/agreements.service";
-import type { Ctx } from "../../src/features/context";
+import type { Ctx } from "../../src/core/context";
 import { createOrganisation, insertApiKey } from "../../src/features/organisations/organisations.service";
 import { jsonInserts } from "./rows";
 
@@ -26,22 +26,16 @@ export function tempPath(name: string) {
   return { path, remove: () => removeDatabase(path) };
 }
 
-export const removeDatabase = (path: string) => ["", "-wal", "-shm", "-journal"].forEach((s) => rmSync(path + s, { force: true }));
+export const removeDatabase = (path: string) => {
+  for (const s of ["", "-wal", "-shm", "-journal"]) rmSync(path + s, { force: true });
+};
 
 /** The product's dependencies over a database file, opened as the service opens it. */
 export async function openProduct(path: string, overrides: Partial<Deps> = {}) {
   const client = openDatabase(`file:${path}`);
   await client.execute("PRAGMA journal_mode = WAL");
   await migrateDatabase(client);
-  const deps: Deps = {
-    db: createDb(client),
-    clock: systemClock,
-    newId: createIdGenerator(() => new Date(), (b) => crypto.getRandomValues(b)),
-    logger: silentLogger,
-    webhooks: { mode: "embedded", allowInsecure: true },
-    limits: { requestsPerMinute: 1_000_000 },
-    ...overrides,
-  };
+  const deps: Deps = { ...buildDeps(parseEnv({ LOG_LEVEL: "silent", WEBHOOK_ALLOW_INSECURE: "1", RATE_LIMIT_PER_MINUTE: "1000000" }), { client }), ...overrides };
   return { client, deps };
 }
 
@@ -126,16 +120,39 @@ export async function seedAgreements(client: Client, deps: Deps, agreements: num
   const controller = await createOrganisation({ ctx: operator, input: { name: "Kommune 0", registration: { scheme: "dk_cvr", number: "55133018" }, address } });
   const first = await createAgreement({
     ctx: operator,
-    input: { processor_id: processor.id, controller_id: controller.id, title: "Databehandleraftale", authorisation: "general", third_country_transfers: "with_transfer_mechanism", notice_days: 30, annex: DEMO_BASELINE },
+    input: {
+      processor_id: processor.id,
+      controller_id: controller.id,
+      title: "Databehandleraftale",
+      authorisation: "general",
+      third_country_transfers: "with_transfer_mechanism",
+      notice_days: 30,
+      annex: DEMO_BASELINE,
+    },
   });
 
   const orgTemplate = await rowOf(client, "organisations", "id = ?", [controller.id]);
   const agreementTemplate = await rowOf(client, "agreements", "id = ?", [first.id]);
   const versionTemplate = await rowOf(client, "annex_versions", "agreement_id = ?", [first.id]);
   const copies = Array.from({ length: agreements - 1 }, (_, i) => ({ org: deps.newId("organisation"), agreement: deps.newId("agreement"), n: i + 1 }));
-  await cloneRows(client, "organisations", orgTemplate, copies.map((c) => ({ id: c.org, name: `Kommune ${c.n}` })));
-  await cloneRows(client, "agreements", agreementTemplate, copies.map((c) => ({ id: c.agreement, controller_id: c.org })));
-  await cloneRows(client, "annex_versions", versionTemplate, copies.map((c) => ({ agreement_id: c.agreement })));
+  await cloneRows(
+    client,
+    "organisations",
+    orgTemplate,
+    copies.map((c) => ({ id: c.org, name: `Kommune ${c.n}` })),
+  );
+  await cloneRows(
+    client,
+    "agreements",
+    agreementTemplate,
+    copies.map((c) => ({ id: c.agreement, controller_id: c.org })),
+  );
+  await cloneRows(
+    client,
+    "annex_versions",
+    versionTemplate,
+    copies.map((c) => ({ agreement_id: c.agreement })),
+  );
 
   const endpointId = deps.newId("webhookEndpoint");
   const now = Date.now();

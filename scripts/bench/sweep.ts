@@ -27,7 +27,15 @@ async function seedPending(decisions: number, now: Date) {
       agreements: "all",
       // a new processing location needs each controller's decision (a correction would be a notice, with nothing to sweep)
       operations: [
-        { op: "add_location", location: { ref: "backup-site", label: "Backup site", address: { street: "Adelgade 44", postal_code: "8660", city: "Skanderborg", country: "DK" }, activities: ["backup"] } },
+        {
+          op: "add_location",
+          location: {
+            ref: "backup-site",
+            label: "Backup site",
+            address: { street: "Adelgade 44", postal_code: "8660", city: "Skanderborg", country: "DK" },
+            activities: ["backup"],
+          },
+        },
       ],
       reason: "A second backup site",
       effective_date: new Date(now.getTime() + 60 * DAY).toISOString(),
@@ -39,13 +47,20 @@ async function seedPending(decisions: number, now: Date) {
   const request = Object.fromEntries(rs.columns.map((c) => [c, rs.rows[0]![c] as InValue]));
   const ds = await client.execute({ sql: "SELECT * FROM decisions WHERE change_request_id = ?", args: [id] });
   const requests = Array.from({ length: decisions / agreements - 1 }, () => deps.newId("changeRequest"));
-  await cloneRows(client, "change_requests", request, requests.map((id) => ({ id })));
+  await cloneRows(
+    client,
+    "change_requests",
+    request,
+    requests.map((id) => ({ id })),
+  );
   const decision = Object.fromEntries(ds.columns.map((c) => [c, ds.rows[0]![c] as InValue]));
   await cloneRows(
     client,
     "decisions",
     decision,
-    requests.flatMap((crId) => ds.rows.map((r) => ({ id: deps.newId("decision"), change_request_id: crId, agreement_id: r.agreement_id as InValue, controller_id: r.controller_id as InValue }))),
+    requests.flatMap((crId) =>
+      ds.rows.map((r) => ({ id: deps.newId("decision"), change_request_id: crId, agreement_id: r.agreement_id as InValue, controller_id: r.controller_id as InValue })),
+    ),
   );
   const count = Number((await client.execute("SELECT count(*) AS n FROM decisions WHERE state = 'pending'")).rows[0]!.n);
   if (count !== decisions) throw new Error(`sweep seed: ${count} pending decisions, wanted ${decisions}`);
@@ -95,20 +110,24 @@ export async function benchSweep({ decisions, iterations, sameRows }: { decision
         },
         ...(sameRows
           ? [
-            {
-              // context, not the goal: the same update and exactly the rows runDue wrote (events,
-              // audit records, deliveries), in one raw transaction: what the disk and SQLite need
-              name: "same rows",
-              before: async () => void (await db.openRaw()),
-              run: () => db.raw.batch([bulkUpdate, ...written!.statements], "write"),
-              after: db.close,
-            },
+              {
+                // context, not the goal: the same update and exactly the rows runDue wrote (events,
+                // audit records, deliveries), in one raw transaction: what the disk and SQLite need
+                name: "same rows",
+                before: async () => void (await db.openRaw()),
+                run: () => db.raw.batch([bulkUpdate, ...written!.statements], "write"),
+                after: db.close,
+              },
             ]
           : []),
       ],
       iterations,
     );
-    return { figure: figure(ms.runDue!, ms["bulk update"]!, "ms", { ratio: "<=", limit: 3 }), sameRowsMs: sameRows ? round(ms["same rows"]!, 1) : null, rowsWritten: (written as { rows: number } | null)?.rows ?? null };
+    return {
+      figure: figure(ms.runDue!, ms["bulk update"]!, "ms", { ratio: "<=", limit: 3 }),
+      sameRowsMs: sameRows ? round(ms["same rows"]!, 1) : null,
+      rowsWritten: (written as { rows: number } | null)?.rows ?? null,
+    };
   } finally {
     await db.close();
     template.remove();

@@ -3,10 +3,10 @@ import { schema } from "../../db/client";
 import type { Deps } from "../deps";
 import type { z } from "@hono/zod-openapi";
 import type { AnnexInput } from "../features/annex/annex.schemas";
-import { hashSecret } from "../http/auth";
+import { hashSecret } from "../core/crypto";
 import { createAgreement } from "../features/agreements/agreements.service";
 import { createOrganisation, insertApiKey } from "../features/organisations/organisations.service";
-import type { Ctx } from "../features/context";
+import type { Ctx } from "../core/context";
 
 /** Well-known keys of the demo data: for local trials only, printed at every demo start. */
 export const DEMO_KEYS = {
@@ -65,14 +65,34 @@ export async function seedDemo(deps: Deps): Promise<{ seeded: boolean; organisat
     const orgs = await deps.db.query.apiKeys.findMany({ where: eq(schema.apiKeys.name, "demo") });
     return { seeded: false, organisations: Object.fromEntries(orgs.map((k) => [k.prefix, k.organisationId ?? ""])) };
   }
-  const org = async (name: string, registration: { scheme: "dk_cvr" | "se_orgnr"; number: string }, address: z.infer<typeof AnnexInput>["locations"][number]["address"], secret: string) => {
+  const org = async (
+    name: string,
+    registration: { scheme: "dk_cvr" | "se_orgnr"; number: string },
+    address: z.infer<typeof AnnexInput>["locations"][number]["address"],
+    secret: string,
+  ) => {
     const o = await createOrganisation({ ctx: operator, input: { name, registration, address } });
     await insertApiKey(deps.db, { id: deps.newId("apiKey"), organisationId: o.id, name: "demo", secret, now: deps.clock.now() });
     return o.id;
   };
-  const processor = await org("Omsorgspartner ApS", { scheme: "dk_cvr", number: "12345674" }, { street: "Vestergade 12", postal_code: "8000", city: "Aarhus C", country: "DK" }, DEMO_KEYS.processor);
-  const controllerA = await org("Aarhus Kommune", { scheme: "dk_cvr", number: "55133018" }, { street: "Rådhuspladsen 2", postal_code: "8000", city: "Aarhus C", country: "DK" }, DEMO_KEYS.controllerA);
-  const controllerB = await org("Arbetsmarknadsnämnden, Malmö stad", { scheme: "se_orgnr", number: "212000-1124" }, { street: "August Palms plats 1", postal_code: "205 80", city: "Malmö", country: "SE" }, DEMO_KEYS.controllerB);
+  const processor = await org(
+    "Omsorgspartner ApS",
+    { scheme: "dk_cvr", number: "12345674" },
+    { street: "Vestergade 12", postal_code: "8000", city: "Aarhus C", country: "DK" },
+    DEMO_KEYS.processor,
+  );
+  const controllerA = await org(
+    "Aarhus Kommune",
+    { scheme: "dk_cvr", number: "55133018" },
+    { street: "Rådhuspladsen 2", postal_code: "8000", city: "Aarhus C", country: "DK" },
+    DEMO_KEYS.controllerA,
+  );
+  const controllerB = await org(
+    "Arbetsmarknadsnämnden, Malmö stad",
+    { scheme: "se_orgnr", number: "212000-1124" },
+    { street: "August Palms plats 1", postal_code: "205 80", city: "Malmö", country: "SE" },
+    DEMO_KEYS.controllerB,
+  );
   const agreement = (controller_id: string, title: string, authorisation: "general" | "specific", third_country_transfers: "prohibited" | "with_transfer_mechanism") =>
     createAgreement({ ctx: operator, input: { processor_id: processor, controller_id, title, authorisation, third_country_transfers, notice_days: 30, annex: DEMO_BASELINE } });
   await agreement(controllerA, "Databehandleraftale — praktisk hjælp (generel godkendelse)", "general", "with_transfer_mechanism");

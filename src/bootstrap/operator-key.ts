@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { schema, type Db } from "../../db/client";
 import type { Clock } from "../deps";
 import type { IdGenerator } from "../domain/ids";
-import { generateSecret, hashSecret } from "../http/auth";
+import { generateSecret, hashSecret } from "../core/crypto";
 import { insertApiKey } from "../features/organisations/organisations.service";
 
 /**

@@ -18,7 +18,11 @@ export const ART_49_DEROGATIONS = [
 ] as const;
 
 /** GDPR Art. 49(1)(a)–(c): not for public authorities in the exercise of their public powers (Art. 49(3)). */
-export const ART_49_BARRED_FOR_PUBLIC_AUTHORITIES: ReadonlySet<(typeof ART_49_DEROGATIONS)[number]> = new Set(["explicit_consent", "contract_performance", "contract_in_interest_of_data_subject"]);
+export const ART_49_BARRED_FOR_PUBLIC_AUTHORITIES: ReadonlySet<(typeof ART_49_DEROGATIONS)[number]> = new Set([
+  "explicit_consent",
+  "contract_performance",
+  "contract_in_interest_of_data_subject",
+]);
 
 /** The appropriate safeguards of GDPR Art. 46 besides SCCs (46(2)(c)) and BCRs (46(2)(b)), which have their own types. */
 export const ART_46_ROUTES = [
@@ -106,8 +110,7 @@ export interface Location extends Omit<LocationInput, "description" | "transfer_
   transfer_mechanism: TransferMechanism | null;
 }
 
-export interface SubProcessor
-  extends Omit<SubProcessorInput, "locations" | "parent" | "dpf_certified" | "pipeda_covered" | "transfer_mechanism" | "contact"> {
+export interface SubProcessor extends Omit<SubProcessorInput, "locations" | "parent" | "dpf_certified" | "pipeda_covered" | "transfer_mechanism" | "contact"> {
   id: string;
   location_ids: string[];
   parent_id: string | null;
@@ -210,29 +213,39 @@ export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
   const locationsById = new Map(annex.locations.map((l) => [l.id, l]));
   const spById = new Map(annex.sub_processors.map((s) => [s.id, s]));
   const countryRule = (country: string, pointer: string) => {
-    if (!isCountryCode(country))
-      errors.push({ pointer, rule: "iso_3166_1_alpha_2", detail: `"${country}" is not an ISO 3166-1 alpha-2 country code.` });
+    if (!isCountryCode(country)) errors.push({ pointer, rule: "iso_3166_1_alpha_2", detail: `"${country}" is not an ISO 3166-1 alpha-2 country code.` });
   };
-  annex.locations.forEach((l, i) => countryRule(l.address.country, `${base}/locations/${i}/address/country`));
+  annex.locations.forEach((l, i) => {
+    countryRule(l.address.country, `${base}/locations/${i}/address/country`);
+  });
   annex.sub_processors.forEach((s, i) => {
     const at = `${base}/sub_processors/${i}`;
     countryRule(s.address.country, `${at}/address/country`);
     s.location_ids.forEach((id, j) => {
       if (!locationsById.has(id)) errors.push({ pointer: `${at}/locations/${j}`, rule: "known_location", detail: `No location "${id}" in this annex.` });
     });
-    if (new Set(s.location_ids).size !== s.location_ids.length)
-      errors.push({ pointer: `${at}/locations`, rule: "unique", detail: "A location is listed twice." });
+    if (new Set(s.location_ids).size !== s.location_ids.length) errors.push({ pointer: `${at}/locations`, rule: "unique", detail: "A location is listed twice." });
     if (s.parent_id !== null) {
       if (!spById.has(s.parent_id)) errors.push({ pointer: `${at}/parent`, rule: "known_sub_processor", detail: `No sub-processor "${s.parent_id}" in this annex.` });
       else if (hasCycle(s.id, spById)) errors.push({ pointer: `${at}/parent`, rule: "acyclic_chain", detail: "The chain of parent sub-processors loops back to this one." });
     }
     if (s.dpf_certified && s.address.country !== "US")
-      errors.push({ pointer: `${at}/dpf_certified`, rule: "dpf_requires_us", detail: "Only a recipient in the United States can be certified under the EU-US Data Privacy Framework." });
+      errors.push({
+        pointer: `${at}/dpf_certified`,
+        rule: "dpf_requires_us",
+        detail: "Only a recipient in the United States can be certified under the EU-US Data Privacy Framework.",
+      });
     if (s.pipeda_covered && s.address.country !== "CA")
-      errors.push({ pointer: `${at}/pipeda_covered`, rule: "pipeda_requires_ca", detail: "Only a recipient in Canada can be subject to PIPEDA, the scope of Canada's adequacy decision." });
+      errors.push({
+        pointer: `${at}/pipeda_covered`,
+        rule: "pipeda_requires_ca",
+        detail: "Only a recipient in Canada can be subject to PIPEDA, the scope of Canada's adequacy decision.",
+      });
     errors.push(...toolFitsRole(s.transfer_mechanism, "sub_processor", `${at}/transfer_mechanism`));
   });
-  annex.locations.forEach((l, i) => errors.push(...toolFitsRole(l.transfer_mechanism, "location", `${base}/locations/${i}/transfer_mechanism`)));
+  annex.locations.forEach((l, i) => {
+    errors.push(...toolFitsRole(l.transfer_mechanism, "location", `${base}/locations/${i}/transfer_mechanism`));
+  });
   if (errors.length) return errors;
 
   const classified = classifyAnnex(annex);
@@ -281,7 +294,13 @@ function toolFitsRole(t: TransferMechanism | null, role: "sub_processor" | "loca
       },
     ];
   if (t.type === "bcr_controller" && role === "sub_processor")
-    return [{ pointer: `${pointer}/type`, rule: "bcr_fits_role", detail: "A sub-processor processes on the controller's behalf: its group's processor BCRs (bcr_processor) cover that, controller BCRs do not." }];
+    return [
+      {
+        pointer: `${pointer}/type`,
+        rule: "bcr_fits_role",
+        detail: "A sub-processor processes on the controller's behalf: its group's processor BCRs (bcr_processor) cover that, controller BCRs do not.",
+      },
+    ];
   return [];
 }
 
@@ -292,10 +311,15 @@ function toolFitsRole(t: TransferMechanism | null, role: "sub_processor" | "loca
 export function checkDerogationsFor(annex: AnnexContent, controller: { publicAuthority: boolean }, base = "/annex"): FieldError[] {
   if (!controller.publicAuthority) return [];
   const barred = (t: TransferMechanism | null) => t?.type === "derogation_art_49" && ART_49_BARRED_FOR_PUBLIC_AUTHORITIES.has(t.derogation);
-  const detail = "The controller is a public authority: GDPR Art. 49(3) bars the derogations of Art. 49(1)(a)–(c) (consent, a contract) in the exercise of its public powers. Use SCCs, BCRs or another Art. 46 safeguard.";
+  const detail =
+    "The controller is a public authority: GDPR Art. 49(3) bars the derogations of Art. 49(1)(a)–(c) (consent, a contract) in the exercise of its public powers. Use SCCs, BCRs or another Art. 46 safeguard.";
   return [
-    ...annex.locations.flatMap((l, i) => (barred(l.transfer_mechanism) ? [{ pointer: `${base}/locations/${i}/transfer_mechanism/derogation`, rule: "art_49_3_public_authority", detail }] : [])),
-    ...annex.sub_processors.flatMap((s, i) => (barred(s.transfer_mechanism) ? [{ pointer: `${base}/sub_processors/${i}/transfer_mechanism/derogation`, rule: "art_49_3_public_authority", detail }] : [])),
+    ...annex.locations.flatMap((l, i) =>
+      barred(l.transfer_mechanism) ? [{ pointer: `${base}/locations/${i}/transfer_mechanism/derogation`, rule: "art_49_3_public_authority", detail }] : [],
+    ),
+    ...annex.sub_processors.flatMap((s, i) =>
+      barred(s.transfer_mechanism) ? [{ pointer: `${base}/sub_processors/${i}/transfer_mechanism/derogation`, rule: "art_49_3_public_authority", detail }] : [],
+    ),
   ];
 }
 

@@ -40,9 +40,36 @@ export const CLASSIFICATION_SOURCE = {
 
 /** The 27 EU member states and the three EEA EFTA states. */
 export const EU_EEA_STATES: ReadonlySet<string> = new Set([
-  "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-  "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-  "IS", "LI", "NO",
+  "AT",
+  "BE",
+  "BG",
+  "HR",
+  "CY",
+  "CZ",
+  "DK",
+  "EE",
+  "FI",
+  "FR",
+  "DE",
+  "GR",
+  "HU",
+  "IE",
+  "IT",
+  "LV",
+  "LT",
+  "LU",
+  "MT",
+  "NL",
+  "PL",
+  "PT",
+  "RO",
+  "SK",
+  "SI",
+  "ES",
+  "SE",
+  "IS",
+  "LI",
+  "NO",
 ]);
 
 const EEA_EFTA: ReadonlySet<string> = new Set(["IS", "LI", "NO"]);
@@ -148,7 +175,9 @@ const eli = (kind: "dec" | "dec_impl", year: number, number: number) => `https:/
 
 const UNDER_DIRECTIVE = "Adopted under Art. 25(6) of Directive 95/46/EC; remains in force under GDPR Art. 45(9) until amended, replaced or repealed.";
 
-function decision(d: Omit<AdequacyDecision, "expires_on" | "recipient_condition" | "scope_checked_on" | "replaces" | "release" | "scope" | "scope_note"> & Partial<AdequacyDecision>): AdequacyDecision {
+function decision(
+  d: Omit<AdequacyDecision, "expires_on" | "recipient_condition" | "scope_checked_on" | "replaces" | "release" | "scope" | "scope_note"> & Partial<AdequacyDecision>,
+): AdequacyDecision {
   const scope = d.scope ?? "full";
   return {
     decision: d.decision,
@@ -189,7 +218,8 @@ export const ADEQUACY: ReadonlyMap<string, AdequacyDecision> = new Map([
       decision: "Commission Decision 2002/2/EC",
       adopted_on: "2001-12-20",
       scope: "pipeda_organisations",
-      scope_note: "Covers only recipients subject to the Personal Information Protection and Electronic Documents Act (PIPEDA), i.e. commercial organisations; any other recipient in Canada needs a transfer tool.",
+      scope_note:
+        "Covers only recipients subject to the Personal Information Protection and Electronic Documents Act (PIPEDA), i.e. commercial organisations; any other recipient in Canada needs a transfer tool.",
       scope_checked_on: "2026-11-27",
       source: eli("dec", 2002, 2),
       note: UNDER_DIRECTIVE,
@@ -220,13 +250,17 @@ export const ADEQUACY: ReadonlyMap<string, AdequacyDecision> = new Map([
       decision: "Commission Implementing Decision (EU) 2019/419",
       adopted_on: "2019-01-23",
       scope: "private_sector_appi",
-      scope_note: "Covers the private sector: business operators subject to the Act on the Protection of Personal Information (APPI), so every business recipient; not public authorities.",
+      scope_note:
+        "Covers the private sector: business operators subject to the Act on the Protection of Personal Information (APPI), so every business recipient; not public authorities.",
       scope_checked_on: "2026-11-27",
       source: eli("dec_impl", 2019, 419),
       note: "Adopted under GDPR Art. 45.",
     }),
   ],
-  ["KR", decision({ decision: "Commission Implementing Decision (EU) 2022/254", adopted_on: "2021-12-17", source: eli("dec_impl", 2022, 254), note: "Adopted under GDPR Art. 45." })],
+  [
+    "KR",
+    decision({ decision: "Commission Implementing Decision (EU) 2022/254", adopted_on: "2021-12-17", source: eli("dec_impl", 2022, 254), note: "Adopted under GDPR Art. 45." }),
+  ],
   ["NZ", decision({ decision: "Commission Implementing Decision 2013/65/EU", adopted_on: "2012-12-19", source: eli("dec_impl", 2013, 65), note: UNDER_DIRECTIVE })],
   [
     "US",

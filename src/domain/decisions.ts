@@ -55,8 +55,7 @@ export const noticeEndsAt = (submittedAt: Date, noticeDays: number) => new Date(
  * Silence approves only a general authorisation without an instruction conflict
  * (docs/rules.md, rules 3 and 5; SCC 2021/915 clause 7.7).
  */
-export const silenceApproves = (d: { authorisation: "specific" | "general"; instructionConflict: boolean }) =>
-  d.authorisation === "general" && !d.instructionConflict;
+export const silenceApproves = (d: { authorisation: "specific" | "general"; instructionConflict: boolean }) => d.authorisation === "general" && !d.instructionConflict;
 
 /** A pending decision whose notice has ended without approval by silence. */
 export const isOverdue = (d: { state: DecisionState; noticeEndsAt: Date }, now: Date) => d.state === "pending" && d.noticeEndsAt.getTime() <= now.getTime();

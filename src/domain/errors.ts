@@ -9,34 +9,33 @@ export interface FieldError {
   agreement_id?: string;
 }
 
-/** Stable error codes; each maps to one HTTP status and one problem type. */
-export const ERROR_STATUS = {
-  malformed_json: 400,
-  invalid_request: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  route_not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  invalid_state: 409,
-  notice_only: 409,
-  instruction_conflict: 409,
-  idempotency_key_reused: 422,
-  idempotency_in_progress: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  validation_failed: 422,
-  rate_limited: 429,
-  internal_error: 500,
-  upstream_unavailable: 502,
-} as const;
+/** Stable error codes, the same for every transport; the HTTP adapter (src/http/problem.ts) maps each to a status. */
+export const ERROR_CODES = [
+  "malformed_json",
+  "invalid_request",
+  "unauthenticated",
+  "forbidden",
+  "not_found",
+  "route_not_found",
+  "method_not_allowed",
+  "conflict",
+  "invalid_state",
+  "notice_only",
+  "instruction_conflict",
+  "idempotency_key_reused",
+  "idempotency_in_progress",
+  "payload_too_large",
+  "unsupported_media_type",
+  "validation_failed",
+  "rate_limited",
+  "internal_error",
+  "upstream_unavailable",
+] as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The one error type thrown by domain and service code; `onError` turns it into problem+json. */
 export class AppError extends Error {
-  readonly status: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -45,11 +44,14 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = "AppError";
-    this.status = ERROR_STATUS[code];
   }
 }
 
 export const notFound = (what: string) => new AppError("not_found", `No such ${what}.`);
 /** A 422 for a body that breaks rules; each error is about the JSON body unless it says otherwise. */
 export const validationFailed = (errors: FieldError[], message = "The request does not satisfy the rules of the annex.") =>
-  new AppError("validation_failed", message, errors.map((e) => ({ in: "json", ...e })));
+  new AppError(
+    "validation_failed",
+    message,
+    errors.map((e) => ({ in: "json", ...e })),
+  );

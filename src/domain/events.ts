@@ -1,7 +1,9 @@
 /** Every event type, with what it means; the catalogue webhooks and the feed share. */
 export const EVENT_TYPES = {
-  "change_request.submitted": "A processor submitted a change to the annex of this agreement: a decision whose notice period runs, or a notice (removals and corrections) that needs no decision.",
-  "agreement.amended": "The controller amended the agreement's terms (third-country instruction, notice period, authorisation): a new numbered version, in force from its effective date.",
+  "change_request.submitted":
+    "A processor submitted a change to the annex of this agreement: a decision whose notice period runs, or a notice (removals and corrections) that needs no decision.",
+  "agreement.amended":
+    "The controller amended the agreement's terms (third-country instruction, notice period, authorisation): a new numbered version, in force from its effective date.",
   "decision.approved": "The controller approved the change for this agreement.",
   "decision.objected": "The controller objected to the change for this agreement, with its reason; the change never takes effect here.",
   "decision.withdrawn": "The processor withdrew the change for this agreement.",
@@ -9,7 +11,8 @@ export const EVENT_TYPES = {
   "decision.overdue": "The notice ended, and silence does not approve here (specific authorisation or an instruction conflict): a decision is still needed.",
   "notice.reminder": "The notice period for a pending change ends soon (7 days or 1 day).",
   "annex.version_created": "An approved change took effect: the annex has a new version.",
-  "classification.changed": "A new release of the legal reference data (adequacy decisions, their scope and expiry) classifies entries of the annex in force differently: which entries, from what to what. The stored version keeps the classification it was approved under.",
+  "classification.changed":
+    "A new release of the legal reference data (adequacy decisions, their scope and expiry) classifies entries of the annex in force differently: which entries, from what to what. The stored version keeps the classification it was approved under.",
   "change_request.failed": "An approved change could no longer be applied to the annex as it now is; nothing was applied.",
   "webhook_endpoint.disabled": "One of the organisation's webhook endpoints was disabled: it answered 410 Gone, or kept failing for 5 days.",
   "webhook_endpoint.ping": "A test event, sent on request to one endpoint.",

@@ -71,12 +71,23 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
       case "add_location": {
         if (refTaken(next.locations, op.location.ref, `${at}/location/ref`)) return;
         const l = op.location;
-        next.locations.push({ id: newId("location"), ref: l.ref, label: l.label, address: l.address, activities: l.activities, description: l.description ?? null, transfer_mechanism: l.transfer_mechanism ?? null });
+        next.locations.push({
+          id: newId("location"),
+          ref: l.ref,
+          label: l.label,
+          address: l.address,
+          activities: l.activities,
+          description: l.description ?? null,
+          transfer_mechanism: l.transfer_mechanism ?? null,
+        });
         return;
       }
       case "update_location": {
         const idx = byRefOrId(next.locations, op.target);
-        if (idx < 0) return missing(at, "location", op.target);
+        if (idx < 0) {
+          missing(at, "location", op.target);
+          return;
+        }
         const cur = next.locations[idx]!;
         const c = op.changes;
         next.locations[idx] = {
@@ -91,11 +102,18 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
       }
       case "remove_location": {
         const idx = byRefOrId(next.locations, op.target);
-        if (idx < 0) return missing(at, "location", op.target);
+        if (idx < 0) {
+          missing(at, "location", op.target);
+          return;
+        }
         const id = next.locations[idx]!.id;
         const users = next.sub_processors.filter((s) => s.location_ids.includes(id));
         if (users.length)
-          errors.push({ pointer: `${at}/target`, rule: "location_in_use", detail: `Sub-processors still process at this location: ${users.map((s) => s.legal_name).join(", ")}. Remove or update them first.` });
+          errors.push({
+            pointer: `${at}/target`,
+            rule: "location_in_use",
+            detail: `Sub-processors still process at this location: ${users.map((s) => s.legal_name).join(", ")}. Remove or update them first.`,
+          });
         else next.locations.splice(idx, 1);
         return;
       }
@@ -106,7 +124,10 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
       }
       case "replace_sub_processor": {
         const idx = byRefOrId(next.sub_processors, op.target);
-        if (idx < 0) return missing(at, "sub-processor", op.target);
+        if (idx < 0) {
+          missing(at, "sub-processor", op.target);
+          return;
+        }
         const old = next.sub_processors[idx]!;
         if (op.with.ref !== old.ref && refTaken(next.sub_processors, op.with.ref, `${at}/with/ref`)) return;
         const replacement = toSubProcessor(op.with, `${at}/with`);
@@ -117,7 +138,10 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
       }
       case "update_sub_processor": {
         const idx = byRefOrId(next.sub_processors, op.target);
-        if (idx < 0) return missing(at, "sub-processor", op.target);
+        if (idx < 0) {
+          missing(at, "sub-processor", op.target);
+          return;
+        }
         const cur = next.sub_processors[idx]!;
         const c = op.changes;
         const merged = toSubProcessor(
@@ -142,11 +166,18 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
       }
       case "remove_sub_processor": {
         const idx = byRefOrId(next.sub_processors, op.target);
-        if (idx < 0) return missing(at, "sub-processor", op.target);
+        if (idx < 0) {
+          missing(at, "sub-processor", op.target);
+          return;
+        }
         const id = next.sub_processors[idx]!.id;
         const children = next.sub_processors.filter((s) => s.parent_id === id);
         if (children.length)
-          errors.push({ pointer: `${at}/target`, rule: "sub_processor_in_chain", detail: `Other sub-processors were engaged through it: ${children.map((s) => s.legal_name).join(", ")}. Remove or re-parent them first.` });
+          errors.push({
+            pointer: `${at}/target`,
+            rule: "sub_processor_in_chain",
+            detail: `Other sub-processors were engaged through it: ${children.map((s) => s.legal_name).join(", ")}. Remove or re-parent them first.`,
+          });
         else next.sub_processors.splice(idx, 1);
         return;
       }
@@ -186,7 +217,10 @@ export function assessChange(before: AnnexContent, after: AnnexContent, instruct
   const now = entryCountries(after);
   const reasons: string[] = [];
   const introduced = new Set<string>();
-  const label = new Map<string, string>([...after.locations.map((l) => [l.id, `location ${l.ref}`] as const), ...after.sub_processors.map((s) => [s.id, `sub-processor ${s.ref}`] as const)]);
+  const label = new Map<string, string>([
+    ...after.locations.map((l) => [l.id, `location ${l.ref}`] as const),
+    ...after.sub_processors.map((s) => [s.id, `sub-processor ${s.ref}`] as const),
+  ]);
   for (const [id, countries] of now) {
     const old = was.get(id);
     if (!old) reasons.push(`adds ${label.get(id)}`);
@@ -198,7 +232,8 @@ export function assessChange(before: AnnexContent, after: AnnexContent, instruct
   for (const s of after.sub_processors) {
     const old = oldSubs.get(s.id);
     if (!old) continue;
-    if (old.registration.scheme !== s.registration.scheme || old.registration.number !== s.registration.number) reasons.push(`changes the registration of sub-processor ${s.ref} (another legal person)`);
+    if (old.registration.scheme !== s.registration.scheme || old.registration.number !== s.registration.number)
+      reasons.push(`changes the registration of sub-processor ${s.ref} (another legal person)`);
     const added = s.location_ids.filter((id) => !old.location_ids.includes(id));
     if (added.length) reasons.push(`gives sub-processor ${s.ref} another processing location`);
   }

@@ -14,7 +14,9 @@ export function luhnCheckDigit(body: string): number {
   let sum = 0;
   digitsOf(body)
     .reverse()
-    .forEach((d, i) => (sum += i % 2 ? d : d * 2 > 9 ? d * 2 - 9 : d * 2));
+    .forEach((d, i) => {
+      sum += i % 2 ? d : d * 2 > 9 ? d * 2 - 9 : d * 2;
+    });
   return (10 - (sum % 10)) % 10;
 }
 
@@ -37,11 +39,7 @@ function mod11_10(body: string): number {
 
 /** Compares the check character(s) found with the expected ones; `null` expected means none can be right. */
 const compare = (what: string, expected: string | number | null, found: string, body: string) =>
-  expected === null
-    ? `no ${what} makes a valid number after ${body}`
-    : String(expected) === found
-      ? undefined
-      : `the ${what} should be ${expected}, not ${found}`;
+  expected === null ? `no ${what} makes a valid number after ${body}` : String(expected) === found ? undefined : `the ${what} should be ${expected}, not ${found}`;
 
 /** Modulus 11 with the weights on the leading digits; the remainder gives the check digit through `digit`. */
 const mod11 = (n: string, weights: number[], digit: (remainder: number) => number | null, what = "last digit") => {
@@ -66,11 +64,19 @@ const ytunnus: Check = (n) => mod11(n, [7, 9, 10, 5, 8, 4, 2], (r) => (r === 0 ?
  * a test here (BG CY CZ EE EL HR HU LT LU LV MT PT RO SI SK XI) are checked for their format only.
  */
 const VAT: Record<string, [RegExp, string, Check?]> = {
-  AT: [/^U\d{8}$/, "U and 8 digits", (n) => {
-    let sum = 0;
-    digitsOf(n).slice(0, 7).forEach((d, i) => (sum += i % 2 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d));
-    return compare("last digit", (96 - sum) % 10, n.at(-1)!, n.slice(1, 8));
-  }],
+  AT: [
+    /^U\d{8}$/,
+    "U and 8 digits",
+    (n) => {
+      let sum = 0;
+      digitsOf(n)
+        .slice(0, 7)
+        .forEach((d, i) => {
+          sum += i % 2 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d;
+        });
+      return compare("last digit", (96 - sum) % 10, n.at(-1)!, n.slice(1, 8));
+    },
+  ],
   BE: [/^[01]\d{9}$/, "10 digits beginning with 0 or 1", (n) => compare("last two digits", String(97 - (Number(n.slice(0, 8)) % 97)).padStart(2, "0"), n.slice(8), n.slice(0, 8))],
   BG: [/^\d{9,10}$/, "9 or 10 digits"],
   CY: [/^\d{8}[A-Z]$/, "8 digits and a letter"],
@@ -79,42 +85,76 @@ const VAT: Record<string, [RegExp, string, Check?]> = {
   DK: [/^\d{8}$/, "8 digits", cvr],
   EE: [/^\d{9}$/, "9 digits"],
   EL: [/^\d{9}$/, "9 digits"],
-  ES: [/^[A-Z0-9]\d{7}[A-Z0-9]$/, "9 characters: a letter or digit, 7 digits, a letter or digit", (n) => {
-    const letter = (i: number) => "TRWAGMYFPDXBNJZSQVHLCKE"[i % 23]!;
-    // NIF of a person: 8 digits (K, L, M: 7 digits) or an NIE (X, Y, Z = 0, 1, 2), then a letter from the number mod 23
-    if (/^[\dKLMXYZ]/.test(n)) return compare("last letter", letter(Number(n.slice(0, 8).replace(/[KLMX]/, "0").replace("Y", "1").replace("Z", "2"))), n[8]!, n.slice(0, 8));
-    // CIF of a legal entity: the Luhn digit of the 7 digits, or the letter at that place in JABCDEFGHI
-    const c = luhnCheckDigit(n.slice(1, 8));
-    const ok = [String(c), "JABCDEFGHI"[c]!];
-    return ok.includes(n[8]!) ? undefined : `the last character should be ${ok.join(" or ")}, not ${n[8]}`;
-  }],
+  ES: [
+    /^[A-Z0-9]\d{7}[A-Z0-9]$/,
+    "9 characters: a letter or digit, 7 digits, a letter or digit",
+    (n) => {
+      const letter = (i: number) => "TRWAGMYFPDXBNJZSQVHLCKE"[i % 23]!;
+      // NIF of a person: 8 digits (K, L, M: 7 digits) or an NIE (X, Y, Z = 0, 1, 2), then a letter from the number mod 23
+      if (/^[\dKLMXYZ]/.test(n))
+        return compare(
+          "last letter",
+          letter(
+            Number(
+              n
+                .slice(0, 8)
+                .replace(/[KLMX]/, "0")
+                .replace("Y", "1")
+                .replace("Z", "2"),
+            ),
+          ),
+          n[8]!,
+          n.slice(0, 8),
+        );
+      // CIF of a legal entity: the Luhn digit of the 7 digits, or the letter at that place in JABCDEFGHI
+      const c = luhnCheckDigit(n.slice(1, 8));
+      const ok = [String(c), "JABCDEFGHI"[c]!];
+      return ok.includes(n[8]!) ? undefined : `the last character should be ${ok.join(" or ")}, not ${n[8]}`;
+    },
+  ],
   FI: [/^\d{8}$/, "8 digits", ytunnus],
-  FR: [/^[0-9A-HJ-NP-Z]{2}\d{9}$/, "2 characters (the key) and the 9-digit SIREN", (n) => {
-    // a numeric key is (12 + 3 × (SIREN mod 97)) mod 97; an alphanumeric one (newer numbers) passes a mod 11 test against the SIREN
-    if (/^\d\d/.test(n)) return compare("key (first two digits)", String((12 + 3 * (Number(n.slice(2)) % 97)) % 97).padStart(2, "0"), n.slice(0, 2), n.slice(2));
-    const a = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    const k = /^\d/.test(n) ? a.indexOf(n[0]!) * 24 + a.indexOf(n[1]!) - 10 : a.indexOf(n[0]!) * 34 + a.indexOf(n[1]!) - 100;
-    return (Number(n.slice(2)) + 1 + Math.floor(k / 11)) % 11 === k % 11 ? undefined : `the key ${n.slice(0, 2)} (first two characters) does not belong to the SIREN ${n.slice(2)}`;
-  }],
+  FR: [
+    /^[0-9A-HJ-NP-Z]{2}\d{9}$/,
+    "2 characters (the key) and the 9-digit SIREN",
+    (n) => {
+      // a numeric key is (12 + 3 × (SIREN mod 97)) mod 97; an alphanumeric one (newer numbers) passes a mod 11 test against the SIREN
+      if (/^\d\d/.test(n)) return compare("key (first two digits)", String((12 + 3 * (Number(n.slice(2)) % 97)) % 97).padStart(2, "0"), n.slice(0, 2), n.slice(2));
+      const a = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+      const k = /^\d/.test(n) ? a.indexOf(n[0]!) * 24 + a.indexOf(n[1]!) - 10 : a.indexOf(n[0]!) * 34 + a.indexOf(n[1]!) - 100;
+      return (Number(n.slice(2)) + 1 + Math.floor(k / 11)) % 11 === k % 11
+        ? undefined
+        : `the key ${n.slice(0, 2)} (first two characters) does not belong to the SIREN ${n.slice(2)}`;
+    },
+  ],
   HR: [/^\d{11}$/, "11 digits"],
   HU: [/^\d{8}$/, "8 digits"],
-  IE: [/^(\d{7}[A-W][A-IW]?|\d[A-Z+*]\d{5}[A-W])$/, "7 digits and 1 or 2 letters", (n) => {
-    // the old form 1X23456L is read as 0234561L
-    const v = /^\d[A-Z+*]/.test(n) ? `0${n.slice(2, 7)}${n[0]}${n[7]}` : n;
-    const alphabet = "WABCDEFGHIJKLMNOPQRSTUV";
-    const sum = weightedSum(digitsOf(v.slice(0, 7)), [8, 7, 6, 5, 4, 3, 2]) + 9 * alphabet.indexOf(v[8] ?? "W");
-    return compare("check letter (8th character)", alphabet[sum % 23]!, v[7]!, n.slice(0, 7));
-  }],
+  IE: [
+    /^(\d{7}[A-W][A-IW]?|\d[A-Z+*]\d{5}[A-W])$/,
+    "7 digits and 1 or 2 letters",
+    (n) => {
+      // the old form 1X23456L is read as 0234561L
+      const v = /^\d[A-Z+*]/.test(n) ? `0${n.slice(2, 7)}${n[0]}${n[7]}` : n;
+      const alphabet = "WABCDEFGHIJKLMNOPQRSTUV";
+      const sum = weightedSum(digitsOf(v.slice(0, 7)), [8, 7, 6, 5, 4, 3, 2]) + 9 * alphabet.indexOf(v[8] ?? "W");
+      return compare("check letter (8th character)", alphabet[sum % 23]!, v[7]!, n.slice(0, 7));
+    },
+  ],
   IT: [/^\d{11}$/, "11 digits", (n) => compare("last digit", luhnCheckDigit(n.slice(0, 10)), n[10]!, n.slice(0, 10))],
   LT: [/^(\d{9}|\d{12})$/, "9 or 12 digits"],
   LU: [/^\d{8}$/, "8 digits"],
   LV: [/^\d{11}$/, "11 digits"],
   MT: [/^[1-9]\d{7}$/, "8 digits"],
-  NL: [/^\d{9}B\d{2}$/, "9 digits, B and 2 digits", (n) => {
-    // the 11-test of the RSIN (weights 9 … 2, the 9th digit is the remainder), or, for sole traders since 2020, ISO 7064 MOD 97-10 over NL and the number
-    const ds = digitsOf(n.slice(0, 9));
-    return weightedSum(ds, [9, 8, 7, 6, 5, 4, 3, 2]) % 11 === ds[8] || mod97(`NL${n}`) === 1 ? undefined : "the 9th digit should make the number pass the 11-test, or the whole number the MOD 97-10 check";
-  }],
+  NL: [
+    /^\d{9}B\d{2}$/,
+    "9 digits, B and 2 digits",
+    (n) => {
+      // the 11-test of the RSIN (weights 9 … 2, the 9th digit is the remainder), or, for sole traders since 2020, ISO 7064 MOD 97-10 over NL and the number
+      const ds = digitsOf(n.slice(0, 9));
+      return weightedSum(ds, [9, 8, 7, 6, 5, 4, 3, 2]) % 11 === ds[8] || mod97(`NL${n}`) === 1
+        ? undefined
+        : "the 9th digit should make the number pass the 11-test, or the whole number the MOD 97-10 check";
+    },
+  ],
   PL: [/^\d{10}$/, "10 digits", (n) => mod11(n, [6, 5, 7, 2, 3, 4, 5, 6, 7], (r) => (r === 10 ? null : r))],
   PT: [/^\d{9}$/, "9 digits"],
   RO: [/^[1-9]\d{1,9}$/, "2 to 10 digits"],
@@ -162,7 +202,8 @@ export const REGISTRATION_SCHEMES = {
     pattern: /^[A-Z0-9]{18}\d{2}$/,
     example: "5493001KJTIIGC8Y1R12",
     // valid when the whole identifier gives 1 under MOD 97-10; issued check digits are 98 − (the first 18 characters and 00, mod 97)
-    check: ((n) => (mod97(n) === 1 ? undefined : compare("check digits (last two)", String(98 - mod97(`${n.slice(0, 18)}00`)).padStart(2, "0"), n.slice(18), n.slice(0, 18)))) as Check,
+    check: ((n) =>
+      mod97(n) === 1 ? undefined : compare("check digits (last two)", String(98 - mod97(`${n.slice(0, 18)}00`)).padStart(2, "0"), n.slice(18), n.slice(0, 18))) as Check,
   },
   other: { name: "Other register (name it in the number)", pattern: /^.{1,64}$/, example: "LEI 5493001KJTIIGC8Y1R12" },
 } as const satisfies Record<string, { name: string; pattern: RegExp; example: string; check?: Check }>;

@@ -1,45 +1,10 @@
-import { createHash } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { schema } from "../../db/client";
 import { prepared } from "../../db/prepared";
 import { AppError } from "../domain/errors";
+import { hashSecret } from "../core/crypto";
 import type { AppEnv } from "./router";
-
-/** Who is calling: the operator, or one organisation; always through one key. */
-export type Actor =
-  | { kind: "operator"; keyId: string; keyPrefix: string }
-  | { kind: "organisation"; organisationId: string; keyId: string; keyPrefix: string; scope: "read" | "write" }
-  | { kind: "system"; keyId: null; keyPrefix: null; name: "scheduler" | "relay" };
-
-/** The service acting by itself: the scheduler's sweeps, the relay's disabling of an endpoint. */
-export const SCHEDULER: Actor = { kind: "system", keyId: null, keyPrefix: null, name: "scheduler" };
-export const RELAY: Actor = { kind: "system", keyId: null, keyPrefix: null, name: "relay" };
-
-const SECRET_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/** A new API key secret: `sk_live_` and 32 base62 characters (190 random bits). */
-export function generateSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let s = "";
-  // 248 = 4 * 62: rejecting larger bytes keeps every character equally likely
-  for (const b of bytes) if (b < 248) s += SECRET_ALPHABET[b % 62];
-  while (s.length < 32) {
-    const [b] = crypto.getRandomValues(new Uint8Array(1));
-    if (b! < 248) s += SECRET_ALPHABET[b! % 62];
-  }
-  return `sk_live_${s}`;
-}
-
-export const secretPrefix = (secret: string) => secret.slice(0, 12);
-
-/** SHA-256 of a text, hex. Synchronous (node:crypto, also on Workers with nodejs_compat): a chain of audit hashes does not wait on a promise per record. */
-export const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
-
-/** SHA-256 of a secret, hex: what the database keeps instead of the secret. */
-export async function hashSecret(secret: string): Promise<string> {
-  return sha256Hex(secret);
-}
 
 const LAST_USED_GRANULARITY_MS = 60_000;
 const READ_METHODS = new Set(["GET", "HEAD"]);
@@ -78,13 +43,3 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   if (c.res.status < 400 && (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS))
     await db.update(k).set({ lastUsedAt: now }).where(eq(k.id, key.id));
 });
-
-/** The calling organisation; the operator key gets 403 (it manages, it never reads an annex or decides). */
-export function requireOrganisation(actor: Actor): string {
-  if (actor.kind !== "organisation") throw new AppError("forbidden", "The operator key manages organisations and keys; use an organisation's key for this.");
-  return actor.organisationId;
-}
-
-export function requireOperator(actor: Actor): void {
-  if (actor.kind !== "operator") throw new AppError("forbidden", "Only the operator key may do this.");
-}

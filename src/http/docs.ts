@@ -15,7 +15,6 @@ export const DOCS_ASSETS = {
 
 export type DocsAssetName = keyof typeof DOCS_ASSETS;
 
-
 export const isDocsAsset = (name: string): name is DocsAssetName => Object.hasOwn(DOCS_ASSETS, name);
 
 // a file, not an inline script: the page works under a Content-Security-Policy without 'unsafe-inline'
@@ -43,7 +42,7 @@ export function docsPage(c: Context) {
   );
 }
 
-export async function docsAsset(c: Context, source: DocsAssetSource | undefined, name: string): Promise<Response | undefined> {
+export async function docsAsset(_c: Context, source: DocsAssetSource | undefined, name: string): Promise<Response | undefined> {
   if (!isDocsAsset(name)) return undefined;
   const body = name === "init.js" ? INIT_JS : await source?.(name);
   if (body == null) return undefined;

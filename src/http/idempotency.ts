@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { schema } from "../../db/client";
 import { AppError } from "../domain/errors";
-import { hashSecret } from "./auth";
+import { hashSecret } from "../core/crypto";
 import type { AppEnv } from "./router";
 
 /**
@@ -14,7 +14,9 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
   if (c.req.method !== "POST" || key === undefined) return next();
   if (key.length < 1 || key.length > 255)
-    throw new AppError("invalid_request", "Idempotency-Key must be 1 to 255 characters.", [{ in: "header", pointer: "/Idempotency-Key", rule: "length", detail: "1–255 characters" }]);
+    throw new AppError("invalid_request", "Idempotency-Key must be 1 to 255 characters.", [
+      { in: "header", pointer: "/Idempotency-Key", rule: "length", detail: "1–255 characters" },
+    ]);
   const actor = c.get("actor");
   const scope = actor.kind === "organisation" ? actor.organisationId : actor.kind;
   const { db, clock } = c.get("deps");
@@ -34,5 +36,9 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const claim = and(eq(t.scope, scope), eq(t.key, key));
   if (c.res.status >= 500) await db.delete(t).where(claim);
-  else await db.update(t).set({ status: c.res.status, response: await c.res.clone().text() }).where(claim);
+  else
+    await db
+      .update(t)
+      .set({ status: c.res.status, response: await c.res.clone().text() })
+      .where(claim);
 });

@@ -1,3 +1,4 @@
+import type { RateLimitBinding } from "../deps";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { rateLimiter } from "hono-rate-limiter";
@@ -13,11 +14,6 @@ export const limitBody = bodyLimit({
     throw new AppError("payload_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   },
 });
-
-/** Cloudflare's Rate Limiting binding, when the Worker has one. */
-export interface RateLimitBinding {
-  limit(options: { key: string }): Promise<{ success: boolean }>;
-}
 
 export interface RateLimitOptions {
   /** requests per key per minute */

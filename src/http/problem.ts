@@ -1,5 +1,28 @@
 import type { Context } from "hono";
-import { ERROR_STATUS, type ErrorCode, type FieldError } from "../domain/errors";
+import type { ErrorCode, FieldError } from "../domain/errors";
+
+/** The HTTP status of each error code: the one place the transport meets the codes. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  malformed_json: 400,
+  invalid_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  invalid_state: 409,
+  notice_only: 409,
+  instruction_conflict: 409,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  upstream_unavailable: 502,
+};
 
 const TITLES: Record<ErrorCode, string> = {
   malformed_json: "Malformed JSON",

@@ -2,7 +2,7 @@ import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-o
 import type { ZodError } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../domain/errors";
-import type { Actor } from "./auth";
+import type { Actor } from "../core/actor";
 import { problem } from "./problem";
 
 export interface AppEnv {
@@ -20,17 +20,22 @@ const valueAt = (input: unknown, path: PropertyKey[]) =>
 
 /** Zod issues as problem+json field errors: a JSON pointer into the request part and the rule. */
 export function fieldErrors(error: ZodError, part: string, input?: unknown) {
-  return error.issues.map((issue) => {
-    const pointer = "/" + issue.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
+  return error.issues.flatMap((issue) => {
+    const pointer = `/${issue.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`;
     const params = "params" in issue ? (issue.params as Record<string, unknown> | undefined) : undefined;
     let rule: string = typeof params?.rule === "string" ? params.rule : issue.code;
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ in: part as FieldError["in"], pointer: `${pointer === "/" ? "" : pointer}/${key}`, rule: "unknown_field", detail: `"${key}" is not a field of this object.` }));
+      return issue.keys.map((key) => ({
+        in: part as FieldError["in"],
+        pointer: `${pointer === "/" ? "" : pointer}/${key}`,
+        rule: "unknown_field",
+        detail: `"${key}" is not a field of this object.`,
+      }));
     }
     // zod 4 leaves the input out of its issues, so look the value up in what was sent
     if (issue.code === "invalid_type" && valueAt(input, issue.path) === undefined) rule = "required";
     return [{ in: part as FieldError["in"], pointer, rule, detail: issue.message }];
-  }).flat();
+  });
 }
 
 /** A router whose validation failures are problem+json naming each field and rule. */
@@ -83,10 +88,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 /** The error responses a route declares, all problem+json. */
 export function errorResponses(...statuses: number[]) {
   return Object.fromEntries(
-    [...new Set([400, 401, ...statuses])].map((s) => [
-      s,
-      { description: ERROR_DESCRIPTIONS[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } },
-    ]),
+    [...new Set([400, 401, ...statuses])].map((s) => [s, { description: ERROR_DESCRIPTIONS[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } }]),
   );
 }
 

@@ -23,15 +23,19 @@ export const Address = z
 export const Registration = z
   .strictObject({
     scheme: z.enum(REGISTRATION_SCHEME_CODES).openapi({
-      description: Object.entries(REGISTRATION_SCHEMES).map(([k, v]) => `\`${k}\`: ${v.name}`).join("; "),
+      description: Object.entries(REGISTRATION_SCHEMES)
+        .map(([k, v]) => `\`${k}\`: ${v.name}`)
+        .join("; "),
     }),
     number: text(64).openapi({ example: "29189633" }),
   })
   .superRefine((reg, ctx) => {
-    for (const e of checkRegistration(reg, ""))
-      ctx.addIssue({ code: "custom", path: ["number"], message: e.detail, params: { rule: e.rule } });
+    for (const e of checkRegistration(reg, "")) ctx.addIssue({ code: "custom", path: ["number"], message: e.detail, params: { rule: e.rule } });
   })
-  .openapi("Registration", { description: "A registration number in its national register; the number must have the scheme's format and, where the register has one (dk_cvr, se_orgnr, no_orgnr, fi_ytunnus, lei, and eu_vat numbers of AT, BE, DE, DK, ES, FI, FR, IE, IT, NL, PL and SE), valid check digits" });
+  .openapi("Registration", {
+    description:
+      "A registration number in its national register; the number must have the scheme's format and, where the register has one (dk_cvr, se_orgnr, no_orgnr, fi_ytunnus, lei, and eu_vat numbers of AT, BE, DE, DK, ES, FI, FR, IE, IT, NL, PL and SE), valid check digits",
+  });
 
 export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-22T10:00:00.000Z" });
 
@@ -45,5 +49,9 @@ export const IdempotencyHeader = z.object({
     .min(1)
     .max(255)
     .optional()
-    .openapi({ param: { name: "idempotency-key", in: "header" }, description: "Replays the first response for the same key and body (24 hours)", example: "8e03978e-40d5-43e8-bc93-6894a57f9324" }),
+    .openapi({
+      param: { name: "idempotency-key", in: "header" },
+      description: "Replays the first response for the same key and body (24 hours)",
+      example: "8e03978e-40d5-43e8-bc93-6894a57f9324",
+    }),
 });

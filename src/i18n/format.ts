@@ -17,4 +17,3 @@ export function formatDate(at: Date, lang: Lang): string {
   }
   return f.format(at);
 }
-

@@ -10,7 +10,7 @@ export function startScheduler(deps: Deps, intervalMs: number) {
       .then((r) => {
         if (Object.values(r).some((n) => n > 0)) {
           deps.logger.info("scheduler ran", { ...r });
-          deps.webhooks.kick?.(); // its events have deliveries to send
+          deps.webhooks.outbox.ring(); // its events have deliveries to send
         }
       })
       .catch((err) => deps.logger.error("scheduler failed", { error: String(err) }))

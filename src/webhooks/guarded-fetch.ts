@@ -34,8 +34,7 @@ export interface GuardedFetchOptions {
   connectTimeout?: number;
 }
 
-const defaultResolve = async (hostname: string): Promise<string[]> =>
-  (await dnsLookup(hostname, { all: true })).map((entry) => entry.address);
+const defaultResolve = async (hostname: string): Promise<string[]> => (await dnsLookup(hostname, { all: true })).map((entry) => entry.address);
 
 function addressRefused(hostname: string, address: string): PolicyRefusedError {
   return new PolicyRefusedError(

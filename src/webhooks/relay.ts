@@ -3,9 +3,8 @@ import { insertRows } from "../../db/bulk";
 import { schema, type DbOrTx } from "../../db/client";
 import type { Clock, Deps } from "../deps";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "../domain/webhooks";
-import { RELAY } from "../http/auth";
-import { recordEvents } from "../features/events/events.service";
-import { presentEndpoint } from "../features/webhook-endpoints/webhook-endpoints.presenter";
+import { RELAY } from "../core/actor";
+import { disableEndpoint } from "../features/webhook-endpoints/webhook-endpoints.service";
 
 export type DeliveryRow = typeof schema.deliveries.$inferSelect;
 export type EventRow = typeof schema.events.$inferSelect;
@@ -125,7 +124,7 @@ async function sendBatch(deps: RelayDeps, batch: DeliveryRow[]): Promise<Outcome
     batch.map(async (delivery) => {
       const event = events.get(delivery.eventId);
       const endpoint = delivery.endpointId ? endpoints.get(delivery.endpointId) : null;
-      if (!event || (delivery.endpointId && (!endpoint || !endpoint.enabled || endpoint.deletedAt))) return { delivery, endpoint: null, result: null };
+      if (!event || (delivery.endpointId && (!endpoint?.enabled || endpoint.deletedAt))) return { delivery, endpoint: null, result: null };
       const secrets = endpoint ? activeSecrets(endpoint, now) : [];
       const result = await deps.sender.send({ delivery, event, endpoint: endpoint ?? null, payload: webhookPayload(event), secrets });
       return { delivery, endpoint: endpoint ?? null, result };
@@ -185,61 +184,46 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) 
     if (ok) {
       healthy.add(endpoint.id);
       if (endpoint.failingSince) recovered.add(endpoint.id);
-    }
-    else failing.set(endpoint.id, { endpoint, results: [...(failing.get(endpoint.id)?.results ?? []), result] });
+    } else failing.set(endpoint.id, { endpoint, results: [...(failing.get(endpoint.id)?.results ?? []), result] });
   }
   await insertRows(tx, schema.deliveryAttempts, attempts);
-  for (const [ids, state] of [[succeeded, "succeeded"], [cancelled, "cancelled"]] as const) {
+  for (const [ids, state] of [
+    [succeeded, "succeeded"],
+    [cancelled, "cancelled"],
+  ] as const) {
     if (!ids.length) continue;
     const extra = state === "succeeded" ? { attempts: sql`${d.attempts} + 1` } : {};
     for (let i = 0; i < ids.length; i += 500)
-      await tx.update(d).set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra }).where(and(inArray(d.id, ids.slice(i, i + 500)), heldBy(deps)));
+      await tx
+        .update(d)
+        .set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra })
+        .where(and(inArray(d.id, ids.slice(i, i + 500)), heldBy(deps)));
   }
   // a success in the batch ends the endpoint's run of failures
-  if (recovered.size) await tx.update(ep).set({ failingSince: null }).where(inArray(ep.id, [...recovered]));
+  if (recovered.size)
+    await tx
+      .update(ep)
+      .set({ failingSince: null })
+      .where(inArray(ep.id, [...recovered]));
   for (const [id, { endpoint, results }] of failing) {
     if (healthy.has(id)) continue;
     const failingSince = endpoint.failingSince ?? now;
-    if (!endpoint.failingSince) await tx.update(ep).set({ failingSince }).where(and(eq(ep.id, id), isNull(ep.failingSince)));
+    if (!endpoint.failingSince)
+      await tx
+        .update(ep)
+        .set({ failingSince })
+        .where(and(eq(ep.id, id), isNull(ep.failingSince)));
     const gone = results.find((r) => r.statusCode === 410);
-    if (gone) await disableEndpoint(tx, deps, endpoint, "gone", gone);
-    else if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS) await disableEndpoint(tx, deps, endpoint, "failing", results.at(-1)!);
+    if (gone) await disableEndpoint(tx, { ...deps, actor: RELAY }, endpoint, "gone", gone);
+    else if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS) await disableEndpoint(tx, { ...deps, actor: RELAY }, endpoint, "failing", results.at(-1)!);
   }
-}
-
-/**
- * Turns an endpoint off (410 Gone at once, or 5 days of failures), cancels what it still had
- * queued, and tells its owner: an event in its feed and on its other enabled endpoints.
- */
-async function disableEndpoint(tx: DbOrTx, deps: RelayDeps, endpoint: EndpointRow, reason: "gone" | "failing", result: SendResult) {
-  const now = deps.clock.now();
-  const [disabled] = await tx
-    .update(ep)
-    .set({ enabled: false, disabledReason: reason, updatedAt: now })
-    .where(and(eq(ep.id, endpoint.id), eq(ep.enabled, true)))
-    .returning();
-  if (!disabled) return; // another relay got there first
-  await tx.update(d).set({ state: "cancelled", updatedAt: now }).where(and(eq(d.endpointId, endpoint.id), eq(d.state, "pending")));
-  await recordEvents(tx, { ...deps, actor: RELAY }, [
-    {
-      type: "webhook_endpoint.disabled",
-      organisationId: endpoint.organisationId,
-      data: {
-        endpoint: presentEndpoint(disabled),
-        reason,
-        detail: reason === "gone" ? "The endpoint answered 410 Gone." : "The endpoint kept failing for 5 days.",
-        last_status_code: result.statusCode,
-        last_error: result.error,
-      },
-    },
-  ]);
 }
 
 /**
  * The embedded relay: drains the outbox when kicked (after a write) and every `pollMs`,
  * one drain at a time. Deliveries are rows, so a restart loses nothing.
  */
-export function startRelay(deps: RelayDeps, pollMs: number) {
+export function startRelay(deps: RelayDeps, pollMs: number, kicks?: { listen(fn: () => void): () => void }) {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -262,11 +246,13 @@ export function startRelay(deps: RelayDeps, pollMs: number) {
   };
   const timer = setInterval(run, pollMs);
   timer.unref?.();
+  const unlisten = kicks?.listen(run);
   run();
   return {
     kick: run,
     stop: async () => {
       stopped = true;
+      unlisten?.();
       clearInterval(timer);
       await running;
     },

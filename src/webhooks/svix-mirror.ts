@@ -166,7 +166,6 @@ export function createSvixMirror(svix: Svix): SvixMirror {
       }),
 
     // Svix keeps the old secret signing for 24 hours by default, as we do
-    secretRotated: (endpoint, secret) =>
-      call(() => orMissing(endpoint, secret, () => svix.endpoint.rotateSecret(endpoint.organisationId, endpoint.id, { key: secret }))),
+    secretRotated: (endpoint, secret) => call(() => orMissing(endpoint, secret, () => svix.endpoint.rotateSecret(endpoint.organisationId, endpoint.id, { key: secret }))),
   };
 }

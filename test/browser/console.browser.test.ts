@@ -15,7 +15,10 @@ async function assertAccessible(page: Page, name: string) {
     const r = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe.run();
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
   });
-  expect(result.filter((v) => v.impact === "serious" || v.impact === "critical"), `${name}: ${JSON.stringify(result)}`).toEqual([]);
+  expect(
+    result.filter((v) => v.impact === "serious" || v.impact === "critical"),
+    `${name}: ${JSON.stringify(result)}`,
+  ).toEqual([]);
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`console-${name}.png`, ARTIFACTS).pathname, fullPage: true });
@@ -105,7 +108,10 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       await page.getByRole("link", { name: "Svenska" }).click();
       await page.waitForLoadState();
       expect(await page.getAttribute("html", "lang")).toBe("sv");
-      await page.getByRole("row", { name: /Databehandleraftale/ }).getByRole("link").click();
+      await page
+        .getByRole("row", { name: /Databehandleraftale/ })
+        .getByRole("link")
+        .click();
       await page.waitForURL(/\/console\/decisions\//);
       await page.getByLabel("Kommentar (valfri)").fill("OK för oss");
       await page.getByRole("button", { name: "Godkänn" }).click();

@@ -47,11 +47,7 @@ type Expected = { pointer: string; rule: string }[];
 const RULES: [string, AnnexInput, Expected][] = [
   ["a valid Danish baseline", { locations: [loc("dc")], sub_processors: [sp("host", "DK", ["dc"])] }, []],
   ["an empty annex", { locations: [], sub_processors: [] }, []],
-  [
-    "duplicate location ref",
-    { locations: [loc("dc"), loc("dc")], sub_processors: [sp("host", "DK", ["dc"])] },
-    [{ pointer: "/annex/locations/1/ref", rule: "unique" }],
-  ],
+  ["duplicate location ref", { locations: [loc("dc"), loc("dc")], sub_processors: [sp("host", "DK", ["dc"])] }, [{ pointer: "/annex/locations/1/ref", rule: "unique" }]],
   [
     "duplicate sub-processor ref",
     { locations: [loc("dc")], sub_processors: [sp("host", "DK", ["dc"]), sp("host", "SE", ["dc"])] },
@@ -110,11 +106,7 @@ const RULES: [string, AnnexInput, Expected][] = [
     { locations: [loc("dc")], sub_processors: [sp("support", "IN", ["dc"])] },
     [{ pointer: "/annex/sub_processors/0/transfer_mechanism", rule: "transfer_mechanism_required" }],
   ],
-  [
-    "a third-country sub-processor with SCCs",
-    { locations: [loc("dc")], sub_processors: [sp("support", "IN", ["dc"], { transfer_mechanism: SCCS })] },
-    [],
-  ],
+  ["a third-country sub-processor with SCCs", { locations: [loc("dc")], sub_processors: [sp("support", "IN", ["dc"], { transfer_mechanism: SCCS })] }, []],
   [
     "a third-country location used by a sub-processor with a mechanism (covered)",
     { locations: [loc("dc"), loc("sg", "SG")], sub_processors: [sp("host", "DK", ["dc", "sg"], { transfer_mechanism: { type: "bcr" } })] },
@@ -282,7 +274,12 @@ describe("classifyAnnex", () => {
 describe("diffFields", () => {
   it.each([
     ["equal values", { a: 1, b: { c: "x" } }, { a: 1, b: { c: "x" } }, []],
-    ["a nested leaf", { address: { city: "Ballerup", country: "DK" } }, { address: { city: "Aarhus", country: "DK" } }, [{ field: "address.city", from: "Ballerup", to: "Aarhus" }]],
+    [
+      "a nested leaf",
+      { address: { city: "Ballerup", country: "DK" } },
+      { address: { city: "Aarhus", country: "DK" } },
+      [{ field: "address.city", from: "Ballerup", to: "Aarhus" }],
+    ],
     [
       "several leaves, in sorted order",
       { label: "A", address: { street: "S", city: "C" } },
@@ -353,9 +350,7 @@ describe("diffAnnex", () => {
     const d = diffAnnex(v1, v2);
     expect(d.locations.added.map((l) => [l.id, l.classification])).toEqual([["loc_us", "third_country"]]);
     expect(d.locations.removed.map((l) => l.id)).toEqual(["loc_se"]);
-    expect(d.locations.changed).toEqual([
-      expect.objectContaining({ id: "loc_dk", changes: [{ field: "address.city", from: "Ballerup", to: "Aarhus" }] }),
-    ]);
+    expect(d.locations.changed).toEqual([expect.objectContaining({ id: "loc_dk", changes: [{ field: "address.city", from: "Ballerup", to: "Aarhus" }] })]);
     expect(d.sub_processors.added).toEqual([]);
     expect(d.sub_processors.removed.map((s) => s.id)).toEqual(["sp_backup"]);
     expect(d.sub_processors.changed).toHaveLength(1);

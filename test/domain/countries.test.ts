@@ -23,20 +23,48 @@ import {
 } from "../../src/domain/countries";
 
 const EU_MEMBER_STATES = [
-  "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-  "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+  "AT",
+  "BE",
+  "BG",
+  "HR",
+  "CY",
+  "CZ",
+  "DK",
+  "EE",
+  "FI",
+  "FR",
+  "DE",
+  "GR",
+  "HU",
+  "IE",
+  "IT",
+  "LV",
+  "LT",
+  "LU",
+  "MT",
+  "NL",
+  "PL",
+  "PT",
+  "RO",
+  "SK",
+  "SI",
+  "ES",
+  "SE",
 ];
 const EEA_EFTA = ["IS", "LI", "NO"];
 /** EU territories with an ISO code of their own, and their member state. */
-const EU_TERRITORIES: [string, string][] = [["AX", "FI"], ["GF", "FR"], ["GP", "FR"], ["MQ", "FR"], ["RE", "FR"], ["YT", "FR"], ["MF", "FR"]];
+const EU_TERRITORIES: [string, string][] = [
+  ["AX", "FI"],
+  ["GF", "FR"],
+  ["GP", "FR"],
+  ["MQ", "FR"],
+  ["RE", "FR"],
+  ["YT", "FR"],
+  ["MF", "FR"],
+];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const anyRecipient = [
-  { dpfCertified: false },
-  { dpfCertified: true },
-  { dpfCertified: false, pipedaCovered: true },
-  { dpfCertified: true, pipedaCovered: true },
-];
+const anyRecipient = [{ dpfCertified: false }, { dpfCertified: true }, { dpfCertified: false, pipedaCovered: true }, { dpfCertified: true, pipedaCovered: true }];
 
 describe("the EU/EEA list", () => {
   it("the states: exactly the 27 member states and the three EEA EFTA states", () => {
@@ -117,14 +145,11 @@ describe("adequacy decisions", () => {
     expect(isThirdCountry(code)).toBe(true);
   });
 
-  it.each(DECISIONS.filter(([, , , , scope]) => scope === "full" || scope === "private_sector_appi"))(
-    "%s is adequacy for any recipient",
-    (code) => {
-      for (const recipient of anyRecipient) expect(classifyCountry(code, recipient)).toBe("adequacy");
-      expect(countryInfo(code)!.classification).toBe("adequacy");
-      expect(ADEQUACY.get(code)!.recipient_condition).toBeNull();
-    },
-  );
+  it.each(DECISIONS.filter(([, , , , scope]) => scope === "full" || scope === "private_sector_appi"))("%s is adequacy for any recipient", (code) => {
+    for (const recipient of anyRecipient) expect(classifyCountry(code, recipient)).toBe("adequacy");
+    expect(countryInfo(code)!.classification).toBe("adequacy");
+    expect(ADEQUACY.get(code)!.recipient_condition).toBeNull();
+  });
 
   it("Brazil: Implementing Decision (EU) 2026/179 of 26 January 2026, on the LGPD", () => {
     expect(ADEQUACY.get("BR")).toMatchObject({
@@ -174,7 +199,12 @@ describe("Canada: adequacy only for recipients subject to PIPEDA", () => {
 
 describe("the United States: adequacy only for DPF-certified recipients", () => {
   it("records the scope and the recipient flag", () => {
-    expect(ADEQUACY.get("US")).toMatchObject({ decision: "Commission Implementing Decision (EU) 2023/1795", scope: "dpf_certified_recipients", recipient_condition: "dpf_certified", scope_checked_on: "2026-11-27" });
+    expect(ADEQUACY.get("US")).toMatchObject({
+      decision: "Commission Implementing Decision (EU) 2023/1795",
+      scope: "dpf_certified_recipients",
+      recipient_condition: "dpf_certified",
+      scope_checked_on: "2026-11-27",
+    });
     expect(countryInfo("US")!.classification).toBe("adequacy_with_scope");
   });
 
@@ -245,7 +275,13 @@ describe("international organisations", () => {
   });
 
   it("is served with its key, names, classification and release", () => {
-    expect(internationalOrganisationInfo("EPO")).toMatchObject({ object: "international_organisation", key: "EPO", classification: "adequacy", release: LEGAL_DATA_RELEASE, adequacy: { in_force: true } });
+    expect(internationalOrganisationInfo("EPO")).toMatchObject({
+      object: "international_organisation",
+      key: "EPO",
+      classification: "adequacy",
+      release: LEGAL_DATA_RELEASE,
+      adequacy: { in_force: true },
+    });
     expect(internationalOrganisationInfo("XYZ")).toBeNull();
     expect(listInternationalOrganisations().map((o) => o.key)).toEqual(["EPO"]);
   });
@@ -270,7 +306,12 @@ describe("countryInfo and listCountries", () => {
       expect(c.eu_eea).toBe(!c.third_country);
       for (const lang of ["en", "da", "sv"] as const) expect(c.name[lang], `${c.code} ${lang}`).toBe(countryName(c.code, lang));
     }
-    expect(list.filter((c) => c.eu_eea).map((c) => c.code).sort()).toEqual([...EU_MEMBER_STATES, ...EEA_EFTA, ...EU_TERRITORIES.map(([c]) => c)].sort());
+    expect(
+      list
+        .filter((c) => c.eu_eea)
+        .map((c) => c.code)
+        .sort(),
+    ).toEqual([...EU_MEMBER_STATES, ...EEA_EFTA, ...EU_TERRITORIES.map(([c]) => c)].sort());
     expect(list.filter((c) => c.adequacy !== null).map((c) => c.code)).toEqual(DECISIONS.map(([code]) => code));
   });
 

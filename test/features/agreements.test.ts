@@ -32,7 +32,12 @@ describe("agreements: propose, confirm, read", () => {
       expect(annex.status).toBe(200);
       expect(annex.body).toMatchObject({ object: "annex", version: 1, third_country: true, effective_at: t.clock.now().toISOString() });
       const us = annex.body.sub_processors.find((s: { ref: string }) => s.ref === "uscloud");
-      expect(us).toMatchObject({ classification: "third_country", country: "US", country_name: "United States of America", transfer_mechanism: { type: "sccs_2021_914", module: "module_3" } });
+      expect(us).toMatchObject({
+        classification: "third_country",
+        country: "US",
+        country_name: "United States of America",
+        transfer_mechanism: { type: "sccs_2021_914", module: "module_3" },
+      });
       const dk = annex.body.sub_processors.find((s: { ref: string }) => s.ref === "nordhost");
       expect(dk).toMatchObject({ classification: "eu_eea" });
       expect(us.location_ids).toEqual([annex.body.locations.find((l: { ref: string }) => l.ref === "us-east").id]);
@@ -60,7 +65,13 @@ describe("agreements: baseline rules", () => {
   it("accepts a baseline without third-country entries under a prohibition", async () => {
     const t = await createTestContext();
     const [p, c] = [await createOrg(t), await createOrg(t)];
-    const res = await t.call(p.key, "POST", "/v1/agreements", { controller_id: c.id, title: "DPA", authorisation: "specific", third_country_transfers: "prohibited", annex: baselineAnnex() });
+    const res = await t.call(p.key, "POST", "/v1/agreements", {
+      controller_id: c.id,
+      title: "DPA",
+      authorisation: "specific",
+      third_country_transfers: "prohibited",
+      annex: baselineAnnex(),
+    });
     expect(res.status).toBe(201);
   });
 });

@@ -78,8 +78,18 @@ interface Fixture {
 async function goldenAgreement(): Promise<Fixture> {
   const t = await createTestContext();
   seedIds(t);
-  const controller = await org(t, "Københavns Kommune", { scheme: "dk_cvr", number: "64942212" }, { street: "Rådhuspladsen 1", postal_code: "1550", city: "København V", country: "DK" });
-  const processor = await org(t, "Omsorgspartner ApS", { scheme: "dk_cvr", number: "29403473" }, { street: "Vesterbrogade 10", postal_code: "1620", city: "København V", country: "DK" });
+  const controller = await org(
+    t,
+    "Københavns Kommune",
+    { scheme: "dk_cvr", number: "64942212" },
+    { street: "Rådhuspladsen 1", postal_code: "1550", city: "København V", country: "DK" },
+  );
+  const processor = await org(
+    t,
+    "Omsorgspartner ApS",
+    { scheme: "dk_cvr", number: "29403473" },
+    { street: "Vesterbrogade 10", postal_code: "1620", city: "København V", country: "DK" },
+  );
   const proposed = await t.call(processor.key, "POST", "/v1/agreements", {
     controller_id: controller.id,
     title: "Databehandleraftale – fritvalg praktisk hjælp og personlig pleje",
@@ -88,8 +98,18 @@ async function goldenAgreement(): Promise<Fixture> {
     third_country_transfers: "with_transfer_mechanism",
     annex: {
       locations: [
-        { ref: "dc-dk", label: "Datacenter Ballerup", address: { street: "Lautrupvang 1", postal_code: "2750", city: "Ballerup", country: "DK" }, activities: ["hosting", "backup"] },
-        { ref: "backup-se", label: "Backup Kista", address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" }, activities: ["backup", "disaster_recovery"] },
+        {
+          ref: "dc-dk",
+          label: "Datacenter Ballerup",
+          address: { street: "Lautrupvang 1", postal_code: "2750", city: "Ballerup", country: "DK" },
+          activities: ["hosting", "backup"],
+        },
+        {
+          ref: "backup-se",
+          label: "Backup Kista",
+          address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
+          activities: ["backup", "disaster_recovery"],
+        },
       ],
       sub_processors: [
         {
@@ -105,7 +125,7 @@ async function goldenAgreement(): Promise<Fixture> {
           legal_name: "Backupbolaget AB",
           registration: { scheme: "se_orgnr", number: "556677-8899" },
           address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" },
-          description: "Sikkerhedskopiering, \"off-site\"",
+          description: 'Sikkerhedskopiering, "off-site"',
           locations: ["backup-se"],
         },
       ],
@@ -161,10 +181,43 @@ describe("golden files: the same agreement, byte for byte", () => {
   });
 });
 
-const LABELS: Record<Lang, { name: string; registration: string; address: string; description: string; scc: string; thirdCountry: string; v1Date: string; v2Date: string; approvedBy: string }> = {
-  da: { name: "Navn", registration: "CVR-nr.", address: "Adresse", description: "Beskrivelse af behandling", scc: "Standardkontraktbestemmelser (2021/914), modul 3", thirdCountry: "Tredjeland uden tilstrækkelighedsafgørelse", v1Date: "22. november 2026", v2Date: "23. december 2026", approvedBy: "Godkendt af Københavns Kommune" },
-  sv: { name: "Namn", registration: "Organisationsnummer", address: "Adress", description: "Beskrivning av behandlingen", scc: "Standardavtalsklausuler (2021/914), modul 3", thirdCountry: "Tredjeland utan beslut om adekvat skyddsnivå", v1Date: "2026-11-22", v2Date: "2026-12-23", approvedBy: "Godkänd av Københavns Kommune" },
-  en: { name: "Name", registration: "Registration number", address: "Address", description: "Description of processing", scc: "Standard contractual clauses (2021/914), module 3", thirdCountry: "Third country without an adequacy decision", v1Date: "22 November 2026", v2Date: "23 December 2026", approvedBy: "Approved by Københavns Kommune" },
+const LABELS: Record<
+  Lang,
+  { name: string; registration: string; address: string; description: string; scc: string; thirdCountry: string; v1Date: string; v2Date: string; approvedBy: string }
+> = {
+  da: {
+    name: "Navn",
+    registration: "CVR-nr.",
+    address: "Adresse",
+    description: "Beskrivelse af behandling",
+    scc: "Standardkontraktbestemmelser (2021/914), modul 3",
+    thirdCountry: "Tredjeland uden tilstrækkelighedsafgørelse",
+    v1Date: "22. november 2026",
+    v2Date: "23. december 2026",
+    approvedBy: "Godkendt af Københavns Kommune",
+  },
+  sv: {
+    name: "Namn",
+    registration: "Organisationsnummer",
+    address: "Adress",
+    description: "Beskrivning av behandlingen",
+    scc: "Standardavtalsklausuler (2021/914), modul 3",
+    thirdCountry: "Tredjeland utan beslut om adekvat skyddsnivå",
+    v1Date: "2026-11-22",
+    v2Date: "2026-12-23",
+    approvedBy: "Godkänd av Københavns Kommune",
+  },
+  en: {
+    name: "Name",
+    registration: "Registration number",
+    address: "Address",
+    description: "Description of processing",
+    scc: "Standard contractual clauses (2021/914), module 3",
+    thirdCountry: "Third country without an adequacy decision",
+    v1Date: "22 November 2026",
+    v2Date: "23 December 2026",
+    approvedBy: "Approved by Københavns Kommune",
+  },
 };
 
 /** What i18n-iso-countries calls the countries of the fixture in each language. */
@@ -183,7 +236,7 @@ describe.each(LANGS)("every format in %s", (lang) => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const html: string = res.body;
-    expect(html.startsWith("<!DOCTYPE html><html lang=\"" + lang + "\">")).toBe(true);
+    expect(html.startsWith(`<!DOCTYPE html><html lang="${lang}">`)).toBe(true);
     for (const col of [l.name, l.registration, l.address, l.description]) expect(html).toContain(`<th scope="col">${col}</th>`);
     expect(html).toContain(l.scc);
     expect(html).toContain(l.v1Date);
@@ -350,7 +403,9 @@ describe("an audited read, isolated like the annex", () => {
     const res = await f.t.call(f.controller.key, "GET", documentPath(f.agreementId, `format=${format}`));
     expect(res.status).toBe(200);
     const added = (await auditRows(f.t)).slice(before.length);
-    expect(added).toEqual([expect.objectContaining({ action: "annex.document", resource_id: `${f.agreementId}@v2`, agreement_id: f.agreementId, organisation_id: f.controller.id })]);
+    expect(added).toEqual([
+      expect.objectContaining({ action: "annex.document", resource_id: `${f.agreementId}@v2`, agreement_id: f.agreementId, organisation_id: f.controller.id }),
+    ]);
   });
 
   it("another organisation's agreement answers exactly as a missing one (404), and is not audited", async () => {
@@ -417,7 +472,11 @@ describe("a bad query is a 400 problem naming the field", () => {
 
 describe("OpenAPI", () => {
   it("declares the query enums and the four content types", () => {
-    const op = (generateOpenApiDocument().paths?.["/v1/agreements/{agreement_id}/annex/document"] as { get: { operationId: string; parameters: { name: string; in: string; schema: { enum?: string[] } }[]; responses: Record<string, { content: object }> } }).get;
+    const op = (
+      generateOpenApiDocument().paths!["/v1/agreements/{agreement_id}/annex/document"] as {
+        get: { operationId: string; parameters: { name: string; in: string; schema: { enum?: string[] } }[]; responses: Record<string, { content: object }> };
+      }
+    ).get;
     expect(op.operationId).toBe("getAnnexDocument");
     const param = (name: string) => op.parameters.find((p) => p.name === name && p.in === "query");
     expect(param("format")?.schema.enum).toEqual(["html", "md", "csv", "json"]);

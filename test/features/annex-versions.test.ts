@@ -14,10 +14,7 @@ const SCCS = { type: "sccs_2021_914", module: "module_3" } as const;
 function v1Annex() {
   const base = baselineAnnex();
   return {
-    locations: [
-      ...base.locations,
-      { ref: "backup-se", label: "Backup site", address: address("SE", "Kista"), activities: ["backup"] },
-    ],
+    locations: [...base.locations, { ref: "backup-se", label: "Backup site", address: address("SE", "Kista"), activities: ["backup"] }],
     sub_processors: [
       ...base.sub_processors,
       {
@@ -111,7 +108,15 @@ async function withThreeVersions(): Promise<Imported & { v1: AnnexContent; v2: A
   v2.locations = v2.locations.filter((l) => l.ref !== "backup-se");
   v2.sub_processors = v2.sub_processors.filter((s) => !s.location_ids.includes(backupSite));
   const usLocation = t.deps.newId("location");
-  v2.locations.push({ id: usLocation, ref: "us-east", label: "US region", address: address("US", "Ashburn"), activities: ["hosting"], description: null, transfer_mechanism: null });
+  v2.locations.push({
+    id: usLocation,
+    ref: "us-east",
+    label: "US region",
+    address: address("US", "Ashburn"),
+    activities: ["hosting"],
+    description: null,
+    transfer_mechanism: null,
+  });
   v2.sub_processors.push({
     id: t.deps.newId("subProcessor"),
     ref: "uscloud",
@@ -195,8 +200,28 @@ describe("annex versions", () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ object: "list", has_more: true });
     expect(first.body.data).toEqual([
-      { object: "annex_version", agreement_id: agreementId, version: 3, effective_at: V3_AT.toISOString(), change_request_id: null, created_at: V3_AT.toISOString(), third_country: true, locations: 2, sub_processors: 3 },
-      { object: "annex_version", agreement_id: agreementId, version: 2, effective_at: V2_AT.toISOString(), change_request_id: null, created_at: V2_AT.toISOString(), third_country: true, locations: 2, sub_processors: 3 },
+      {
+        object: "annex_version",
+        agreement_id: agreementId,
+        version: 3,
+        effective_at: V3_AT.toISOString(),
+        change_request_id: null,
+        created_at: V3_AT.toISOString(),
+        third_country: true,
+        locations: 2,
+        sub_processors: 3,
+      },
+      {
+        object: "annex_version",
+        agreement_id: agreementId,
+        version: 2,
+        effective_at: V2_AT.toISOString(),
+        change_request_id: null,
+        created_at: V2_AT.toISOString(),
+        third_country: true,
+        locations: 2,
+        sub_processors: 3,
+      },
     ]);
     const second = await t.call(processor.key, "GET", `/v1/agreements/${agreementId}/annex/versions?limit=2&cursor=${first.body.next_cursor}`);
     expect(second.status).toBe(200);

@@ -101,7 +101,20 @@ async function exportText(t: TestContext, key: string) {
 }
 
 /** Every row of every table that holds state. */
-const STATE_TABLES = ["organisations", "api_keys", "agreements", "annex_versions", "change_requests", "decisions", "events", "webhook_endpoints", "deliveries", "delivery_attempts", "audit_records", "idempotency_keys"];
+const STATE_TABLES = [
+  "organisations",
+  "api_keys",
+  "agreements",
+  "annex_versions",
+  "change_requests",
+  "decisions",
+  "events",
+  "webhook_endpoints",
+  "deliveries",
+  "delivery_attempts",
+  "audit_records",
+  "idempotency_keys",
+];
 async function dumpState(t: TestContext) {
   const dump: Record<string, unknown[]> = {};
   for (const table of STATE_TABLES) dump[table] = (await t.client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows.map((r) => ({ ...r }));
@@ -247,7 +260,12 @@ const CASES: AuditCase[] = [
   },
   {
     name: "the processor submits a change request for two agreements: one record per agreement",
-    act: (w) => ({ who: "processor", method: "POST", path: "/v1/change-requests", body: { agreements: [w.agreement, w.otherAgreement], operations: [addBackup], reason: "A second backup" } }),
+    act: (w) => ({
+      who: "processor",
+      method: "POST",
+      path: "/v1/change-requests",
+      body: { agreements: [w.agreement, w.otherAgreement], operations: [addBackup], reason: "A second backup" },
+    }),
     status: 201,
     records: (_w, _ids, res) =>
       [...res.body.decisions]
@@ -343,7 +361,21 @@ describe("every write and every read of an annex is recorded once, naming who, w
         prev_hash: expect.stringMatching(/^[0-9a-f]{64}$/),
         hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
-      expect(Object.keys(r).sort()).toEqual(["action", "actor", "agreement_id", "at", "client_ip", "hash", "id", "object", "outcome", "prev_hash", "request_id", "resource", "seq"]);
+      expect(Object.keys(r).sort()).toEqual([
+        "action",
+        "actor",
+        "agreement_id",
+        "at",
+        "client_ip",
+        "hash",
+        "id",
+        "object",
+        "outcome",
+        "prev_hash",
+        "request_id",
+        "resource",
+        "seq",
+      ]);
       // the prefix names the key; the secret is never in the trail
       expect(r.actor.key_prefix!.length).toBeLessThan(key.length);
     }
@@ -363,7 +395,8 @@ describe("every write and every read of an annex is recorded once, naming who, w
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const added = (await allRecords(w.t)).filter((r) => r.seq > before);
     expect(added.map((r) => r.action)).toEqual(["decision.approved", "annex.version_created"]);
-    for (const r of added) expect(r).toMatchObject({ agreement_id: w.agreement, request_id: res.headers.get("x-request-id"), actor: { organisation_id: w.controller.id, key_id: w.controller.keyId } });
+    for (const r of added)
+      expect(r).toMatchObject({ agreement_id: w.agreement, request_id: res.headers.get("x-request-id"), actor: { organisation_id: w.controller.id, key_id: w.controller.keyId } });
   });
 
   it("reads that are not of an annex, and refused requests, add nothing", async () => {
@@ -459,7 +492,12 @@ describe("a write whose audit record fails is not committed", () => {
     const w = await world();
     const restore = await breakTheTrail(w.t);
     try {
-      for (const path of [`/v1/agreements/${w.agreement}/annex`, `/v1/agreements/${w.agreement}/annex/versions`, `/v1/agreements/${w.agreement}/annex/versions/1`, `/v1/agreements/${w.agreement}/annex/diff?from=1`]) {
+      for (const path of [
+        `/v1/agreements/${w.agreement}/annex`,
+        `/v1/agreements/${w.agreement}/annex/versions`,
+        `/v1/agreements/${w.agreement}/annex/versions/1`,
+        `/v1/agreements/${w.agreement}/annex/diff?from=1`,
+      ]) {
         const res = await w.t.call(w.controller.key, "GET", path);
         expectOpaque500(res);
         expect(JSON.stringify(res.body)).not.toContain("NordHost");
@@ -628,8 +666,8 @@ describe("the hash chain", () => {
     ["client_ip", "'203.0.113.7'"],
     ["outcome", "'denied'"],
     ["at", "at + 1"],
-    ["hash", "'" + "f".repeat(64) + "'"],
-    ["prev_hash", "'" + "0".repeat(64) + "'"],
+    ["hash", `'${"f".repeat(64)}'`],
+    ["prev_hash", `'${"0".repeat(64)}'`],
   ])("a changed %s: verify names exactly that record as the first broken one", async (column, value) => {
     const { w, victim } = await chainWorld();
     await w.t.client.execute("DROP TRIGGER audit_records_no_update");

@@ -5,7 +5,12 @@ import { createActiveAgreement, createOrg, type TestOrg } from "../helpers/facto
 const usSubProcessorOps = [
   {
     op: "add_location",
-    location: { ref: "us-east", label: "US East region", address: { street: "410 Terry Ave N", postal_code: "98109", city: "Seattle", region: "WA", country: "US" }, activities: ["hosting"] },
+    location: {
+      ref: "us-east",
+      label: "US East region",
+      address: { street: "410 Terry Ave N", postal_code: "98109", city: "Seattle", region: "WA", country: "US" },
+      activities: ["hosting"],
+    },
   },
   {
     op: "add_sub_processor",
@@ -69,7 +74,9 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     expect(crAsB.body.decisions.map((d: { agreement: { id: string } }) => d.agreement.id).sort()).toEqual([bGeneral.id, bProhibited.id].sort());
 
     // B objects to its general agreement, with a reason
-    const objected = await t.call(b.key, "POST", `/v1/decisions/${decisionOf(bGeneral).id}/object`, { reason: "The sub-processor is not certified under the DPF and our risk assessment does not allow US analytics." });
+    const objected = await t.call(b.key, "POST", `/v1/decisions/${decisionOf(bGeneral).id}/object`, {
+      reason: "The sub-processor is not certified under the DPF and our risk assessment does not allow US analytics.",
+    });
     expect(objected.status).toBe(200);
     expect(objected.body).toMatchObject({ state: "objected", objection_reason: expect.stringContaining("DPF") });
 
@@ -84,7 +91,12 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     expect(day30.body.ran).toMatchObject({ deemed_approved: 1, overdue: 2, applied: 0 });
     const after30 = await t.call(processor.key, "GET", `/v1/change-requests/${submitted.body.id}`);
     const state = (agr: { id: string }) => after30.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id === agr.id);
-    expect(state(aGeneral)).toMatchObject({ state: "deemed_approved", overdue: false, decided_at: new Date(submittedAt.getTime() + 30 * DAY).toISOString(), application: { state: "scheduled" } });
+    expect(state(aGeneral)).toMatchObject({
+      state: "deemed_approved",
+      overdue: false,
+      decided_at: new Date(submittedAt.getTime() + 30 * DAY).toISOString(),
+      application: { state: "scheduled" },
+    });
     expect(state(aSpecific)).toMatchObject({ state: "pending", overdue: true });
     expect(state(bProhibited)).toMatchObject({ state: "pending", overdue: true, instruction_conflict: true });
     expect(state(bGeneral)).toMatchObject({ state: "objected" });
@@ -94,7 +106,12 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     const day35 = await advance(t, 5);
     expect(day35.body.ran).toMatchObject({ applied: 1 });
     const annex = await t.call(a.key, "GET", `/v1/agreements/${aGeneral.id}/annex`);
-    expect(annex.body).toMatchObject({ version: 2, third_country: true, change_request_id: submitted.body.id, effective_at: new Date(submittedAt.getTime() + 35 * DAY).toISOString() });
+    expect(annex.body).toMatchObject({
+      version: 2,
+      third_country: true,
+      change_request_id: submitted.body.id,
+      effective_at: new Date(submittedAt.getTime() + 35 * DAY).toISOString(),
+    });
     const diff = await t.call(a.key, "GET", `/v1/agreements/${aGeneral.id}/annex/diff?from=1&to=2`);
     expect(diff.body.sub_processors.added.map((s: { ref: string; classification: string }) => [s.ref, s.classification])).toEqual([["uscloud", "third_country"]]);
     expect(diff.body.locations.added.map((l: { ref: string }) => l.ref)).toEqual(["us-east"]);
@@ -104,7 +121,11 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     expect(asOf.body.version).toBe(1);
 
     // the objected and the still-pending agreements keep version 1
-    for (const [who, agr] of [[b, bGeneral], [b, bProhibited], [a, aSpecific]] as const)
+    for (const [who, agr] of [
+      [b, bGeneral],
+      [b, bProhibited],
+      [a, aSpecific],
+    ] as const)
       expect((await t.call(who.key, "GET", `/v1/agreements/${agr.id}/annex`)).body.version).toBe(1);
 
     // a long silence never approves the specific or the conflicting one
@@ -126,7 +147,14 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     expect(eventsP.map((e) => e.id).sort()).toEqual([...eventsA, ...eventsB].map((e) => e.id).sort());
     const typesFor = (evts: typeof eventsA, agr: { id: string }) => evts.filter((e) => e.agreement_id === agr.id).map((e) => e.type);
     expect(typesFor(eventsA, aGeneral)).toEqual(["change_request.submitted", "notice.reminder", "notice.reminder", "decision.deemed_approved", "annex.version_created"]);
-    expect(typesFor(eventsA, aSpecific)).toEqual(["change_request.submitted", "notice.reminder", "notice.reminder", "decision.overdue", "decision.approved", "annex.version_created"]);
+    expect(typesFor(eventsA, aSpecific)).toEqual([
+      "change_request.submitted",
+      "notice.reminder",
+      "notice.reminder",
+      "decision.overdue",
+      "decision.approved",
+      "annex.version_created",
+    ]);
     expect(typesFor(eventsB, bGeneral)).toEqual(["change_request.submitted", "decision.objected"]);
     expect(typesFor(eventsB, bProhibited)).toEqual(["change_request.submitted", "notice.reminder", "notice.reminder", "decision.overdue"]);
     expect(T0.getTime()).toBeLessThanOrEqual(submittedAt.getTime());

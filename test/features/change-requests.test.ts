@@ -35,17 +35,46 @@ describe("submitting", () => {
   });
 
   it.each([
-    ["an agreement of another processor", async (s: Awaited<ReturnType<typeof setup>>) => {
-      const other = await createActiveAgreement(s.t, s.stranger, s.controller);
-      return { agreements: [other.id] };
-    }, "/agreements/0", "active_agreement"],
+    [
+      "an agreement of another processor",
+      async (s: Awaited<ReturnType<typeof setup>>) => {
+        const other = await createActiveAgreement(s.t, s.stranger, s.controller);
+        return { agreements: [other.id] };
+      },
+      "/agreements/0",
+      "active_agreement",
+    ],
     ["an unknown agreement", async () => ({ agreements: ["agr_01ZZZZZZZZZZZZZZZZZZZZZZZZ"] }), "/agreements/0", "active_agreement"],
     ["the same agreement twice", async (s: Awaited<ReturnType<typeof setup>>) => ({ agreements: [s.agreements[0]!.id, s.agreements[0]!.id] }), "/agreements/1", "unique"],
-    ["an effective date in the past", async (s: Awaited<ReturnType<typeof setup>>) => ({ effective_date: new Date(s.t.clock.now().getTime() - DAY).toISOString() }), "/effective_date", "not_in_past"],
-    ["a third-country sub-processor without a transfer mechanism", async () => ({
-      operations: [{ ...addPolishBackup, sub_processor: { ...addPolishBackup.sub_processor, address: { street: "1 Main St", postal_code: "10001", city: "New York", country: "US" }, registration: { scheme: "us_ein", number: "12-3456789" } } }],
-    }), "/resulting_annex/sub_processors/1/transfer_mechanism", "transfer_mechanism_required"],
-    ["adding a ref the annex already has", async () => ({ operations: [{ ...addPolishBackup, sub_processor: { ...addPolishBackup.sub_processor, ref: "nordhost" } }] }), "/operations/0/sub_processor/ref", "unique"],
+    [
+      "an effective date in the past",
+      async (s: Awaited<ReturnType<typeof setup>>) => ({ effective_date: new Date(s.t.clock.now().getTime() - DAY).toISOString() }),
+      "/effective_date",
+      "not_in_past",
+    ],
+    [
+      "a third-country sub-processor without a transfer mechanism",
+      async () => ({
+        operations: [
+          {
+            ...addPolishBackup,
+            sub_processor: {
+              ...addPolishBackup.sub_processor,
+              address: { street: "1 Main St", postal_code: "10001", city: "New York", country: "US" },
+              registration: { scheme: "us_ein", number: "12-3456789" },
+            },
+          },
+        ],
+      }),
+      "/resulting_annex/sub_processors/1/transfer_mechanism",
+      "transfer_mechanism_required",
+    ],
+    [
+      "adding a ref the annex already has",
+      async () => ({ operations: [{ ...addPolishBackup, sub_processor: { ...addPolishBackup.sub_processor, ref: "nordhost" } }] }),
+      "/operations/0/sub_processor/ref",
+      "unique",
+    ],
     ["removing a location still in use", async () => ({ operations: [{ op: "remove_location", target: "dc-dk" }] }), "/operations/0/target", "location_in_use"],
     ["an objection-free empty reason", async () => ({ reason: "   " }), "/reason", "too_small"],
     ["no operations", async () => ({ operations: [] }), "/operations", "too_small"],
@@ -56,7 +85,10 @@ describe("submitting", () => {
     const before = await snapshotState(s.t);
     const res = await submit(s.t, s.processor, input);
     expect(res.status, JSON.stringify(res.body)).toBe(422);
-    expect(res.body.errors.some((e: { pointer: string; rule: string }) => e.pointer === pointer && e.rule === rule), JSON.stringify(res.body.errors)).toBe(true);
+    expect(
+      res.body.errors.some((e: { pointer: string; rule: string }) => e.pointer === pointer && e.rule === rule),
+      JSON.stringify(res.body.errors),
+    ).toBe(true);
     expect(await snapshotState(s.t)).toEqual(before);
   });
 

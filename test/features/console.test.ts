@@ -69,7 +69,11 @@ describe("decision console", () => {
 
   it("refuses the operator key, an unknown key, and a request without a session", async () => {
     const w = await world();
-    for (const [key, status] of [[w.t.operatorKey, 403], ["sk_live_nope", 401], ["", 401]] as const) {
+    for (const [key, status] of [
+      [w.t.operatorKey, 403],
+      ["sk_live_nope", 401],
+      ["", 401],
+    ] as const) {
       const res = await w.t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ key }) });
       expect(res.status, key).toBe(status);
       expect(res.headers.get("set-cookie"), key).toBeNull();
@@ -122,7 +126,12 @@ describe("decision console", () => {
   it("answers 404 for another organisation's decision, agreement and a missing one", async () => {
     const w = await world();
     const s = await signIn(w.t, w.a.key);
-    for (const path of [`/console/decisions/${w.decisionB}`, `/console/agreements/${w.agreementB}`, `/console/agreements/${w.agreementB}/document`, "/console/decisions/dec_missing"]) {
+    for (const path of [
+      `/console/decisions/${w.decisionB}`,
+      `/console/agreements/${w.agreementB}`,
+      `/console/agreements/${w.agreementB}/document`,
+      "/console/decisions/dec_missing",
+    ]) {
       const res = await get(w.t, s, path);
       expect(res.status, path).toBe(404);
       expect(await res.text(), path).not.toContain("Borås Stad");
@@ -207,7 +216,17 @@ describe("decision console: a change that conflicts with the instruction", () =>
       reason: "Night-time support from London",
       operations: [
         { op: "add_location", location: { ref: "london", label: "Support centre", address: london, activities: ["support"] } },
-        { op: "add_sub_processor", sub_processor: { ref: "night", legal_name: "Night Desk Ltd", registration: { scheme: "gb_crn", number: "04241161" }, address: london, description: "Support", locations: ["london"] } },
+        {
+          op: "add_sub_processor",
+          sub_processor: {
+            ref: "night",
+            legal_name: "Night Desk Ltd",
+            registration: { scheme: "gb_crn", number: "04241161" },
+            address: london,
+            description: "Support",
+            locations: ["london"],
+          },
+        },
       ],
     });
     expect(cr.status, JSON.stringify(cr.body)).toBe(201);

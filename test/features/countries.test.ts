@@ -68,7 +68,15 @@ describe("GET /v1/countries/{code}: public, without a key", () => {
     const t = await createTestContext();
     const res = await t.call(null, "GET", "/v1/countries/AX");
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ code: "AX", eu_eea: true, eu_eea_basis: "eu_special_territory", part_of: "FI", third_country: false, classification: "eu_eea", adequacy: null });
+    expect(res.body).toMatchObject({
+      code: "AX",
+      eu_eea: true,
+      eu_eea_basis: "eu_special_territory",
+      part_of: "FI",
+      third_country: false,
+      classification: "eu_eea",
+      adequacy: null,
+    });
   });
 
   it("Canada: adequacy only for recipients subject to PIPEDA, with the date the scope was checked", async () => {
@@ -79,7 +87,14 @@ describe("GET /v1/countries/{code}: public, without a key", () => {
       code: "CA",
       third_country: true,
       classification: "adequacy_with_scope",
-      adequacy: { decision: "Commission Decision 2002/2/EC", adopted_on: "2001-12-20", scope: "pipeda_organisations", recipient_condition: "pipeda_covered", scope_checked_on: "2026-11-27", in_force: true },
+      adequacy: {
+        decision: "Commission Decision 2002/2/EC",
+        adopted_on: "2001-12-20",
+        scope: "pipeda_organisations",
+        recipient_condition: "pipeda_covered",
+        scope_checked_on: "2026-11-27",
+        in_force: true,
+      },
     });
   });
 
@@ -91,7 +106,13 @@ describe("GET /v1/countries/{code}: public, without a key", () => {
       code: "US",
       third_country: true,
       classification: "adequacy_with_scope",
-      adequacy: { decision: "Commission Implementing Decision (EU) 2023/1795", adopted_on: "2023-07-10", scope: "dpf_certified_recipients", recipient_condition: "dpf_certified", scope_checked_on: "2026-11-27" },
+      adequacy: {
+        decision: "Commission Implementing Decision (EU) 2023/1795",
+        adopted_on: "2023-07-10",
+        scope: "dpf_certified_recipients",
+        recipient_condition: "dpf_certified",
+        scope_checked_on: "2026-11-27",
+      },
     });
   });
 
@@ -235,7 +256,10 @@ describe("the OpenAPI document", () => {
   it("declares both operations public (security: []) with their cache headers and errors", async () => {
     const t = await createTestContext();
     const doc = (await t.call(null, "GET", "/openapi.json")).body;
-    for (const [path, statuses] of [["/v1/countries", ["200", "304", "400", "401"]], ["/v1/countries/{code}", ["200", "304", "400", "401", "404", "422"]]] as const) {
+    for (const [path, statuses] of [
+      ["/v1/countries", ["200", "304", "400", "401"]],
+      ["/v1/countries/{code}", ["200", "304", "400", "401", "404", "422"]],
+    ] as const) {
       const op = doc.paths[path].get;
       expect(op.security, path).toEqual([]);
       expect(Object.keys(op.responses).sort(), path).toEqual([...statuses].sort());

@@ -13,7 +13,10 @@ const ukAnnex = () => {
   const london = { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" };
   return {
     locations: [...annex.locations, { ref: "uk-dc", label: "London support", address: london, activities: ["support"] }],
-    sub_processors: [...annex.sub_processors, { ref: "uk-support", legal_name: "Helpdesk Ltd", registration: { scheme: "gb_crn", number: "04241161" }, address: london, description: "Support", locations: ["uk-dc"] }],
+    sub_processors: [
+      ...annex.sub_processors,
+      { ref: "uk-support", legal_name: "Helpdesk Ltd", registration: { scheme: "gb_crn", number: "04241161" }, address: london, description: "Support", locations: ["uk-dc"] },
+    ],
   };
 };
 
@@ -26,7 +29,8 @@ describe("a new release of the legal reference data", () => {
     const uk = await createActiveAgreement(t, processor, controller, { annex: ukAnnex() });
     const danish = await createActiveAgreement(t, processor, other);
 
-    const stored = async () => (await t.client.execute({ sql: "SELECT classification FROM annex_versions WHERE agreement_id = ?", args: [uk.id] })).rows[0]!.classification as string;
+    const stored = async () =>
+      (await t.client.execute({ sql: "SELECT classification FROM annex_versions WHERE agreement_id = ?", args: [uk.id] })).rows[0]!.classification as string;
     const before = JSON.parse(await stored());
     expect(before.release).toBe(LEGAL_DATA_RELEASE);
     expect(Object.values(before.entries)).toContain("adequacy");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashSecret } from "../../src/http/auth";
+import { hashSecret } from "../../src/core/crypto";
 import { createTestContext, type TestContext } from "../helpers/app";
 import { createActiveAgreement, createOrg, firstKeyId, snapshotCounts } from "../helpers/factories";
 
@@ -118,7 +118,10 @@ describe("API keys", () => {
 
   it("keys of an unknown organisation: 404", async () => {
     const t = await createTestContext();
-    for (const [method, body] of [["GET", undefined], ["POST", { name: "x" }]] as const) {
+    for (const [method, body] of [
+      ["GET", undefined],
+      ["POST", { name: "x" }],
+    ] as const) {
       const res = await t.call(t.operatorKey, method, "/v1/organisations/org_00000000000000000000000000/api-keys", body);
       expect(res.status, method).toBe(404);
       expect(res.body.code).toBe("not_found");

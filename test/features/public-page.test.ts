@@ -45,7 +45,9 @@ async function setup() {
   const other = await createOrg(t, "Other Processor ApS");
   const agreementA = await createActiveAgreement(t, processor, controllerA, { annex: annex() });
   const agreementB = await createActiveAgreement(t, processor, controllerB, { annex: annex(insight) });
-  const otherAgreement = await createActiveAgreement(t, other, controllerA, { annex: annex({ ...insight, ref: "other-only", legal_name: "Other-Only Hosting GmbH", registration: { scheme: "de_hr", number: "HRB 86891" } }) });
+  const otherAgreement = await createActiveAgreement(t, other, controllerA, {
+    annex: annex({ ...insight, ref: "other-only", legal_name: "Other-Only Hosting GmbH", registration: { scheme: "de_hr", number: "HRB 86891" } }),
+  });
   return { t, processor, controllerA, controllerB, other, agreementA, agreementB, otherAgreement };
 }
 type World = Awaited<ReturnType<typeof setup>>;
@@ -72,7 +74,20 @@ const section = (html: string, id: string) => new RegExp(`<section id="${id}">([
 
 /** Nothing of a controller, an agreement, a decision or an objection, nor of the processor that did not opt in. */
 function expectNothingPrivate(text: string, w: World, extra: string[] = []) {
-  const secrets = [w.controllerA.name, w.controllerA.id, w.controllerB.name, w.controllerB.id, w.agreementA.id, w.agreementB.id, w.otherAgreement.id, w.other.name, w.other.id, "Other-Only Hosting GmbH", "Databehandleraftale", ...extra];
+  const secrets = [
+    w.controllerA.name,
+    w.controllerA.id,
+    w.controllerB.name,
+    w.controllerB.id,
+    w.agreementA.id,
+    w.agreementB.id,
+    w.otherAgreement.id,
+    w.other.name,
+    w.other.id,
+    "Other-Only Hosting GmbH",
+    "Databehandleraftale",
+    ...extra,
+  ];
   for (const secret of secrets) expect(text, secret).not.toContain(secret);
   expect(text).not.toMatch(/pending|approved|objected|objection|withdrawn|deemed|overdue/i);
   expect(text).not.toMatch(/\b(agr|dec|org|key)_[0-9A-Z]{26}\b/);
@@ -172,7 +187,11 @@ describe("setting up the public page", () => {
     const empty = await publish(t, processor, {});
     expect(empty.status).toBe(422);
     expect(empty.headers.get("content-type")).toContain("application/problem+json");
-    expect(empty.body.errors.map((e: { pointer: string; rule: string }) => `${e.pointer} ${e.rule}`).sort()).toEqual(["/agreements required", "/enabled required", "/slug required"]);
+    expect(empty.body.errors.map((e: { pointer: string; rule: string }) => `${e.pointer} ${e.rule}`).sort()).toEqual([
+      "/agreements required",
+      "/enabled required",
+      "/slug required",
+    ]);
     const unknown = await publish(t, processor, { enabled: true, slug: "nordcare", agreements: "all", colour: "blue" });
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors).toContainEqual(expect.objectContaining({ pointer: "/colour", rule: "unknown_field" }));
@@ -284,12 +303,16 @@ describe("what the page shows", () => {
   it("the addresses of the processor's own processing locations only when it chooses", async () => {
     const w = await setup();
     await publish(w.t, w.processor, { enabled: true, slug: "nordcare", agreements: "all" });
-    const addHall = { op: "add_location", location: { ref: "dc-skejby", label: "Skejby hall", address: { street: "Skejbyvej 9", postal_code: "8200", city: "Aarhus N", country: "DK" }, activities: ["backup"] } };
+    const addHall = {
+      op: "add_location",
+      location: { ref: "dc-skejby", label: "Skejby hall", address: { street: "Skejbyvej 9", postal_code: "8200", city: "Aarhus N", country: "DK" }, activities: ["backup"] },
+    };
     expect((await submit(w.t, w.processor, { operations: [addHall] })).status).toBe(201);
 
     const hidden = await readAll(w.t, "nordcare");
     for (const text of [hidden.html, hidden.atom, hidden.json]) {
-      for (const secret of ["Datacentervej 7", "Ballerup server hall", "Skejbyvej 9", "Skejby hall", "dc-skejby", ...SUB_PROCESSOR_STREETS]) expect(text, secret).not.toContain(secret);
+      for (const secret of ["Datacentervej 7", "Ballerup server hall", "Skejbyvej 9", "Skejby hall", "dc-skejby", ...SUB_PROCESSOR_STREETS])
+        expect(text, secret).not.toContain(secret);
       expect(text).toContain("Added a processing location in Denmark");
     }
     expect(hidden.html).not.toContain('id="locations"');
@@ -307,10 +330,16 @@ describe("what the page shows", () => {
   it("an upcoming change after a submit, with its notice end and what it changes; in the changelog once applied", async () => {
     const w = await setup();
     await publish(w.t, w.processor, { enabled: true, slug: "nordcare", agreements: "all" });
-    const cr = await submit(w.t, w.processor, { operations: [addPolBackup, { op: "update_sub_processor", target: "nordhost", changes: { description: "Hosting and operations" } }] });
+    const cr = await submit(w.t, w.processor, {
+      operations: [addPolBackup, { op: "update_sub_processor", target: "nordhost", changes: { description: "Hosting and operations" } }],
+    });
     expect(cr.status, JSON.stringify(cr.body)).toBe(201);
     // a removal is a notice (nothing to decide); with its effective date it is upcoming until then
-    const removal = await submit(w.t, w.processor, { agreements: [w.agreementB.id], operations: [{ op: "remove_sub_processor", target: "insight" }], effective_date: new Date(T0.getTime() + 30 * DAY).toISOString() });
+    const removal = await submit(w.t, w.processor, {
+      agreements: [w.agreementB.id],
+      operations: [{ op: "remove_sub_processor", target: "insight" }],
+      effective_date: new Date(T0.getTime() + 30 * DAY).toISOString(),
+    });
     expect(removal.status, JSON.stringify(removal.body)).toBe(201);
 
     let { html } = await readAll(w.t, "nordcare");
@@ -423,7 +452,9 @@ describe("privacy", () => {
       annex: annex({ ...insight, ref: "evil", legal_name: evilName, description: `<img src=x onerror=alert(1)>` }),
     });
     await publish(t, processor, { enabled: true, slug: "evil", agreements: "all" });
-    expect((await submit(t, processor, { operations: [{ ...addPolBackup, sub_processor: { ...addPolBackup.sub_processor, ref: "evil2", legal_name: `${evilName} 2` } }] })).status).toBe(201);
+    expect(
+      (await submit(t, processor, { operations: [{ ...addPolBackup, sub_processor: { ...addPolBackup.sub_processor, ref: "evil2", legal_name: `${evilName} 2` } }] })).status,
+    ).toBe(201);
 
     const page = await get(t, "/public/evil");
     const html = page.body as string;
@@ -452,7 +483,10 @@ describe("feeds", () => {
     const applied = await submit(w.t, w.processor, {});
     await advance(w.t, { days: 30 });
     await advance(w.t, { days: 1 });
-    const upcoming = await submit(w.t, w.processor, { operations: [{ op: "remove_sub_processor", target: "polbackup" }], effective_date: new Date(T0.getTime() + 90 * DAY).toISOString() });
+    const upcoming = await submit(w.t, w.processor, {
+      operations: [{ op: "remove_sub_processor", target: "polbackup" }],
+      effective_date: new Date(T0.getTime() + 90 * DAY).toISOString(),
+    });
     expect(upcoming.status, JSON.stringify(upcoming.body)).toBe(201);
     return { ...w, applied: applied.body.id as string, upcoming: upcoming.body.id as string };
   }
@@ -465,7 +499,10 @@ describe("feeds", () => {
     expect(feed.id).toBe("urn:subprocessor-registry:nordcare");
     expect(textOf(feed.title)).toBe(`Sub-processor changes of ${w.processor.name}`);
     expect(feed.author[0].name).toBe(w.processor.name);
-    expect(feed.link.map((l: Record<string, string>) => `${l["@_rel"]} ${l["@_href"]}`)).toEqual(["self http://localhost/public/nordcare/feed.atom", "alternate http://localhost/public/nordcare"]);
+    expect(feed.link.map((l: Record<string, string>) => `${l["@_rel"]} ${l["@_href"]}`)).toEqual([
+      "self http://localhost/public/nordcare/feed.atom",
+      "alternate http://localhost/public/nordcare",
+    ]);
     expect(entries.map((e) => e.id)).toEqual([`urn:subprocessor-registry:nordcare:${w.upcoming}:upcoming`, `urn:subprocessor-registry:nordcare:${w.applied}:applied`]);
     expect(entries.map((e) => e.updated)).toEqual([new Date(T0.getTime() + 31 * DAY).toISOString(), new Date(T0.getTime() + 30 * DAY).toISOString()]);
     expect(feed.updated).toBe(new Date(T0.getTime() + 31 * DAY).toISOString());
@@ -481,13 +518,22 @@ describe("feeds", () => {
     expect(res.headers.get("content-type")).toBe("application/feed+json; charset=utf-8");
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     const feed = parseJson(res);
-    expect(feed).toMatchObject({ title: `Sub-processor changes of ${w.processor.name}`, home_page_url: "http://localhost/public/nordcare", feed_url: "http://localhost/public/nordcare/feed.json", language: "en" });
+    expect(feed).toMatchObject({
+      title: `Sub-processor changes of ${w.processor.name}`,
+      home_page_url: "http://localhost/public/nordcare",
+      feed_url: "http://localhost/public/nordcare/feed.json",
+      language: "en",
+    });
     expect(feed.items.map((i) => [i.id, i.tags])).toEqual([
       [`urn:subprocessor-registry:nordcare:${w.upcoming}:upcoming`, ["upcoming"]],
       [`urn:subprocessor-registry:nordcare:${w.applied}:applied`, ["applied"]],
     ]);
     expect(feed.items[1]!.url).toBe(`http://localhost/public/nordcare#applied-${w.applied}`);
-    expect(feed.items[1]!._subprocessor_registry).toMatchObject({ status: "applied", applied_at: new Date(T0.getTime() + 30 * DAY).toISOString(), changes: [{ action: "added", ref: "polbackup", name: "PolBackup sp. z o.o." }] });
+    expect(feed.items[1]!._subprocessor_registry).toMatchObject({
+      status: "applied",
+      applied_at: new Date(T0.getTime() + 30 * DAY).toISOString(),
+      changes: [{ action: "added", ref: "polbackup", name: "PolBackup sp. z o.o." }],
+    });
   });
 
   it("entry ids are stable across requests and across decisions the public does not see", async () => {
@@ -507,40 +553,45 @@ describe("feeds", () => {
     expect(await ids()).toEqual(first);
   });
 
-  it.each(["/public/nordcare", "/public/nordcare/feed.atom", "/public/nordcare/feed.json"])("%s: ETag and Last-Modified, 304 on revalidation, a new ETag after a change", async (path) => {
-    const w = await withHistory();
-    const first = await get(w.t, path);
-    expect(first.status).toBe(200);
-    const etag = first.headers.get("etag")!;
-    const lastModified = first.headers.get("last-modified")!;
-    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
-    expect(new Date(lastModified).toUTCString()).toBe(lastModified);
-    expect(new Date(lastModified).toISOString()).toBe(new Date(T0.getTime() + 31 * DAY).toISOString());
-    expect((await get(w.t, path)).headers.get("etag")).toBe(etag);
+  it.each(["/public/nordcare", "/public/nordcare/feed.atom", "/public/nordcare/feed.json"])(
+    "%s: ETag and Last-Modified, 304 on revalidation, a new ETag after a change",
+    async (path) => {
+      const w = await withHistory();
+      const first = await get(w.t, path);
+      expect(first.status).toBe(200);
+      const etag = first.headers.get("etag")!;
+      const lastModified = first.headers.get("last-modified")!;
+      expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+      expect(new Date(lastModified).toUTCString()).toBe(lastModified);
+      expect(new Date(lastModified).toISOString()).toBe(new Date(T0.getTime() + 31 * DAY).toISOString());
+      expect((await get(w.t, path)).headers.get("etag")).toBe(etag);
 
-    const notModified = (res: TestResponse) => {
-      expect(res.status).toBe(304);
-      expect(res.body).toBeNull();
-      expect(res.headers.get("etag")).toBe(etag);
-      expect(res.headers.get("last-modified")).toBe(lastModified);
-    };
-    notModified(await get(w.t, path, { "If-None-Match": etag }));
-    notModified(await get(w.t, path, { "If-None-Match": `"other", W/${etag}` }));
-    notModified(await get(w.t, path, { "If-Modified-Since": lastModified }));
-    notModified(await get(w.t, path, { "If-Modified-Since": new Date(Date.parse(lastModified) + 3_600_000).toUTCString() }));
-    expect((await get(w.t, path, { "If-Modified-Since": new Date(Date.parse(lastModified) - 1000).toUTCString() })).status).toBe(200);
-    expect((await get(w.t, path, { "If-Modified-Since": "not a date" })).status).toBe(200);
-    // If-None-Match decides when both are sent (RFC 9110 §13.2.2)
-    expect((await get(w.t, path, { "If-None-Match": '"stale"', "If-Modified-Since": lastModified })).status).toBe(200);
+      const notModified = (res: TestResponse) => {
+        expect(res.status).toBe(304);
+        expect(res.body).toBeNull();
+        expect(res.headers.get("etag")).toBe(etag);
+        expect(res.headers.get("last-modified")).toBe(lastModified);
+      };
+      notModified(await get(w.t, path, { "If-None-Match": etag }));
+      notModified(await get(w.t, path, { "If-None-Match": `"other", W/${etag}` }));
+      notModified(await get(w.t, path, { "If-Modified-Since": lastModified }));
+      notModified(await get(w.t, path, { "If-Modified-Since": new Date(Date.parse(lastModified) + 3_600_000).toUTCString() }));
+      expect((await get(w.t, path, { "If-Modified-Since": new Date(Date.parse(lastModified) - 1000).toUTCString() })).status).toBe(200);
+      expect((await get(w.t, path, { "If-Modified-Since": "not a date" })).status).toBe(200);
+      // If-None-Match decides when both are sent (RFC 9110 §13.2.2)
+      expect((await get(w.t, path, { "If-None-Match": '"stale"', "If-Modified-Since": lastModified })).status).toBe(200);
 
-    await advance(w.t, { days: 1 });
-    expect((await submit(w.t, w.processor, { operations: [{ op: "update_sub_processor", target: "nordhost", changes: { description: "Hosting and support" } }] })).status).toBe(201);
-    const changed = await get(w.t, path, { "If-None-Match": etag });
-    expect(changed.status).toBe(200);
-    expect(changed.headers.get("etag")).not.toBe(etag);
-    expect(Date.parse(changed.headers.get("last-modified")!)).toBeGreaterThan(Date.parse(lastModified));
-    expect((await get(w.t, path, { "If-Modified-Since": lastModified })).status).toBe(200);
-  });
+      await advance(w.t, { days: 1 });
+      expect((await submit(w.t, w.processor, { operations: [{ op: "update_sub_processor", target: "nordhost", changes: { description: "Hosting and support" } }] })).status).toBe(
+        201,
+      );
+      const changed = await get(w.t, path, { "If-None-Match": etag });
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get("etag")).not.toBe(etag);
+      expect(Date.parse(changed.headers.get("last-modified")!)).toBeGreaterThan(Date.parse(lastModified));
+      expect((await get(w.t, path, { "If-Modified-Since": lastModified })).status).toBe(200);
+    },
+  );
 
   it("a change leaving the upcoming list moves Last-Modified, though no entry is newer", async () => {
     const w = await withHistory();
@@ -556,9 +607,14 @@ describe("feeds", () => {
 describe("deriving the view (pure)", () => {
   const content: AnnexContent = {
     locations: [{ id: "loc_1", ref: "dc", label: "Hall", address: dataCentre, activities: ["hosting"], description: null, transfer_mechanism: null }],
-    sub_processors: [{ ...nordhost, id: "sp_1", location_ids: ["loc_1"], parent_id: null, dpf_certified: false, transfer_mechanism: null, registration: { scheme: "dk_cvr", number: "31415926" } }],
+    sub_processors: [
+      { ...nordhost, id: "sp_1", location_ids: ["loc_1"], parent_id: null, dpf_certified: false, transfer_mechanism: null, registration: { scheme: "dk_cvr", number: "31415926" } },
+    ],
   };
-  const view = (decision: { state: DecisionState; application: ApplicationState; decidedAt?: Date | null }, operations: Operation[] = [{ op: "remove_sub_processor", target: "nordhost" }]) =>
+  const view = (
+    decision: { state: DecisionState; application: ApplicationState; decidedAt?: Date | null },
+    operations: Operation[] = [{ op: "remove_sub_processor", target: "nordhost" }],
+  ) =>
     derivePublicView({
       page: { slug: "p", showOwnLocations: false, updatedAt: T0 },
       organisation: { name: "P" },
@@ -592,6 +648,12 @@ describe("deriving the view (pure)", () => {
     const pending = { state: "pending", application: "not_applicable" } as const;
     expect(view(pending, [{ op: "remove_sub_processor", target: "sp_1" }]).upcoming[0]!.changes[0]).toMatchObject({ ref: "nordhost", name: "NordHost A/S" });
     expect(view(pending, [{ op: "remove_sub_processor", target: "sp_01ZZZZZZZZZZZZZZZZZZZZZZZZ" }]).upcoming[0]!.changes[0]).toMatchObject({ ref: null, name: null });
-    expect(view(pending, [{ op: "remove_location", target: "dc" }]).upcoming[0]!.changes[0]).toMatchObject({ entity: "location", ref: null, name: null, countryName: "Denmark", address: null });
+    expect(view(pending, [{ op: "remove_location", target: "dc" }]).upcoming[0]!.changes[0]).toMatchObject({
+      entity: "location",
+      ref: null,
+      name: null,
+      countryName: "Denmark",
+      address: null,
+    });
   });
 });

@@ -39,7 +39,17 @@ async function parties(t: TestContext) {
 async function submit(t: TestContext, processor: TestOrg, agreements: string[], operations: unknown[], extra: Record<string, unknown> = {}) {
   const res = await t.call(processor.key, "POST", "/v1/change-requests", { agreements, operations, reason: "Change of support provider", ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { id: string; decisions: { id: string; kind: string; state: string; introduces_third_country: boolean; instruction_conflict: boolean; application: { state: string; version: number | null } }[] };
+  return res.body as {
+    id: string;
+    decisions: {
+      id: string;
+      kind: string;
+      state: string;
+      introduces_third_country: boolean;
+      instruction_conflict: boolean;
+      application: { state: string; version: number | null };
+    }[];
+  };
 }
 
 describe("third country means outside the EU/EEA, adequacy decision or not", () => {
@@ -49,7 +59,9 @@ describe("third country means outside the EU/EEA, adequacy decision or not", () 
     const prohibited = await createActiveAgreement(t, processor, controller, { authorisation: "general", third_country_transfers: "prohibited" });
     const allowed = await createActiveAgreement(t, processor, controller, { authorisation: "general" });
     const cr = await submit(t, processor, [prohibited.id, allowed.id], addRecipientOps(kind));
-    const [onProhibited, onAllowed] = [prohibited, allowed].map((a) => cr.decisions.find((d) => (d as unknown as { agreement: { id: string } }).agreement.id === a.id)) as (typeof cr.decisions)[number][];
+    const [onProhibited, onAllowed] = [prohibited, allowed].map((a) =>
+      cr.decisions.find((d) => (d as unknown as { agreement: { id: string } }).agreement.id === a.id),
+    ) as (typeof cr.decisions)[number][];
     expect(onProhibited!).toMatchObject({ kind: "decision", introduces_third_country: true, instruction_conflict: true });
     expect(onAllowed!).toMatchObject({ kind: "decision", introduces_third_country: true, instruction_conflict: false });
 
@@ -71,7 +83,13 @@ describe("third country means outside the EU/EEA, adequacy decision or not", () 
     const { processor, controller } = await parties(t);
     const annex = baselineAnnex();
     annex.locations.push({ ref: "uk-dc", label: "UK", address: london, activities: ["hosting"] });
-    const res = await t.call(processor.key, "POST", "/v1/agreements", { controller_id: controller.id, title: "DBA", authorisation: "general", third_country_transfers: "prohibited", annex });
+    const res = await t.call(processor.key, "POST", "/v1/agreements", {
+      controller_id: controller.id,
+      title: "DBA",
+      authorisation: "general",
+      third_country_transfers: "prohibited",
+      annex,
+    });
     expect(res.status).toBe(422);
     expect(res.body.errors).toContainEqual(expect.objectContaining({ pointer: "/annex/locations/1/address/country", rule: "instruction_prohibits_third_country" }));
   });
@@ -80,11 +98,28 @@ describe("third country means outside the EU/EEA, adequacy decision or not", () 
     const t = await createTestContext();
     const { processor, controller } = await parties(t);
     const agreement = await createActiveAgreement(t, processor, controller, { annex: usAnnex() });
-    const toIndia = await submit(t, processor, [agreement.id], [
-      { op: "update_location", target: "us-east", changes: { address: { street: "Hitec City", postal_code: "500081", city: "Hyderabad", country: "IN" }, transfer_mechanism: { type: "sccs_2021_914", module: "module_3" } } },
-    ]);
+    const toIndia = await submit(
+      t,
+      processor,
+      [agreement.id],
+      [
+        {
+          op: "update_location",
+          target: "us-east",
+          changes: {
+            address: { street: "Hitec City", postal_code: "500081", city: "Hyderabad", country: "IN" },
+            transfer_mechanism: { type: "sccs_2021_914", module: "module_3" },
+          },
+        },
+      ],
+    );
     expect(toIndia.decisions[0]).toMatchObject({ kind: "decision", introduces_third_country: true });
-    const toGermany = await submit(t, processor, [agreement.id], [{ op: "update_location", target: "dc-dk", changes: { address: { street: "Hanauer Landstraße 1", postal_code: "60314", city: "Frankfurt", country: "DE" } } }]);
+    const toGermany = await submit(
+      t,
+      processor,
+      [agreement.id],
+      [{ op: "update_location", target: "dc-dk", changes: { address: { street: "Hanauer Landstraße 1", postal_code: "60314", city: "Frankfurt", country: "DE" } } }],
+    );
     expect(toGermany.decisions[0]).toMatchObject({ kind: "decision", state: "pending", introduces_third_country: false });
   });
 });
@@ -130,13 +165,23 @@ describe("approving against the instruction", () => {
     expect(terms.status).toBe(200);
     expect(terms.body.data).toMatchObject([
       { version: 1, third_country_transfers: "prohibited", reason: null, decision_id: null, in_force: true },
-      { version: 2, third_country_transfers: "with_transfer_mechanism", authorisation: "specific", decision_id: decision.id, in_force: true, reason: expect.stringContaining("Data Privacy Framework") },
+      {
+        version: 2,
+        third_country_transfers: "with_transfer_mechanism",
+        authorisation: "specific",
+        decision_id: decision.id,
+        in_force: true,
+        reason: expect.stringContaining("Data Privacy Framework"),
+      },
     ]);
     const events = await t.call(processor.key, "GET", "/v1/events?order=asc&limit=100");
     const types = events.body.data.map((e: { type: string }) => e.type);
     expect(types.slice(-3)).toEqual(["agreement.amended", "decision.approved", "annex.version_created"]);
     const amended = events.body.data.find((e: { type: string }) => e.type === "agreement.amended");
-    expect(amended.data).toMatchObject({ terms: { version: 2, third_country_transfers: "with_transfer_mechanism" }, previous: { version: 1, third_country_transfers: "prohibited" } });
+    expect(amended.data).toMatchObject({
+      terms: { version: 2, third_country_transfers: "with_transfer_mechanism" },
+      previous: { version: 1, third_country_transfers: "prohibited" },
+    });
     // the controller sees the same event
     expect((await t.call(controller.key, "GET", "/v1/events?limit=100")).body.data.map((e: { id: string }) => e.id)).toContain(amended.id);
   });
@@ -150,7 +195,11 @@ describe("instruction amendments", () => {
     const path = `/v1/agreements/${agreement.id}/amendments`;
 
     expect((await t.call(processor.key, "POST", path, { notice_days: 60, reason: "x" })).status).toBe(403);
-    const tooSoon = await t.call(controller.key, "POST", path, { notice_days: 60, reason: "Longer notice", effective_date: new Date(t.clock.now().getTime() + 10 * DAY).toISOString() });
+    const tooSoon = await t.call(controller.key, "POST", path, {
+      notice_days: 60,
+      reason: "Longer notice",
+      effective_date: new Date(t.clock.now().getTime() + 10 * DAY).toISOString(),
+    });
     expect(tooSoon.status).toBe(422);
     expect(tooSoon.body.errors[0]).toMatchObject({ pointer: "/effective_date", rule: "amendment_notice" });
     const nothing = await t.call(controller.key, "POST", path, { authorisation: "specific", reason: "Same" });
@@ -163,7 +212,13 @@ describe("instruction amendments", () => {
 
     const amended = await t.call(controller.key, "POST", path, { notice_days: 60, authorisation: "general", reason: "Our new procedure" });
     expect(amended.status, JSON.stringify(amended.body)).toBe(201);
-    expect(amended.body).toMatchObject({ version: 2, notice_days: 60, authorisation: "general", in_force: false, effective_at: new Date(t.clock.now().getTime() + 30 * DAY).toISOString() });
+    expect(amended.body).toMatchObject({
+      version: 2,
+      notice_days: 60,
+      authorisation: "general",
+      in_force: false,
+      effective_at: new Date(t.clock.now().getTime() + 30 * DAY).toISOString(),
+    });
     expect((await t.call(processor.key, "GET", `/v1/agreements/${agreement.id}`)).body).toMatchObject({ notice_days: 30, authorisation: "specific", terms_version: 1 });
 
     await advance(t, 30);
@@ -179,7 +234,15 @@ describe("changes that only remove or correct are notices", () => {
     const t = await createTestContext();
     const { processor, controller } = await parties(t);
     const agreement = await createActiveAgreement(t, processor, controller, { authorisation: "specific", annex: usAnnex() });
-    const cr = await submit(t, processor, [agreement.id], [{ op: "remove_sub_processor", target: "uscloud" }, { op: "remove_location", target: "us-east" }]);
+    const cr = await submit(
+      t,
+      processor,
+      [agreement.id],
+      [
+        { op: "remove_sub_processor", target: "uscloud" },
+        { op: "remove_location", target: "us-east" },
+      ],
+    );
     expect(cr.decisions[0]).toMatchObject({ kind: "notice", state: "noticed", application: { state: "applied", version: 2 } });
     for (const verb of ["approve", "object"]) {
       const res = await t.call(controller.key, "POST", `/v1/decisions/${cr.decisions[0]!.id}/${verb}`, verb === "object" ? { reason: "We still want it" } : {});
@@ -198,9 +261,20 @@ describe("changes that only remove or correct are notices", () => {
     const { processor, controller } = await parties(t);
     const agreement = await createActiveAgreement(t, processor, controller, { annex: usAnnex() });
     const effective_date = new Date(t.clock.now().getTime() + 10 * DAY).toISOString();
-    const first = await submit(t, processor, [agreement.id], [{ op: "update_sub_processor", target: "nordhost", changes: { legal_name: "NordHost Danmark A/S" } }], { effective_date });
+    const first = await submit(t, processor, [agreement.id], [{ op: "update_sub_processor", target: "nordhost", changes: { legal_name: "NordHost Danmark A/S" } }], {
+      effective_date,
+    });
     expect(first.decisions[0]).toMatchObject({ kind: "notice", state: "noticed", application: { state: "scheduled" } });
-    const second = await submit(t, processor, [agreement.id], [{ op: "remove_sub_processor", target: "uscloud" }, { op: "remove_location", target: "us-east" }], { effective_date });
+    const second = await submit(
+      t,
+      processor,
+      [agreement.id],
+      [
+        { op: "remove_sub_processor", target: "uscloud" },
+        { op: "remove_location", target: "us-east" },
+      ],
+      { effective_date },
+    );
     const withdrawn = await t.call(processor.key, "POST", `/v1/decisions/${second.decisions[0]!.id}/withdraw`);
     expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
     expect(withdrawn.body).toMatchObject({ state: "withdrawn", application: { state: "not_applicable" } });
@@ -217,13 +291,25 @@ describe("changes that only remove or correct are notices", () => {
     const t = await createTestContext();
     const { processor, controller } = await parties(t);
     const agreement = await createActiveAgreement(t, processor, controller, { authorisation: "general" });
-    const cr = await submit(t, processor, [agreement.id], [
-      {
-        op: "replace_sub_processor",
-        target: "nordhost",
-        with: { ref: "nordhost", legal_name: "Other Hosting A/S", registration: { scheme: "dk_cvr", number: "29189633" }, address: { street: "Adelgade 44", postal_code: "8660", city: "Skanderborg", country: "DK" }, description: "Hosting", locations: ["dc-dk"] },
-      },
-    ]);
+    const cr = await submit(
+      t,
+      processor,
+      [agreement.id],
+      [
+        {
+          op: "replace_sub_processor",
+          target: "nordhost",
+          with: {
+            ref: "nordhost",
+            legal_name: "Other Hosting A/S",
+            registration: { scheme: "dk_cvr", number: "29189633" },
+            address: { street: "Adelgade 44", postal_code: "8660", city: "Skanderborg", country: "DK" },
+            description: "Hosting",
+            locations: ["dc-dk"],
+          },
+        },
+      ],
+    );
     expect(cr.decisions[0]).toMatchObject({ kind: "decision", state: "pending", introduces_third_country: false });
     expect((await t.call(controller.key, "POST", `/v1/decisions/${cr.decisions[0]!.id}/object`, { reason: "We have not assessed the new provider's security" })).status).toBe(200);
     await advance(t, 40);
@@ -235,7 +321,10 @@ describe("changes that only remove or correct are notices", () => {
 
 describe("what a third-country sub-processor entry carries: its transfer tool, fitted to its role, and a contact point", () => {
   const indiaSupport = (transfer_mechanism: unknown) => [
-    { op: "add_location", location: { ref: "in-dc", label: "Support centre", address: { street: "Hitec City", postal_code: "500081", city: "Hyderabad", country: "IN" }, activities: ["support"] } },
+    {
+      op: "add_location",
+      location: { ref: "in-dc", label: "Support centre", address: { street: "Hitec City", postal_code: "500081", city: "Hyderabad", country: "IN" }, activities: ["support"] },
+    },
     {
       op: "add_sub_processor",
       sub_processor: {
@@ -265,7 +354,8 @@ describe("what a third-country sub-processor entry carries: its transfer tool, f
     const key = await t.call(t.operatorKey, "POST", `/v1/organisations/${created.body.id}/api-keys`, { name: "test" });
     const controller = { id: created.body.id, key: key.body.secret, name: "Hørsholm Kommune" };
     const agreement = await createActiveAgreement(t, processor, controller);
-    const attempt = (tool: unknown) => t.call(processor.key, "POST", "/v1/change-requests", { agreements: [agreement.id], operations: indiaSupport(tool), reason: "Night support" });
+    const attempt = (tool: unknown) =>
+      t.call(processor.key, "POST", "/v1/change-requests", { agreements: [agreement.id], operations: indiaSupport(tool), reason: "Night support" });
     return { t, processor, controller, agreement, attempt };
   }
 
@@ -300,18 +390,29 @@ describe("what a third-country sub-processor entry carries: its transfer tool, f
     expect((await t.call(controller.key, "POST", `/v1/decisions/${res.body.decisions[0].id}/approve`, {})).status).toBe(200);
     const annex = await t.call(controller.key, "GET", `/v1/agreements/${agreement.id}/annex`);
     const entry = annex.body.sub_processors.find((s: { ref: string }) => s.ref === "in-support");
-    expect(entry).toMatchObject({ transfer_mechanism: tool, warnings, classification: "third_country", third_country: true, contact: { name: "Data Protection Officer", email: "dpo@support-india.example" } });
+    expect(entry).toMatchObject({
+      transfer_mechanism: tool,
+      warnings,
+      classification: "third_country",
+      third_country: true,
+      contact: { name: "Data Protection Officer", email: "dpo@support-india.example" },
+    });
   });
 
-  it.each(["explicit_consent", "contract_performance", "contract_in_interest_of_data_subject"])("Art. 49(1) %s is refused for a public-authority controller (Art. 49(3)), allowed with a warning otherwise", async (derogation) => {
-    const barred = await setup(true);
-    const refused = await barred.attempt({ type: "derogation_art_49", derogation });
-    expect(refused.status).toBe(422);
-    expect(refused.body.errors).toContainEqual(expect.objectContaining({ pointer: "/resulting_annex/sub_processors/1/transfer_mechanism/derogation", rule: "art_49_3_public_authority" }));
-    const open = await setup(false);
-    const accepted = await open.attempt({ type: "derogation_art_49", derogation });
-    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
-  });
+  it.each(["explicit_consent", "contract_performance", "contract_in_interest_of_data_subject"])(
+    "Art. 49(1) %s is refused for a public-authority controller (Art. 49(3)), allowed with a warning otherwise",
+    async (derogation) => {
+      const barred = await setup(true);
+      const refused = await barred.attempt({ type: "derogation_art_49", derogation });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toContainEqual(
+        expect.objectContaining({ pointer: "/resulting_annex/sub_processors/1/transfer_mechanism/derogation", rule: "art_49_3_public_authority" }),
+      );
+      const open = await setup(false);
+      const accepted = await open.attempt({ type: "derogation_art_49", derogation });
+      expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
+    },
+  );
 
   it("a contact point must be an email address", async () => {
     const { t, processor, agreement } = await setup(false);

@@ -161,18 +161,14 @@ const REFUSALS: RefusalCase[] = [
     errors: [json("/address/floor", "unknown_field")],
   },
   createAgreementCase("unknown top-level field of an agreement", (b) => (b.status = "active"), [json("/status", "unknown_field")]),
-  createAgreementCase("unknown field deep in the annex", (b) => (b.annex.sub_processors[0].address.floor = "3"), [
-    json("/annex/sub_processors/0/address/floor", "unknown_field"),
-  ]),
+  createAgreementCase("unknown field deep in the annex", (b) => (b.annex.sub_processors[0].address.floor = "3"), [json("/annex/sub_processors/0/address/floor", "unknown_field")]),
   createAgreementCase("unknown field of a location", (b) => (b.annex.locations[0].classification = "eu_eea"), [json("/annex/locations/0/classification", "unknown_field")]),
 
   // --- the rules of a field
   createAgreementCase("not an ISO country code", (b) => (b.annex.sub_processors[0].address.country = "XX"), [
     json("/annex/sub_processors/0/address/country", "iso_3166_1_alpha_2"),
   ]),
-  createAgreementCase("a lower-case country code", (b) => (b.annex.locations[0].address.country = "dk"), [
-    json("/annex/locations/0/address/country", "iso_3166_1_alpha_2"),
-  ]),
+  createAgreementCase("a lower-case country code", (b) => (b.annex.locations[0].address.country = "dk"), [json("/annex/locations/0/address/country", "iso_3166_1_alpha_2")]),
   createAgreementCase("UK is not the United Kingdom's code", (b) => (b.annex.sub_processors[0].address.country = "UK"), [
     json("/annex/sub_processors/0/address/country", "iso_3166_1_alpha_2"),
   ]),
@@ -200,9 +196,11 @@ const REFUSALS: RefusalCase[] = [
     code: "validation_failed",
     errors: [json("/registration/number", "check_digit_dk_cvr")],
   },
-  createAgreementCase("a sub-processor's Swedish organisationsnummer with a wrong check digit", (b) => (b.annex.sub_processors[0].registration = { scheme: "se_orgnr", number: "556677-8898" }), [
-    json("/annex/sub_processors/0/registration/number", "check_digit_se_orgnr"),
-  ]),
+  createAgreementCase(
+    "a sub-processor's Swedish organisationsnummer with a wrong check digit",
+    (b) => (b.annex.sub_processors[0].registration = { scheme: "se_orgnr", number: "556677-8898" }),
+    [json("/annex/sub_processors/0/registration/number", "check_digit_se_orgnr")],
+  ),
   createAgreementCase(
     "a third-country sub-processor and location without a transfer mechanism",
     (b) => {
@@ -436,7 +434,16 @@ describe("refused requests answer RFC 9457 problem+json and change nothing", () 
     const s = await setup();
     expect((await s.t.call(s.t.operatorKey, "POST", "/v1/organisations", orgBody())).status).toBe(201);
     expect((await s.t.call(s.processor.key, "POST", "/v1/agreements", agreementBody(s.controller.id))).status).toBe(201);
-    expect((await s.t.call(s.processor.key, "POST", "/v1/agreements", edited(agreementBody(s.controller.id), (b) => (b.annex = usAnnex())))).status).toBe(201);
+    expect(
+      (
+        await s.t.call(
+          s.processor.key,
+          "POST",
+          "/v1/agreements",
+          edited(agreementBody(s.controller.id), (b) => (b.annex = usAnnex())),
+        )
+      ).status,
+    ).toBe(201);
     const imported = edited(agreementBody(s.controller.id), (b) => {
       b.processor_id = s.processor.id;
       b.signed_at = new Date(s.t.clock.now().getTime() - DAY).toISOString();
@@ -452,7 +459,12 @@ describe("refused requests answer RFC 9457 problem+json and change nothing", () 
 describe("registration numbers with a wrong check digit", () => {
   it("the field error names the rule and the check digit the number should have", async () => {
     const t = await createTestContext();
-    const res = await t.call(t.operatorKey, "POST", "/v1/organisations", edited(orgBody(), (b) => (b.registration.number = "29189731")));
+    const res = await t.call(
+      t.operatorKey,
+      "POST",
+      "/v1/organisations",
+      edited(orgBody(), (b) => (b.registration.number = "29189731")),
+    );
     expect(res.status, JSON.stringify(res.body)).toBe(422);
     expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe("validation_failed");

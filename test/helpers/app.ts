@@ -3,13 +3,14 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import { createDb, type Db } from "../../db/client";
+import type { Db } from "../../db/client";
 import { openDatabase } from "../../db/connect";
 import { migrateDatabase } from "../../db/migrate";
 import { createApp, type App } from "../../src/app";
+import { buildDeps } from "../../src/build-deps";
+import { parseEnv } from "../../src/env";
 import { ensureOperatorKey } from "../../src/bootstrap/operator-key";
-import { type Deps, ManualClock, silentLogger, type WebhookConfig } from "../../src/deps";
-import { createIdGenerator } from "../../src/domain/ids";
+import { type Deps, ManualClock, type WebhookConfig } from "../../src/deps";
 
 export const T0 = new Date("2026-11-22T09:00:00.000Z");
 export const DAY = 24 * 60 * 60 * 1000;
@@ -28,7 +29,6 @@ export interface TestContext {
 export interface TestResponse {
   status: number;
   headers: Headers;
-  // biome-ignore lint: tests read arbitrary JSON
   body: any;
 }
 
@@ -41,7 +41,9 @@ afterEach(() => {
  * A fresh migrated database and the real app over it: a temporary file (several connections,
  * as in production), or memory with `file: false` or TEST_DATABASE=memory.
  */
-export async function createTestContext(opts: { file?: boolean; now?: Date; testMode?: boolean; webhooks?: Partial<WebhookConfig>; requestsPerMinute?: number } = {}): Promise<TestContext> {
+export async function createTestContext(
+  opts: { file?: boolean; now?: Date; testMode?: boolean; webhooks?: Partial<WebhookConfig>; requestsPerMinute?: number } = {},
+): Promise<TestContext> {
   let url = ":memory:";
   // a file by default, through the service's own connection code (WAL, write lock, prepared
   // reads), as the Node service runs; TEST_DATABASE=memory for libSQL's in-memory database
@@ -56,18 +58,15 @@ export async function createTestContext(opts: { file?: boolean; now?: Date; test
   cleanups.push(() => client.close());
   await migrateDatabase(client);
   const clock = new ManualClock(opts.now ?? T0);
-  const deps: Deps = {
-    db: createDb(client),
-    clock,
-    newId: createIdGenerator(() => clock.now(), (b) => crypto.getRandomValues(b)),
-    logger: silentLogger,
-    webhooks: { mode: "embedded", allowInsecure: true, ...opts.webhooks },
-    // like TEST_CLOCK=1: the operator may move the clock over HTTP
-    testClock: opts.testMode === false ? undefined : clock,
-    limits: { requestsPerMinute: opts.requestsPerMinute ?? 100_000 },
-    // as the Node service runs
-    groupCommitReads: true,
-  };
+  // like TEST_CLOCK=1 (the operator may move the clock over HTTP), on a file as the Node service runs
+  const env = parseEnv({
+    LOG_LEVEL: "silent",
+    WEBHOOK_ALLOW_INSECURE: "1",
+    TEST_CLOCK: opts.testMode === false ? "0" : "1",
+    RATE_LIMIT_PER_MINUTE: String(opts.requestsPerMinute ?? 100_000),
+  });
+  const built = buildDeps(env, { client, clock, groupCommitReads: true });
+  const deps: Deps = { ...built, webhooks: { ...built.webhooks, ...opts.webhooks } };
   const operatorKey = "sk_live_test_operator_000000000000";
   await ensureOperatorKey(deps.db, deps, operatorKey);
   const app = createApp(deps);

@@ -17,7 +17,6 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** lower-cased names */
   headers: Record<string, string>;
-  // biome-ignore lint: arbitrary JSON
   body: any;
   /** what the fake answered */
   status: number;
@@ -49,7 +48,6 @@ export interface FakeMessage {
   appId: string;
   eventId: string | null;
   eventType: string;
-  // biome-ignore lint: arbitrary JSON
   payload: any;
   timestamp: string;
 }
@@ -61,7 +59,6 @@ interface Failure {
   path?: RegExp;
   status: number;
   times: number;
-  // biome-ignore lint: arbitrary JSON
   body?: any;
 }
 
@@ -141,14 +138,17 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
     return unknown.length ? invalid(["eventTypes"], `Unknown event types: ${unknown.join(", ")}`) : null;
   }
 
-  // biome-ignore lint: arbitrary JSON
   function route(method: string, parts: string[], query: Record<string, string>, body: any): Answer {
     // /api/v1/...
     if (parts[0] !== "api" || parts[1] !== "v1") return error(404, "not_found", "Entity not found");
     const [, , a, appKey, b, subKey, c, d, e] = parts;
 
     if (a === "event-type" && parts.length === 3) {
-      if (method === "GET") return { status: 200, body: { data: [...eventTypes.values()].map((t) => ({ ...t, deprecated: false, archived: false, createdAt: now(), updatedAt: now() })), done: true, iterator: null } };
+      if (method === "GET")
+        return {
+          status: 200,
+          body: { data: [...eventTypes.values()].map((t) => ({ ...t, deprecated: false, archived: false, createdAt: now(), updatedAt: now() })), done: true, iterator: null },
+        };
       if (method === "POST") {
         if (typeof body?.name !== "string" || typeof body?.description !== "string") return invalid(["name"], "name and description are required");
         if (eventTypes.has(body.name)) return error(409, "conflict", "An event type with this name already exists");
@@ -194,7 +194,8 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
       if (!app) return error(404, "not_found", "Application not found");
       const appId = app.id;
       const msg = messages.find((m) => m.appId === appId && (m.id === subKey || m.eventId === subKey));
-      if (parts.length === 6 && method === "GET") return msg ? { status: 200, body: messageOut(msg, query.with_content !== "false") } : error(404, "not_found", "Message not found");
+      if (parts.length === 6 && method === "GET")
+        return msg ? { status: 200, body: messageOut(msg, query.with_content !== "false") } : error(404, "not_found", "Message not found");
       if (parts.length === 9 && c === "endpoint" && e === "resend" && method === "POST") {
         if (!msg) return error(404, "not_found", "Message not found");
         const ep = findEndpoint(app, d!);

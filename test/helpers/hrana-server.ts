@@ -80,12 +80,7 @@ export async function startHranaServer(opts: HranaServerOptions): Promise<HranaS
 // Protocol structures (JSON encoding). Incoming ones are validated by hand: the body is untrusted input.
 // ---------------------------------------------------------------------------------------------------------
 
-type ProtoValue =
-  | { type: "null" }
-  | { type: "integer"; value: string }
-  | { type: "float"; value: number }
-  | { type: "text"; value: string }
-  | { type: "blob"; base64: string };
+type ProtoValue = { type: "null" } | { type: "integer"; value: string } | { type: "float"; value: number } | { type: "text"; value: string } | { type: "blob"; base64: string };
 
 interface ProtoError {
   message: string;
@@ -719,7 +714,7 @@ class HranaHttpServer {
         if (path === "/v3/cursor") {
           const lines = await this.#cursor(await readJsonBody(req));
           res.writeHead(200, { "content-type": "text/plain" });
-          res.end(lines.map((line) => JSON.stringify(line) + "\n").join(""));
+          res.end(lines.map((line) => `${JSON.stringify(line)}\n`).join(""));
           return;
         }
       }

@@ -36,7 +36,12 @@ export function freePort(): Promise<number> {
 /** A temporary database file path, and a function that removes it with its WAL files. */
 export function tempDatabase(name = "service"): { path: string; remove: () => void } {
   const path = join(tmpdir(), `registry-${name}-${crypto.randomUUID()}.db`);
-  return { path, remove: () => ["", "-wal", "-shm", "-journal"].forEach((s) => rmSync(path + s, { force: true })) };
+  return {
+    path,
+    remove: () => {
+      for (const s of ["", "-wal", "-shm", "-journal"]) rmSync(path + s, { force: true });
+    },
+  };
 }
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;

@@ -6,7 +6,6 @@ export interface Received {
   id: string;
   type: string;
   timestamp: string;
-  // biome-ignore lint: payloads are arbitrary JSON
   data: any;
   headers: Record<string, string>;
   /** the signature checked out with both libraries, unmodified */
@@ -55,7 +54,11 @@ export async function startReceiver(secrets: string[] = []): Promise<Receiver> {
           verifiedWith.push(`standardwebhooks:${secret}`);
         } catch {}
         try {
-          new SvixWebhook(secret).verify(body, { "svix-id": headers["webhook-id"]!, "svix-timestamp": headers["webhook-timestamp"]!, "svix-signature": headers["webhook-signature"]! });
+          new SvixWebhook(secret).verify(body, {
+            "svix-id": headers["webhook-id"]!,
+            "svix-timestamp": headers["webhook-timestamp"]!,
+            "svix-signature": headers["webhook-signature"]!,
+          });
           verifiedWith.push(`svix:${secret}`);
         } catch {}
       }

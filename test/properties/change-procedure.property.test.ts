@@ -165,13 +165,15 @@ interface VersionRow {
   change_request_id: string | null;
 }
 
-const rows = async <T>(t: TestContext, sql: string, args: (string | number)[] = []) =>
-  (await t.client.execute({ sql, args })).rows.map((r) => ({ ...r }) as unknown as T);
+const rows = async <T>(t: TestContext, sql: string, args: (string | number)[] = []) => (await t.client.execute({ sql, args })).rows.map((r) => ({ ...r }) as unknown as T);
 
 const decisionRows = (t: TestContext) => rows<DecisionRow>(t, "SELECT * FROM decisions ORDER BY id");
 
 async function versionRows(t: TestContext) {
-  const raw = await rows<Omit<VersionRow, "content"> & { content: string }>(t, "SELECT agreement_id, version, content, effective_at, change_request_id FROM annex_versions ORDER BY agreement_id, version");
+  const raw = await rows<Omit<VersionRow, "content"> & { content: string }>(
+    t,
+    "SELECT agreement_id, version, content, effective_at, change_request_id FROM annex_versions ORDER BY agreement_id, version",
+  );
   return raw.map((r) => ({ ...r, content: JSON.parse(r.content) as AnnexContent }));
 }
 
@@ -312,7 +314,9 @@ async function run(w: World, a: Action) {
       if (a.effectiveInDays !== null) body.effective_date = new Date(t.clock.now().getTime() + a.effectiveInDays * DAY).toISOString();
       const before = await snapshotState(t);
       const res = await t.call(w.processor.key, "POST", "/v1/change-requests", body);
-      w.log.push(`submit ${JSON.stringify(body.agreements)} ${operations.map((o) => `${o.op}:${"target" in o ? o.target : "sub_processor" in o ? o.sub_processor.ref : o.location.ref}`).join(",")} eff=${a.effectiveInDays} -> ${res.status}`);
+      w.log.push(
+        `submit ${JSON.stringify(body.agreements)} ${operations.map((o) => `${o.op}:${"target" in o ? o.target : "sub_processor" in o ? o.sub_processor.ref : o.location.ref}`).join(",")} eff=${a.effectiveInDays} -> ${res.status}`,
+      );
       expectStatus(w, res, [201, 422], "submit");
       if (res.status === 422) {
         expect(res.body.errors.length).toBeGreaterThan(0);
@@ -336,7 +340,15 @@ async function run(w: World, a: Action) {
         const i = targets.findIndex((x) => x.id === agreementId);
         return refsOf(sims[i]!).some((r) => !refsOf(befores[i]!).includes(r));
       };
-      for (const d of res.body.decisions as { id: string; kind: string; state: string; agreement: { id: string }; introduces_third_country: boolean; instruction_conflict: boolean; authorisation: string }[]) {
+      for (const d of res.body.decisions as {
+        id: string;
+        kind: string;
+        state: string;
+        agreement: { id: string };
+        introduces_third_country: boolean;
+        instruction_conflict: boolean;
+        authorisation: string;
+      }[]) {
         const ag = w.agreements.find((x) => x.id === d.agreement.id)!;
         expect(d.kind, `kind of ${d.id}`).toBe(addsEntry(ag.id) ? "decision" : "notice");
         expect(d.state).toBe(d.kind === "notice" ? "noticed" : "pending");
@@ -387,7 +399,10 @@ async function run(w: World, a: Action) {
       if (res.status === 409) {
         expect(res.body.code).toBe("invalid_state");
         const states = await rows<{ state: string }>(t, "SELECT state FROM decisions WHERE change_request_id = ?", [id]);
-        expect(states.every((s) => FINAL.has(s.state)), "409 on a request with a pending decision").toBe(true);
+        expect(
+          states.every((s) => FINAL.has(s.state)),
+          "409 on a request with a pending decision",
+        ).toBe(true);
         return;
       }
       expect(res.body.decisions.some((x: { state: string }) => x.state === "pending")).toBe(false);
@@ -485,7 +500,10 @@ async function checkInvariants(w: World, full: boolean) {
       expect(d.application, `${d.state} decision ${d.id} has application ${d.application}${ctx}`).toBe("not_applicable");
     }
     if (d.application === "applied") {
-      expect(applied.map((v) => v.version), `applied decision ${d.id}${ctx}`).toEqual([d.applied_version]);
+      expect(
+        applied.map((v) => v.version),
+        `applied decision ${d.id}${ctx}`,
+      ).toEqual([d.applied_version]);
       const v = applied[0]!;
       // never in force before its effective instant, nor (without explicit approval) before the notice ended
       expect(v.effective_at).toBeGreaterThanOrEqual(d.effective_at!);
@@ -600,33 +618,41 @@ async function checkAsOf(w: World) {
 // ---------------------------------------------------------------------------------------------
 
 describe("the change procedure, as random sequences over HTTP", () => {
-  it(
-    "keeps every invariant whatever the order of submissions, decisions, withdrawals and time",
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(worldShape, fc.array(action, { minLength: 6, maxLength: 30 }), async (shape, actions) => {
-          const w = await buildWorld(shape);
-          try {
-            for (const a of actions) {
-              await run(w, a);
-              await checkInvariants(w, FULL_EVERY_STEP);
-            }
-            // let time run out so every notice ends and every approved change falls due
-            await run(w, { kind: "advance", days: 400 });
-            await checkInvariants(w, true);
-            await checkAsOf(w);
-            if (process.env.PROPERTY_STATS) {
-              const d = await decisionRows(w.t);
-              const tally = (xs: string[]) => Object.fromEntries([...new Set(xs)].map((x) => [x, xs.filter((y) => y === x).length]));
-              console.log(JSON.stringify({ steps: tally(w.log.map((l) => l.replace(/ (dec|cr)_\w+/, "").replace(/submit .* -> /, "submit -> ").replace(/advance \d+d -> (\d+).*/, "advance $1"))), states: tally(d.map((x) => `${x.state}/${x.application}${x.overdue_notified_at ? "/overdue" : ""}`)) }));
-            }
-          } finally {
-            w.t.client.close();
+  it("keeps every invariant whatever the order of submissions, decisions, withdrawals and time", async () => {
+    await fc.assert(
+      fc.asyncProperty(worldShape, fc.array(action, { minLength: 6, maxLength: 30 }), async (shape, actions) => {
+        const w = await buildWorld(shape);
+        try {
+          for (const a of actions) {
+            await run(w, a);
+            await checkInvariants(w, FULL_EVERY_STEP);
           }
-        }),
-        { numRuns: NUM_RUNS, interruptAfterTimeLimit: 90_000, markInterruptAsFailure: false },
-      );
-    },
-    120_000,
-  );
+          // let time run out so every notice ends and every approved change falls due
+          await run(w, { kind: "advance", days: 400 });
+          await checkInvariants(w, true);
+          await checkAsOf(w);
+          if (process.env.PROPERTY_STATS) {
+            const d = await decisionRows(w.t);
+            const tally = (xs: string[]) => Object.fromEntries([...new Set(xs)].map((x) => [x, xs.filter((y) => y === x).length]));
+            console.log(
+              JSON.stringify({
+                steps: tally(
+                  w.log.map((l) =>
+                    l
+                      .replace(/ (dec|cr)_\w+/, "")
+                      .replace(/submit .* -> /, "submit -> ")
+                      .replace(/advance \d+d -> (\d+).*/, "advance $1"),
+                  ),
+                ),
+                states: tally(d.map((x) => `${x.state}/${x.application}${x.overdue_notified_at ? "/overdue" : ""}`)),
+              }),
+            );
+          }
+        } finally {
+          w.t.client.close();
+        }
+      }),
+      { numRuns: NUM_RUNS, interruptAfterTimeLimit: 90_000, markInterruptAsFailure: false },
+    );
+  }, 120_000);
 });

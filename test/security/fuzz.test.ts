@@ -77,14 +77,27 @@ async function buildWorld(): Promise<World> {
   const processor = await createOrg(t, "Fuzz Processor ApS");
   const controller = await createOrg(t, "Fuzz Kommune");
   const active = await createActiveAgreement(t, processor, controller);
-  const agreementBody = { controller_id: controller.id, title: "DPA", authorisation: "general", third_country_transfers: "with_transfer_mechanism", notice_days: 30, annex: baselineAnnex() };
+  const agreementBody = {
+    controller_id: controller.id,
+    title: "DPA",
+    authorisation: "general",
+    third_country_transfers: "with_transfer_mechanism",
+    notice_days: 30,
+    annex: baselineAnnex(),
+  };
   const proposed = await t.call(processor.key, "POST", "/v1/agreements", agreementBody);
   const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup], reason: "A second backup" });
   const endpoint = await t.call(controller.key, "POST", "/v1/webhook-endpoints", { url: "https://hooks.example.com/fuzz" });
   // a second key of the controller: the one revoke routes aim at, so the key the fuzzer sends stays valid
   const spareKey = await t.call(t.operatorKey, "POST", `/v1/organisations/${controller.id}/api-keys`, { name: "spare" });
   const event = await t.call(controller.key, "GET", "/v1/events?limit=1");
-  for (const [what, res, status] of [["proposed", proposed, 201], ["change request", cr, 201], ["endpoint", endpoint, 201], ["spare key", spareKey, 201], ["events", event, 200]] as const)
+  for (const [what, res, status] of [
+    ["proposed", proposed, 201],
+    ["change request", cr, 201],
+    ["endpoint", endpoint, 201],
+    ["spare key", spareKey, 201],
+    ["events", event, 200],
+  ] as const)
     expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(status);
   const ids: Record<string, string> = {
     organisation_id: controller.id,
@@ -97,11 +110,20 @@ async function buildWorld(): Promise<World> {
     endpoint_id: endpoint.body.id,
   };
   const bodies: Record<string, unknown> = {
-    createOrganisation: { name: "Ny Kommune", registration: { scheme: "dk_cvr", number: "29189730" }, address: { street: "Rådhuspladsen 1", postal_code: "1550", city: "København V", country: "DK" } },
+    createOrganisation: {
+      name: "Ny Kommune",
+      registration: { scheme: "dk_cvr", number: "29189730" },
+      address: { street: "Rådhuspladsen 1", postal_code: "1550", city: "København V", country: "DK" },
+    },
     createApiKey: { name: "integration", scope: "read" },
     createAgreement: agreementBody,
     declineAgreement: { reason: "Not our agreement" },
-    submitChangeRequest: { agreements: [active.id], operations: [{ ...addBackup, sub_processor: { ...addBackup.sub_processor, ref: "backup2" } }], reason: "Another backup", effective_date: "2027-06-01T00:00:00Z" },
+    submitChangeRequest: {
+      agreements: [active.id],
+      operations: [{ ...addBackup, sub_processor: { ...addBackup.sub_processor, ref: "backup2" } }],
+      reason: "Another backup",
+      effective_date: "2027-06-01T00:00:00Z",
+    },
     approveDecision: { comment: "Approved" },
     objectToDecision: { reason: "Not acceptable" },
     createWebhookEndpoint: { url: "https://hooks.example.com/other", description: "GRC", event_types: ["decision.approved", "decision.objected"], enabled: true },
@@ -122,8 +144,42 @@ const POLLUTION_MARK = "fuzzPolluted";
 
 /** Values of the wrong kind, or of the right kind at the edges. */
 const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, Number.MAX_SAFE_INTEGER + 2, [], {}, [null], "", " ", "\u0000", "\t\n", "1e309", "-0", "NaN", "Infinity", "-Infinity", "null", "true", "[]", "{}"),
-  fc.constantFrom("' OR 1=1 --", "'; DROP TABLE agreements; --", "\" OR \"\"=\"", "1 UNION SELECT secret_hash FROM api_keys", "<script>alert(1)</script>", "${jndi:ldap://x}", "{{7*7}}", "../../etc/passwd"),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    Number.MAX_SAFE_INTEGER + 2,
+    [],
+    {},
+    [null],
+    "",
+    " ",
+    "\u0000",
+    "\t\n",
+    "1e309",
+    "-0",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "null",
+    "true",
+    "[]",
+    "{}",
+  ),
+  fc.constantFrom(
+    "' OR 1=1 --",
+    "'; DROP TABLE agreements; --",
+    '" OR ""="',
+    "1 UNION SELECT secret_hash FROM api_keys",
+    "<script>alert(1)</script>",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, sent as plain text
+    "${jndi:ldap://x}",
+    "{{7*7}}",
+    "../../etc/passwd",
+  ),
   fc.constantFrom("ÆØÅ æøå ÄÖ", "𝕏𝕐ℤ 🎉🔥", "\u202Eevil", "\ud800", "\uffff", "Z͑ͫ̓ͪ̂ͫ̽͏̴̙̤̞͉͚̯̞̠͍", "\u0000\u0001\u001f"),
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.integer({ min: 1000, max: 20_000 }).map((n) => "x".repeat(n)),
@@ -148,7 +204,10 @@ const pollutionKeys = fc.constantFrom(
 /** Every JSON path of a value, to aim a mutation at. */
 function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
   const out: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...prefix, i])));
+  if (Array.isArray(value))
+    value.forEach((v, i) => {
+      out.push(...pathsOf(v, [...prefix, i]));
+    });
   else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) out.push(...pathsOf(v, [...prefix, k]));
   return out;
 }
@@ -182,7 +241,9 @@ const bodyText = (template: unknown): fc.Arbitrary<string> => {
     },
     // raw numbers and prototype keys spliced into the valid body's text
     {
-      arbitrary: fc.tuple(fc.constantFrom(...(paths.length > 1 ? paths.slice(1) : [["value"]])), rawJsonValue).map(([p, raw]) => JSON.stringify(setAt(template ?? {}, p, "__RAW__")).replace('"__RAW__"', raw)),
+      arbitrary: fc
+        .tuple(fc.constantFrom(...(paths.length > 1 ? paths.slice(1) : [["value"]])), rawJsonValue)
+        .map(([p, raw]) => JSON.stringify(setAt(template ?? {}, p, "__RAW__")).replace('"__RAW__"', raw)),
       weight: 2,
     },
     {
@@ -194,7 +255,25 @@ const bodyText = (template: unknown): fc.Arbitrary<string> => {
     },
     { arbitrary: pollutionKeys.map((k) => `{"a": {${k}}, "b": [{${k}}]}`), weight: 1 },
     {
-      arbitrary: fc.constantFrom("", "{", "[1,", "nul", "\u0000", '{"a":1}}', "\uFEFF{}", "null", "[]", '"string"', "123", "{'a': 1}", "{a:1}", "[" .repeat(100_000), '{"a":"\\ud800"}', '{"a":"\\u0000"}', "\u00ff\u00fe"),
+      arbitrary: fc.constantFrom(
+        "",
+        "{",
+        "[1,",
+        "nul",
+        "\u0000",
+        '{"a":1}}',
+        "\uFEFF{}",
+        "null",
+        "[]",
+        '"string"',
+        "123",
+        "{'a': 1}",
+        "{a:1}",
+        "[".repeat(100_000),
+        '{"a":"\\ud800"}',
+        '{"a":"\\u0000"}',
+        "\u00ff\u00fe",
+      ),
       weight: 2,
     },
     { arbitrary: fc.string({ unit: "binary", maxLength: 60 }), weight: 1 },
@@ -210,12 +289,37 @@ const b64url = (s: string) => Buffer.from(s, "utf8").toString("base64url");
 const pathValue = (w: World): fc.Arbitrary<{ value: string; raw: boolean }> =>
   fc.record({
     value: fc.oneof(
-      fc.constantFrom("../", "..", ".", "..%2F..%2Fadmin", "%2e%2e%2f", "%00", "%", "%E0%A4%A", "%%", "%zz", "%C0%AE", "a%00b", "\u0000", " ", "\t", "-1", "0", "1e309", "NaN", "1.5", "99999999999999999999", "0x10"),
-      fc.constantFrom("' OR 1=1 --", "1; DROP TABLE agreements", "\" OR 1=1 --", "1' UNION SELECT * FROM api_keys --", "*", "%", "_"),
+      fc.constantFrom(
+        "../",
+        "..",
+        ".",
+        "..%2F..%2Fadmin",
+        "%2e%2e%2f",
+        "%00",
+        "%",
+        "%E0%A4%A",
+        "%%",
+        "%zz",
+        "%C0%AE",
+        "a%00b",
+        "\u0000",
+        " ",
+        "\t",
+        "-1",
+        "0",
+        "1e309",
+        "NaN",
+        "1.5",
+        "99999999999999999999",
+        "0x10",
+      ),
+      fc.constantFrom("' OR 1=1 --", "1; DROP TABLE agreements", '" OR 1=1 --', "1' UNION SELECT * FROM api_keys --", "*", "%", "_"),
       fc.constantFrom("ÆØÅ", "🎉", "\u202E", "ｏｒｇ", "agr_ÆØÅ"),
       fc.integer({ min: 300, max: 20_000 }).map((n) => "a".repeat(n)),
       // ids of the right shape that do not exist, and real ids of the wrong kind
-      fc.constantFrom("org", "key", "agr", "cr", "dec", "evt", "ep").chain((p) => fc.array(fc.constantFrom(...CROCKFORD), { minLength: 26, maxLength: 26 }).map((c) => `${p}_${c.join("")}`)),
+      fc
+        .constantFrom("org", "key", "agr", "cr", "dec", "evt", "ep")
+        .chain((p) => fc.array(fc.constantFrom(...CROCKFORD), { minLength: 26, maxLength: 26 }).map((c) => `${p}_${c.join("")}`)),
       fc.constantFrom(...Object.values(w.ids), w.processor.id, w.t.operatorKey, w.processor.key),
       fc.string({ unit: "grapheme", maxLength: 30 }),
       fc.string({ unit: "binary", maxLength: 30 }),
@@ -226,12 +330,39 @@ const pathValue = (w: World): fc.Arbitrary<{ value: string; raw: boolean }> =>
 /** Query values: out of range, of the wrong type, cursors this API never issued. */
 const queryValue: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom("-1", "0", "1", "100", "101", "1e9", "1e309", "-0", "NaN", "Infinity", "1.5", "0x10", "", " ", "true", "null", "[]", "abc", "%00", "\u0000"),
-  fc.constantFrom("2026-13-45T99:99:99Z", "yesterday", "2026-11-22", "2026-11-22T10:00:00", "+275760-09-13T00:00:00.000Z", "-271821-04-20T00:00:00Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "2026-11-22T10:00:00+25:00", "0000-00-00T00:00:00Z"),
-  fc.constantFrom("pending", "PENDING", "approved", "all", "asc", "desc", "sideways", "processor", "controller", "decision.approved", "nope", "' OR 1=1 --", "agr_01ZZZZZZZZZZZZZZZZZZZZZZZZ"),
+  fc.constantFrom(
+    "2026-13-45T99:99:99Z",
+    "yesterday",
+    "2026-11-22",
+    "2026-11-22T10:00:00",
+    "+275760-09-13T00:00:00.000Z",
+    "-271821-04-20T00:00:00Z",
+    "1970-01-01T00:00:00Z",
+    "9999-12-31T23:59:59.999Z",
+    "2026-11-22T10:00:00+25:00",
+    "0000-00-00T00:00:00Z",
+  ),
+  fc.constantFrom(
+    "pending",
+    "PENDING",
+    "approved",
+    "all",
+    "asc",
+    "desc",
+    "sideways",
+    "processor",
+    "controller",
+    "decision.approved",
+    "nope",
+    "' OR 1=1 --",
+    "agr_01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+  ),
   // cursors: garbage, and well-formed ones holding keys of the wrong kind or out of range
   fc.oneof(
     fc.string({ maxLength: 40 }),
-    fc.constantFrom("1e309", "-1e309", "-0", "1e400", "null", '"zzz"', "{}", "[]", "true", "9007199254740993", '"\\u0000"', `"${"9".repeat(300)}"`).map((k) => b64url(`{"k":${k}}`)),
+    fc
+      .constantFrom("1e309", "-1e309", "-0", "1e400", "null", '"zzz"', "{}", "[]", "true", "9007199254740993", '"\\u0000"', `"${"9".repeat(300)}"`)
+      .map((k) => b64url(`{"k":${k}}`)),
     fc.jsonValue({ maxDepth: 2 }).map((k) => b64url(JSON.stringify({ k }))),
     fc.constantFrom(b64url("not json"), "====", "-_-_", "%", "a".repeat(201), b64url("{")),
   ),
@@ -239,7 +370,24 @@ const queryValue: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 20 }),
 );
 
-const QUERY_NAMES_EXTRA = ["limit", "cursor", "as_of", "from", "to", "state", "overdue", "order", "type", "role", "status", "agreement_id", "action", "__proto__", "constructor", "limit[]"];
+const QUERY_NAMES_EXTRA = [
+  "limit",
+  "cursor",
+  "as_of",
+  "from",
+  "to",
+  "state",
+  "overdue",
+  "order",
+  "type",
+  "role",
+  "status",
+  "agreement_id",
+  "action",
+  "__proto__",
+  "constructor",
+  "limit[]",
+];
 
 const CONTENT_TYPES = [
   "application/json",
@@ -311,7 +459,9 @@ function fuzzRequest(w: World, op: Operation): fc.Arbitrary<FuzzRequest> {
   const path = fc
     .record({
       key: keyChoice,
-      fuzzed: fc.record(Object.fromEntries(op.pathParams.map((p) => [p, fc.option(pathValue(w), { nil: null, freq: 3 })])) as Record<string, fc.Arbitrary<{ value: string; raw: boolean } | null>>),
+      fuzzed: fc.record(
+        Object.fromEntries(op.pathParams.map((p) => [p, fc.option(pathValue(w), { nil: null, freq: 3 })])) as Record<string, fc.Arbitrary<{ value: string; raw: boolean } | null>>,
+      ),
       fallback: pathValue(w),
     })
     .map(({ key, fuzzed, fallback }): FuzzRequest => {
@@ -334,8 +484,14 @@ function fuzzRequest(w: World, op: Operation): fc.Arbitrary<FuzzRequest> {
   const query = fc
     .record({
       key: keyChoice,
-      pairs: fc.array(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...names), weight: 5 }, { arbitrary: fc.string({ maxLength: 12 }), weight: 1 }), queryValue), { minLength: 1, maxLength: 5 }),
-      rawQuery: fc.option(fc.constantFrom("?&&&", "?=", "?limit", "?limit=1&limit=2", "?as_of=%", "?cursor=%E0%A4%A", "?%zz=1", "?limit=%00", `?${"a=1&".repeat(2000)}`), { nil: null, freq: 4 }),
+      pairs: fc.array(fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...names), weight: 5 }, { arbitrary: fc.string({ maxLength: 12 }), weight: 1 }), queryValue), {
+        minLength: 1,
+        maxLength: 5,
+      }),
+      rawQuery: fc.option(fc.constantFrom("?&&&", "?=", "?limit", "?limit=1&limit=2", "?as_of=%", "?cursor=%E0%A4%A", "?%zz=1", "?limit=%00", `?${"a=1&".repeat(2000)}`), {
+        nil: null,
+        freq: 4,
+      }),
     })
     .map(({ key, pairs, rawQuery }): FuzzRequest => {
       const search = rawQuery ?? `?${new URLSearchParams(pairs).toString()}`;
@@ -349,28 +505,67 @@ function fuzzRequest(w: World, op: Operation): fc.Arbitrary<FuzzRequest> {
       };
     });
 
-  const headerValue = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 40 });
+  const headerValue = fc.string({
+    unit: fc
+      .integer({ min: 0x20, max: 0xff })
+      .filter((c) => c !== 0x7f)
+      .map((c) => String.fromCharCode(c)),
+    maxLength: 40,
+  });
   const headers = fc
     .record({
       key: keyChoice,
       contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined, freq: 2 }),
       authorization: fc.option(
         fc.oneof(
-          fc.constantFrom("Bearer", "Bearer ", "Basic YWRtaW46YWRtaW4=", "Bearer sk_live_wrong", "Bearer null", "Bearer undefined", "Token abc", "Bearer sk_live_test_operator_00000000000", "Bearer sk_live_test_operator_0000000000000"),
+          fc.constantFrom(
+            "Bearer",
+            "Bearer ",
+            "Basic YWRtaW46YWRtaW4=",
+            "Bearer sk_live_wrong",
+            "Bearer null",
+            "Bearer undefined",
+            "Token abc",
+            "Bearer sk_live_test_operator_00000000000",
+            "Bearer sk_live_test_operator_0000000000000",
+          ),
           fc.integer({ min: 1000, max: 20_000 }).map((n) => `Bearer sk_live_${"A".repeat(n)}`),
           headerValue.map((v) => `Bearer ${v}`),
           fc.constant("__REAL_VARIANT__"),
         ),
         { nil: undefined, freq: 2 },
       ),
-      realVariant: fc.constantFrom((k: string) => `bearer ${k}`, (k: string) => `BEARER   ${k}`, (k: string) => `Bearer ${k} extra`, (k: string) => k, (k: string) => `Bearer\t${k}`, (k: string) => `Bearer ${k}x`, (k: string) => `Bearer ${k.slice(0, -1)}`),
+      realVariant: fc.constantFrom(
+        (k: string) => `bearer ${k}`,
+        (k: string) => `BEARER   ${k}`,
+        (k: string) => `Bearer ${k} extra`,
+        (k: string) => k,
+        (k: string) => `Bearer\t${k}`,
+        (k: string) => `Bearer ${k}x`,
+        (k: string) => `Bearer ${k.slice(0, -1)}`,
+      ),
       idempotencyKey: fc.option(
-        fc.oneof(fc.constantFrom("", " ", "a".repeat(255), "a".repeat(256), "ÆØÅ", "' OR 1=1 --"), fc.integer({ min: 256, max: 20_000 }).map((n) => "k".repeat(n)), headerValue),
+        fc.oneof(
+          fc.constantFrom("", " ", "a".repeat(255), "a".repeat(256), "ÆØÅ", "' OR 1=1 --"),
+          fc.integer({ min: 256, max: 20_000 }).map((n) => "k".repeat(n)),
+          headerValue,
+        ),
         { nil: undefined, freq: 2 },
       ),
-      extra: fc.option(fc.constantFrom<[string, string]>(["X-Forwarded-For", "' OR 1=1 --, ::ffff:127.0.0.1, 999.999.1.1"], ["Accept", "text/html"], ["Accept", "application/xml"], ["Content-Encoding", "gzip"], ["X-HTTP-Method-Override", "DELETE"], ["Transfer-Encoding", "chunked"], ["Origin", "https://evil.example"]), {
-        nil: undefined,
-      }),
+      extra: fc.option(
+        fc.constantFrom<[string, string]>(
+          ["X-Forwarded-For", "' OR 1=1 --, ::ffff:127.0.0.1, 999.999.1.1"],
+          ["Accept", "text/html"],
+          ["Accept", "application/xml"],
+          ["Content-Encoding", "gzip"],
+          ["X-HTTP-Method-Override", "DELETE"],
+          ["Transfer-Encoding", "chunked"],
+          ["Origin", "https://evil.example"],
+        ),
+        {
+          nil: undefined,
+        },
+      ),
     })
     .map(({ key, contentType, authorization, realVariant, idempotencyKey, extra }): FuzzRequest => {
       const k = keyOf(w, key);
@@ -438,7 +633,11 @@ function problemStrings(body: unknown, inputs: string[]): string[] {
     const collect = (v: unknown) => {
       if (typeof v === "string") found.push(v);
       else if (Array.isArray(v)) v.forEach(collect);
-      else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) (found.push(k), collect(x));
+      else if (v && typeof v === "object")
+        for (const [k, x] of Object.entries(v)) {
+          found.push(k);
+          collect(x);
+        }
     };
     try {
       collect(JSON.parse(i));
@@ -510,7 +709,8 @@ async function check(w: World, r: FuzzRequest) {
     }
     expect(problem, where).toMatchObject({ type: expect.any(String), title: expect.any(String), status: res!.status, detail: expect.any(String), code: expect.any(String) });
     expect(String(problem.type), where).toMatch(/^https:\/\//);
-    for (const s of problemStrings(problem, r.inputs)) for (const [what, re] of LEAKS) expect(re.test(s), `the problem shows ${what}: ${JSON.stringify(s.slice(0, 500))}${where}`).toBe(false);
+    for (const s of problemStrings(problem, r.inputs))
+      for (const [what, re] of LEAKS) expect(re.test(s), `the problem shows ${what}: ${JSON.stringify(s.slice(0, 500))}${where}`).toBe(false);
 
     // a refused request changes nothing; the one exception is the Idempotency-Key ledger, which keeps the
     // first response to a key, 4xx included (src/http/idempotency.ts), so a retry gets the same answer
@@ -594,5 +794,11 @@ function rebase(r: FuzzRequest, from: World, to: World): FuzzRequest {
     [from.controller.key, to.controller.key],
   ];
   const swap = (s: string) => pairs.reduce((acc, [a, b]) => (a.length > 2 ? acc.split(a).join(b) : acc), s);
-  return { ...r, url: swap(r.url), headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, swap(v)])), body: r.body === undefined ? undefined : swap(r.body), inputs: r.inputs.map(swap) };
+  return {
+    ...r,
+    url: swap(r.url),
+    headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, swap(v)])),
+    body: r.body === undefined ? undefined : swap(r.body),
+    inputs: r.inputs.map(swap),
+  };
 }

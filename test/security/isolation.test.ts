@@ -88,7 +88,16 @@ const auditRecordsWithoutVictim = (records: Record<string, unknown>[], w: World)
     else expect(r.agreement_id, JSON.stringify(r)).toBe(w.foreignAgreementId);
   }
   const text = JSON.stringify(records);
-  for (const id of [w.real.agreement_id, w.real.proposed_agreement_id, w.real.change_request_id, w.real.decision_id, w.real.event_id, w.real.endpoint_id, w.real.key_id, w.victim.id])
+  for (const id of [
+    w.real.agreement_id,
+    w.real.proposed_agreement_id,
+    w.real.change_request_id,
+    w.real.decision_id,
+    w.real.event_id,
+    w.real.endpoint_id,
+    w.real.key_id,
+    w.victim.id,
+  ])
     expect(text).not.toContain(id);
 };
 
@@ -120,7 +129,12 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     operator: 201,
     foreign: 403,
   },
-  "GET /v1/organisations/{organisation_id}/api-keys": { request: (ids) => ({ path: `/v1/organisations/${ids.organisation_id}/api-keys` }), owner: 403, operator: 200, foreign: 403 },
+  "GET /v1/organisations/{organisation_id}/api-keys": {
+    request: (ids) => ({ path: `/v1/organisations/${ids.organisation_id}/api-keys` }),
+    owner: 403,
+    operator: 200,
+    foreign: 403,
+  },
   "DELETE /v1/organisations/{organisation_id}/api-keys/{key_id}": {
     request: (ids) => ({ path: `/v1/organisations/${ids.organisation_id}/api-keys/${ids.key_id}` }),
     owner: 403,
@@ -240,7 +254,12 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
   "GET /v1/countries": { request: () => ({ path: "/v1/countries" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
   "GET /v1/countries/{code}": { request: () => ({ path: "/v1/countries/GB" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
   "GET /v1/agreements/{agreement_id}/annex": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex` }), owner: 200, operator: 403, foreign: 404 },
-  "GET /v1/agreements/{agreement_id}/annex/versions": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex/versions` }), owner: 200, operator: 403, foreign: 404 },
+  "GET /v1/agreements/{agreement_id}/annex/versions": {
+    request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex/versions` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
   "GET /v1/agreements/{agreement_id}/annex/diff": {
     request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex/diff?from=${ids.version}` }),
     owner: 200,
@@ -363,7 +382,17 @@ async function world(): Promise<World> {
     partner,
     foreign,
     foreignAgreementId: foreignAgreement.id,
-    real: { organisation_id: victim.id, key_id: await firstKeyId(t, victim.id), agreement_id: active.id, proposed_agreement_id: proposed.body.id, version: 1, change_request_id: cr.body.id, decision_id: cr.body.decisions[0].id, event_id: event.body.data[0].id, endpoint_id: endpoint.body.id },
+    real: {
+      organisation_id: victim.id,
+      key_id: await firstKeyId(t, victim.id),
+      agreement_id: active.id,
+      proposed_agreement_id: proposed.body.id,
+      version: 1,
+      change_request_id: cr.body.id,
+      decision_id: cr.body.decisions[0].id,
+      event_id: event.body.data[0].id,
+      endpoint_id: endpoint.body.id,
+    },
     missing: {
       organisation_id: randomId("org"),
       key_id: randomId("key"),
@@ -399,9 +428,7 @@ const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 const { OPERATIONS, documentError } = (() => {
   try {
     const paths = generateOpenApiDocument().paths ?? {};
-    const operations = Object.entries(paths).flatMap(([path, item]) =>
-      METHODS.filter((m) => (item as Record<string, unknown>)[m]).map((m) => `${m.toUpperCase()} ${path}`),
-    );
+    const operations = Object.entries(paths).flatMap(([path, item]) => METHODS.filter((m) => (item as Record<string, unknown>)[m]).map((m) => `${m.toUpperCase()} ${path}`));
     return { OPERATIONS: operations, documentError: null };
   } catch (error) {
     return { OPERATIONS: [] as string[], documentError: error instanceof Error ? error.message : JSON.stringify(error) };

@@ -40,7 +40,19 @@ const expectProblem = (res: TestResponse, status: number, code: string) => {
 };
 
 /** Every row of the tables a refused request must leave as it was. */
-const STATE_TABLES = ["organisations", "api_keys", "agreements", "annex_versions", "change_requests", "decisions", "events", "webhook_endpoints", "deliveries", "audit_records", "idempotency_keys"];
+const STATE_TABLES = [
+  "organisations",
+  "api_keys",
+  "agreements",
+  "annex_versions",
+  "change_requests",
+  "decisions",
+  "events",
+  "webhook_endpoints",
+  "deliveries",
+  "audit_records",
+  "idempotency_keys",
+];
 async function dumpState(t: TestContext) {
   const dump: Record<string, unknown[]> = {};
   for (const table of STATE_TABLES) dump[table] = (await t.client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows.map((r) => ({ ...r }));
@@ -71,7 +83,14 @@ describe("scopes", () => {
   it("a read key reads: the agreement, its annex, its versions, the audit trail, its own keys", async () => {
     const { t, controller, agreementId } = await setup();
     const read = await issueKey(t, controller, { scope: "read" });
-    for (const path of [`/v1/agreements/${agreementId}`, `/v1/agreements/${agreementId}/annex`, `/v1/agreements/${agreementId}/annex/versions`, "/v1/audit", "/v1/api-keys", "/v1/organisations/me"]) {
+    for (const path of [
+      `/v1/agreements/${agreementId}`,
+      `/v1/agreements/${agreementId}/annex`,
+      `/v1/agreements/${agreementId}/annex/versions`,
+      "/v1/audit",
+      "/v1/api-keys",
+      "/v1/organisations/me",
+    ]) {
       const res = await t.call(read.secret, "GET", path);
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
     }

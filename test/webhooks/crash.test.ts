@@ -73,7 +73,11 @@ async function startCrashReceiver(): Promise<CrashReceiver> {
           standard = true;
         } catch {}
         try {
-          new SvixWebhook(secret).verify(body, { "svix-id": headers["webhook-id"]!, "svix-timestamp": headers["webhook-timestamp"]!, "svix-signature": headers["webhook-signature"]! });
+          new SvixWebhook(secret).verify(body, {
+            "svix-id": headers["webhook-id"]!,
+            "svix-timestamp": headers["webhook-timestamp"]!,
+            "svix-signature": headers["webhook-signature"]!,
+          });
           svix = true;
         } catch {}
       }
@@ -119,7 +123,6 @@ async function api(base: string, key: string, method: string, path: string, body
     headers: { Authorization: `Bearer ${key}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
-  // biome-ignore lint: tests read arbitrary JSON
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -236,8 +239,13 @@ describe("webhooks survive a crash of the Node service", () => {
     // then a moment (bounded) for more to pile up in flight. Not "wait for 2 in flight": the relay
     // claims the next batch only when every send of the current one has ended, so a lone held
     // request stalls all further sends for DELIVERY_TIMEOUT_MS (15 s) (drainOutbox in src/webhooks/relay.ts).
-    const state = () => `(controller receiver: ${controllerHooks.arrivals.length} arrived, ${controllerHooks.inFlight().length} in flight; processor receiver: ${processorHooks.arrivals.length} arrived)\n${service.output()}`;
-    await until(() => `a delivery in flight ${state()}`, () => controllerHooks.inFlight().length >= 1 && processorHooks.arrivals.length >= 1, 20_000);
+    const state = () =>
+      `(controller receiver: ${controllerHooks.arrivals.length} arrived, ${controllerHooks.inFlight().length} in flight; processor receiver: ${processorHooks.arrivals.length} arrived)\n${service.output()}`;
+    await until(
+      () => `a delivery in flight ${state()}`,
+      () => controllerHooks.inFlight().length >= 1 && processorHooks.arrivals.length >= 1,
+      20_000,
+    );
     await until("more in flight", () => controllerHooks.inFlight().length >= 3, 300).catch(() => {});
     const inFlightAtKill = new Set(controllerHooks.inFlight());
     const deliveredAtKill = { processor: processorHooks.delivered().size, controller: controllerHooks.delivered().size };

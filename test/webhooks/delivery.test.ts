@@ -20,12 +20,15 @@ async function subscribe(t: TestContext, org: TestOrg, body: Record<string, unkn
   return { receiver, endpoint: ep.body as { id: string; secret: string } };
 }
 
-
 const feedIds = async (t: TestContext, org: TestOrg) => {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: { body: { data: { id: string }[]; next_cursor: string | null } } = await t.call(org.key, "GET", `/v1/events?order=asc&limit=100${cursor ? `&cursor=${cursor}` : ""}`);
+    const page: { body: { data: { id: string }[]; next_cursor: string | null } } = await t.call(
+      org.key,
+      "GET",
+      `/v1/events?order=asc&limit=100${cursor ? `&cursor=${cursor}` : ""}`,
+    );
     ids.push(...page.body.data.map((e) => e.id));
     cursor = page.body.next_cursor;
   } while (cursor);
@@ -50,7 +53,12 @@ describe("delivery to both parties", () => {
     await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { days: 30 });
     await relay.drain();
 
-    for (const [org, sub] of [[processor, p], [a, ra], [b, rb], [stranger, rs]] as const) {
+    for (const [org, sub] of [
+      [processor, p],
+      [a, ra],
+      [b, rb],
+      [stranger, rs],
+    ] as const) {
       const expected = await feedIds(t, org);
       expect(sub.receiver.received.map((r) => r.id).sort()).toEqual([...expected].sort());
       for (const r of sub.receiver.received) {

@@ -10,9 +10,19 @@ describe("webhook endpoints", () => {
   it("create (secret once), read, list, update, delete", async () => {
     const t = await createTestContext();
     const org = await createOrg(t);
-    const created = await t.call(org.key, "POST", "/v1/webhook-endpoints", { url: "https://hooks.example.com/registry", description: "GRC tool", event_types: ["decision.objected", "annex.version_created"] });
+    const created = await t.call(org.key, "POST", "/v1/webhook-endpoints", {
+      url: "https://hooks.example.com/registry",
+      description: "GRC tool",
+      event_types: ["decision.objected", "annex.version_created"],
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ object: "webhook_endpoint", url: "https://hooks.example.com/registry", enabled: true, disabled_reason: null, event_types: ["decision.objected", "annex.version_created"] });
+    expect(created.body).toMatchObject({
+      object: "webhook_endpoint",
+      url: "https://hooks.example.com/registry",
+      enabled: true,
+      disabled_reason: null,
+      event_types: ["decision.objected", "annex.version_created"],
+    });
     const id = created.body.id;
     const read = await t.call(org.key, "GET", `/v1/webhook-endpoints/${id}`);
     expect(read.body).not.toHaveProperty("secret");

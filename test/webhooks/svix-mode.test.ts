@@ -37,7 +37,6 @@ async function subscribe(t: TestContext, org: TestOrg, body: Record<string, unkn
   return res.body as { id: string; secret: string; url: string };
 }
 
-
 const MSG = /^\/api\/v1\/app\/[^/]+\/msg$/;
 const endpointRows = async (t: TestContext) => Number((await t.client.execute("SELECT count(*) AS n FROM webhook_endpoints")).rows[0]!.n);
 
@@ -83,7 +82,12 @@ describe("endpoints are mirrored into Svix", () => {
     const org = await createOrg(t);
     const ep = await subscribe(t, org, { event_types: ["decision.objected"] });
 
-    const patched = await t.call(org.key, "PATCH", `/v1/webhook-endpoints/${ep.id}`, { url: "https://hooks.example.com/new", description: "Moved", event_types: null, enabled: false });
+    const patched = await t.call(org.key, "PATCH", `/v1/webhook-endpoints/${ep.id}`, {
+      url: "https://hooks.example.com/new",
+      description: "Moved",
+      event_types: null,
+      enabled: false,
+    });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     const [put] = fake.requestsTo("PUT", /\/endpoint\/[^/]+$/);
     expect(put!.path).toBe(`/api/v1/app/${org.id}/endpoint/${ep.id}`);
@@ -181,7 +185,8 @@ async function parties() {
   return { t, relay, processor, controller, silent, agreement };
 }
 
-const feed = async (t: TestContext, org: TestOrg) => (await t.call(org.key, "GET", "/v1/events?order=asc&limit=100")).body.data as { id: string; type: string; created_at: string; data: unknown }[];
+const feed = async (t: TestContext, org: TestOrg) =>
+  (await t.call(org.key, "GET", "/v1/events?order=asc&limit=100")).body.data as { id: string; type: string; created_at: string; data: unknown }[];
 
 describe("events are handed to Svix", () => {
   it("one message per event and organisation with an endpoint, in its application, with the event id as eventId and idempotency key", async () => {

@@ -4,8 +4,8 @@ import { classifyAnnex } from "../../domain/annex";
 import { countryName } from "../../domain/countries";
 import { AppError, type FieldError, validationFailed } from "../../domain/errors";
 import type { ThirdCountryInstruction } from "../../domain/operations";
-import { type Ctx, iso } from "../context";
-import { recordEvents } from "../events/events.service";
+import { type Ctx, iso } from "../../core/context";
+import { recordEvents } from "../../core/events";
 import { type AgreementRow, loadAgreementFor, partiesOf } from "./agreements.service";
 
 export type TermsRow = typeof schema.agreementTerms.$inferSelect;
@@ -62,7 +62,12 @@ async function checkAmendment(db: DbOrTx, a: AgreementRow, latest: TermsRow, cha
     (change.third_country_transfers ?? latest.thirdCountryTransfers) === latest.thirdCountryTransfers &&
     (change.notice_days ?? latest.noticeDays) === latest.noticeDays &&
     (change.authorisation ?? latest.authorisation) === latest.authorisation;
-  if (same) errors.push({ pointer: base, rule: "changes_terms", detail: "The amendment changes none of the terms now in force: send a new third_country_transfers, notice_days or authorisation." });
+  if (same)
+    errors.push({
+      pointer: base,
+      rule: "changes_terms",
+      detail: "The amendment changes none of the terms now in force: send a new third_country_transfers, notice_days or authorisation.",
+    });
   if (change.third_country_transfers === "prohibited" && latest.thirdCountryTransfers !== "prohibited" && a.currentVersion !== null) {
     const current = await db.query.annexVersions.findFirst({ where: and(eq(schema.annexVersions.agreementId, a.id), eq(schema.annexVersions.version, a.currentVersion)) });
     const outside = current ? classifyAnnex(current.content) : null;
@@ -112,13 +117,20 @@ const termsCopy = (t: TermsRow) => ({ authorisation: t.authorisation, noticeDays
 export async function amendAgreement({ ctx, id, input }: { ctx: Ctx; id: string; input: TermsChange & { effective_date?: string } }) {
   const { agreement, organisationId } = await loadAgreementFor(ctx, id);
   if (agreement.controllerId !== organisationId) throw new AppError("forbidden", "Only the controller amends its agreement's terms (its instruction).");
-  if (agreement.status !== "active") throw new AppError("invalid_state", `The agreement is ${agreement.status}; only an active agreement is amended.`, [], { current_state: agreement.status });
+  if (agreement.status !== "active")
+    throw new AppError("invalid_state", `The agreement is ${agreement.status}; only an active agreement is amended.`, [], { current_state: agreement.status });
   const now = ctx.clock.now();
   const earliest = new Date(now.getTime() + AMENDMENT_NOTICE_DAYS * DAY_MS);
   const effectiveAt = input.effective_date ? new Date(input.effective_date) : earliest;
   if (effectiveAt < earliest)
     throw validationFailed(
-      [{ pointer: "/effective_date", rule: "amendment_notice", detail: `The controller's amendments take effect at least ${AMENDMENT_NOTICE_DAYS} days after they are made: ${earliest.toISOString()} at the earliest.` }],
+      [
+        {
+          pointer: "/effective_date",
+          rule: "amendment_notice",
+          detail: `The controller's amendments take effect at least ${AMENDMENT_NOTICE_DAYS} days after they are made: ${earliest.toISOString()} at the earliest.`,
+        },
+      ],
       "The amendment is not valid.",
     );
   const row = await ctx.db.transaction((tx) => writeAmendment(tx, ctx, agreement, input, { effectiveAt, base: "" }));
@@ -152,7 +164,10 @@ export async function putAmendmentsInForce(db: DbOrTx, now: Date): Promise<numbe
     .where(and(lte(t.effectiveAt, now), gt(t.version, a.termsVersion)))
     .orderBy(asc(t.version));
   for (const { terms } of due)
-    await db.update(a).set(termsCopy(terms)).where(and(eq(a.id, terms.agreementId), sql`${a.termsVersion} < ${terms.version}`));
+    await db
+      .update(a)
+      .set(termsCopy(terms))
+      .where(and(eq(a.id, terms.agreementId), sql`${a.termsVersion} < ${terms.version}`));
   return due.length;
 }
 

@@ -1,17 +1,14 @@
 import type { AppRouteHandler } from "../../http/router";
-import { ctxOf } from "../context";
+import { ctxOf } from "../../http/context";
 import type * as R from "./agreements.routes";
 import * as service from "./agreements.service";
 import * as terms from "./agreement-terms.service";
 
-export const createAgreement: AppRouteHandler<R.CreateAgreementRoute> = async (c) =>
-  c.json(await service.createAgreement({ ctx: ctxOf(c), input: c.req.valid("json") }), 201);
+export const createAgreement: AppRouteHandler<R.CreateAgreementRoute> = async (c) => c.json(await service.createAgreement({ ctx: ctxOf(c), input: c.req.valid("json") }), 201);
 
-export const listAgreements: AppRouteHandler<R.ListAgreementsRoute> = async (c) =>
-  c.json(await service.listAgreements({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
+export const listAgreements: AppRouteHandler<R.ListAgreementsRoute> = async (c) => c.json(await service.listAgreements({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
 
-export const getAgreement: AppRouteHandler<R.GetAgreementRoute> = async (c) =>
-  c.json(await service.getAgreement({ ctx: ctxOf(c), id: c.req.valid("param").agreement_id }), 200);
+export const getAgreement: AppRouteHandler<R.GetAgreementRoute> = async (c) => c.json(await service.getAgreement({ ctx: ctxOf(c), id: c.req.valid("param").agreement_id }), 200);
 
 export const confirmAgreement: AppRouteHandler<R.ConfirmAgreementRoute> = async (c) =>
   c.json(await service.confirmAgreement({ ctx: ctxOf(c), id: c.req.valid("param").agreement_id }), 200);

@@ -3,7 +3,8 @@ import { Address, CountryCode, DateTimeInput, Registration, text, Timestamp } fr
 import { AnnexContent, AnnexInput } from "../annex/annex.schemas";
 
 export const Authorisation = z.enum(["specific", "general"]).openapi("Authorisation", {
-  description: "EU SCC 2021/915 clause 7.7: `specific` (option 1; the agreement's clause 4.2, docs/rules.md rule 5) needs express approval of every change; `general` (option 2) is deemed approved when the notice ends without objection",
+  description:
+    "EU SCC 2021/915 clause 7.7: `specific` (option 1; the agreement's clause 4.2, docs/rules.md rule 5) needs express approval of every change; `general` (option 2) is deemed approved when the notice ends without objection",
 });
 
 export const ThirdCountryTransfers = z.enum(["prohibited", "with_transfer_mechanism"]).openapi("ThirdCountryTransfers", {
@@ -17,7 +18,13 @@ export const CreateAgreementBody = z
     title: text(300).openapi({ example: "Databehandleraftale — fritvalg praktisk hjælp og personlig pleje" }),
     controller_reference: text(100).nullish().openapi({ description: "The controller's own reference (case or contract number)", example: "KK-2026-0412" }),
     authorisation: Authorisation,
-    notice_days: z.number().int().min(1).max(365).default(30).openapi({ description: "Days of notice before a change may take effect (default 30: the period of SCC 2021/915 clause 7.7 option 2)" }),
+    notice_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .default(30)
+      .openapi({ description: "Days of notice before a change may take effect (default 30: the period of SCC 2021/915 clause 7.7 option 2)" }),
     third_country_transfers: ThirdCountryTransfers,
     signed_at: DateTimeInput.optional().openapi({ description: "Operator import only: when the agreement was signed; its baseline is in force from then" }),
     annex: AnnexInput,
@@ -28,9 +35,7 @@ export const DeclineAgreementBody = z
   .strictObject({ reason: text(4000).openapi({ description: "Why the controller does not confirm this baseline" }) })
   .openapi("DeclineAgreement");
 
-export const Party = z
-  .object({ id: z.string(), name: z.string(), registration: Registration, country: CountryCode, address: Address })
-  .openapi("Party");
+export const Party = z.object({ id: z.string(), name: z.string(), registration: Registration, country: CountryCode, address: Address }).openapi("Party");
 
 export const Agreement = z
   .object({
@@ -76,7 +81,8 @@ export const TermsChangeBody = z
 
 export const AmendAgreementBody = TermsChangeBody.extend({
   effective_date: DateTimeInput.optional().openapi({
-    description: "When the new terms come into force: at least 30 days after the amendment (the controller's amendments give the processor 30 days' notice); default exactly 30 days",
+    description:
+      "When the new terms come into force: at least 30 days after the amendment (the controller's amendments give the processor 30 days' notice); default exactly 30 days",
   }),
 }).openapi("AmendAgreement");
 

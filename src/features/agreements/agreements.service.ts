@@ -1,14 +1,15 @@
-import type { z } from "@hono/zod-openapi";
+import type { z } from "zod";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import { prepared } from "../../../db/prepared";
 import { buildAnnex, checkDerogationsFor, classificationSnapshot, classifyAnnex } from "../../domain/annex";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
-import { requireOrganisation } from "../../http/auth";
-import { decodeCursor, toPage } from "../../http/pagination";
+import { requireOrganisation } from "../../core/actor";
+import { decodeCursor, toPage } from "../../core/pagination";
 import { presentAnnexContent } from "../annex/annex.presenter";
-import { appendAudit, recordAnnexRead } from "../audit/audit.service";
-import { type Ctx, iso } from "../context";
+import { appendAudit } from "../../core/audit-trail";
+import { recordAnnexRead } from "../audit/audit.service";
+import { type Ctx, iso } from "../../core/context";
 import { findOrganisation, presentOrganisation } from "../organisations/organisations.service";
 import type { CreateAgreementBody, DeclineAgreementBody, ListAgreementsQuery } from "./agreements.schemas";
 import { baselineTerms } from "./agreement-terms.service";
@@ -86,13 +87,15 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
     if (input.processor_id !== undefined && input.processor_id !== processorId)
       errors.push({ pointer: "/processor_id", rule: "own_organisation", detail: "A processor creates agreements as itself; leave processor_id out." });
     if (input.signed_at !== undefined)
-      errors.push({ pointer: "/signed_at", rule: "operator_only", detail: "Only the operator imports an already signed agreement; a processor's proposal is confirmed by the controller." });
+      errors.push({
+        pointer: "/signed_at",
+        rule: "operator_only",
+        detail: "Only the operator imports an already signed agreement; a processor's proposal is confirmed by the controller.",
+      });
   }
-  if (processorId && !(await findOrganisation(ctx.db, processorId)))
-    errors.push({ pointer: "/processor_id", rule: "known_organisation", detail: "No organisation has this id." });
+  if (processorId && !(await findOrganisation(ctx.db, processorId))) errors.push({ pointer: "/processor_id", rule: "known_organisation", detail: "No organisation has this id." });
   const controller = await findOrganisation(ctx.db, input.controller_id);
-  if (!controller)
-    errors.push({ pointer: "/controller_id", rule: "known_organisation", detail: "No organisation has this id." });
+  if (!controller) errors.push({ pointer: "/controller_id", rule: "known_organisation", detail: "No organisation has this id." });
   if (input.controller_id === processorId)
     errors.push({ pointer: "/controller_id", rule: "distinct_parties", detail: "The controller and the processor must be two organisations." });
 
@@ -129,7 +132,15 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
       })
       .returning();
     if (operator)
-      await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: built.content, classification: classificationSnapshot(built.content), effectiveAt: signedAt, changeRequestId: null, createdAt: now });
+      await tx.insert(schema.annexVersions).values({
+        agreementId: id,
+        version: 1,
+        content: built.content,
+        classification: classificationSnapshot(built.content),
+        effectiveAt: signedAt,
+        changeRequestId: null,
+        createdAt: now,
+      });
     await tx.insert(schema.agreementTerms).values(baselineTerms(a!, operator ? signedAt : now, now));
     await appendAudit(tx, ctx, [{ action: operator ? "agreement.import" : "agreement.propose", resourceType: "agreement", resourceId: id, agreement: partiesOf(a!) }]);
     return a!;
@@ -140,7 +151,8 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
 /** Field errors for every third-country entry of an annex whose agreement prohibits such transfers. */
 function prohibitedTransfers(content: Parameters<typeof classifyAnnex>[0]): FieldError[] {
   const c = classifyAnnex(content);
-  const detail = "The agreement's instruction prohibits transfers to third countries (any country outside the EU/EEA, adequacy decision or not); this entry puts personal data outside the EU/EEA.";
+  const detail =
+    "The agreement's instruction prohibits transfers to third countries (any country outside the EU/EEA, adequacy decision or not); this entry puts personal data outside the EU/EEA.";
   return [
     ...c.locations.flatMap((l, i) => (l.third_country ? [{ pointer: `/annex/locations/${i}/address/country`, rule: "instruction_prohibits_third_country", detail }] : [])),
     ...c.sub_processors.flatMap((s, i) => (s.third_country ? [{ pointer: `/annex/sub_processors/${i}`, rule: "instruction_prohibits_third_country", detail }] : [])),
@@ -150,8 +162,7 @@ function prohibitedTransfers(content: Parameters<typeof classifyAnnex>[0]): Fiel
 export async function getAgreement({ ctx, id }: { ctx: Ctx; id: string }) {
   const { agreement, organisationId } = await loadAgreementFor(ctx, id);
   // a proposed baseline is an annex too: reading it is recorded like any annex read
-  if (agreement.proposedAnnex)
-    await recordAnnexRead(ctx, agreement, "annex.read_proposed", `${id}@proposed`);
+  if (agreement.proposedAnnex) await recordAnnexRead(ctx, agreement, "annex.read_proposed", `${id}@proposed`);
   return presentAgreement(ctx.db, agreement, organisationId);
 }
 
@@ -159,8 +170,7 @@ export async function listAgreements({ ctx, limit, cursor, status, role }: { ctx
   const org = requireOrganisation(ctx.actor);
   const after = decodeCursor(cursor, "string");
   const t = schema.agreements;
-  const parties =
-    role === "processor" ? eq(t.processorId, org) : role === "controller" ? eq(t.controllerId, org) : or(eq(t.processorId, org), eq(t.controllerId, org));
+  const parties = role === "processor" ? eq(t.processorId, org) : role === "controller" ? eq(t.controllerId, org) : or(eq(t.processorId, org), eq(t.controllerId, org));
   const rows = await ctx.db.query.agreements.findMany({
     where: and(parties, status ? eq(t.status, status) : undefined, after ? lt(t.id, after) : undefined),
     orderBy: desc(t.id),
@@ -181,16 +191,20 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
     // The state is checked in the UPDATE itself, so of two racing decisions exactly one wins.
     const [updated] = await tx
       .update(t)
-      .set(
-        to === "active"
-          ? { status: "active", currentVersion: 1, activatedAt: now, proposedAnnex: null }
-          : { status: "declined", declineReason: reason ?? null },
-      )
+      .set(to === "active" ? { status: "active", currentVersion: 1, activatedAt: now, proposedAnnex: null } : { status: "declined", declineReason: reason ?? null })
       .where(and(eq(t.id, id), eq(t.status, "proposed")))
       .returning();
     if (!updated) return null;
     if (to === "active")
-      await tx.insert(schema.annexVersions).values({ agreementId: id, version: 1, content: agreement.proposedAnnex!, classification: classificationSnapshot(agreement.proposedAnnex!), effectiveAt: now, changeRequestId: null, createdAt: now });
+      await tx.insert(schema.annexVersions).values({
+        agreementId: id,
+        version: 1,
+        content: agreement.proposedAnnex!,
+        classification: classificationSnapshot(agreement.proposedAnnex!),
+        effectiveAt: now,
+        changeRequestId: null,
+        createdAt: now,
+      });
     await appendAudit(tx, ctx, [{ action: to === "active" ? "agreement.confirm" : "agreement.decline", resourceType: "agreement", resourceId: id, agreement: partiesOf(updated) }]);
     return updated;
   });
@@ -203,5 +217,4 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
 
 export const confirmAgreement = ({ ctx, id }: { ctx: Ctx; id: string }) => decideProposal(ctx, id, "active");
 
-export const declineAgreement = ({ ctx, id, input }: { ctx: Ctx; id: string; input: z.infer<typeof DeclineAgreementBody> }) =>
-  decideProposal(ctx, id, "declined", input.reason);
+export const declineAgreement = ({ ctx, id, input }: { ctx: Ctx; id: string; input: z.infer<typeof DeclineAgreementBody> }) => decideProposal(ctx, id, "declined", input.reason);

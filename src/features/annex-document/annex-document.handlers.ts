@@ -1,5 +1,5 @@
 import type { AppRouteHandler } from "../../http/router";
-import { ctxOf } from "../context";
+import { ctxOf } from "../../http/context";
 import type * as R from "./annex-document.routes";
 import type { DocumentFormat } from "./annex-document.schemas";
 import { getAnnexDocumentSource } from "./annex-document.service";

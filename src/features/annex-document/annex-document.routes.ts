@@ -19,7 +19,7 @@ export const getAnnexDocument = createRoute({
     200: {
       description: "The document in the requested format",
       content: {
-        "text/html": text("A standalone, print-ready HTML page (A4), no scripts or external assets", "<!DOCTYPE html><html lang=\"da\">…</html>"),
+        "text/html": text("A standalone, print-ready HTML page (A4), no scripts or external assets", '<!DOCTYPE html><html lang="da">…</html>'),
         "text/markdown": text("Markdown with GFM tables", "# Bilag 2 – …"),
         "text/csv": text("RFC 4180, UTF-8 with a byte-order mark, CRLF line ends, a header row in the chosen language", "Navn,CVR-nr.,Adresse,…"),
         "application/json": { schema: AnnexDocument },

@@ -41,9 +41,7 @@ const DocumentRegistration = z
   .object({ scheme: z.string(), number: z.string(), text: z.string().openapi({ example: "91-1646860 (EIN, USA)" }) })
   .openapi("AnnexDocumentRegistration");
 
-const DocumentParty = z
-  .object({ id: z.string(), name: z.string(), registration: DocumentRegistration, address: DocumentAddress })
-  .openapi("AnnexDocumentParty");
+const DocumentParty = z.object({ id: z.string(), name: z.string(), registration: DocumentRegistration, address: DocumentAddress }).openapi("AnnexDocumentParty");
 
 export const AnnexDocumentRow = z
   .object({

@@ -3,7 +3,7 @@ import { schema } from "../../../db/client";
 import { AppError } from "../../domain/errors";
 import { loadAgreementFor, presentAgreement } from "../agreements/agreements.service";
 import { recordAnnexRead } from "../audit/audit.service";
-import type { Ctx } from "../context";
+import type { Ctx } from "../../core/context";
 
 type VersionRow = typeof schema.annexVersions.$inferSelect;
 
@@ -58,7 +58,16 @@ export async function getAnnexDocumentSource({ ctx, agreementId, version, asOf }
   const d = schema.decisions;
   const cr = schema.changeRequests;
   const rows = await ctx.db
-    .select({ version: v.version, effectiveAt: v.effectiveAt, changeRequestId: v.changeRequestId, reason: cr.reason, state: d.state, decidedAt: d.decidedAt, submittedAt: cr.submittedAt, noticeEndsAt: d.noticeEndsAt })
+    .select({
+      version: v.version,
+      effectiveAt: v.effectiveAt,
+      changeRequestId: v.changeRequestId,
+      reason: cr.reason,
+      state: d.state,
+      decidedAt: d.decidedAt,
+      submittedAt: cr.submittedAt,
+      noticeEndsAt: d.noticeEndsAt,
+    })
     .from(v)
     .leftJoin(cr, eq(cr.id, v.changeRequestId))
     .leftJoin(d, and(eq(d.changeRequestId, v.changeRequestId), eq(d.agreementId, v.agreementId)))

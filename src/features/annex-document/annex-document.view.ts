@@ -225,7 +225,9 @@ export function buildDocumentView(source: AnnexDocumentSource, lang: Lang): Docu
       const l = locationsById.get(id);
       if (!l) return [];
       const country_name = countryName(l.address.country, lang);
-      return [{ id: l.id, ref: l.ref, label: l.label, country: l.address.country, country_name, activities: [...l.activities], text: `${l.label} (${l.address.city}, ${country_name})` }];
+      return [
+        { id: l.id, ref: l.ref, label: l.label, country: l.address.country, country_name, activities: [...l.activities], text: `${l.label} (${l.address.city}, ${country_name})` },
+      ];
     });
     const usInvolved = [s.address.country, ...locations.map((l) => l.country)].includes(US);
     return {

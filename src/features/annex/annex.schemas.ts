@@ -8,22 +8,40 @@ const Ref = z
   .openapi({ description: "The party's own handle for the entry, unique within the annex", example: "aws-frankfurt" });
 
 const TOOLS = [
-  z.strictObject({ type: z.literal("sccs_2021_914"), module: z.enum(SCC_MODULES).openapi({ description: "module_3 for a sub-processor (processor to processor); module_2 where the controller signs with it directly" }) }),
+  z.strictObject({
+    type: z.literal("sccs_2021_914"),
+    module: z.enum(SCC_MODULES).openapi({ description: "module_3 for a sub-processor (processor to processor); module_2 where the controller signs with it directly" }),
+  }),
   z.strictObject({ type: z.literal("bcr_processor") }).openapi({ description: "Binding corporate rules of a processor group (BCR-P), Art. 47" }),
   z.strictObject({ type: z.literal("bcr_controller") }).openapi({ description: "Binding corporate rules of a controller group (BCR-C), Art. 47; not for a sub-processor" }),
-  z.strictObject({ type: z.literal("art_46"), route: z.enum(ART_46_ROUTES).openapi({ description: "Art. 46(2)(a) instrument between public bodies, (d) clauses of a supervisory authority, (e) code of conduct, (f) certification; 46(3)(a) authorised clauses, (b) administrative arrangement between public bodies" }) }),
-  z.strictObject({ type: z.literal("derogation_art_49"), derogation: z.enum(ART_49_DEROGATIONS) }).openapi({ description: "Art. 49(1) derogation: for occasional transfers only (the entry carries the warning art_49_occasional_only); (a)–(c) refused where the controller is a public authority (Art. 49(3))" }),
+  z.strictObject({
+    type: z.literal("art_46"),
+    route: z.enum(ART_46_ROUTES).openapi({
+      description:
+        "Art. 46(2)(a) instrument between public bodies, (d) clauses of a supervisory authority, (e) code of conduct, (f) certification; 46(3)(a) authorised clauses, (b) administrative arrangement between public bodies",
+    }),
+  }),
+  z.strictObject({ type: z.literal("derogation_art_49"), derogation: z.enum(ART_49_DEROGATIONS) }).openapi({
+    description:
+      "Art. 49(1) derogation: for occasional transfers only (the entry carries the warning art_49_occasional_only); (a)–(c) refused where the controller is a public authority (Art. 49(3))",
+  }),
 ] as const;
 
 export const TransferMechanismInput = z.discriminatedUnion("type", [...TOOLS]).openapi("TransferMechanismInput", {
-  description: "The transfer tool of a third-country entry without adequacy: SCCs (Decision (EU) 2021/914) with the module that fits the role, processor or controller BCRs, another Art. 46 safeguard, or an Art. 49 derogation",
+  description:
+    "The transfer tool of a third-country entry without adequacy: SCCs (Decision (EU) 2021/914) with the module that fits the role, processor or controller BCRs, another Art. 46 safeguard, or an Art. 49 derogation",
 });
 
 export const TransferMechanism = z
-  .discriminatedUnion("type", [...TOOLS, z.strictObject({ type: z.literal("bcr") }).openapi({ description: "Binding corporate rules without their kind: annexes made before the kinds were told apart" })])
+  .discriminatedUnion("type", [
+    ...TOOLS,
+    z.strictObject({ type: z.literal("bcr") }).openapi({ description: "Binding corporate rules without their kind: annexes made before the kinds were told apart" }),
+  ])
   .openapi("TransferMechanism", { description: "The transfer tool as stored; `bcr` only in annexes made before processor and controller BCRs were told apart" });
 
-const TransferWarning = z.enum(["art_49_occasional_only"]).openapi("TransferWarning", { description: "art_49_occasional_only: an Art. 49 derogation suits occasional, non-repetitive transfers, not a standing sub-processor" });
+const TransferWarning = z
+  .enum(["art_49_occasional_only"])
+  .openapi("TransferWarning", { description: "art_49_occasional_only: an Art. 49 derogation suits occasional, non-repetitive transfers, not a standing sub-processor" });
 
 export const Contact = z
   .strictObject({

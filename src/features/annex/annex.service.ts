@@ -3,10 +3,10 @@ import { schema } from "../../../db/client";
 import { prepared } from "../../../db/prepared";
 import { diffEntries } from "../../domain/annex";
 import { AppError } from "../../domain/errors";
-import { decodeCursor, toPage } from "../../http/pagination";
+import { decodeCursor, toPage } from "../../core/pagination";
 import { loadAgreementFor } from "../agreements/agreements.service";
 import { recordAnnexRead } from "../audit/audit.service";
-import type { Ctx } from "../context";
+import type { Ctx } from "../../core/context";
 import { presentAnnexContent } from "./annex.presenter";
 
 type VersionRow = typeof schema.annexVersions.$inferSelect;

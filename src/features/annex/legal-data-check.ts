@@ -4,7 +4,7 @@ import type { Deps } from "../../deps";
 import { type AnnexContent, classificationSnapshot, type StoredClassification } from "../../domain/annex";
 import { type Classification, LEGAL_DATA_RELEASE } from "../../domain/countries";
 import { partiesOf } from "../agreements/agreements.service";
-import { recordEvents } from "../events/events.service";
+import { recordEvents } from "../../core/events";
 
 type CheckDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks">;
 

@@ -1,95 +1,13 @@
 import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
-import type { Clock } from "../../deps";
-import type { IdGenerator } from "../../domain/ids";
-import type { Actor } from "../../http/auth";
-import { sha256Hex } from "../../http/auth";
-import { insertRows } from "../../../db/bulk";
-import { decodeCursor, toPage } from "../../http/pagination";
-import type { Ctx } from "../context";
+import type { Actor } from "../../core/actor";
+import { sha256Hex } from "../../core/crypto";
+import { decodeCursor, toPage } from "../../core/pagination";
+import type { Ctx } from "../../core/context";
+import { type AuditContext, type AuditEntry, appendAudit, appendAuditOf, auditContent, GENESIS_HASH } from "../../core/audit-trail";
 
 type AuditRow = typeof schema.auditRecords.$inferSelect;
 const a = schema.auditRecords;
-
-export interface AuditEntry {
-  action: string;
-  resourceType: string;
-  resourceId: string;
-  /** the agreement the record is about: both its parties may read the record */
-  agreement?: { id: string; processorId: string; controllerId: string } | null;
-  outcome?: string;
-}
-
-export interface AuditContext {
-  clock: Clock;
-  newId: IdGenerator;
-  actor: Actor;
-  request?: { id: string; ip: string | null };
-}
-
-export const GENESIS_HASH = "0".repeat(64);
-
-/** The hashed content of a record: every field but its own hash, in a fixed order. */
-const content = (r: Omit<AuditRow, "seq" | "hash">) =>
-  JSON.stringify([
-    r.prevHash,
-    r.id,
-    r.at.getTime(),
-    r.actorType,
-    r.organisationId,
-    r.keyId,
-    r.keyPrefix,
-    r.action,
-    r.resourceType,
-    r.resourceId,
-    r.agreementId,
-    r.processorId,
-    r.controllerId,
-    r.requestId,
-    r.clientIp,
-    r.outcome,
-  ]);
-
-/**
- * Appends audit records in the caller's transaction: if they cannot be written, neither is
- * what they record. Each record's hash covers its content and the hash before it.
- */
-export async function appendAudit(tx: DbOrTx, ctx: AuditContext, entries: AuditEntry[]): Promise<void> {
-  await appendAuditOf(tx, entries.map((entry) => ({ ctx, entry })));
-}
-
-/** Appends records written for different callers (a group commit) in one go: one read of the chain's end, one insert. */
-async function appendAuditOf(tx: DbOrTx, items: { ctx: AuditContext; entry: AuditEntry }[]): Promise<void> {
-  if (!items.length) return;
-  const [last] = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  const rows: Omit<AuditRow, "seq">[] = [];
-  for (const { ctx, entry: e } of items) {
-    const actor = ctx.actor;
-    const row = {
-      id: ctx.newId("audit"),
-      at: ctx.clock.now(),
-      actorType: actor.kind,
-      organisationId: actor.kind === "organisation" ? actor.organisationId : null,
-      keyId: actor.keyId,
-      keyPrefix: actor.keyPrefix,
-      action: e.action,
-      resourceType: e.resourceType,
-      resourceId: e.resourceId,
-      agreementId: e.agreement?.id ?? null,
-      processorId: e.agreement?.processorId ?? null,
-      controllerId: e.agreement?.controllerId ?? null,
-      requestId: ctx.request?.id ?? null,
-      clientIp: ctx.request?.ip ?? null,
-      outcome: e.outcome ?? "succeeded",
-      prevHash,
-    };
-    const hash = sha256Hex(content(row));
-    rows.push({ ...row, hash });
-    prevHash = hash;
-  }
-  await insertRows(tx, a, rows);
-}
 
 /** Runs `work` and its audit record in one transaction: a read of an annex is recorded, or it does not happen. */
 export async function audited<T>(ctx: Ctx, entry: AuditEntry | ((result: T) => AuditEntry), work: (tx: DbOrTx) => Promise<T>): Promise<T> {
@@ -125,7 +43,10 @@ const queues = new WeakMap<DbOrTx, { waiting: Waiting[]; flushing: boolean }>();
  */
 function groupCommit(ctx: Ctx, entry: AuditEntry): Promise<void> {
   let queue = queues.get(ctx.db);
-  if (!queue) queues.set(ctx.db, (queue = { waiting: [], flushing: false }));
+  if (!queue) {
+    queue = { waiting: [], flushing: false };
+    queues.set(ctx.db, queue);
+  }
   const q = queue;
   const committed = new Promise<void>((resolve, reject) => q.waiting.push({ ctx, entry, done: (err) => (err ? reject(err) : resolve()) }));
   if (!q.flushing) {
@@ -177,7 +98,14 @@ export async function listAudit({ ctx, limit, cursor, agreement_id, action }: { 
   const rows = await ctx.db
     .select()
     .from(a)
-    .where(and(visibleTo(ctx.actor), agreement_id ? eq(a.agreementId, agreement_id) : undefined, action ? eq(a.action, action) : undefined, after !== undefined ? lt(a.seq, after) : undefined))
+    .where(
+      and(
+        visibleTo(ctx.actor),
+        agreement_id ? eq(a.agreementId, agreement_id) : undefined,
+        action ? eq(a.action, action) : undefined,
+        after !== undefined ? lt(a.seq, after) : undefined,
+      ),
+    )
     .orderBy(desc(a.seq))
     .limit(limit + 1);
   return toPage(rows.map(presentAudit), limit, (r) => r.seq);
@@ -187,7 +115,12 @@ export async function listAudit({ ctx, limit, cursor, agreement_id, action }: { 
 export async function* exportAudit(ctx: Ctx): AsyncGenerator<string> {
   let after = 0;
   for (;;) {
-    const rows = await ctx.db.select().from(a).where(and(visibleTo(ctx.actor), gt(a.seq, after))).orderBy(asc(a.seq)).limit(1000);
+    const rows = await ctx.db
+      .select()
+      .from(a)
+      .where(and(visibleTo(ctx.actor), gt(a.seq, after)))
+      .orderBy(asc(a.seq))
+      .limit(1000);
     for (const r of rows) yield `${JSON.stringify(presentAudit(r))}\n`;
     if (rows.length < 1000) return;
     after = rows.at(-1)!.seq;
@@ -200,7 +133,7 @@ export async function* exportAudit(ctx: Ctx): AsyncGenerator<string> {
  */
 export async function verifyAudit({ db, actor }: { db: DbOrTx; actor?: Actor }) {
   // the whole chain is checked, but an organisation learns only about the records it may read
-  const mine = (r: AuditRow) => !actor || actor.kind !== "organisation" || [r.organisationId, r.processorId, r.controllerId].includes(actor.organisationId);
+  const mine = (r: AuditRow) => actor?.kind !== "organisation" || [r.organisationId, r.processorId, r.controllerId].includes(actor.organisationId);
   let prev = GENESIS_HASH;
   let checked = 0;
   let after = 0;
@@ -219,10 +152,10 @@ export async function verifyAudit({ db, actor }: { db: DbOrTx; actor?: Actor }) 
         r.seq !== expectedSeq
           ? `the records before it (seq ${expectedSeq}–${r.seq - 1}) were removed: seq is never reused`
           : r.prevHash !== prev
-          ? "its predecessor is not the record it was chained to (a record before it was removed or changed)"
-          : sha256Hex(content(rest)) !== hash
-            ? "its content does not match its hash (the record was changed)"
-            : null;
+            ? "its predecessor is not the record it was chained to (a record before it was removed or changed)"
+            : sha256Hex(auditContent(rest)) !== hash
+              ? "its content does not match its hash (the record was changed)"
+              : null;
       if (reason) return broken(r, reason);
       expectedSeq = r.seq + 1;
       prev = hash;

@@ -3,7 +3,7 @@ import { stream } from "hono/streaming";
 import { listOf, PageQuery } from "../../http/pagination";
 import { createRouter, errorResponses, jsonContent } from "../../http/router";
 import { Timestamp } from "../../http/schemas";
-import { ctxOf } from "../context";
+import { ctxOf } from "../../http/context";
 import { exportAudit, listAudit, verifyAudit } from "./audit.service";
 
 const tags = ["Audit"];

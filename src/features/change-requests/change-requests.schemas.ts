@@ -9,7 +9,11 @@ export const Operation = z
   .discriminatedUnion("op", [
     z.strictObject({ op: z.literal("add_sub_processor"), sub_processor: SubProcessorInput }),
     z.strictObject({ op: z.literal("replace_sub_processor"), target: Target, with: SubProcessorInput }),
-    z.strictObject({ op: z.literal("update_sub_processor"), target: Target, changes: SubProcessorInput.omit({ ref: true, dpf_certified: true }).extend({ dpf_certified: z.boolean().optional() }).partial().strict() }),
+    z.strictObject({
+      op: z.literal("update_sub_processor"),
+      target: Target,
+      changes: SubProcessorInput.omit({ ref: true, dpf_certified: true }).extend({ dpf_certified: z.boolean().optional() }).partial().strict(),
+    }),
     z.strictObject({ op: z.literal("remove_sub_processor"), target: Target }),
     z.strictObject({ op: z.literal("add_location"), location: LocationInput }),
     z.strictObject({ op: z.literal("update_location"), target: Target, changes: LocationInput.omit({ ref: true }).partial().strict() }),
@@ -25,7 +29,8 @@ export const SubmitChangeRequestBody = z
     operations: z.array(Operation).min(1).max(100),
     reason: text(4000).openapi({ description: "Why the processor makes this change", example: "Moving analytics to a new provider" }),
     effective_date: DateTimeInput.optional().openapi({
-      description: "When the processor wants the change in force. It applies at this date or at the approval, whichever is later; without explicit approval never before the notice ends",
+      description:
+        "When the processor wants the change in force. It applies at this date or at the approval, whichever is later; without explicit approval never before the notice ends",
     }),
   })
   .openapi("SubmitChangeRequest");

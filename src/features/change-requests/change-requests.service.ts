@@ -1,4 +1,4 @@
-import type { z } from "@hono/zod-openapi";
+import type { z } from "zod";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { insertRows } from "../../../db/bulk";
 import { schema } from "../../../db/client";
@@ -6,18 +6,21 @@ import { type AnnexContent, checkDerogationsFor } from "../../domain/annex";
 import { deriveRequestStatus, noticeEndsAt, statesAllowing } from "../../domain/decisions";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
 import { applyOperations, assessChange, type Operation } from "../../domain/operations";
-import { requireOrganisation } from "../../http/auth";
-import { decodeCursor, toPage } from "../../http/pagination";
-import { type Ctx, iso } from "../context";
+import { requireOrganisation } from "../../core/actor";
+import { decodeCursor, toPage } from "../../core/pagination";
+import { type Ctx, iso } from "../../core/context";
 import { applyDecision } from "../decisions/apply";
 import { decisionEvent } from "../decisions/decision-events";
 import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, presentDecision, slices } from "../decisions/decisions.presenter";
-import { recordEvents } from "../events/events.service";
+import { recordEvents } from "../../core/events";
 import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
 
 const cr = schema.changeRequests;
 /** The guard of a withdrawal, from the lifecycle table: a pending decision, or a notice not yet in effect. */
-export const withdrawable = and(inArray(schema.decisions.state, statesAllowing("withdraw")), or(eq(schema.decisions.state, "pending"), eq(schema.decisions.application, "scheduled")));
+export const withdrawable = and(
+  inArray(schema.decisions.state, statesAllowing("withdraw")),
+  or(eq(schema.decisions.state, "pending"), eq(schema.decisions.application, "scheduled")),
+);
 const d = schema.decisions;
 const a = schema.agreements;
 
@@ -41,7 +44,11 @@ async function publicAuthorityControllers(ctx: Ctx, ids: string[]) {
   const o = schema.organisations;
   const found = new Set<string>();
   for (const slice of slices([...new Set(ids)]))
-    for (const row of await ctx.db.select({ id: o.id }).from(o).where(and(inArray(o.id, slice), eq(o.publicAuthority, true)))) found.add(row.id);
+    for (const row of await ctx.db
+      .select({ id: o.id })
+      .from(o)
+      .where(and(inArray(o.id, slice), eq(o.publicAuthority, true))))
+      found.add(row.id);
   return found;
 }
 
@@ -82,7 +89,10 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   }
 
   const operations = input.operations as Operation[];
-  const publicAuthorities = await publicAuthorityControllers(ctx, covered.map((c) => c.agreement.controllerId));
+  const publicAuthorities = await publicAuthorityControllers(
+    ctx,
+    covered.map((c) => c.agreement.controllerId),
+  );
   const plans = covered.map(({ agreement, content }) => {
     const applied = applyOperations(content, operations, ctx.newId);
     const barred = "content" in applied ? checkDerogationsFor(applied.content, { publicAuthority: publicAuthorities.has(agreement.controllerId) }, "/resulting_annex") : [];
@@ -131,13 +141,20 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   const stored = await ctx.db.transaction(async (tx) => {
     await tx.insert(cr).values(request);
     await insertRows(tx, d, decisions);
-    await recordEvents(tx, ctx, decisions.map((row) => decisionEvent("change_request.submitted", row, loaded, now)));
+    await recordEvents(
+      tx,
+      ctx,
+      decisions.map((row) => decisionEvent("change_request.submitted", row, loaded, now)),
+    );
     // a notice effective now is in the annex before the answer, in the same transaction
     const out: DecisionRow[] = [];
     for (const row of decisions) out.push(row.kind === "notice" && noticeEffectiveAt <= now ? (await applyDecision(tx, ctx, row, loaded)).decision : row);
     return out;
   });
-  return presentChangeRequest(request, stored.map((row) => presentDecision(row, loaded, now)));
+  return presentChangeRequest(
+    request,
+    stored.map((row) => presentDecision(row, loaded, now)),
+  );
 }
 
 /** A change request as the caller sees it: the processor with every decision, a controller with its own only. */
@@ -148,14 +165,20 @@ export async function getChangeRequest({ ctx, id }: { ctx: Ctx; id: string }) {
   if (!row || !rows.length) throw notFound("change request");
   const loaded = await loadDecisionContext(ctx.db, rows, { requests: new Map([[row.id, row]]) });
   const now = ctx.clock.now();
-  return presentChangeRequest(row, rows.map((r) => presentDecision(r, loaded, now)));
+  return presentChangeRequest(
+    row,
+    rows.map((r) => presentDecision(r, loaded, now)),
+  );
 }
 
 export async function listChangeRequests({ ctx, limit, cursor }: { ctx: Ctx; limit: number; cursor?: string }) {
   const org = requireOrganisation(ctx.actor);
   const after = decodeCursor(cursor, "string");
   // the requests with at least one decision on an agreement the caller is party to
-  const visible = ctx.db.select({ id: d.changeRequestId }).from(d).where(or(eq(d.processorId, org), eq(d.controllerId, org)));
+  const visible = ctx.db
+    .select({ id: d.changeRequestId })
+    .from(d)
+    .where(or(eq(d.processorId, org), eq(d.controllerId, org)));
   const rows = await ctx.db.query.changeRequests.findMany({
     where: and(inArray(cr.id, visible), after ? lt(cr.id, after) : undefined),
     orderBy: desc(cr.id),
@@ -182,7 +205,11 @@ export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string 
       .returning();
     if (rows.length) {
       const loaded = await loadDecisionContext(tx, rows, { requests: new Map([[row.id, row]]) });
-      await recordEvents(tx, ctx, rows.map((r) => decisionEvent("decision.withdrawn", r, loaded, now)));
+      await recordEvents(
+        tx,
+        ctx,
+        rows.map((r) => decisionEvent("decision.withdrawn", r, loaded, now)),
+      );
     }
     return rows.length;
   });

@@ -10,7 +10,7 @@ import { getAnnexDocumentSource } from "../annex-document/annex-document.service
 import { buildDocumentView } from "../annex-document/annex-document.view";
 import { renderHtml } from "../annex-document/render-html";
 import { withdrawChangeRequest } from "../change-requests/change-requests.service";
-import { ctxOf } from "../context";
+import { ctxOf } from "../../http/context";
 import { decide, getDecision } from "../decisions/decisions.service";
 import { listTerms } from "../agreements/agreement-terms.service";
 import { allChangeRequests, allDecisions, decisionDiff } from "./console.service";
@@ -118,7 +118,11 @@ async function renderDecision(c: C, extra: { error?: string; approveError?: stri
   // the instruction in force now decides whether approving needs an amendment (docs/rules.md, rule 3)
   const agreement = await getAgreement({ ctx: ctx(c), id: d.agreement.id });
   const instructionConflict = d.introduces_third_country && agreement.third_country_transfers === "prohibited" ? "prohibited" : null;
-  return html(c, <DecisionPage {...pageOf(c, session)} d={d} diff={diff} role={role} canWrite={session.scope === "write"} instructionConflict={instructionConflict} {...extra} />, status);
+  return html(
+    c,
+    <DecisionPage {...pageOf(c, session)} d={d} diff={diff} role={role} canWrite={session.scope === "write"} instructionConflict={instructionConflict} {...extra} />,
+    status,
+  );
 }
 
 export const decisionPage = (c: C) => renderDecision(c);

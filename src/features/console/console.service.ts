@@ -5,7 +5,7 @@ import { applyOperations, type Operation } from "../../domain/operations";
 import { listChangeRequests } from "../change-requests/change-requests.service";
 import { loadAgreementFor } from "../agreements/agreements.service";
 import { recordAnnexRead } from "../audit/audit.service";
-import type { Ctx } from "../context";
+import type { Ctx } from "../../core/context";
 import type { DecisionView } from "../decisions/decisions.presenter";
 import { listDecisions } from "../decisions/decisions.service";
 

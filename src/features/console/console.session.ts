@@ -3,7 +3,8 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { schema } from "../../../db/client";
 import type { Deps } from "../../deps";
-import { type Actor, hashSecret } from "../../http/auth";
+import type { Actor } from "../../core/actor";
+import { hashSecret } from "../../core/crypto";
 import type { AppEnv } from "../../http/router";
 
 /**
@@ -17,7 +18,10 @@ const COOKIE_OPTS = { httpOnly: true, secure: true, sameSite: "Strict", path: "/
 
 const randomToken = () => {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 };
 
 export interface ConsoleSession {

@@ -509,7 +509,15 @@ export const AgreementPage: FC<
     annex: AnnexSummary | null;
     versions: { version: number; effective_at: string; created_at: string }[];
     decisions: DecisionView[];
-    terms: { version: number; authorisation: "specific" | "general"; notice_days: number; third_country_transfers: "prohibited" | "with_transfer_mechanism"; effective_at: string; in_force: boolean; reason: string | null }[];
+    terms: {
+      version: number;
+      authorisation: "specific" | "general";
+      notice_days: number;
+      third_country_transfers: "prohibited" | "with_transfer_mechanism";
+      effective_at: string;
+      in_force: boolean;
+      reason: string | null;
+    }[];
   }
 > = (p) => {
   const m = t(p.lang);

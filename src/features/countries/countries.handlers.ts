@@ -12,8 +12,7 @@ const CACHE_CONTROL = "public, max-age=86400";
 const etagOf = (body: string) => `"${LEGAL_DATA_RELEASE}.${createHash("sha256").update(body, "utf8").digest("hex").slice(0, 16)}"`;
 
 /** If-None-Match names the current ETag (weak comparison, as for GET; `*` matches any). */
-const isCurrent = (ifNoneMatch: string | undefined, etag: string) =>
-  ifNoneMatch !== undefined && ifNoneMatch.split(",").some((t) => t.trim() === "*" || t.trim().replace(/^W\//, "") === etag);
+const isCurrent = (ifNoneMatch: string | undefined, etag: string) => ifNoneMatch?.split(",").some((t) => t.trim() === "*" || t.trim().replace(/^W\//, "") === etag);
 
 /** A public, cacheable JSON answer, or 304 when the client's copy is current. */
 function cachedJson(c: Context<AppEnv>, body: string, etag: string) {

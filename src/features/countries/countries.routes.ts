@@ -13,7 +13,10 @@ const cacheHeaders = z.object({
 });
 
 const IfNoneMatch = z.object({
-  "if-none-match": z.string().optional().openapi({ param: { name: "if-none-match", in: "header" }, description: "An ETag of an earlier answer: 304 while it is current" }),
+  "if-none-match": z
+    .string()
+    .optional()
+    .openapi({ param: { name: "if-none-match", in: "header" }, description: "An ETag of an earlier answer: 304 while it is current" }),
 });
 
 const notModified = { description: "Not modified: the copy with the ETag sent in If-None-Match is current", headers: cacheHeaders };

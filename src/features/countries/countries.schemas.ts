@@ -2,7 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { LEGAL_DATA_RELEASE } from "../../domain/countries";
 
 const IsoDate = z.string().openapi({ format: "date", example: "2023-07-10" });
-const Release = z.string().openapi({ format: "date", description: "The release of the legal reference data this entry belongs to; it changes with any change of the table", example: LEGAL_DATA_RELEASE });
+const Release = z
+  .string()
+  .openapi({ format: "date", description: "The release of the legal reference data this entry belongs to; it changes with any change of the table", example: LEGAL_DATA_RELEASE });
 
 export const LocalisedName = z
   .object({ en: z.string(), da: z.string(), sv: z.string() })
@@ -19,11 +21,15 @@ export const AdequacyDecision = z
         "`full`: every recipient there; `private_sector_appi`: the private sector under Japan's APPI (every business recipient); `pipeda_organisations`: only recipients subject to Canada's PIPEDA; `dpf_certified_recipients`: only recipients certified under the EU-US Data Privacy Framework",
     }),
     recipient_condition: z.enum(["dpf_certified", "pipeda_covered"]).nullable().openapi({
-      description: "The recipient flag the decision depends on; null: every recipient in scope. A recipient without the flag is a third-country recipient and needs a transfer tool",
+      description:
+        "The recipient flag the decision depends on; null: every recipient in scope. A recipient without the flag is a third-country recipient and needs a transfer tool",
     }),
     scope_note: z.string(),
     scope_checked_on: IsoDate.nullable().openapi({ description: "When the scope of a scoped decision was last checked; null for an unscoped one" }),
-    source: z.string().openapi({ description: "The decision in the Official Journal (eur-lex), or the Commission's page where the OJ reference is not yet recorded", example: "https://eur-lex.europa.eu/eli/dec_impl/2023/1795/oj" }),
+    source: z.string().openapi({
+      description: "The decision in the Official Journal (eur-lex), or the Commission's page where the OJ reference is not yet recorded",
+      example: "https://eur-lex.europa.eu/eli/dec_impl/2023/1795/oj",
+    }),
     note: z.string(),
     replaces: z
       .object({ decision: z.string(), adopted_on: IsoDate, source: z.string() })
@@ -47,7 +53,10 @@ export const Country = z
     eu_eea_basis: z.enum(["eu_member_state", "eea_efta_state", "eu_outermost_region", "eu_special_territory"]).nullable().openapi({
       description: "Why the code is in the EU/EEA; null outside it. `eu_outermost_region` and `eu_special_territory` (Åland) are parts of a member state with a code of their own",
     }),
-    part_of: z.string().nullable().openapi({ description: "The member state an EU territory with a code of its own belongs to (AX: FI; GF, GP, MQ, RE, YT, MF: FR); else null", example: null }),
+    part_of: z
+      .string()
+      .nullable()
+      .openapi({ description: "The member state an EU territory with a code of its own belongs to (AX: FI; GF, GP, MQ, RE, YT, MF: FR); else null", example: null }),
     third_country: z.boolean().openapi({ description: "Outside the EU/EEA, adequacy decision or not (an adequacy decision changes only which transfer tool is needed)" }),
     classification: CountryClassification,
     adequacy: AdequacyDecision.nullable().openapi({ description: "The adequacy decision of a third country; null without one (and always in the EU/EEA)" }),

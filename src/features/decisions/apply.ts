@@ -1,8 +1,8 @@
 import { and, desc, eq } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import { applyOperations, assessChange } from "../../domain/operations";
-import type { Ctx } from "../context";
-import { recordEvents } from "../events/events.service";
+import type { Ctx } from "../../core/context";
+import { recordEvents } from "../../core/events";
 import { presentAnnexContent } from "../annex/annex.presenter";
 import { classificationSnapshot, diffEntries } from "../../domain/annex";
 import { decisionEvent } from "./decision-events";
@@ -20,11 +20,21 @@ export async function applyDecision(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock
   const v = schema.annexVersions;
   const current = await tx.query.annexVersions.findFirst({ where: eq(v.agreementId, d.agreementId), orderBy: desc(v.version) });
   const agreement = ctx.agreements.get(d.agreementId) ?? (await tx.query.agreements.findFirst({ where: eq(schema.agreements.id, d.agreementId) }));
-  const applied0 = current ? applyOperations(current.content, cr.operations, deps.newId) : { errors: [{ pointer: "", rule: "active_agreement", detail: "The agreement has no annex." }] };
+  const applied0 = current
+    ? applyOperations(current.content, cr.operations, deps.newId)
+    : { errors: [{ pointer: "", rule: "active_agreement", detail: "The agreement has no annex." }] };
   // the instruction in force when the change would take effect decides, not the one at approval
   const conflict =
     "content" in applied0 && agreement?.thirdCountryTransfers === "prohibited" && assessChange(current!.content, applied0.content, "prohibited").instruction_conflict
-      ? { errors: [{ pointer: "", rule: "instruction_prohibits_third_country", detail: "The instruction now in force prohibits transfers to third countries, and this change puts personal data outside the EU/EEA." }] }
+      ? {
+          errors: [
+            {
+              pointer: "",
+              rule: "instruction_prohibits_third_country",
+              detail: "The instruction now in force prohibits transfers to third countries, and this change puts personal data outside the EU/EEA.",
+            },
+          ],
+        }
       : null;
   const result = conflict ?? applied0;
   const claim = and(eq(schema.decisions.id, d.id), eq(schema.decisions.application, "scheduled"));
@@ -41,7 +51,15 @@ export async function applyDecision(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock
   const effectiveAt = new Date(Math.max(d.effectiveAt!.getTime(), current!.effectiveAt.getTime()));
   const [applied] = await tx.update(schema.decisions).set({ application: "applied", appliedVersion: version }).where(claim).returning();
   if (!applied) return { applied: false as const, decision: d }; // another sweep applied it first
-  await tx.insert(v).values({ agreementId: d.agreementId, version, content: result.content, classification: classificationSnapshot(result.content), effectiveAt, changeRequestId: d.changeRequestId, createdAt: now });
+  await tx.insert(v).values({
+    agreementId: d.agreementId,
+    version,
+    content: result.content,
+    classification: classificationSnapshot(result.content),
+    effectiveAt,
+    changeRequestId: d.changeRequestId,
+    createdAt: now,
+  });
   await tx.update(schema.agreements).set({ currentVersion: version }).where(eq(schema.agreements.id, d.agreementId));
   const [before, after] = [presentAnnexContent(current!.content), presentAnnexContent(result.content)];
   const summary = (diff: ReturnType<typeof diffEntries<{ id: string; ref: string }>>) => ({

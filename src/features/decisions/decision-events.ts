@@ -1,5 +1,5 @@
 import type { EventType } from "../../domain/events";
-import type { NewEvent } from "../events/events.service";
+import type { NewEvent } from "../../core/events";
 import { type DecisionContext, type DecisionRow, presentDecision } from "./decisions.presenter";
 
 /** The event of a decision's change: both parties of its agreement see it, with the whole decision. */

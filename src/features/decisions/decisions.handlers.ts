@@ -1,13 +1,11 @@
 import type { AppRouteHandler } from "../../http/router";
-import { ctxOf } from "../context";
+import { ctxOf } from "../../http/context";
 import type * as R from "./decisions.routes";
 import * as service from "./decisions.service";
 
-export const listDecisions: AppRouteHandler<R.ListDecisionsRoute> = async (c) =>
-  c.json(await service.listDecisions({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
+export const listDecisions: AppRouteHandler<R.ListDecisionsRoute> = async (c) => c.json(await service.listDecisions({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
 
-export const getDecision: AppRouteHandler<R.GetDecisionRoute> = async (c) =>
-  c.json(await service.getDecision({ ctx: ctxOf(c), id: c.req.valid("param").decision_id }), 200);
+export const getDecision: AppRouteHandler<R.GetDecisionRoute> = async (c) => c.json(await service.getDecision({ ctx: ctxOf(c), id: c.req.valid("param").decision_id }), 200);
 
 export const approveDecision: AppRouteHandler<R.ApproveDecisionRoute> = async (c) => {
   const { comment, amendment } = c.req.valid("json");

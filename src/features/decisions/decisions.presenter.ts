@@ -1,7 +1,7 @@
 import { inArray } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import { isOverdue, silenceApproves } from "../../domain/decisions";
-import { iso } from "../context";
+import { iso } from "../../core/context";
 
 export type DecisionRow = typeof schema.decisions.$inferSelect;
 export type ChangeRequestRow = typeof schema.changeRequests.$inferSelect;
@@ -23,12 +23,11 @@ export async function loadDecisionContext(db: DbOrTx, rows: DecisionRow[], known
   const missingAgreements = unique(rows.map((r) => r.agreementId)).filter((id) => !agreements.has(id));
   const missingOrgs = unique(rows.flatMap((r) => [r.processorId, r.controllerId])).filter((id) => !names.has(id));
   // SQLite caps bound variables per statement, so large sets are read in slices
-  for (const ids of slices(missingRequests))
-    for (const r of await db.query.changeRequests.findMany({ where: inArray(schema.changeRequests.id, ids) })) requests.set(r.id, r);
-  for (const ids of slices(missingAgreements))
-    for (const a of await db.query.agreements.findMany({ where: inArray(schema.agreements.id, ids) })) agreements.set(a.id, a);
+  for (const ids of slices(missingRequests)) for (const r of await db.query.changeRequests.findMany({ where: inArray(schema.changeRequests.id, ids) })) requests.set(r.id, r);
+  for (const ids of slices(missingAgreements)) for (const a of await db.query.agreements.findMany({ where: inArray(schema.agreements.id, ids) })) agreements.set(a.id, a);
   for (const ids of slices(missingOrgs))
-    for (const o of await db.select({ id: schema.organisations.id, name: schema.organisations.name }).from(schema.organisations).where(inArray(schema.organisations.id, ids))) names.set(o.id, o.name);
+    for (const o of await db.select({ id: schema.organisations.id, name: schema.organisations.name }).from(schema.organisations).where(inArray(schema.organisations.id, ids)))
+      names.set(o.id, o.name);
   return { requests, agreements, names };
 }
 

@@ -1,4 +1,4 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, type z } from "@hono/zod-openapi";
 import { listOf, PageQuery } from "../../http/pagination";
 import { errorResponses, jsonBody, jsonContent } from "../../http/router";
 import { IdempotencyHeader } from "../../http/schemas";
@@ -46,7 +46,12 @@ const verbRoute = <P extends string, B extends z.ZodType | undefined>(path: P, o
     responses: { 200: jsonContent(Decision, "The decision, final"), ...errorResponses(403, 404, 409, 415, 422) },
   });
 
-export const approveDecision = verbRoute("/v1/decisions/{decision_id}/approve", "approveDecision", "Approve the change for this agreement (controller), with an optional comment", ApproveBody);
+export const approveDecision = verbRoute(
+  "/v1/decisions/{decision_id}/approve",
+  "approveDecision",
+  "Approve the change for this agreement (controller), with an optional comment",
+  ApproveBody,
+);
 export const objectToDecision = verbRoute(
   "/v1/decisions/{decision_id}/object",
   "objectToDecision",

@@ -13,13 +13,22 @@ export const Decision = z
     agreement: z.object({ id: z.string(), title: z.string(), controller_reference: z.string().nullable() }),
     processor: PartyRef,
     controller: PartyRef,
-    kind: z.enum(["decision", "notice"]).openapi({ description: "`decision`: the change adds a recipient, a location or a country and needs the controller's decision; `notice`: it only removes or corrects entries, both parties are told and it takes effect at its effective date (state `noticed`)" }),
+    kind: z.enum(["decision", "notice"]).openapi({
+      description:
+        "`decision`: the change adds a recipient, a location or a country and needs the controller's decision; `notice`: it only removes or corrects entries, both parties are told and it takes effect at its effective date (state `noticed`)",
+    }),
     state: z.enum(DECISION_STATES),
     overdue: z.boolean().openapi({ description: "Pending after the notice ended: silence does not approve here, a decision is needed" }),
     authorisation: z.enum(["specific", "general"]),
     notice_ends_at: Timestamp,
-    introduces_third_country: z.boolean().openapi({ description: "The change puts personal data in a third country (any country outside the EU/EEA, adequacy decision or not) where the entry did not have it, including a move from one third country to another" }),
-    instruction_conflict: z.boolean().openapi({ description: "The agreement prohibited third-country transfers when the change was submitted and the change introduces one; never approved by silence, and approved only with an amendment of the instruction" }),
+    introduces_third_country: z.boolean().openapi({
+      description:
+        "The change puts personal data in a third country (any country outside the EU/EEA, adequacy decision or not) where the entry did not have it, including a move from one third country to another",
+    }),
+    instruction_conflict: z.boolean().openapi({
+      description:
+        "The agreement prohibited third-country transfers when the change was submitted and the change introduces one; never approved by silence, and approved only with an amendment of the instruction",
+    }),
     comment: z.string().nullable(),
     objection_reason: z.string().nullable(),
     decided_at: Timestamp.nullable(),
@@ -46,7 +55,8 @@ export const ApproveBody = z
   .strictObject({
     comment: text(4000).optional(),
     amendment: TermsChangeBody.optional().openapi({
-      description: "Required to approve a change that conflicts with the instruction (it must set `third_country_transfers: with_transfer_mechanism`): the controller amends its instruction in the same act, in force at once, then approves",
+      description:
+        "Required to approve a change that conflicts with the instruction (it must set `third_country_transfers: with_transfer_mechanism`): the controller amends its instruction in the same act, in force at once, then approves",
     }),
   })
   .openapi("ApproveDecision");
@@ -59,5 +69,8 @@ export const ObjectBody = z
 export const ListDecisionsQuery = z.object({
   state: z.enum(DECISION_STATES).optional(),
   agreement_id: z.string().optional(),
-  overdue: z.enum(["true", "false"]).optional().transform((v) => (v === undefined ? undefined : v === "true")),
+  overdue: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true")),
 });

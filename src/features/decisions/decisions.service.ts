@@ -1,13 +1,13 @@
-import type { z } from "@hono/zod-openapi";
+import type { z } from "zod";
 import { and, asc, desc, eq, inArray, lt, lte, not, or, type SQL } from "drizzle-orm";
 import { schema } from "../../../db/client";
 import { type DecisionVerb, VERB_ROLE, effectiveAt, next, statesAllowing } from "../../domain/decisions";
 import { AppError, notFound } from "../../domain/errors";
-import { requireOrganisation } from "../../http/auth";
-import { decodeCursor, toPage } from "../../http/pagination";
-import type { Ctx } from "../context";
-import { recordEvents } from "../events/events.service";
-import { deemIfDue } from "../../jobs/run-due";
+import { requireOrganisation } from "../../core/actor";
+import { decodeCursor, toPage } from "../../core/pagination";
+import type { Ctx } from "../../core/context";
+import { recordEvents } from "../../core/events";
+import { deemIfDue } from "./due.service";
 import { applyDecision } from "./apply";
 import { decisionEvent } from "./decision-events";
 import { type TermsChange, writeAmendment } from "../agreements/agreement-terms.service";
@@ -78,7 +78,10 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
   const { row, org } = await loadDecisionFor(ctx, id);
   const role = row.controllerId === org ? "controller" : "processor";
   if (VERB_ROLE[verb] !== role)
-    throw new AppError("forbidden", verb === "withdraw" ? "Only the processor withdraws its change." : `Only the controller may ${verb === "approve" ? "approve" : "object to"} a change.`);
+    throw new AppError(
+      "forbidden",
+      verb === "withdraw" ? "Only the processor withdraws its change." : `Only the controller may ${verb === "approve" ? "approve" : "object to"} a change.`,
+    );
   if (amendment && verb !== "approve") throw new AppError("invalid_request", "Only an approval carries an amendment.");
   const now = ctx.clock.now();
   // a notice that ended under a general authorisation has already approved the change by silence
@@ -87,7 +90,12 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
   const step = next(fresh.state, verb);
   if ("refused" in step) {
     if (step.refused === "notice_only")
-      throw new AppError("notice_only", "This change only removes or corrects entries: it is a notice, with nothing to approve or object to. It takes effect at its effective date.", [], { current_state: fresh.state, kind: fresh.kind });
+      throw new AppError(
+        "notice_only",
+        "This change only removes or corrects entries: it is a notice, with nothing to approve or object to. It takes effect at its effective date.",
+        [],
+        { current_state: fresh.state, kind: fresh.kind },
+      );
     throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
   }
 
@@ -99,7 +107,14 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
       throw new AppError(
         "instruction_conflict",
         `The agreement's instruction prohibits transfers to third countries, and this change puts personal data outside the EU/EEA${countries.length ? ` (${countries.map((c) => countryName(c)).join(", ")})` : ""}. To approve it, amend the instruction in the same act: send \`amendment: { "third_country_transfers": "with_transfer_mechanism", "reason": "…" }\`.`,
-        [{ in: "json", pointer: "/amendment/third_country_transfers", rule: "amendment_lifts_conflict", detail: "Required to approve a change that conflicts with the instruction: with_transfer_mechanism." }],
+        [
+          {
+            in: "json",
+            pointer: "/amendment/third_country_transfers",
+            rule: "amendment_lifts_conflict",
+            detail: "Required to approve a change that conflicts with the instruction: with_transfer_mechanism.",
+          },
+        ],
         { instruction: { third_country_transfers: agreement.thirdCountryTransfers }, third_countries: countries },
       );
     }

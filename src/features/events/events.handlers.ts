@@ -1,5 +1,5 @@
 import type { AppRouteHandler } from "../../http/router";
-import { ctxOf } from "../context";
+import { ctxOf } from "../../http/context";
 import type * as R from "./events.routes";
 import * as service from "./events.service";
 

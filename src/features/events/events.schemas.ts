@@ -3,7 +3,9 @@ import { EVENT_TYPE_NAMES, EVENT_TYPES } from "../../domain/events";
 import { Timestamp } from "../../http/schemas";
 
 export const EventType = z.enum(EVENT_TYPE_NAMES).openapi("EventType", {
-  description: Object.entries(EVENT_TYPES).map(([k, v]) => `\`${k}\`: ${v}`).join("\n"),
+  description: Object.entries(EVENT_TYPES)
+    .map(([k, v]) => `\`${k}\`: ${v}`)
+    .join("\n"),
 });
 
 export const Event = z
@@ -14,7 +16,9 @@ export const Event = z
     created_at: Timestamp,
     agreement_id: z.string().nullable(),
     change_request_id: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()).openapi({ description: "decision events: `{ decision }`; annex.version_created: `{ decision, annex }`; notice.reminder: `{ decision, days_before, notice_ends_at }`" }),
+    data: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "decision events: `{ decision }`; annex.version_created: `{ decision, annex }`; notice.reminder: `{ decision, days_before, notice_ends_at }`" }),
   })
   .openapi("Event");
 

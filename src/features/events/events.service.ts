@@ -1,71 +1,12 @@
 import { and, desc, eq, gt, lt, or } from "drizzle-orm";
-import { insertRows } from "../../../db/bulk";
-import { schema, type DbOrTx } from "../../../db/client";
+import { schema } from "../../../db/client";
 import type { EventType } from "../../domain/events";
 import { notFound } from "../../domain/errors";
-import { type Actor, requireOrganisation, SCHEDULER } from "../../http/auth";
-import { appendAudit } from "../audit/audit.service";
-import { decodeCursor, toPage } from "../../http/pagination";
-import { enqueueDeliveries } from "../../webhooks/outbox";
-import type { Ctx } from "../context";
+import { requireOrganisation } from "../../core/actor";
+import { decodeCursor, toPage } from "../../core/pagination";
+import type { Ctx } from "../../core/context";
 
 type EventRow = typeof schema.events.$inferSelect;
-
-export interface NewEvent {
-  type: EventType;
-  agreement?: { id: string; processorId: string; controllerId: string } | null;
-  organisationId?: string | null;
-  changeRequestId?: string | null;
-  data: Record<string, unknown>;
-  /** a ping: deliver to this one endpoint only */
-  onlyEndpointId?: string;
-}
-
-/**
- * Appends events in the caller's transaction, so a state change and its events commit
- * together (docs/rules.md, rule 9); the rows are both the feed and the delivery outbox.
- */
-export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock" | "webhooks"> & { actor?: Actor; request?: Ctx["request"] }, list: NewEvent[]) {
-  const now = deps.clock.now();
-  const rows = list.map((e) => ({
-    id: deps.newId("event"),
-    type: e.type,
-    agreementId: e.agreement?.id ?? null,
-    processorId: e.agreement?.processorId ?? null,
-    controllerId: e.agreement?.controllerId ?? null,
-    organisationId: e.organisationId ?? null,
-    changeRequestId: e.changeRequestId ?? null,
-    data: e.data,
-    createdAt: now,
-  }));
-  await insertRows(tx, schema.events, rows);
-  // every state change has its event and its audit record, written together; no actor: the scheduler
-  await appendAudit(
-    tx,
-    { clock: deps.clock, newId: deps.newId, actor: deps.actor ?? SCHEDULER, request: deps.request },
-    list.map((e, i) => ({ action: e.type, ...auditResource(e, rows[i]!.id), agreement: e.agreement ?? null })),
-  );
-  await enqueueDeliveries(
-    tx,
-    deps,
-    rows.map((r, i) => ({
-      id: r.id,
-      type: r.type,
-      audience: [r.processorId, r.controllerId, r.organisationId].filter((o): o is string => o !== null),
-      onlyEndpointId: list[i]!.onlyEndpointId,
-    })),
-  );
-  return rows;
-}
-
-/** What an event's audit record names: the decision or endpoint that changed. */
-function auditResource(e: NewEvent, eventId: string) {
-  const data = e.data as { decision?: { id: string }; endpoint?: { id: string }; endpoint_id?: string };
-  if (data.decision) return { resourceType: "decision", resourceId: data.decision.id };
-  const endpoint = data.endpoint?.id ?? data.endpoint_id;
-  if (endpoint) return { resourceType: "webhook_endpoint", resourceId: endpoint };
-  return { resourceType: "event", resourceId: eventId };
-}
 
 export const presentEvent = (e: EventRow) => ({
   object: "event" as const,
@@ -87,7 +28,14 @@ export async function listEvents({
   type,
   agreement_id,
   order,
-}: { ctx: Ctx; limit: number; cursor?: string; type?: EventType; agreement_id?: string; order: "asc" | "desc" }) {
+}: {
+  ctx: Ctx;
+  limit: number;
+  cursor?: string;
+  type?: EventType;
+  agreement_id?: string;
+  order: "asc" | "desc";
+}) {
   const org = requireOrganisation(ctx.actor);
   const after = decodeCursor(cursor, "string");
   const e = schema.events;

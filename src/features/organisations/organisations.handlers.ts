@@ -1,17 +1,15 @@
 import type { AppRouteHandler } from "../../http/router";
-import { requireOperator, requireOrganisation } from "../../http/auth";
-import { ctxOf } from "../context";
+import { requireOperator, requireOrganisation } from "../../core/actor";
+import { ctxOf } from "../../http/context";
 import type * as R from "./organisations.routes";
 import * as service from "./organisations.service";
 
 export const createOrganisation: AppRouteHandler<R.CreateOrganisationRoute> = async (c) =>
   c.json(await service.createOrganisation({ ctx: ctxOf(c), input: c.req.valid("json") }), 201);
 
-export const listOrganisations: AppRouteHandler<R.ListOrganisationsRoute> = async (c) =>
-  c.json(await service.listOrganisations({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
+export const listOrganisations: AppRouteHandler<R.ListOrganisationsRoute> = async (c) => c.json(await service.listOrganisations({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
 
-export const getOwnOrganisation: AppRouteHandler<R.GetOwnOrganisationRoute> = async (c) =>
-  c.json(await service.getOwnOrganisation({ ctx: ctxOf(c) }), 200);
+export const getOwnOrganisation: AppRouteHandler<R.GetOwnOrganisationRoute> = async (c) => c.json(await service.getOwnOrganisation({ ctx: ctxOf(c) }), 200);
 
 export const getOrganisation: AppRouteHandler<R.GetOrganisationRoute> = async (c) =>
   c.json(await service.getOrganisation({ ctx: ctxOf(c), id: c.req.valid("param").organisation_id }), 200);

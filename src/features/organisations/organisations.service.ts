@@ -1,11 +1,12 @@
 import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import { audited } from "../audit/audit.service";
-import type { z } from "@hono/zod-openapi";
+import type { z } from "zod";
 import { schema, type DbOrTx } from "../../../db/client";
 import { AppError, notFound, validationFailed } from "../../domain/errors";
-import { generateSecret, hashSecret, requireOperator, requireOrganisation, secretPrefix } from "../../http/auth";
-import { decodeCursor, toPage } from "../../http/pagination";
-import { type Ctx, iso } from "../context";
+import { generateSecret, hashSecret, secretPrefix } from "../../core/crypto";
+import { requireOperator, requireOrganisation } from "../../core/actor";
+import { decodeCursor, toPage } from "../../core/pagination";
+import { type Ctx, iso } from "../../core/context";
 import type { CreateApiKeyBody, CreateOrganisationBody } from "./organisations.schemas";
 
 type OrganisationRow = typeof schema.organisations.$inferSelect;
@@ -141,7 +142,11 @@ export async function revokeApiKey({ ctx, organisationId, keyId }: { ctx: Ctx; o
   if (!key) throw notFound("API key");
   if (key.revokedAt) throw new AppError("invalid_state", "The key is already revoked.", [], { current_state: "revoked" });
   const row = await audited(ctx, { action: "api_key.revoke", resourceType: "api_key", resourceId: keyId }, async (tx) => {
-    const [row] = await tx.update(schema.apiKeys).set({ revokedAt: ctx.clock.now() }).where(and(where, isNull(schema.apiKeys.revokedAt))).returning();
+    const [row] = await tx
+      .update(schema.apiKeys)
+      .set({ revokedAt: ctx.clock.now() })
+      .where(and(where, isNull(schema.apiKeys.revokedAt)))
+      .returning();
     return row;
   });
   if (!row) throw new AppError("invalid_state", "The key is already revoked.", [], { current_state: "revoked" });

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv, AppRouteHandler } from "../../http/router";
-import { ctxOf } from "../context";
+import { ctxOf } from "../../http/context";
 import { conditionalResponse } from "./public-page.conditional";
 import { atomFeed, jsonFeed } from "./public-page.feeds";
 import { renderPublicPage } from "./public-page.render";

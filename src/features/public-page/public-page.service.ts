@@ -1,11 +1,11 @@
-import type { z } from "@hono/zod-openapi";
+import type { z } from "zod";
 import { and, eq, inArray, ne, or } from "drizzle-orm";
 import { schema, type Db } from "../../../db/client";
 import type { Clock } from "../../deps";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
-import { requireOrganisation } from "../../http/auth";
-import { appendAudit } from "../audit/audit.service";
-import type { Ctx } from "../context";
+import { requireOrganisation } from "../../core/actor";
+import { appendAudit } from "../../core/audit-trail";
+import type { Ctx } from "../../core/context";
 import type { AnnexContent } from "../../domain/annex";
 import { derivePublicView, versionsToRead } from "./public-page.view";
 import { SLUG_PATTERN, type UpdatePublicPageBody } from "./public-page.schemas";
@@ -97,7 +97,10 @@ export async function updateOwnPublicPage({ ctx, input }: { ctx: Ctx; input: z.i
       const [row] = await tx
         .insert(p)
         .values(values)
-        .onConflictDoUpdate({ target: p.organisationId, set: { slug: values.slug, enabled: values.enabled, agreements: values.agreements, showOwnLocations: values.showOwnLocations, updatedAt: now } })
+        .onConflictDoUpdate({
+          target: p.organisationId,
+          set: { slug: values.slug, enabled: values.enabled, agreements: values.agreements, showOwnLocations: values.showOwnLocations, updatedAt: now },
+        })
         .returning();
       await appendAudit(tx, ctx, [{ action: "public_page.update", resourceType: "public_page", resourceId: slug }]);
       return row!;
@@ -128,7 +131,10 @@ export async function loadPublicView({ db, clock, slug }: { db: Db; clock: Clock
   const v = schema.annexVersions;
   const [agreements, versions, decisions, requests] = await Promise.all([
     db.select({ id: a.id, activatedAt: a.activatedAt }).from(a).where(inArray(a.id, covered)),
-    db.select({ agreementId: v.agreementId, version: v.version, effectiveAt: v.effectiveAt, changeRequestId: v.changeRequestId, createdAt: v.createdAt }).from(v).where(inArray(v.agreementId, covered)),
+    db
+      .select({ agreementId: v.agreementId, version: v.version, effectiveAt: v.effectiveAt, changeRequestId: v.changeRequestId, createdAt: v.createdAt })
+      .from(v)
+      .where(inArray(v.agreementId, covered)),
     db
       .select({ changeRequestId: d.changeRequestId, state: d.state, application: d.application, noticeEndsAt: d.noticeEndsAt, decidedAt: d.decidedAt, effectiveAt: d.effectiveAt })
       .from(d)

@@ -201,8 +201,19 @@ export function describeOperations(operations: Operation[], index: ReturnType<ty
   });
   // a target that names no entry we read is shown by its ref, never by an entry id
   const sub = (action: ChangeLine["action"], e: { ref: string; name: string; country?: string } | undefined, target: string, extra: Partial<ChangeLine> = {}) =>
-    line({ action, entity: "sub_processor", ref: e?.ref ?? (isEntryId(target) ? null : target), name: e?.name ?? null, countryName: e?.country ? countryName(e.country) : null, ...extra });
-  const location = (action: ChangeLine["action"], e: Named | undefined, extra: { country?: string; fields?: string[]; address?: Address | null; label?: string; ref?: string } = {}) => {
+    line({
+      action,
+      entity: "sub_processor",
+      ref: e?.ref ?? (isEntryId(target) ? null : target),
+      name: e?.name ?? null,
+      countryName: e?.country ? countryName(e.country) : null,
+      ...extra,
+    });
+  const location = (
+    action: ChangeLine["action"],
+    e: Named | undefined,
+    extra: { country?: string; fields?: string[]; address?: Address | null; label?: string; ref?: string } = {},
+  ) => {
     const country = extra.country ?? e?.country;
     return line({
       action,
@@ -222,7 +233,10 @@ export function describeOperations(operations: Operation[], index: ReturnType<ty
       }
       case "replace_sub_processor": {
         const s = op.with;
-        return [sub("removed", index.sp.get(op.target), op.target), sub("added", { ref: s.ref, name: s.legal_name, country: s.address.country }, s.ref, { purpose: s.description })];
+        return [
+          sub("removed", index.sp.get(op.target), op.target),
+          sub("added", { ref: s.ref, name: s.legal_name, country: s.address.country }, s.ref, { purpose: s.description }),
+        ];
       }
       case "update_sub_processor": {
         const cur = index.sp.get(op.target);
@@ -238,10 +252,19 @@ export function describeOperations(operations: Operation[], index: ReturnType<ty
       }
       case "update_location": {
         const c = op.changes;
-        return [location("updated", index.loc.get(op.target), { country: c.address?.country, fields: Object.keys(c).map((k) => LOCATION_FIELDS[k] ?? k.replaceAll("_", " ")), address: c.address ?? null, label: c.label })];
+        return [
+          location("updated", index.loc.get(op.target), {
+            country: c.address?.country,
+            fields: Object.keys(c).map((k) => LOCATION_FIELDS[k] ?? k.replaceAll("_", " ")),
+            address: c.address ?? null,
+            label: c.label,
+          }),
+        ];
       }
       case "remove_location":
         return [location("removed", index.loc.get(op.target))];
+      default:
+        return [];
     }
   });
 }
@@ -304,7 +327,10 @@ export function derivePublicView(input: PublicViewInput): PublicView {
         });
       }
   }
-  const byName = <T extends { ref: string }>(name: (e: T) => string) => (x: T, y: T) => name(x).localeCompare(name(y), "en") || x.ref.localeCompare(y.ref);
+  const byName =
+    <T extends { ref: string }>(name: (e: T) => string) =>
+    (x: T, y: T) =>
+      name(x).localeCompare(name(y), "en") || x.ref.localeCompare(y.ref);
 
   const decisionsByRequest = groupBy(input.decisions, (x) => x.changeRequestId);
   const versionsByRequest = groupBy(

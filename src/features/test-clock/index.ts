@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AppError } from "../../domain/errors";
-import { requireOperator } from "../../http/auth";
+import { requireOperator } from "../../core/actor";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../../http/router";
 import { DateTimeInput, Timestamp } from "../../http/schemas";
-import { advanceClock } from "../../jobs/run-due";
-import { appendAudit } from "../audit/audit.service";
-import { ctxOf } from "../context";
+import { appendAudit } from "../../core/audit-trail";
+import { ctxOf } from "../../http/context";
 
 // Test mode only (TEST_CLOCK=1): like Stripe's test clocks, the operator moves the service's
 // clock and the scheduler runs at every instant that falls due on the way.
@@ -58,14 +57,17 @@ export const testClockRouter = createRouter()
   .openapi(advanceTestClock, async (c) => {
     requireOperator(c.get("actor"));
     const deps = c.get("deps");
-    const clock = deps.testClock!;
+    const { clock, advance } = deps.testClock!;
     const body = c.req.valid("json");
     const now = clock.now();
     if ((body.to === undefined) === (body.days === undefined && body.seconds === undefined))
       throw new AppError("validation_failed", "Give either `to`, or `days` and/or `seconds`.", [{ in: "json", pointer: "", rule: "one_of", detail: "to | days, seconds" }]);
     const to = body.to ? new Date(body.to) : new Date(now.getTime() + ((body.days ?? 0) * 86_400 + (body.seconds ?? 0)) * 1000);
-    if (to < now) throw new AppError("validation_failed", "A test clock only moves forward.", [{ in: "json", pointer: "/to", rule: "not_in_past", detail: `The clock is at ${now.toISOString()}.` }]);
-    const ran = await advanceClock({ ...deps, clock }, to);
+    if (to < now)
+      throw new AppError("validation_failed", "A test clock only moves forward.", [
+        { in: "json", pointer: "/to", rule: "not_in_past", detail: `The clock is at ${now.toISOString()}.` },
+      ]);
+    const ran = await advance(to);
     await ctxOf(c).db.transaction((tx) => appendAudit(tx, ctxOf(c), [{ action: "test_clock.advance", resourceType: "test_clock", resourceId: to.toISOString() }]));
     return c.json({ object: "test_clock" as const, now: clock.now().toISOString(), ran }, 200);
   });

@@ -1,5 +1,5 @@
 import type { AppRouteHandler } from "../../http/router";
-import { ctxOf } from "../context";
+import { ctxOf } from "../../http/context";
 import type * as R from "./webhook-endpoints.routes";
 import * as service from "./webhook-endpoints.service";
 
@@ -8,8 +8,7 @@ const id = (c: { req: { valid(t: "param"): { endpoint_id: string } } }) => c.req
 export const createWebhookEndpoint: AppRouteHandler<R.CreateWebhookEndpointRoute> = async (c) =>
   c.json(await service.createEndpoint({ ctx: ctxOf(c), input: c.req.valid("json") }), 201);
 
-export const listWebhookEndpoints: AppRouteHandler<R.ListWebhookEndpointsRoute> = async (c) =>
-  c.json(await service.listEndpoints({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
+export const listWebhookEndpoints: AppRouteHandler<R.ListWebhookEndpointsRoute> = async (c) => c.json(await service.listEndpoints({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
 
 export const getWebhookEndpoint: AppRouteHandler<R.GetWebhookEndpointRoute> = async (c) => c.json(await service.getEndpoint({ ctx: ctxOf(c), id: id(c) }), 200);
 

@@ -1,5 +1,5 @@
 import type { schema } from "../../../db/client";
-import { iso } from "../context";
+import { iso } from "../../core/context";
 
 type EndpointRow = typeof schema.webhookEndpoints.$inferSelect;
 type AttemptRow = typeof schema.deliveryAttempts.$inferSelect;

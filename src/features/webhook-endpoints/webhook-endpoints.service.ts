@@ -1,14 +1,16 @@
-import type { z } from "@hono/zod-openapi";
+import type { z } from "zod";
 import { and, desc, eq, isNull, lt } from "drizzle-orm";
-import { schema } from "../../../db/client";
+import { type DbOrTx, schema } from "../../../db/client";
 import { AppError, notFound, validationFailed } from "../../domain/errors";
 import { generateWebhookSecret, SECRET_OVERLAP_MS } from "../../domain/webhooks";
-import { requireOrganisation } from "../../http/auth";
-import { decodeCursor, toPage } from "../../http/pagination";
+import { requireOrganisation } from "../../core/actor";
+import { decodeCursor, toPage } from "../../core/pagination";
 import { checkWebhookUrl } from "../../webhooks/address-policy";
-import { appendAudit, audited } from "../audit/audit.service";
-import type { Ctx } from "../context";
-import { getEvent, presentEvent, recordEvents } from "../events/events.service";
+import { appendAudit } from "../../core/audit-trail";
+import { audited } from "../audit/audit.service";
+import type { Ctx } from "../../core/context";
+import { getEvent, presentEvent } from "../events/events.service";
+import { recordEvents } from "../../core/events";
 import { presentAttempt, presentEndpoint } from "./webhook-endpoints.presenter";
 import type { CreateEndpointBody, ResendBody, UpdateEndpointBody } from "./webhook-endpoints.schemas";
 
@@ -219,4 +221,41 @@ export async function resendEvent({ ctx, eventId, input }: { ctx: Ctx; eventId: 
     state: row!.state,
     next_attempt_at: row!.nextAttemptAt.toISOString(),
   };
+}
+
+/**
+ * Turns an endpoint off (410 Gone at once, or 5 days of failures), cancels what it still had
+ * queued, and tells its owner (the relay calls this, as the relay): an event in its feed and on its other enabled endpoints.
+ */
+export async function disableEndpoint(
+  tx: DbOrTx,
+  deps: Pick<Ctx, "clock" | "newId" | "webhooks" | "actor">,
+  endpoint: typeof schema.webhookEndpoints.$inferSelect,
+  reason: "gone" | "failing",
+  result: { statusCode: number | null; error: string | null },
+) {
+  const now = deps.clock.now();
+  const [disabled] = await tx
+    .update(ep)
+    .set({ enabled: false, disabledReason: reason, updatedAt: now })
+    .where(and(eq(ep.id, endpoint.id), eq(ep.enabled, true)))
+    .returning();
+  if (!disabled) return; // another relay got there first
+  await tx
+    .update(schema.deliveries)
+    .set({ state: "cancelled", updatedAt: now })
+    .where(and(eq(schema.deliveries.endpointId, endpoint.id), eq(schema.deliveries.state, "pending")));
+  await recordEvents(tx, deps, [
+    {
+      type: "webhook_endpoint.disabled",
+      organisationId: endpoint.organisationId,
+      data: {
+        endpoint: presentEndpoint(disabled),
+        reason,
+        detail: reason === "gone" ? "The endpoint answered 410 Gone." : "The endpoint kept failing for 5 days.",
+        last_status_code: result.statusCode,
+        last_error: result.error,
+      },
+    },
+  ]);
 }

@@ -1,13 +1,6 @@
 import type { Context } from "hono";
-import type { Deps } from "../deps";
-import type { Actor } from "../http/auth";
-import type { AppEnv } from "../http/router";
-
-/** What a service verb runs with: the dependencies, who is acting, and the request it came in (for the audit trail). */
-export interface Ctx extends Deps {
-  actor: Actor;
-  request?: { id: string; ip: string | null };
-}
+import type { Ctx } from "../core/context";
+import type { AppEnv } from "./router";
 
 /** The caller's address: Cloudflare's header at the edge (only there can it be trusted), the socket on Node. */
 export function clientIp(c: Context<AppEnv>): string | null {
@@ -17,6 +10,5 @@ export function clientIp(c: Context<AppEnv>): string | null {
   return incoming?.socket?.remoteAddress ?? null;
 }
 
+/** The service context of a request: its dependencies, the authenticated actor and the request's id and address. */
 export const ctxOf = (c: Context<AppEnv>): Ctx => ({ ...c.get("deps"), actor: c.get("actor"), request: { id: c.get("requestId"), ip: clientIp(c) } });
-
-export const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -1,0 +1,53 @@
+import type { Client } from "@libsql/client";
+import { createDb } from "../db/client";
+import { type Clock, createSignal, type Deps, type DocsAssetSource, jsonLogger, ManualClock, type RateLimitBinding, silentLogger, systemClock } from "./deps";
+import { createIdGenerator } from "./domain/ids";
+import type { Env } from "./env";
+import { advanceClock } from "./jobs/run-due";
+import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
+
+/** What differs between the platforms: the database client and what only the platform has. */
+export interface Platform {
+  client: Client;
+  /** the clock a test runs on; otherwise the system clock (or a test clock from now, in test mode) */
+  clock?: Clock;
+  docsAssets?: DocsAssetSource;
+  rateLimitBinding?: RateLimitBinding;
+  /** group commit of read records: a local file only (Node); on Workers a batch would outlive its request */
+  groupCommitReads?: boolean;
+}
+
+/**
+ * The one composition root: everything a request, a job or the relay needs, built once per process
+ * (Node) or isolate (Workers) from parsed configuration. Node, the Worker, the tests and the OpenAPI
+ * generator all build their dependencies here; nothing is patched in afterwards.
+ */
+export function buildDeps(env: Env, platform: Platform): Deps {
+  const testClock = env.TEST_CLOCK ? (platform.clock instanceof ManualClock ? platform.clock : new ManualClock(new Date())) : undefined;
+  const clock: Clock = testClock ?? platform.clock ?? systemClock;
+  const deps: Deps = {
+    db: createDb(platform.client),
+    clock,
+    newId: createIdGenerator(
+      () => clock.now(),
+      (b) => crypto.getRandomValues(b),
+    ),
+    logger: env.LOG_LEVEL === "silent" ? silentLogger : jsonLogger,
+    webhooks: {
+      mode: env.SVIX_API_KEY ? "svix" : "embedded",
+      allowInsecure: env.WEBHOOK_ALLOW_INSECURE,
+      svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined,
+      outbox: createSignal(),
+    },
+    limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE, binding: platform.rateLimitBinding },
+    groupCommitReads: platform.groupCommitReads ?? false,
+    docsAssets: platform.docsAssets,
+  };
+  if (testClock)
+    deps.testClock = {
+      clock: testClock,
+      // moving the clock runs the scheduler at every instant something falls due on the way
+      advance: (to: Date) => advanceClock({ ...deps, clock: testClock }, to),
+    };
+  return deps;
+}

@@ -1,0 +1,93 @@
+import { desc } from "drizzle-orm";
+import { insertRows } from "../../db/bulk";
+import { schema, type DbOrTx } from "../../db/client";
+import type { Clock } from "../deps";
+import type { IdGenerator } from "../domain/ids";
+import type { Actor } from "./actor";
+import { sha256Hex } from "./crypto";
+
+export type AuditRow = typeof schema.auditRecords.$inferSelect;
+const a = schema.auditRecords;
+
+export interface AuditEntry {
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  /** the agreement the record is about: both its parties may read the record */
+  agreement?: { id: string; processorId: string; controllerId: string } | null;
+  outcome?: string;
+}
+
+export interface AuditContext {
+  clock: Clock;
+  newId: IdGenerator;
+  actor: Actor;
+  request?: { id: string; ip: string | null };
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** The hashed content of a record: every field but its own hash, in a fixed order. */
+export const auditContent = (r: Omit<AuditRow, "seq" | "hash">) =>
+  JSON.stringify([
+    r.prevHash,
+    r.id,
+    r.at.getTime(),
+    r.actorType,
+    r.organisationId,
+    r.keyId,
+    r.keyPrefix,
+    r.action,
+    r.resourceType,
+    r.resourceId,
+    r.agreementId,
+    r.processorId,
+    r.controllerId,
+    r.requestId,
+    r.clientIp,
+    r.outcome,
+  ]);
+
+/**
+ * Appends audit records in the caller's transaction: if they cannot be written, neither is
+ * what they record. Each record's hash covers its content and the hash before it.
+ */
+export async function appendAudit(tx: DbOrTx, ctx: AuditContext, entries: AuditEntry[]): Promise<void> {
+  await appendAuditOf(
+    tx,
+    entries.map((entry) => ({ ctx, entry })),
+  );
+}
+
+/** Appends records written for different callers (a group commit) in one go: one read of the chain's end, one insert. */
+export async function appendAuditOf(tx: DbOrTx, items: { ctx: AuditContext; entry: AuditEntry }[]): Promise<void> {
+  if (!items.length) return;
+  const [last] = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows: Omit<AuditRow, "seq">[] = [];
+  for (const { ctx, entry: e } of items) {
+    const actor = ctx.actor;
+    const row = {
+      id: ctx.newId("audit"),
+      at: ctx.clock.now(),
+      actorType: actor.kind,
+      organisationId: actor.kind === "organisation" ? actor.organisationId : null,
+      keyId: actor.keyId,
+      keyPrefix: actor.keyPrefix,
+      action: e.action,
+      resourceType: e.resourceType,
+      resourceId: e.resourceId,
+      agreementId: e.agreement?.id ?? null,
+      processorId: e.agreement?.processorId ?? null,
+      controllerId: e.agreement?.controllerId ?? null,
+      requestId: ctx.request?.id ?? null,
+      clientIp: ctx.request?.ip ?? null,
+      outcome: e.outcome ?? "succeeded",
+      prevHash,
+    };
+    const hash = sha256Hex(auditContent(row));
+    rows.push({ ...row, hash });
+    prevHash = hash;
+  }
+  await insertRows(tx, a, rows);
+}

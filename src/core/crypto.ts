@@ -1,0 +1,26 @@
+import { createHash } from "node:crypto";
+
+const SECRET_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/** A new API key secret: `sk_live_` and 32 base62 characters (190 random bits). */
+export function generateSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let s = "";
+  // 248 = 4 * 62: rejecting larger bytes keeps every character equally likely
+  for (const b of bytes) if (b < 248) s += SECRET_ALPHABET[b % 62];
+  while (s.length < 32) {
+    const [b] = crypto.getRandomValues(new Uint8Array(1));
+    if (b! < 248) s += SECRET_ALPHABET[b! % 62];
+  }
+  return `sk_live_${s}`;
+}
+
+export const secretPrefix = (secret: string) => secret.slice(0, 12);
+
+/** SHA-256 of a text, hex. Synchronous (node:crypto, also on Workers with nodejs_compat): a chain of audit hashes does not wait on a promise per record. */
+export const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
+
+/** SHA-256 of a secret, hex: what the database keeps instead of the secret. */
+export async function hashSecret(secret: string): Promise<string> {
+  return sha256Hex(secret);
+}

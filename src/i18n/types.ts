@@ -1,0 +1,177 @@
+import type { Activity, ART_46_ROUTES, ART_49_DEROGATIONS, SCC_MODULES } from "../domain/annex";
+import type { Classification, Lang } from "../domain/countries";
+import type { RegistrationScheme } from "../domain/registration";
+
+export type { Lang };
+
+/** The languages of the annex document: Danish, Swedish, English (the words of docs/glossary.md). */
+export const LANGS = ["da", "sv", "en"] as const satisfies readonly Lang[];
+
+/** The locale whose conventions Intl uses for each language (dates: 22.11.2026 / 2026-11-22 / 22 November 2026). */
+export const LOCALES: Record<Lang, string> = { da: "da-DK", sv: "sv-SE", en: "en-GB" };
+
+export type Derogation = (typeof ART_49_DEROGATIONS)[number];
+export type SccModule = (typeof SCC_MODULES)[number];
+export type Art46Route = (typeof ART_46_ROUTES)[number];
+export type Authorisation = "specific" | "general";
+
+/**
+ * Every label of the annex document, in one shape for every language: a key missing (or
+ * misspelt) in one language is a type error. Terms follow the domain words of docs/glossary.md; the
+ * sub-processor columns follow Datatilsynet's standard clauses, Appendix B.
+ */
+export interface Messages {
+  /** how Intl formats a date in this language */
+  date_format: Intl.DateTimeFormatOptions;
+  document_title: string;
+  agreement: string;
+  agreement_reference: string;
+  agreement_id: string;
+  annex_version: string;
+  in_force_from: string;
+  authorisation_label: string;
+  authorisation: Record<Authorisation, string>;
+  third_country_label: string;
+  yes: string;
+  no: string;
+  parties: string;
+  role: string;
+  controller: string;
+  processor: string;
+  sub_processors: string;
+  no_sub_processors: string;
+  locations: string;
+  no_locations: string;
+  change_history: string;
+  /** the columns of the sub-processor table: Appendix B's four, then ours */
+  col_name: string;
+  col_registration: string;
+  col_address: string;
+  col_description: string;
+  col_processing_locations: string;
+  col_classification: string;
+  col_transfer_basis: string;
+  col_engaged_by: string;
+  /** the columns of the location table */
+  col_location: string;
+  col_activities: string;
+  /** the columns of the change history */
+  col_version: string;
+  col_effective_date: string;
+  col_change: string;
+  col_how_decided: string;
+  baseline: string;
+  how_baseline: string;
+  how_approved: (controller: string, date: string, notice: string) => string;
+  how_deemed: (date: string, notice: string) => string;
+  how_noticed: string;
+  notice_period_label: string;
+  notice_days: (days: number) => string;
+  instruction_label: string;
+  instruction: Record<"prohibited" | "with_transfer_mechanism", string>;
+  terms_version: (version: number) => string;
+  terms_history: string;
+  baseline_terms: string;
+  not_applicable: string;
+  classification: Record<Classification, string>;
+  activity: Record<Activity, string>;
+  registration_scheme: Record<RegistrationScheme, string>;
+  sccs: (module: SccModule) => string;
+  bcr: string;
+  bcr_processor: string;
+  bcr_controller: string;
+  art_46: Record<Art46Route, string>;
+  art_49_warning: string;
+  /** GDPR Art. 49(1), point `letter` (a–g), with the derogation's name */
+  art_49: (letter: string, derogation: string) => string;
+  derogation: Record<Derogation, string>;
+  adequacy_decision: string;
+  dpf: string;
+  dates_note: string;
+  console: ConsoleMessages;
+}
+
+/** The decision console's words (src/features/console): the same terms as the annex document. */
+export interface ConsoleMessages {
+  title: string;
+  skip_to_content: string;
+  nav_label: string;
+  nav_inbox: string;
+  nav_requests: string;
+  language: string;
+  sign_in: string;
+  sign_in_intro: string;
+  api_key: string;
+  api_key_hint: string;
+  sign_in_failed: string;
+  operator_cannot_sign_in: string;
+  sign_out: string;
+  signed_in_as: (org: string) => string;
+  read_only: string;
+  inbox_title: string;
+  inbox_empty: string;
+  col_agreement: string;
+  col_processor: string;
+  col_controller: string;
+  col_notice_ends: string;
+  col_days_left: string;
+  col_flags: string;
+  col_state: string;
+  col_decided: string;
+  days_left: (n: number) => string;
+  badge_overdue: string;
+  badge_third_country: string;
+  badge_conflict: string;
+  open: string;
+  decision_title: string;
+  change: string;
+  processor_reason: string;
+  notice_ends: string;
+  effective_date: string;
+  effective_on_approval: string;
+  state_label: string;
+  state: Record<import("../domain/decisions").DecisionState, string>;
+  added: string;
+  removed: string;
+  changed: string;
+  no_changes: string;
+  preview_unavailable: string;
+  field: string;
+  before: string;
+  after: string;
+  approve: string;
+  approve_comment: string;
+  conflict_explainer: (instruction: string) => string;
+  amend_instruction: string;
+  amendment_reason: string;
+  amendment_reason_required: string;
+  terms_history: string;
+  notice_explainer: string;
+  object: string;
+  objection_reason: string;
+  objection_explainer: string;
+  objection_reason_required: string;
+  comment: string;
+  decided_at: string;
+  final_note: string;
+  agreement_title: string;
+  current_annex: string;
+  open_document: string;
+  versions: string;
+  past_decisions: string;
+  no_decisions: string;
+  not_active: string;
+  requests_title: string;
+  requests_empty: string;
+  submitted: string;
+  withdraw: string;
+  withdraw_label: (id: string) => string;
+  not_found_title: string;
+  not_found: string;
+  forbidden_title: string;
+  forbidden: string;
+  conflict: string;
+}
+
+/** "module_3" → "3" */
+export const moduleNumber = (m: SccModule) => m.slice("module_".length);
