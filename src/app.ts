@@ -14,7 +14,8 @@ import { publicPageRouter } from "./features/public-page";
 import { testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
 import { auditRouter } from "./features/audit";
-import { consoleRouter } from "./features/console";
+import { consoleRouter } from "./web/console";
+import { publicPagesRouter } from "./web/public-page";
 import { countriesPublicRoutes, countriesRouter } from "./features/countries";
 import { registerWebhookDocs } from "./webhooks/openapi";
 import { authenticate } from "./http/auth";
@@ -89,6 +90,7 @@ export function createApp(deps: Deps) {
   app.route("/", webhookEndpointsRouter);
   app.route("/", auditRouter);
   app.route("/", publicPageRouter);
+  app.route("/", publicPagesRouter);
   app.route("/", consoleRouter);
   app.route("/", countriesRouter);
   // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route

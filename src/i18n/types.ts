@@ -91,7 +91,7 @@ export interface Messages {
   console: ConsoleMessages;
 }
 
-/** The decision console's words (src/features/console): the same terms as the annex document. */
+/** The decision console's words (src/web/console): the same terms as the annex document. */
 export interface ConsoleMessages {
   title: string;
   skip_to_content: string;

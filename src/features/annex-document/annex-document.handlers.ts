@@ -3,11 +3,11 @@ import { ctxOf } from "../../http/context";
 import type * as R from "./annex-document.routes";
 import type { DocumentFormat } from "./annex-document.schemas";
 import { getAnnexDocumentSource } from "./annex-document.service";
-import { buildDocumentView } from "./annex-document.view";
-import { renderCsv } from "./render-csv";
-import { renderHtml } from "./render-html";
-import { renderJson } from "./render-json";
-import { renderMarkdown } from "./render-markdown";
+import { buildDocumentView } from "../../web/annex-document/annex-document.view";
+import { renderCsv } from "../../web/annex-document/render-csv";
+import { renderHtml } from "../../web/annex-document/render-html";
+import { renderJson } from "../../web/annex-document/render-json";
+import { renderMarkdown } from "../../web/annex-document/render-markdown";
 
 const CONTENT_TYPE: Record<Exclude<DocumentFormat, "json">, string> = {
   html: "text/html; charset=utf-8",

@@ -1,6 +1,6 @@
 import type { Address, AnnexContent, TransferMechanism } from "../../domain/annex";
 import { MESSAGES } from "../../i18n/messages";
-import { mechanismLabel } from "../annex-document/annex-document.view";
+import { mechanismLabel } from "../../i18n/labels";
 import type { Classification } from "../../domain/countries";
 import { countryName } from "../../domain/countries";
 import { APPROVED_STATES, type ApplicationState, type DecisionState } from "../../domain/decisions";

@@ -1,8 +1,9 @@
-import { type Activity, type Address, ART_49_DEROGATIONS, classifyAnnex, type Registration, type TransferMechanism } from "../../domain/annex";
+import { type Activity, type Address, classifyAnnex, type Registration, type TransferMechanism } from "../../domain/annex";
 import { type Classification, countryName, US } from "../../domain/countries";
 import { formatDate } from "../../i18n/format";
+import { mechanismLabel } from "../../i18n/labels";
 import { type Lang, type Messages, MESSAGES } from "../../i18n/messages";
-import type { AnnexDocumentSource } from "./annex-document.service";
+import type { AnnexDocumentSource } from "../../features/annex-document/annex-document.service";
 
 /**
  * The annex document in one language, before any format: every label and cell already in
@@ -159,24 +160,6 @@ function address(a: Address, lang: Lang): DocumentAddress {
 function registration(r: Registration, m: Messages): DocumentRegistration {
   // an `other` number names its register itself
   return { scheme: r.scheme, number: r.number, text: r.scheme === "other" ? r.number : `${r.number} (${m.registration_scheme[r.scheme]})` };
-}
-
-/** A transfer tool in words, in one language; an Art. 49 derogation says it suits occasional transfers only. */
-export function mechanismLabel(t: TransferMechanism, m: Messages): string {
-  switch (t.type) {
-    case "sccs_2021_914":
-      return m.sccs(t.module);
-    case "bcr":
-      return m.bcr;
-    case "bcr_processor":
-      return m.bcr_processor;
-    case "bcr_controller":
-      return m.bcr_controller;
-    case "art_46":
-      return m.art_46[t.route];
-    case "derogation_art_49":
-      return `${m.art_49(String.fromCharCode(97 + ART_49_DEROGATIONS.indexOf(t.derogation)), m.derogation[t.derogation])} – ${m.art_49_warning}`;
-  }
 }
 
 /** The basis of a transfer in words: the named mechanism, else the adequacy decision (the DPF for the US), else not applicable (EU/EEA). */

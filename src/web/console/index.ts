@@ -3,7 +3,7 @@ import { csrf } from "hono/csrf";
 import * as h from "./console.handlers";
 
 /**
- * The decision console (issue 8): server-rendered pages under /console with their own
+ * The decision console: server-rendered pages under /console with their own
  * session sign-in (not the /v1 API key middleware). Every action calls the same service
  * verbs as the API, so the audit records and events are the same.
  */

@@ -1,7 +1,7 @@
 import type { Address } from "../../domain/annex";
 import type { Classification } from "../../domain/countries";
 import { countryName } from "../../domain/countries";
-import type { ChangeLine, PublicChange } from "./public-page.view";
+import type { ChangeLine, PublicChange } from "../../features/public-page/public-page.view";
 
 // The words of the page and its feeds, in English. Deliberately none of the decision states'
 // names: the public never learns how a controller decided.

@@ -1,6 +1,6 @@
 import { html, raw } from "hono/html";
 import { CLASSIFICATION_LABEL, changeDates, day, formatAddress, lineText } from "./public-page.words";
-import type { PublicChange, PublicView } from "./public-page.view";
+import type { PublicChange, PublicView } from "../../features/public-page/public-page.view";
 
 // A standalone page: inline CSS, no script, no external asset. Every value is escaped by
 // hono/html's template; only the constant style sheet is inserted raw. (Not named *.html.ts:

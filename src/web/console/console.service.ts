@@ -2,12 +2,12 @@ import { and, eq } from "drizzle-orm";
 import { schema } from "../../../db/client";
 import { type AnnexContent, type AnnexDiff, diffAnnex } from "../../domain/annex";
 import { applyOperations, type Operation } from "../../domain/operations";
-import { listChangeRequests } from "../change-requests/change-requests.service";
-import { loadAgreementFor } from "../agreements/agreements.service";
-import { recordAnnexRead } from "../audit/audit.service";
+import { listChangeRequests } from "../../features/change-requests/change-requests.service";
+import { loadAgreementFor } from "../../features/agreements/agreements.service";
+import { recordAnnexRead } from "../../features/audit/audit.service";
 import type { Ctx } from "../../core/context";
-import type { DecisionView } from "../decisions/decisions.presenter";
-import { listDecisions } from "../decisions/decisions.service";
+import type { DecisionView } from "../../features/decisions/decisions.presenter";
+import { listDecisions } from "../../features/decisions/decisions.service";
 
 /** Every page of a cursor-paged service verb, for a console page that shows them all. */
 async function all<T>(page: (cursor?: string) => Promise<{ data: T[]; next_cursor?: string | null }>): Promise<T[]> {

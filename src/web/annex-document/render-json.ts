@@ -1,5 +1,5 @@
 import type { z } from "@hono/zod-openapi";
-import type { AnnexDocument } from "./annex-document.schemas";
+import type { AnnexDocument } from "../../features/annex-document/annex-document.schemas";
 import type { DocumentView, PartyRow, SubProcessorRow } from "./annex-document.view";
 
 const party = ({ role: _role, ...p }: PartyRow) => p;

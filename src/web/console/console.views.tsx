@@ -3,7 +3,7 @@ import type { AnnexDiff, ClassifiedLocation, ClassifiedSubProcessor, FieldChange
 import { countryName } from "../../domain/countries";
 import { formatDate } from "../../i18n/format";
 import { type Lang, LANGS, MESSAGES } from "../../i18n/messages";
-import type { DecisionView } from "../decisions/decisions.presenter";
+import type { DecisionView } from "../../features/decisions/decisions.presenter";
 
 /** One inline stylesheet: the console loads nothing else. Focus is always visible; colour is never the only signal. */
 const CSS = `

@@ -1,0 +1,10 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../http/router";
+import * as pages from "./public-page.pages";
+
+// /public/{slug}…: open to anyone, outside the OpenAPI document (they answer HTML and feeds, never
+// JSON API errors other than 404, and need no key).
+export const publicPagesRouter = new Hono<AppEnv>()
+  .get("/public/:slug/feed.atom", pages.getPublicAtomFeed)
+  .get("/public/:slug/feed.json", pages.getPublicJsonFeed)
+  .get("/public/:slug", pages.getPublicPage);
