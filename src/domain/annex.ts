@@ -1,4 +1,13 @@
-import { type Classification, classifyCountry, isCountryCode, isThirdCountry, LEGAL_DATA_RELEASE, worstClassification } from "./countries";
+import {
+  type Classification,
+  classifyCountry,
+  classifyInternationalOrganisation,
+  INTERNATIONAL_ORGANISATIONS,
+  isCountryCode,
+  isThirdCountry,
+  LEGAL_DATA_RELEASE,
+  worstClassification,
+} from "./countries";
 import type { FieldError } from "./errors";
 import type { RegistrationScheme } from "./registration";
 
@@ -95,6 +104,11 @@ export interface SubProcessorInput {
   dpf_certified?: boolean;
   /** subject to Canada's PIPEDA: the scope of Canada's adequacy decision */
   pipeda_covered?: boolean;
+  /**
+   * An international organisation (GDPR Art. 4(26)) has no country: its key in the legal reference
+   * data (e.g. "EPO"); a transfer to it is a transfer out of the EU/EEA, classified by its own decision.
+   */
+  international_organisation?: string | null;
   transfer_mechanism?: TransferMechanism | null;
   contact?: Contact | null;
 }
@@ -110,13 +124,16 @@ export interface Location extends Omit<LocationInput, "description" | "transfer_
   transfer_mechanism: TransferMechanism | null;
 }
 
-export interface SubProcessor extends Omit<SubProcessorInput, "locations" | "parent" | "dpf_certified" | "pipeda_covered" | "transfer_mechanism" | "contact"> {
+export interface SubProcessor
+  extends Omit<SubProcessorInput, "locations" | "parent" | "dpf_certified" | "pipeda_covered" | "international_organisation" | "transfer_mechanism" | "contact"> {
   id: string;
   location_ids: string[];
   parent_id: string | null;
   dpf_certified: boolean;
   /** absent in annexes made before the PIPEDA scope was kept: false */
   pipeda_covered?: boolean;
+  /** the international organisation this recipient is (absent or null: a company or a body in a country) */
+  international_organisation?: string | null;
   transfer_mechanism: TransferMechanism | null;
   /** null in annexes made before contact points were kept */
   contact?: Contact | null;
@@ -194,6 +211,7 @@ export function buildAnnex(input: AnnexInput, newId: NewId, base = "/annex"): { 
       parent_id: s.parent == null ? null : (spIds.get(s.parent) ?? s.parent),
       dpf_certified: s.dpf_certified ?? false,
       pipeda_covered: s.pipeda_covered ?? false,
+      international_organisation: s.international_organisation ?? null,
       transfer_mechanism: s.transfer_mechanism ?? null,
       contact: s.contact ?? null,
     })),
@@ -234,6 +252,12 @@ export function checkAnnex(annex: AnnexContent, base = "/annex"): FieldError[] {
         pointer: `${at}/dpf_certified`,
         rule: "dpf_requires_us",
         detail: "Only a recipient in the United States can be certified under the EU-US Data Privacy Framework.",
+      });
+    if (s.international_organisation && !INTERNATIONAL_ORGANISATIONS.has(s.international_organisation))
+      errors.push({
+        pointer: `${at}/international_organisation`,
+        rule: "known_international_organisation",
+        detail: `"${s.international_organisation}" is not an international organisation of the legal reference data (${[...INTERNATIONAL_ORGANISATIONS.keys()].join(", ")}; GET /v1/countries lists them).`,
       });
     if (s.pipeda_covered && s.address.country !== "CA")
       errors.push({
@@ -343,12 +367,19 @@ export function classificationSnapshot(annex: AnnexContent, release = LEGAL_DATA
   return { release, entries: Object.fromEntries([...c.locations, ...c.sub_processors].map((e) => [e.id, e.classification])) };
 }
 
+/** An international organisation as a place data goes to: outside every country, so outside the EU/EEA. */
+export const ioPlace = (key: string) => `international_organisation:${key}`;
+
 /** Every country an entry puts data in: a location's own; a sub-processor's seat and each of its locations'. */
 export function entryCountries(annex: AnnexContent): Map<string, Set<string>> {
   const locationCountry = new Map(annex.locations.map((l) => [l.id, l.address.country]));
   const out = new Map<string, Set<string>>();
   for (const l of annex.locations) out.set(l.id, new Set([l.address.country]));
-  for (const s of annex.sub_processors) out.set(s.id, new Set([s.address.country, ...s.location_ids.map((id) => locationCountry.get(id) ?? s.address.country)]));
+  for (const s of annex.sub_processors) {
+    const places = [s.address.country, ...s.location_ids.map((id) => locationCountry.get(id) ?? s.address.country)];
+    if (s.international_organisation) places.push(ioPlace(s.international_organisation));
+    out.set(s.id, new Set(places));
+  }
   return out;
 }
 
@@ -368,7 +399,10 @@ export function classifyAnnex(annex: AnnexContent, on?: Date): ClassifiedAnnex {
   const sub_processors = annex.sub_processors.map((s) => {
     const recipient = recipientOf(s);
     const countries = [s.address.country, ...s.location_ids.map((id) => locationsById.get(id)?.address.country ?? s.address.country)];
-    return { ...s, classification: worstClassification(countries.map((c) => classifyCountry(c, recipient, on))), third_country: countries.some(isOutsideEuEea) };
+    // an international organisation: its own decision instead of its seat's country, and always outside the EU/EEA
+    const io = s.international_organisation;
+    const classes = [...(io ? countries.slice(1) : countries).map((c) => classifyCountry(c, recipient, on)), ...(io ? [classifyInternationalOrganisation(io, on)] : [])];
+    return { ...s, classification: worstClassification(classes), third_country: !!io || countries.some(isOutsideEuEea) };
   });
   const third_country = [...locations, ...sub_processors].some((e) => e.third_country);
   return { third_country, locations, sub_processors };

@@ -54,6 +54,7 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
     parent_id: input.parent == null ? null : (resolveSub(input.parent) ?? input.parent),
     dpf_certified: input.dpf_certified ?? false,
     pipeda_covered: input.pipeda_covered ?? false,
+    international_organisation: input.international_organisation ?? null,
     transfer_mechanism: input.transfer_mechanism ?? null,
     contact: input.contact ?? null,
   });
@@ -155,6 +156,7 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
             parent: c.parent !== undefined ? c.parent : cur.parent_id,
             dpf_certified: c.dpf_certified ?? cur.dpf_certified,
             pipeda_covered: c.pipeda_covered ?? cur.pipeda_covered ?? false,
+            international_organisation: c.international_organisation !== undefined ? c.international_organisation : (cur.international_organisation ?? null),
             transfer_mechanism: c.transfer_mechanism !== undefined ? c.transfer_mechanism : cur.transfer_mechanism,
             contact: c.contact !== undefined ? c.contact : (cur.contact ?? null),
           },

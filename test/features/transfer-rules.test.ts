@@ -423,3 +423,51 @@ describe("what a third-country sub-processor entry carries: its transfer tool, f
     expect(res.body.errors[0].pointer).toBe("/operations/1/sub_processor/contact/email");
   });
 });
+
+describe("an international organisation as a recipient", () => {
+  const epo = (key = "EPO") => [
+    {
+      op: "add_sub_processor",
+      sub_processor: {
+        ref: "epo",
+        legal_name: "European Patent Office",
+        registration: { scheme: "other", number: "International organisation, no register" },
+        address: { street: "Bob-van-Benthem-Platz 1", postal_code: "80469", city: "München", country: "DE" },
+        description: "Patent searches for the care-technology unit",
+        locations: ["dc-dk"],
+        international_organisation: key,
+      },
+    },
+  ];
+
+  it("is a transfer out of the EU/EEA classified by its own decision; it conflicts with a prohibition", async () => {
+    const t = await createTestContext();
+    const { processor, controller } = await parties(t);
+    const prohibited = await createActiveAgreement(t, processor, controller, { authorisation: "specific", third_country_transfers: "prohibited" });
+    const cr = await submit(t, processor, [prohibited.id], epo());
+    expect(cr.decisions[0]).toMatchObject({ kind: "decision", introduces_third_country: true, instruction_conflict: true });
+    const plain = await t.call(controller.key, "POST", `/v1/decisions/${cr.decisions[0]!.id}/approve`, {});
+    expect(plain.status).toBe(409);
+    expect(plain.body.detail).toContain("European Patent Organisation");
+    const ok = await t.call(controller.key, "POST", `/v1/decisions/${cr.decisions[0]!.id}/approve`, {
+      amendment: { third_country_transfers: "with_transfer_mechanism", reason: "Searches at the EPO are accepted" },
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    const annex = await t.call(controller.key, "GET", `/v1/agreements/${prohibited.id}/annex`);
+    expect(annex.body.sub_processors.find((s: { ref: string }) => s.ref === "epo")).toMatchObject({
+      international_organisation: "EPO",
+      classification: "adequacy",
+      third_country: true,
+      transfer_mechanism: null,
+    });
+  });
+
+  it("must be one the legal reference data knows", async () => {
+    const t = await createTestContext();
+    const { processor, controller } = await parties(t);
+    const agreement = await createActiveAgreement(t, processor, controller);
+    const res = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [agreement.id], operations: epo("UNO"), reason: "x" });
+    expect(res.status).toBe(422);
+    expect(res.body.errors[0]).toMatchObject({ pointer: "/resulting_annex/sub_processors/1/international_organisation", rule: "known_international_organisation" });
+  });
+});

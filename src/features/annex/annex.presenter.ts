@@ -13,6 +13,11 @@ export function presentAnnexContent(content: AnnexContent) {
   return {
     third_country: classified.third_country,
     locations: classified.locations.map(withCountry),
-    sub_processors: classified.sub_processors.map((s) => ({ ...withCountry(s), pipeda_covered: s.pipeda_covered === true, contact: s.contact ?? null })),
+    sub_processors: classified.sub_processors.map((s) => ({
+      ...withCountry(s),
+      pipeda_covered: s.pipeda_covered === true,
+      international_organisation: s.international_organisation ?? null,
+      contact: s.contact ?? null,
+    })),
   };
 }

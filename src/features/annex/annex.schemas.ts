@@ -72,6 +72,11 @@ export const SubProcessorInput = z
     parent: text(64).nullish().openapi({ description: "ref of the sub-processor that engaged it (the chain)" }),
     dpf_certified: z.boolean().default(false).openapi({ description: "Certified under the EU-US Data Privacy Framework" }),
     pipeda_covered: z.boolean().optional().openapi({ description: "Subject to Canada's PIPEDA (the scope of Canada's adequacy decision); default false" }),
+    international_organisation: z.string().max(20).nullish().openapi({
+      description:
+        "The recipient is an international organisation: its key in GET /v1/countries (e.g. EPO). A transfer to it leaves the EU/EEA; its own adequacy decision classifies it",
+      example: "EPO",
+    }),
     transfer_mechanism: TransferMechanismInput.nullish(),
     contact: Contact.nullish(),
   })
@@ -121,6 +126,7 @@ export const SubProcessor = z
     parent_id: z.string().nullable(),
     dpf_certified: z.boolean(),
     pipeda_covered: z.boolean(),
+    international_organisation: z.string().nullable(),
     transfer_mechanism: TransferMechanism.nullable(),
     contact: Contact.nullable().openapi({ description: "null in entries made before contact points were kept" }),
     classification: Classification,

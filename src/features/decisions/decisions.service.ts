@@ -11,7 +11,7 @@ import { deemIfDue } from "./due.service";
 import { applyDecision } from "./apply";
 import { decisionEvent } from "./decision-events";
 import { type TermsChange, writeAmendment } from "../agreements/agreement-terms.service";
-import { countryName } from "../../domain/countries";
+import { countryName, INTERNATIONAL_ORGANISATIONS } from "../../domain/countries";
 import { applyOperations, assessChange } from "../../domain/operations";
 import { withdrawable } from "../change-requests/change-requests.service";
 import { type DecisionRow, loadDecisionContext, presentDecision } from "./decisions.presenter";
@@ -106,7 +106,7 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
       const countries = await introducedCountries(ctx, fresh);
       throw new AppError(
         "instruction_conflict",
-        `The agreement's instruction prohibits transfers to third countries, and this change puts personal data outside the EU/EEA${countries.length ? ` (${countries.map((c) => countryName(c)).join(", ")})` : ""}. To approve it, amend the instruction in the same act: send \`amendment: { "third_country_transfers": "with_transfer_mechanism", "reason": "…" }\`.`,
+        `The agreement's instruction prohibits transfers to third countries, and this change puts personal data outside the EU/EEA${countries.length ? ` (${countries.map(placeName).join(", ")})` : ""}. To approve it, amend the instruction in the same act: send \`amendment: { "third_country_transfers": "with_transfer_mechanism", "reason": "…" }\`.`,
         [
           {
             in: "json",
@@ -152,6 +152,12 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
   }
   return (await presentDecisions(ctx, [result]))[0]!;
 }
+
+/** A country's name, or an international organisation's (docs/rules.md, rule 3). */
+const placeName = (place: string) => {
+  const io = /^international_organisation:(.+)$/.exec(place)?.[1];
+  return io ? (INTERNATIONAL_ORGANISATIONS.get(io)?.name.en ?? io) : countryName(place);
+};
 
 /** The third countries a decision's change introduces into its agreement's annex, as assessed now. */
 async function introducedCountries(ctx: Ctx, row: DecisionRow): Promise<string[]> {

@@ -22,7 +22,11 @@ function checkUrl(ctx: Ctx, url: string) {
   if (refused) throw validationFailed([{ pointer: "/url", rule: refused.rule, detail: refused.detail }], "The webhook URL is not allowed.");
 }
 
-/** Runs the Svix side of an endpoint change (Svix mode only); a failure there undoes ours. */
+/**
+ * Runs the Svix side of an endpoint change (Svix mode only), before ours is written: no network call
+ * inside a transaction, and when Svix refuses, nothing of the change is kept here. (Should our commit
+ * then fail, Svix holds the newer copy until the endpoint's next change puts it in step again.)
+ */
 async function mirror(ctx: Ctx, change: (svix: NonNullable<Ctx["webhooks"]["svix"]>) => Promise<void>) {
   if (!ctx.webhooks.svix) return;
   try {
@@ -31,6 +35,12 @@ async function mirror(ctx: Ctx, change: (svix: NonNullable<Ctx["webhooks"]["svix
     throw new AppError("upstream_unavailable", `Svix did not accept the change: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
+
+/** The row an insert will write, as Svix's mirror reads it before the insert. */
+const asRow = (v: typeof ep.$inferInsert): typeof ep.$inferSelect => {
+  const unset = { previousSecret: null, previousSecretExpiresAt: null, failingSince: null, deletedAt: null };
+  return { ...unset, ...v } as typeof ep.$inferSelect;
+};
 
 /** An endpoint of the calling organisation; anyone else's answers as a missing one. */
 async function loadEndpoint(ctx: Ctx, id: string) {
@@ -45,24 +55,22 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: z.infer<
   checkUrl(ctx, input.url);
   const now = ctx.clock.now();
   const secret = generateWebhookSecret(random);
+  const values: typeof ep.$inferInsert = {
+    id: ctx.newId("webhookEndpoint"),
+    organisationId: org,
+    url: input.url,
+    description: input.description ?? null,
+    eventTypes: input.event_types,
+    enabled: input.enabled,
+    disabledReason: input.enabled ? null : "manual",
+    secret,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // Svix mode: Svix holds a copy with the same secret; if it cannot be made, nothing is kept here
+  await mirror(ctx, (svix) => svix.endpointCreated(asRow(values), secret));
   const row = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(ep)
-      .values({
-        id: ctx.newId("webhookEndpoint"),
-        organisationId: org,
-        url: input.url,
-        description: input.description ?? null,
-        eventTypes: input.event_types,
-        enabled: input.enabled,
-        disabledReason: input.enabled ? null : "manual",
-        secret,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    // Svix mode: Svix holds a copy with the same secret; if it cannot be made, nothing is kept here
-    await mirror(ctx, (svix) => svix.endpointCreated(row!, secret));
+    const [row] = await tx.insert(ep).values(values).returning();
     await appendAudit(tx, ctx, [{ action: "webhook_endpoint.create", resourceType: "webhook_endpoint", resourceId: row!.id }]);
     return row!;
   });
@@ -88,21 +96,18 @@ export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string;
   const current = await loadEndpoint(ctx, id);
   if (input.url !== undefined) checkUrl(ctx, input.url);
   const enabling = input.enabled === true && !current.enabled;
+  const changes = {
+    ...(input.url !== undefined && { url: input.url }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.event_types !== undefined && { eventTypes: input.event_types }),
+    ...(input.enabled === false && { enabled: false, disabledReason: "manual" as const }),
+    // re-enabled: a fresh start, the old run of failures no longer counts
+    ...(enabling && { enabled: true, disabledReason: null, failingSince: null }),
+    updatedAt: ctx.clock.now(),
+  };
+  await mirror(ctx, (svix) => svix.endpointUpdated({ ...current, ...changes }));
   const row = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(ep)
-      .set({
-        ...(input.url !== undefined && { url: input.url }),
-        ...(input.description !== undefined && { description: input.description }),
-        ...(input.event_types !== undefined && { eventTypes: input.event_types }),
-        ...(input.enabled === false && { enabled: false, disabledReason: "manual" as const }),
-        // re-enabled: a fresh start, the old run of failures no longer counts
-        ...(enabling && { enabled: true, disabledReason: null, failingSince: null }),
-        updatedAt: ctx.clock.now(),
-      })
-      .where(eq(ep.id, id))
-      .returning();
-    await mirror(ctx, (svix) => svix.endpointUpdated(row!));
+    const [row] = await tx.update(ep).set(changes).where(eq(ep.id, id)).returning();
     await appendAudit(tx, ctx, [{ action: "webhook_endpoint.update", resourceType: "webhook_endpoint", resourceId: id }]);
     return row!;
   });
@@ -112,8 +117,8 @@ export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string;
 export async function deleteEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
   const current = await loadEndpoint(ctx, id);
   const now = ctx.clock.now();
+  await mirror(ctx, (svix) => svix.endpointDeleted(current));
   await ctx.db.transaction(async (tx) => {
-    await mirror(ctx, (svix) => svix.endpointDeleted(current));
     await appendAudit(tx, ctx, [{ action: "webhook_endpoint.delete", resourceType: "webhook_endpoint", resourceId: id }]);
     // kept, soft-deleted, so its attempts stay readable in the audit of deliveries
     await tx.update(ep).set({ deletedAt: now, enabled: false, updatedAt: now }).where(eq(ep.id, id));
@@ -130,13 +135,10 @@ export async function rotateSecret({ ctx, id }: { ctx: Ctx; id: string }) {
   const current = await loadEndpoint(ctx, id);
   const now = ctx.clock.now();
   const secret = generateWebhookSecret(random);
+  const rotated = { secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS), updatedAt: now };
+  await mirror(ctx, (svix) => svix.secretRotated({ ...current, ...rotated }, secret));
   const row = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(ep)
-      .set({ secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS), updatedAt: now })
-      .where(eq(ep.id, id))
-      .returning();
-    await mirror(ctx, (svix) => svix.secretRotated(row!, secret));
+    const [row] = await tx.update(ep).set(rotated).where(eq(ep.id, id)).returning();
     await appendAudit(tx, ctx, [{ action: "webhook_endpoint.rotate_secret", resourceType: "webhook_endpoint", resourceId: id }]);
     return row!;
   });
