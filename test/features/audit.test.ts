@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generateOpenApiDocument } from "../../src/openapi";
 import { createTestContext, DAY, type TestContext, type TestResponse } from "../helpers/app";
 import { baselineAnnex, createActiveAgreement, createOrg, firstKeyId, type TestOrg } from "../helpers/factories";
+import { dumpState } from "../helpers/db-snapshot";
 
 /**
  * The audit trail (docs/rules.md, rule 8): every write and every read of an annex is
@@ -98,27 +99,6 @@ async function visibleTo(t: TestContext, key: string): Promise<AuditRecord[]> {
 async function exportText(t: TestContext, key: string) {
   const res = await t.app.request("/v1/audit/export", { headers: { Authorization: `Bearer ${key}` } });
   return { status: res.status, contentType: res.headers.get("content-type"), disposition: res.headers.get("content-disposition"), text: await res.text() };
-}
-
-/** Every row of every table that holds state. */
-const STATE_TABLES = [
-  "organisations",
-  "api_keys",
-  "agreements",
-  "annex_versions",
-  "change_requests",
-  "decisions",
-  "events",
-  "webhook_endpoints",
-  "deliveries",
-  "delivery_attempts",
-  "audit_records",
-  "idempotency_keys",
-];
-async function dumpState(t: TestContext) {
-  const dump: Record<string, unknown[]> = {};
-  for (const table of STATE_TABLES) dump[table] = (await t.client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows.map((r) => ({ ...r }));
-  return dump;
 }
 
 const verify = async (t: TestContext) => {

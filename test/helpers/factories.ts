@@ -101,7 +101,18 @@ export async function createActiveAgreement(t: TestContext, processor: TestOrg, 
 }
 
 /** Row counts of the tables a refused request must leave untouched. */
-export const COUNTED_TABLES = ["organisations", "api_keys", "agreements", "annex_versions", "change_requests", "decisions", "events", "webhook_endpoints", "deliveries"] as const;
+export const COUNTED_TABLES = [
+  "organisations",
+  "api_keys",
+  "agreements",
+  "agreement_terms",
+  "annex_versions",
+  "change_requests",
+  "decisions",
+  "events",
+  "webhook_endpoints",
+  "deliveries",
+] as const;
 
 export async function snapshotCounts(t: TestContext): Promise<Record<(typeof COUNTED_TABLES)[number], number>> {
   const counts = {} as Record<(typeof COUNTED_TABLES)[number], number>;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createTestContext, type TestContext, type TestResponse } from "../helpers/app";
 import { createActiveAgreement, createOrg, firstKeyId, type TestOrg } from "../helpers/factories";
+import { dumpState } from "../helpers/db-snapshot";
 
 /**
  * API keys over HTTP: scopes, expiry, revocation, last use, and what is never shown.
@@ -38,26 +39,6 @@ const expectProblem = (res: TestResponse, status: number, code: string) => {
   expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   expect(res.body).toMatchObject({ status, code, type: expect.stringMatching(/^https:\/\//), title: expect.any(String), detail: expect.any(String) });
 };
-
-/** Every row of the tables a refused request must leave as it was. */
-const STATE_TABLES = [
-  "organisations",
-  "api_keys",
-  "agreements",
-  "annex_versions",
-  "change_requests",
-  "decisions",
-  "events",
-  "webhook_endpoints",
-  "deliveries",
-  "audit_records",
-  "idempotency_keys",
-];
-async function dumpState(t: TestContext) {
-  const dump: Record<string, unknown[]> = {};
-  for (const table of STATE_TABLES) dump[table] = (await t.client.execute(`SELECT * FROM ${table} ORDER BY rowid`)).rows.map((r) => ({ ...r }));
-  return dump;
-}
 
 /** A processor, a controller with an active agreement, a webhook endpoint of the controller. */
 async function setup() {
