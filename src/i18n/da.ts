@@ -31,6 +31,7 @@ export const da = {
   col_classification: "Klassifikation",
   col_transfer_basis: "Overførselsgrundlag",
   col_engaged_by: "Anvendt af",
+  col_contact: "Kontaktperson",
   col_location: "Lokalitet",
   col_activities: "Aktiviteter",
   col_version: "Version",

@@ -31,6 +31,7 @@ export const en = {
   col_classification: "Classification",
   col_transfer_basis: "Transfer basis",
   col_engaged_by: "Engaged by",
+  col_contact: "Contact",
   col_location: "Location",
   col_activities: "Activities",
   col_version: "Version",

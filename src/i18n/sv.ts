@@ -31,6 +31,7 @@ export const sv = {
   col_classification: "Klassificering",
   col_transfer_basis: "Grund för överföring",
   col_engaged_by: "Anlitad av",
+  col_contact: "Kontaktperson",
   col_location: "Plats",
   col_activities: "Aktiviteter",
   col_version: "Version",

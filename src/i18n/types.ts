@@ -52,6 +52,7 @@ export interface Messages {
   col_classification: string;
   col_transfer_basis: string;
   col_engaged_by: string;
+  col_contact: string;
   /** the columns of the location table */
   col_location: string;
   col_activities: string;

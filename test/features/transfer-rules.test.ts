@@ -414,6 +414,16 @@ describe("what a third-country sub-processor entry carries: its transfer tool, f
     },
   );
 
+  it("the annex document names the contact point", async () => {
+    const { t, controller, agreement, attempt } = await setup(false);
+    const res = await attempt({ type: "sccs_2021_914", module: "module_3" });
+    expect((await t.call(controller.key, "POST", `/v1/decisions/${res.body.decisions[0].id}/approve`, {})).status).toBe(200);
+    const doc = await t.call(controller.key, "GET", `/v1/agreements/${agreement.id}/annex/document?format=md&lang=da`);
+    expect(doc.status).toBe(200);
+    expect(doc.body).toContain("| Kontaktperson |");
+    expect(doc.body).toContain("Data Protection Officer \\<dpo@support-india.example\\>");
+  });
+
   it("a contact point must be an email address", async () => {
     const { t, processor, agreement } = await setup(false);
     const ops = indiaSupport({ type: "sccs_2021_914", module: "module_3" });

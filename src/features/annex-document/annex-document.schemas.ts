@@ -72,6 +72,10 @@ export const AnnexDocumentRow = z
       .object({ id: z.string(), ref: z.string(), name: z.string() })
       .nullable()
       .openapi({ description: "The sub-processor that engaged this one (the chain); null when the processor engaged it" }),
+    contact: z
+      .object({ name: z.string(), email: z.string() })
+      .nullable()
+      .openapi({ description: "The sub-processor's contact point (SCC Annex III); null in entries made before it was kept" }),
   })
   .openapi("AnnexDocumentRow", { description: "One approved sub-processor, as a row of the document (the CSV export has the same rows)" });
 

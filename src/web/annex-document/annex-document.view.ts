@@ -69,6 +69,8 @@ export interface SubProcessorRow {
   parent: { id: string; ref: string; name: string } | null;
   /** who engaged it, in words: its parent, or the processor */
   engaged_by: string;
+  /** the contact point (SCC Annex III); null in entries made before it was kept */
+  contact: { name: string; email: string } | null;
 }
 
 export interface LocationRow {
@@ -102,6 +104,7 @@ export const SUB_PROCESSOR_COLUMNS = [
   ["col_classification", (r) => r.classification.label],
   ["col_transfer_basis", (r) => r.transfer_basis.label],
   ["col_engaged_by", (r) => r.engaged_by],
+  ["col_contact", (r) => (r.contact ? `${r.contact.name} <${r.contact.email}>` : "—")],
 ] as const satisfies readonly (readonly [Label, (r: SubProcessorRow) => string])[];
 
 export const PARTY_COLUMNS = [
@@ -226,6 +229,7 @@ export function buildDocumentView(source: AnnexDocumentSource, lang: Lang): Docu
       transfer_basis: { mechanism: s.transfer_mechanism, label: transferBasis(s.transfer_mechanism, s.classification, s.dpf_certified && usInvolved, m) },
       parent: parent ? { id: parent.id, ref: parent.ref, name: parent.legal_name } : null,
       engaged_by: parent ? parent.legal_name : `${agreement.processor.name} (${m.processor.toLocaleLowerCase(lang)})`,
+      contact: s.contact ?? null,
     };
   });
 
