@@ -163,6 +163,7 @@ export const da = {
     amend_instruction: "Ændr instruksen, så overførsel til tredjelande med gyldigt overførselsgrundlag er tilladt, og godkend ændringen",
     amendment_reason: "Begrundelse for ændringen af instruksen",
     amendment_reason_required: "Skriv en begrundelse for ændringen af instruksen.",
+    amendment_required: "Ændringen blev ikke godkendt: sæt kryds ved ændringen af instruksen og skriv en begrundelse for at godkende den.",
     terms_history: "Instruks og vilkår, alle versioner",
     notice_explainer: "Ændringen fjerner eller retter kun oplysninger. Det er en meddelelse: der er intet at godkende eller gøre indsigelse mod.",
     object: "Gør indsigelse",

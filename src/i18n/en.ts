@@ -156,6 +156,7 @@ export const en = {
     amend_instruction: "Amend the instruction to allow transfers to third countries with a valid transfer tool, and approve the change",
     amendment_reason: "Reason for amending the instruction",
     amendment_reason_required: "Give a reason for amending the instruction.",
+    amendment_required: "The change was not approved: tick the amendment of the instruction and give a reason to approve it.",
     terms_history: "Instruction and terms, every version",
     notice_explainer: "This change only removes or corrects entries. It is a notice: there is nothing to approve or object to.",
     object: "Object",

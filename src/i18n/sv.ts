@@ -163,6 +163,7 @@ export const sv = {
     amend_instruction: "Ändra instruktionen så att överföring till tredjeland med giltig överföringsgrund tillåts, och godkänn ändringen",
     amendment_reason: "Motivering till ändringen av instruktionen",
     amendment_reason_required: "Skriv en motivering till ändringen av instruktionen.",
+    amendment_required: "Ändringen godkändes inte: kryssa i ändringen av instruktionen och skriv en motivering för att godkänna den.",
     terms_history: "Instruktion och villkor, alla versioner",
     notice_explainer: "Ändringen tar bara bort eller rättar uppgifter. Det är ett meddelande: det finns inget att godkänna eller invända mot.",
     object: "Invänd",

@@ -146,6 +146,7 @@ export interface ConsoleMessages {
   amend_instruction: string;
   amendment_reason: string;
   amendment_reason_required: string;
+  amendment_required: string;
   terms_history: string;
   notice_explainer: string;
   object: string;

@@ -140,4 +140,65 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       await context.close();
     }
   }, 90_000);
+
+  it("stops a change that conflicts with the instruction: approving asks for the amendment, explicitly (1280 px and 390 px)", async () => {
+    const t: TestContext = await createTestContext({ file: true });
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const controller = await createOrg(t, "Skanderborg Kommune");
+    const agreement = await createActiveAgreement(t, processor, controller, { authorisation: "specific", third_country_transfers: "prohibited" });
+    const london = { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" };
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", {
+      agreements: [agreement.id],
+      reason: "Night-time support from London",
+      operations: [
+        { op: "add_location", location: { ref: "london", label: "Support centre", address: london, activities: ["support"] } },
+        {
+          op: "add_sub_processor",
+          sub_processor: {
+            ref: "night",
+            legal_name: "Night Desk Ltd",
+            registration: { scheme: "gb_crn", number: "04241161" },
+            address: london,
+            description: "Support",
+            locations: ["london"],
+          },
+        },
+      ],
+    });
+    expect(cr.status, JSON.stringify(cr.body)).toBe(201);
+    const own = await serveApp(t.app);
+    browser ??= await launchChromium();
+    try {
+      for (const width of [1280, 390]) {
+        const context = await browser.newContext({ bypassCSP: true, locale: "da-DK", viewport: { width, height: 900 } });
+        const page = await context.newPage();
+        await page.goto(`${own.url}/console/sign-in`);
+        await page.getByLabel(/API/).fill(controller.key);
+        await page
+          .getByRole("button")
+          .filter({ hasText: /Log ind|Sign in/ })
+          .click();
+        await page.goto(`${own.url}/console/decisions/${cr.body.decisions[0].id}`);
+        const text = await page.innerText("main");
+        expect(text).toContain("i strid med instruksen");
+        await assertAccessible(page, `conflict ${width}`);
+        await shot(page, `conflict-${width}`);
+        if (width === 390) {
+          // a plain approval is refused and says why; nothing is decided
+          await page.getByRole("button", { name: "Godkend" }).click();
+          expect(await page.innerText("main")).toContain("Ændringen blev ikke godkendt");
+          await page.getByLabel(/Ændr instruksen/).check();
+          await page.getByLabel(/Begrundelse for ændringen af instruksen/).fill("Support fra Storbritannien accepteres");
+          await page.getByRole("button", { name: "Godkend" }).click();
+          await page.waitForURL(/\/console\/decisions\//);
+          expect(await page.innerText("main")).toMatch(/godkendt/i);
+          await shot(page, "conflict-approved-390");
+        }
+        await context.close();
+      }
+      expect((await t.call(controller.key, "GET", `/v1/agreements/${agreement.id}`)).body).toMatchObject({ third_country_transfers: "with_transfer_mechanism", terms_version: 2 });
+    } finally {
+      await own.close();
+    }
+  }, 90_000);
 });

@@ -239,7 +239,7 @@ describe("decision console: a change that conflicts with the instruction", () =>
     const csrf = await csrfOf(t, s, `/console/decisions/${id}`);
     const plain = await post(t, s, `/console/decisions/${id}/approve`, { csrf });
     expect(plain.status).toBe(409);
-    expect(await plain.text()).toContain("prohibits transfers to third countries");
+    expect(await plain.text()).toContain("The change was not approved: tick the amendment of the instruction");
     const noReason = await post(t, s, `/console/decisions/${id}/approve`, { csrf, amend_instruction: "with_transfer_mechanism", amendment_reason: " " });
     expect(noReason.status).toBe(422);
     expect((await t.call(controller.key, "GET", `/v1/decisions/${id}`)).body.state).toBe("pending");

@@ -151,7 +151,8 @@ async function act(c: C, run: () => Promise<unknown>, kept: { reason?: string; c
     await run();
   } catch (err) {
     if (err instanceof AppError && err.code === "invalid_state") return renderDecision(c, { conflict: true }, 409);
-    if (err instanceof AppError && (err.code === "instruction_conflict" || err.code === "notice_only")) return renderDecision(c, { approveError: err.message, ...kept }, 409);
+    if (err instanceof AppError && err.code === "instruction_conflict") return renderDecision(c, { approveError: t(pickLang(c)).amendment_required, ...kept }, 409);
+    if (err instanceof AppError && err.code === "notice_only") return renderDecision(c, { approveError: t(pickLang(c)).notice_explainer, ...kept }, 409);
     if (err instanceof AppError && err.code === "validation_failed") return renderDecision(c, { error: err.message, ...kept }, 422);
     throw err;
   }
