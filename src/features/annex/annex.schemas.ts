@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { ACTIVITIES, ART_46_ROUTES, ART_49_DEROGATIONS, SCC_MODULES } from "../../domain/annex";
 import { Address, CountryCode, Registration, text, Timestamp } from "../../http/schemas";
+import type { AnnexInput as DomainAnnexInput, TransferMechanism as DomainTransferMechanism } from "../../domain/annex";
 
 const Ref = z
   .string()
@@ -88,6 +89,11 @@ export const AnnexInput = z
     sub_processors: z.array(SubProcessorInput).max(500),
   })
   .openapi("AnnexInput", { description: "Bilag 2: processing locations and sub-processors" });
+
+// The input schemas are checked against the domain's types: a change of one without the other does not compile.
+type Assert<T extends true> = T;
+export type AnnexInputMatchesDomain = Assert<z.infer<typeof AnnexInput> extends DomainAnnexInput ? true : false>;
+export type TransferToolMatchesDomain = Assert<z.infer<typeof TransferMechanism> extends DomainTransferMechanism ? true : false>;
 
 const Classification = z.enum(["eu_eea", "adequacy", "third_country"]).openapi("Classification", {
   description:

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DateTimeInput, text, Timestamp } from "../../http/schemas";
 import { LocationInput, SubProcessorInput } from "../annex/annex.schemas";
 import { Decision } from "../decisions/decisions.schemas";
+import type { Operation as DomainOperation } from "../../domain/operations";
 
 const Target = text(64).openapi({ description: "The entry's ref (the same in all the processor's agreements) or its id", example: "nordhost" });
 
@@ -20,6 +21,10 @@ export const Operation = z
     z.strictObject({ op: z.literal("remove_location"), target: Target }),
   ])
   .openapi("Operation", { description: "One change to the annex; operations apply in order, all or none" });
+
+// The body is checked against the domain's type: a change of one without the other does not compile.
+type Assert<T extends true> = T;
+export type OperationMatchesDomain = Assert<z.infer<typeof Operation> extends DomainOperation ? true : false>;
 
 export const SubmitChangeRequestBody = z
   .strictObject({

@@ -88,7 +88,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     });
   }
 
-  const operations = input.operations as Operation[];
+  const operations: Operation[] = input.operations;
   const publicAuthorities = await publicAuthorityControllers(
     ctx,
     covered.map((c) => c.agreement.controllerId),
