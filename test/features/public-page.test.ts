@@ -281,6 +281,29 @@ describe("setting up the public page", () => {
 });
 
 describe("what the page shows", () => {
+  it("a recipient in the UK is shown as a third country (with its adequacy decision), not as EU/EEA", async () => {
+    const t = await createTestContext();
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const controller = await createOrg(t, "Skanderborg Kommune");
+    const london = { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" };
+    const dk = { street: "Lautrupvang 1", postal_code: "2750", city: "Ballerup", country: "DK" };
+    await createActiveAgreement(t, processor, controller, {
+      annex: {
+        locations: [
+          { ref: "dc-dk", label: "Primary data centre", address: dk, activities: ["hosting"] },
+          { ref: "uk", label: "Support", address: london, activities: ["support"] },
+        ],
+        sub_processors: [
+          { ref: "night", legal_name: "Night Desk Ltd", registration: { scheme: "gb_crn", number: "04241161" }, address: london, description: "Support", locations: ["uk"] },
+        ],
+      },
+    });
+    expect((await publish(t, processor, { enabled: true, slug: "uk-case", agreements: "all" })).status).toBe(200);
+    const { html } = await readAll(t, "uk-case");
+    expect(section(html, "sub-processors")).toContain("Third country, adequacy decision (GDPR Art. 45)");
+    expect(section(html, "sub-processors")).not.toContain("EU/EEA");
+  });
+
   it("the current sub-processors of the listed agreements only, once each, with registration, country, classification and purpose, never their street addresses", async () => {
     const w = await setup();
     await publish(w.t, w.processor, { enabled: true, slug: "nordcare", agreements: [w.agreementA.id] });

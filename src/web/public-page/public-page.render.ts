@@ -99,7 +99,7 @@ ${view.changelog.length ? html`<ol class="changes">${view.changelog.map(changeIt
 </section>
 </main>
 <footer>
-<p class="muted">Classifications follow GDPR chapter V: EU/EEA, a country with an adequacy decision of the European Commission, or a third country needing a transfer mechanism. Published by ${view.processorName} through the Subprocessor Registry.</p>
+<p class="muted">Classifications follow GDPR chapter V: inside the EU/EEA, or a third country (any country outside the EU/EEA) with an adequacy decision of the European Commission, or without one, where a transfer tool such as standard contractual clauses is needed. Published by ${view.processorName} through the Subprocessor Registry.</p>
 </footer>
 </body>
 </html>

@@ -8,8 +8,9 @@ import type { ChangeLine, PublicChange } from "../../features/public-page/public
 
 export const CLASSIFICATION_LABEL: Record<Classification, string> = {
   eu_eea: "EU/EEA",
-  adequacy: "Adequacy decision (GDPR Art. 45)",
-  third_country: "Third country",
+  // a third country is any country outside the EU/EEA; the class says which transfer tool it needs
+  adequacy: "Third country, adequacy decision (GDPR Art. 45)",
+  third_country: "Third country, transfer tool needed",
 };
 
 /** A date as YYYY-MM-DD (UTC). */
