@@ -170,6 +170,17 @@ export interface ClassifiedAnnex {
 
 type NewId = (kind: "location" | "subProcessor") => string;
 
+/** A location as stored, from a party's input and its id. */
+export const toLocation = (l: LocationInput, id: string): Location => ({
+  id,
+  ref: l.ref,
+  label: l.label,
+  address: l.address,
+  activities: l.activities,
+  description: l.description ?? null,
+  transfer_mechanism: l.transfer_mechanism ?? null,
+});
+
 /**
  * Turns a party's annex into stored content: assigns ids, resolves refs, and checks every
  * rule of the annex. Returns the field errors instead of content when any rule fails.
@@ -187,15 +198,7 @@ export function buildAnnex(input: AnnexInput, newId: NewId, base = "/annex"): { 
     else spIds.set(s.ref, newId("subProcessor"));
   });
   const content: AnnexContent = {
-    locations: input.locations.map((l) => ({
-      id: locationIds.get(l.ref) ?? "",
-      ref: l.ref,
-      label: l.label,
-      address: l.address,
-      activities: l.activities,
-      description: l.description ?? null,
-      transfer_mechanism: l.transfer_mechanism ?? null,
-    })),
+    locations: input.locations.map((l) => toLocation(l, locationIds.get(l.ref) ?? "")),
     sub_processors: input.sub_processors.map((s, i) => ({
       id: spIds.get(s.ref) ?? "",
       ref: s.ref,

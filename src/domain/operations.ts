@@ -1,4 +1,4 @@
-import { type AnnexContent, checkAnnex, entryCountries, isOutsideEuEea, type LocationInput, type SubProcessorInput } from "./annex";
+import { type AnnexContent, checkAnnex, entryCountries, isOutsideEuEea, type LocationInput, type SubProcessorInput, toLocation } from "./annex";
 import type { FieldError } from "./errors";
 
 type SubProcessorChanges = Partial<Omit<SubProcessorInput, "ref">>;
@@ -71,16 +71,7 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
     switch (op.op) {
       case "add_location": {
         if (refTaken(next.locations, op.location.ref, `${at}/location/ref`)) return;
-        const l = op.location;
-        next.locations.push({
-          id: newId("location"),
-          ref: l.ref,
-          label: l.label,
-          address: l.address,
-          activities: l.activities,
-          description: l.description ?? null,
-          transfer_mechanism: l.transfer_mechanism ?? null,
-        });
+        next.locations.push(toLocation(op.location, newId("location")));
         return;
       }
       case "update_location": {

@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../helpers/app";
 import { ARTIFACTS, chromiumMissing, launchChromium, serveApp } from "../helpers/browser";
-import { addBackupOp, createActiveAgreement, createOrg } from "../helpers/factories";
+import { addBackupOp, createActiveAgreement, createOrg, ukSupportOps } from "../helpers/factories";
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve("axe-core/axe.min.js");
@@ -146,24 +146,10 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
     const processor = await createOrg(t, "Omsorgspartner ApS");
     const controller = await createOrg(t, "Skanderborg Kommune");
     const agreement = await createActiveAgreement(t, processor, controller, { authorisation: "specific", third_country_transfers: "prohibited" });
-    const london = { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" };
     const cr = await t.call(processor.key, "POST", "/v1/change-requests", {
       agreements: [agreement.id],
       reason: "Night-time support from London",
-      operations: [
-        { op: "add_location", location: { ref: "london", label: "Support centre", address: london, activities: ["support"] } },
-        {
-          op: "add_sub_processor",
-          sub_processor: {
-            ref: "night",
-            legal_name: "Night Desk Ltd",
-            registration: { scheme: "gb_crn", number: "04241161" },
-            address: london,
-            description: "Support",
-            locations: ["london"],
-          },
-        },
-      ],
+      operations: ukSupportOps(),
     });
     expect(cr.status, JSON.stringify(cr.body)).toBe(201);
     const own = await serveApp(t.app);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../helpers/app";
 import { snapshotState } from "../helpers/db-snapshot";
-import { addBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
+import { addBackupOp, createActiveAgreement, createOrg, type TestOrg, ukSupportOps } from "../helpers/factories";
 
 // The decision console over the real app: its session cookie, its CSRF defences, its
 // isolation (another organisation's page is a 404) and its read-only mode.
@@ -210,24 +210,10 @@ describe("decision console: a change that conflicts with the instruction", () =>
     const processor = await createOrg(t, "Omsorgspartner ApS");
     const controller = await createOrg(t, "Skanderborg Kommune");
     const agreement = (await createActiveAgreement(t, processor, controller, { authorisation: "specific", third_country_transfers: "prohibited" })).id;
-    const london = { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" };
     const cr = await t.call(processor.key, "POST", "/v1/change-requests", {
       agreements: [agreement],
       reason: "Night-time support from London",
-      operations: [
-        { op: "add_location", location: { ref: "london", label: "Support centre", address: london, activities: ["support"] } },
-        {
-          op: "add_sub_processor",
-          sub_processor: {
-            ref: "night",
-            legal_name: "Night Desk Ltd",
-            registration: { scheme: "gb_crn", number: "04241161" },
-            address: london,
-            description: "Support",
-            locations: ["london"],
-          },
-        },
-      ],
+      operations: ukSupportOps(),
     });
     expect(cr.status, JSON.stringify(cr.body)).toBe(201);
     const id = cr.body.decisions[0].id as string;

@@ -155,3 +155,22 @@ export const addPolishBackupOp = (location = "dc-dk") => ({
     locations: [location],
   },
 });
+
+/** A change adding a UK support provider at its own London location: outside the EU/EEA, with an adequacy decision. */
+export const ukSupportOps = () => {
+  const london = { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" };
+  return [
+    { op: "add_location", location: { ref: "london", label: "Support centre", address: london, activities: ["support"] } },
+    {
+      op: "add_sub_processor",
+      sub_processor: {
+        ref: "night",
+        legal_name: "Night Desk Ltd",
+        registration: { scheme: "gb_crn", number: "04241161" },
+        address: london,
+        description: "Support",
+        locations: ["london"],
+      },
+    },
+  ];
+};
