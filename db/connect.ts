@@ -13,8 +13,17 @@ class WriteLock {
   }
 }
 
-const READ_ONLY = /^\s*(SELECT|WITH\s[\s\S]*?\)\s*SELECT|EXPLAIN)\b/i;
-const isRead = (stmt: InStatement) => READ_ONLY.test(typeof stmt === "string" ? stmt : stmt.sql);
+/** The read connection of each client `openDatabase` made (a local file only). */
+const READERS = new WeakMap<Client, Client>();
+
+/**
+ * The client to read through outside a transaction: for a local file its own connection, which
+ * refuses writes (`PRAGMA query_only`), so the caller says it reads by choosing it; elsewhere (Turso,
+ * memory) the client itself. Writes and transactions go through the client `openDatabase` returned.
+ */
+export function readClientOf(client: Client): Client {
+  return READERS.get(client) ?? client;
+}
 
 /**
  * Opens a libSQL database. For a local file the driver is synchronous, and SQLite lets one
@@ -27,7 +36,7 @@ export function openDatabase(url: string, authToken?: string): Client {
   if (!url.startsWith("file:")) return createClient({ url, authToken });
   const client = createClient({ url, authToken, timeout: 5000 });
   const path = url.slice("file:".length).replace(/\?.*$/, "");
-  const reader = path === ":memory:" ? null : new PreparedConnection(path);
+  const reader = path === ":memory:" ? null : new PreparedConnection(path, { queryOnly: true });
   // writes and transactions of this process take turns (the lock), so one connection serves them all
   const writer = path === ":memory:" ? null : new PreparedConnection(path);
   const lock = new WriteLock();
@@ -39,15 +48,15 @@ export function openDatabase(url: string, authToken?: string): Client {
       release();
     }
   };
-  return new Proxy(client, {
+  const proxy = new Proxy(client, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function") return value;
       const fn = value as (...a: unknown[]) => Promise<unknown>;
       switch (prop) {
         case "execute":
-          return (stmt: InStatement, ...rest: unknown[]) =>
-            isRead(stmt) ? (reader ? reader.execute(stmt) : fn.call(target, stmt, ...rest)) : locked(() => (writer ? writer.execute(stmt) : fn.call(target, stmt, ...rest)));
+          // the caller chose this client to write (or to read what it must see in order with its writes)
+          return (stmt: InStatement, ...rest: unknown[]) => locked(() => (writer ? writer.execute(stmt) : fn.call(target, stmt, ...rest)));
         case "close":
           return () => {
             reader?.close();
@@ -72,6 +81,23 @@ export function openDatabase(url: string, authToken?: string): Client {
         default:
           return fn.bind(target);
       }
+    },
+  });
+  if (reader) READERS.set(proxy, readOnlyClient(client, reader));
+  return proxy;
+}
+
+/** A client that only reads, on its own connection; anything but `execute` belongs to the writing client. */
+function readOnlyClient(client: Client, reader: PreparedConnection): Client {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "execute") return (stmt: InStatement) => reader.execute(stmt);
+      if (prop === "close") return () => {};
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return () => {
+        throw new Error(`The read client only executes single reads; use the database client for ${String(prop)}.`);
+      };
     },
   });
 }
@@ -129,8 +155,10 @@ class PreparedConnection {
   private readonly db: Connection;
   private readonly prepared = new Map<string, { statement: Statement; reader: boolean; limitLast: boolean; columns: string[]; columnTypes: string[]; proto: object }>();
 
-  constructor(path: string) {
+  constructor(path: string, options: { queryOnly?: boolean } = {}) {
     this.db = new Database(path, { timeout: 5000 });
+    // a read connection refuses writes: a write that took it by mistake fails instead of skipping the lock
+    if (options.queryOnly) this.db.exec("PRAGMA query_only = 1");
   }
 
   async execute(stmt: InStatement): Promise<ResultSet> {

@@ -1,5 +1,6 @@
 import type { Client } from "@libsql/client";
 import { createDb } from "../db/client";
+import { readClientOf } from "../db/connect";
 import { type Clock, createSignal, type Deps, type DocsAssetSource, jsonLogger, ManualClock, type RateLimitBinding, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import type { Env } from "./env";
@@ -27,6 +28,7 @@ export function buildDeps(env: Env, platform: Platform): Deps {
   const clock: Clock = testClock ?? platform.clock ?? systemClock;
   const deps: Deps = {
     db: createDb(platform.client),
+    readDb: createDb(readClientOf(platform.client)),
     clock,
     newId: createIdGenerator(
       () => clock.now(),

@@ -95,7 +95,10 @@ export interface SchedulerRun {
 
 /** Everything a request or a job needs, built once by an entry from parsed configuration. */
 export interface Deps {
+  /** writes, transactions, and reads that must be in order with them */
   db: Db;
+  /** reads outside a transaction, on their own connection where there is one (a local file): the hot read paths */
+  readDb: Db;
   clock: Clock;
   webhooks: WebhookConfig;
   newId: IdGenerator;

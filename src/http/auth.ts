@@ -18,11 +18,11 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization") ?? "";
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AppError("unauthenticated", "Send an API key as `Authorization: Bearer sk_live_…`.");
-  const { db, clock } = c.get("deps");
+  const { db, readDb, clock } = c.get("deps");
   // The lookup is by hash, so the secret is never compared character by character.
   const hash = await hashSecret(match[1]!);
   const k = schema.apiKeys;
-  const key = await prepared(db, "auth.key", (db) =>
+  const key = await prepared(readDb, "auth.key", (db) =>
     db
       .select()
       .from(k)

@@ -58,7 +58,7 @@ export async function loadAgreementFor(ctx: Ctx, id: string, db: DbOrTx = ctx.db
   const t = schema.agreements;
   const a =
     db === ctx.db
-      ? await prepared(ctx.db, "agreements.for", (db) =>
+      ? await prepared(ctx.readDb, "agreements.for", (db) =>
           db
             .select()
             .from(t)

@@ -44,7 +44,7 @@ export async function getAnnex({ ctx, agreementId, asOf }: { ctx: Ctx; agreement
   const agreement = await loadActiveAgreement(ctx, agreementId);
   const at = asOf ?? ctx.clock.now();
   const v = schema.annexVersions;
-  const row = await prepared(ctx.db, "annex.in_force", (db) =>
+  const row = await prepared(ctx.readDb, "annex.in_force", (db) =>
     db
       .select()
       .from(v)
