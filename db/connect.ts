@@ -1,5 +1,6 @@
 import { type Client, createClient, type InStatement, type InValue, LibsqlError, type ResultSet, type Row, type Transaction, type TransactionMode } from "@libsql/client";
 import Database from "libsql";
+import { registerReadClient } from "./read-client";
 
 /** A FIFO async lock: one holder at a time, the rest wait without blocking the event loop. */
 class WriteLock {
@@ -13,17 +14,7 @@ class WriteLock {
   }
 }
 
-/** The read connection of each client `openDatabase` made (a local file only). */
-const READERS = new WeakMap<Client, Client>();
-
-/**
- * The client to read through outside a transaction: for a local file its own connection, which
- * refuses writes (`PRAGMA query_only`), so the caller says it reads by choosing it; elsewhere (Turso,
- * memory) the client itself. Writes and transactions go through the client `openDatabase` returned.
- */
-export function readClientOf(client: Client): Client {
-  return READERS.get(client) ?? client;
-}
+export { readClientOf } from "./read-client";
 
 /**
  * Opens a libSQL database. For a local file the driver is synchronous, and SQLite lets one
@@ -83,7 +74,7 @@ export function openDatabase(url: string, authToken?: string): Client {
       }
     },
   });
-  if (reader) READERS.set(proxy, readOnlyClient(client, reader));
+  if (reader) registerReadClient(proxy, readOnlyClient(client, reader));
   return proxy;
 }
 

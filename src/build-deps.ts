@@ -1,6 +1,6 @@
 import type { Client } from "@libsql/client";
 import { createDb } from "../db/client";
-import { readClientOf } from "../db/connect";
+import { readClientOf } from "../db/read-client";
 import { type Clock, createSignal, type Deps, type DocsAssetSource, jsonLogger, ManualClock, type RateLimitBinding, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import type { Env } from "./env";
