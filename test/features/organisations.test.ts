@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { hashSecret } from "../../src/core/crypto";
 import { createTestContext, type TestContext } from "../helpers/app";
-import { createActiveAgreement, createOrg, firstKeyId, snapshotCounts } from "../helpers/factories";
+import { createActiveAgreement, createOrg, firstKeyId } from "../helpers/factories";
+import { snapshotCounts } from "../helpers/db-snapshot";
 
 const orgBody = (name: string) => ({
   name,

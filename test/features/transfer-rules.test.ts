@@ -3,7 +3,8 @@
 // of its instruction; a change that only removes or corrects is a notice, with nothing to decide.
 import { describe, expect, it } from "vitest";
 import { createTestContext, DAY, type TestContext } from "../helpers/app";
-import { baselineAnnex, createActiveAgreement, createOrg, snapshotCounts, type TestOrg, usAnnex } from "../helpers/factories";
+import { baselineAnnex, createActiveAgreement, createOrg, type TestOrg, usAnnex } from "../helpers/factories";
+import { snapshotCounts } from "../helpers/db-snapshot";
 
 const advance = (t: TestContext, days: number) => t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { days });
 

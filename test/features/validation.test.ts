@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTestContext, DAY, type TestContext, type TestResponse } from "../helpers/app";
-import { baselineAnnex, createActiveAgreement, createOrg, snapshotCounts, type TestOrg, usAnnex } from "../helpers/factories";
+import { baselineAnnex, createActiveAgreement, createOrg, type TestOrg, usAnnex } from "../helpers/factories";
+import { snapshotCounts } from "../helpers/db-snapshot";
 
 /** Everything the refusal cases point at: three organisations, an active and a proposed agreement, a revoked key. */
 interface Setup {

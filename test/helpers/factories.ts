@@ -100,29 +100,6 @@ export async function createActiveAgreement(t: TestContext, processor: TestOrg, 
   return confirmed.body as { id: string; [k: string]: unknown };
 }
 
-/** Row counts of the tables a refused request must leave untouched. */
-export const COUNTED_TABLES = [
-  "organisations",
-  "api_keys",
-  "agreements",
-  "agreement_terms",
-  "annex_versions",
-  "change_requests",
-  "decisions",
-  "events",
-  "webhook_endpoints",
-  "deliveries",
-] as const;
-
-export async function snapshotCounts(t: TestContext): Promise<Record<(typeof COUNTED_TABLES)[number], number>> {
-  const counts = {} as Record<(typeof COUNTED_TABLES)[number], number>;
-  for (const table of COUNTED_TABLES) {
-    const rs = await t.client.execute(`SELECT count(*) AS n FROM ${table}`);
-    counts[table] = Number(rs.rows[0]!.n);
-  }
-  return counts;
-}
-
 /** The id of an organisation's first API key, read by the operator. */
 export async function firstKeyId(t: TestContext, organisationId: string): Promise<string> {
   const keys = await t.call(t.operatorKey, "GET", `/v1/organisations/${organisationId}/api-keys`);

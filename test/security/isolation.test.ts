@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { generateOpenApiDocument } from "../../src/openapi";
 import { createTestContext, type TestContext, type TestResponse } from "../helpers/app";
-import { addBackupOp, baselineAnnex, COUNTED_TABLES, createActiveAgreement, createOrg, firstKeyId, snapshotCounts, type TestOrg } from "../helpers/factories";
+import { addBackupOp, baselineAnnex, createActiveAgreement, createOrg, firstKeyId, type TestOrg } from "../helpers/factories";
+import { COUNTED_TABLES, snapshotCounts } from "../helpers/db-snapshot";
 
 /** The victim's real resources; the same shape filled with random ids of the right prefix stands for "missing". */
 interface ResourceIds {
