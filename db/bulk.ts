@@ -13,7 +13,13 @@ const ROWS_PER_STATEMENT = 2000;
  * them (dates, JSON, booleans); a column no row sets is left to its database default.
  */
 export async function insertRows<T extends SQLiteTable>(tx: DbOrTx, table: T, rows: T["$inferInsert"][]): Promise<void> {
-  if (!rows.length) return;
+  for (const statement of insertRowsSql(table, rows)) await tx.run(statement);
+}
+
+/** The statements of `insertRows`, for a caller that sends them in a batch of its own. */
+export function insertRowsSql<T extends SQLiteTable>(table: T, rows: T["$inferInsert"][]): SQL[] {
+  const out: SQL[] = [];
+  if (!rows.length) return out;
   const all = getTableColumns(table);
   const keys = Object.keys(all).filter((k) => rows.some((r) => (r as Record<string, unknown>)[k] !== undefined));
   const columns = keys.map((k) => all[k]!);
@@ -32,6 +38,7 @@ export async function insertRows<T extends SQLiteTable>(tx: DbOrTx, table: T, ro
         return column.mapToDriverValue(value);
       }),
     );
-    await tx.run(sql.join([head, sql`${JSON.stringify(data)}`, sql.raw(")")]));
+    out.push(sql.join([head, sql`${JSON.stringify(data)}`, sql.raw(")")]));
   }
+  return out;
 }

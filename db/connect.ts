@@ -1,4 +1,15 @@
-import { type Client, createClient, type InStatement, type InValue, LibsqlError, type ResultSet, type Row, type Transaction, type TransactionMode } from "@libsql/client";
+import {
+  type Client,
+  createClient,
+  type InStatement,
+  type InValue,
+  LibsqlBatchError,
+  LibsqlError,
+  type ResultSet,
+  type Row,
+  type Transaction,
+  type TransactionMode,
+} from "@libsql/client";
 import Database from "libsql";
 import { registerReadClient } from "./read-client";
 
@@ -209,7 +220,15 @@ class PreparedConnection {
       },
       batch: async (stmts: InStatement[]) => {
         open();
-        return stmts.map((s) => this.run(s));
+        // as the client's own batches: a failed statement is named by its index
+        return stmts.map((s, i) => {
+          try {
+            return this.run(s);
+          } catch (e) {
+            const err = e as LibsqlError;
+            throw new LibsqlBatchError(err.message, i, err.code, err.extendedCode, err.rawCode, err);
+          }
+        });
       },
       executeMultiple: async (sql: string) => {
         open();

@@ -6,3 +6,4 @@ export * from "./webhooks";
 export * from "./audit";
 export * from "./public-pages";
 export * from "./console-sessions";
+export * from "./write-guards";

@@ -1,7 +1,8 @@
 // Deliveries per second through the embedded relay to a loopback receiver, beside a raw
 // fetch loop posting the same signed body to the same receiver at the same concurrency.
 import { createServer } from "node:http";
-import { recordEvents } from "../../src/core/events";
+import { eventsWithAudit } from "../../src/core/events";
+import { commit } from "../../src/core/writer";
 import { createEmbeddedSender, signHeaders } from "../../src/webhooks/embedded-sender";
 import { drainOutbox, type RelayDeps } from "../../src/webhooks/relay";
 import { figure, meanMs } from "./figure";
@@ -30,9 +31,9 @@ export async function benchDeliveries({ events, concurrency, iterations }: { eve
     };
     const data = { endpoint_id: seeded.endpointId, message: "ping" };
     const queue = () =>
-      deps.db.transaction((tx) =>
-        recordEvents(
-          tx,
+      commit(
+        deps,
+        eventsWithAudit(
           deps,
           Array.from({ length: events }, () => ({ type: "webhook_endpoint.ping" as const, organisationId: seeded.processorId, data })),
         ),

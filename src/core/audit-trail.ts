@@ -1,13 +1,10 @@
-import { desc } from "drizzle-orm";
-import { insertRows } from "../../db/bulk";
-import { schema, type DbOrTx } from "../../db/client";
+import type { schema } from "../../db/client";
 import type { Clock } from "../deps";
 import type { IdGenerator } from "../domain/ids";
 import type { Actor } from "./actor";
 import { sha256Hex } from "./crypto";
 
 export type AuditRow = typeof schema.auditRecords.$inferSelect;
-const a = schema.auditRecords;
 
 export interface AuditEntry {
   action: string;
@@ -48,22 +45,18 @@ export const auditContent = (r: Omit<AuditRow, "seq" | "hash">) =>
     r.outcome,
   ]);
 
-/**
- * Appends audit records in the caller's transaction: if they cannot be written, neither is
- * what they record. Each record's hash covers its content and the hash before it.
- */
-export async function appendAudit(tx: DbOrTx, ctx: AuditContext, entries: AuditEntry[]): Promise<void> {
-  await appendAuditOf(
-    tx,
-    entries.map((entry) => ({ ctx, entry })),
-  );
+/** An audit record to append, with the context of whoever it records. */
+export interface AuditItem {
+  ctx: AuditContext;
+  entry: AuditEntry;
 }
 
-/** Appends records written for different callers (a group commit) in one go: one read of the chain's end, one insert. */
-export async function appendAuditOf(tx: DbOrTx, items: { ctx: AuditContext; entry: AuditEntry }[]): Promise<void> {
-  if (!items.length) return;
-  const [last] = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
-  let prevHash = last?.hash ?? GENESIS_HASH;
+/**
+ * The rows of new audit records, chained after the record whose hash is `prevHash`: each
+ * record's hash covers its content and the hash before it. The one writer (src/core/writer.ts)
+ * appends them in the change they record: if they cannot be written, neither is the change.
+ */
+export function chainAudit(items: AuditItem[], prevHash: string): Omit<AuditRow, "seq">[] {
   const rows: Omit<AuditRow, "seq">[] = [];
   for (const { ctx, entry: e } of items) {
     const actor = ctx.actor;
@@ -89,5 +82,5 @@ export async function appendAuditOf(tx: DbOrTx, items: { ctx: AuditContext; entr
     rows.push({ ...row, hash });
     prevHash = hash;
   }
-  await insertRows(tx, a, rows);
+  return rows;
 }

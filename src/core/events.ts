@@ -1,10 +1,7 @@
-import { insertRows } from "../../db/bulk";
-import { schema, type DbOrTx } from "../../db/client";
+import type { schema } from "../../db/client";
 import type { EventType } from "../domain/events";
-import { type Actor, SCHEDULER } from "./actor";
-import { appendAudit } from "./audit-trail";
+import type { AuditEntry } from "./audit-trail";
 import type { Ctx } from "./context";
-import { enqueueDeliveries } from "./outbox";
 
 export interface NewEvent {
   type: EventType;
@@ -14,50 +11,66 @@ export interface NewEvent {
   data: Record<string, unknown>;
   /** a ping: deliver to this one endpoint only */
   onlyEndpointId?: string;
+  /** not to this endpoint: the one the same change disables */
+  exceptEndpointId?: string;
+}
+
+export type EventRow = typeof schema.events.$inferSelect;
+
+/** An event as a change carries it: its row, and to whom it is delivered. */
+export interface PlannedEvent {
+  row: EventRow;
+  /** the organisations that may see the event: both parties of its agreement, or one */
+  audience: string[];
+  /** a ping goes to this one endpoint only */
+  onlyEndpointId?: string;
+  /** not to this endpoint: the one the same change disables */
+  exceptEndpointId?: string;
+  /** what the event's audit record names */
+  agreement: NewEvent["agreement"];
 }
 
 /**
- * Appends events in the caller's transaction, so a state change and its events commit
- * together (docs/rules.md, rule 9); the rows are both the feed and the delivery outbox.
+ * Gives new events their ids and instant. The rows are both the feed and the delivery outbox;
+ * the one writer (src/core/writer.ts) commits them with the state change they report
+ * (docs/rules.md, rule 9).
  */
-export async function recordEvents(tx: DbOrTx, deps: Pick<Ctx, "newId" | "clock" | "webhooks"> & { actor?: Actor; request?: Ctx["request"] }, list: NewEvent[]) {
+export function planEvents(deps: Pick<Ctx, "newId" | "clock">, list: NewEvent[]): PlannedEvent[] {
   const now = deps.clock.now();
-  const rows = list.map((e) => ({
-    id: deps.newId("event"),
-    type: e.type,
-    agreementId: e.agreement?.id ?? null,
-    processorId: e.agreement?.processorId ?? null,
-    controllerId: e.agreement?.controllerId ?? null,
-    organisationId: e.organisationId ?? null,
-    changeRequestId: e.changeRequestId ?? null,
-    data: e.data,
-    createdAt: now,
-  }));
-  await insertRows(tx, schema.events, rows);
-  // every state change has its event and its audit record, written together; no actor: the scheduler
-  await appendAudit(
-    tx,
-    { clock: deps.clock, newId: deps.newId, actor: deps.actor ?? SCHEDULER, request: deps.request },
-    list.map((e, i) => ({ action: e.type, ...auditResource(e, rows[i]!.id), agreement: e.agreement ?? null })),
-  );
-  await enqueueDeliveries(
-    tx,
-    deps,
-    rows.map((r, i) => ({
-      id: r.id,
-      type: r.type,
-      audience: [r.processorId, r.controllerId, r.organisationId].filter((o): o is string => o !== null),
-      onlyEndpointId: list[i]!.onlyEndpointId,
-    })),
-  );
-  return rows;
+  return list.map((e) => {
+    const row: EventRow = {
+      id: deps.newId("event"),
+      type: e.type,
+      agreementId: e.agreement?.id ?? null,
+      processorId: e.agreement?.processorId ?? null,
+      controllerId: e.agreement?.controllerId ?? null,
+      organisationId: e.organisationId ?? null,
+      changeRequestId: e.changeRequestId ?? null,
+      data: e.data,
+      createdAt: now,
+    };
+    const audience = [row.processorId, row.controllerId, row.organisationId].filter((o): o is string => o !== null);
+    return { row, audience, onlyEndpointId: e.onlyEndpointId, exceptEndpointId: e.exceptEndpointId, agreement: e.agreement ?? null };
+  });
 }
 
-/** What an event's audit record names: the decision or endpoint that changed. */
-function auditResource(e: NewEvent, eventId: string) {
-  const data = e.data as { decision?: { id: string }; endpoint?: { id: string }; endpoint_id?: string };
-  if (data.decision) return { resourceType: "decision", resourceId: data.decision.id };
+/**
+ * The audit record of a state change that has an event: the action is the event's type, the
+ * resource the decision or endpoint that changed, or else the event itself.
+ */
+export function eventAudit(e: PlannedEvent): AuditEntry {
+  const data = e.row.data as { decision?: { id: string }; endpoint?: { id: string }; endpoint_id?: string };
   const endpoint = data.endpoint?.id ?? data.endpoint_id;
-  if (endpoint) return { resourceType: "webhook_endpoint", resourceId: endpoint };
-  return { resourceType: "event", resourceId: eventId };
+  const resource = data.decision
+    ? { resourceType: "decision", resourceId: data.decision.id }
+    : endpoint
+      ? { resourceType: "webhook_endpoint", resourceId: endpoint }
+      : { resourceType: "event", resourceId: e.row.id };
+  return { action: e.row.type, ...resource, agreement: e.agreement };
+}
+
+/** Events and, for each, its audit record: what most state changes write besides their rows. */
+export function eventsWithAudit(deps: Pick<Ctx, "newId" | "clock">, list: NewEvent[]) {
+  const events = planEvents(deps, list);
+  return { events, audit: events.map(eventAudit) };
 }

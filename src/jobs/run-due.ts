@@ -2,6 +2,7 @@ import { and, eq, gt, lt } from "drizzle-orm";
 import { schema } from "../../db/client";
 import type { Deps, SchedulerRun } from "../deps";
 import { REMINDERS } from "../domain/decisions";
+import { commit } from "../core/writer";
 import { applyDue, deemIfDue, type JobDeps, markOverdue, remind } from "../features/decisions/due.service";
 import { putAmendmentsInForce } from "../features/agreements/agreement-terms.service";
 
@@ -20,13 +21,13 @@ export type RunDueResult = SchedulerRun;
  */
 export async function runDue(deps: JobDeps, now: Date): Promise<RunDueResult> {
   // the terms in force first: whether silence may approve depends on the instruction in force
-  await putAmendmentsInForce(deps.db, now);
+  await putAmendmentsInForce(deps, now);
   const deemed = await deemIfDue(deps, null, now);
   const overdue = await markOverdue(deps, now);
   let reminders = 0;
   for (const r of REMINDERS) reminders += await remind(deps, now, r.days, r.column);
   const { applied, failed } = await applyDue(deps, now);
-  await deps.db.delete(schema.idempotencyKeys).where(lt(schema.idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)));
+  await commit(deps, { writes: [deps.db.delete(schema.idempotencyKeys).where(lt(schema.idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)))] });
   return { deemed_approved: deemed, overdue, reminders, applied, failed };
 }
 

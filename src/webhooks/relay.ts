@@ -90,10 +90,16 @@ export async function drainOutbox(deps: RelayDeps): Promise<number> {
         outcomes = await sendBatch(deps, batch);
         // what was sent is recorded and the next batch claimed in one commit: half the commits
         // (each a synchronous fsync on a local file) of recording and claiming apart
+        let disable: Disable[] = [];
         batch = await deps.db.transaction(async (tx) => {
-          await recordOutcomes(tx, deps, outcomes);
+          disable = await recordOutcomes(tx, deps, outcomes);
           return claimDue(deps, PER_WORKER, tx);
         });
+        if (disable.length) {
+          await disableAll(deps, disable);
+          // the owner's notice of a disabled endpoint is due now: this drain delivers it too
+          if (!batch.length) batch = await claimDue(deps, PER_WORKER);
+        }
       } catch (err) {
         // the leases run out and a later round retries the batch; nothing is lost
         deps.logger.error("delivery batch failed to record", { deliveries: batch.length, error: String(err) });
@@ -142,9 +148,16 @@ export function activeSecrets(endpoint: EndpointRow, now: Date): string[] {
 /** Only the relay still holding a delivery's lease moves its state: one whose lease ran out and was taken over does not overwrite the newer state. */
 const heldBy = (deps: RelayDeps) => eq(d.leaseOwner, deps.owner);
 
-/** Writes the attempts of a batch and what follows from them, in the caller's transaction. */
-async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) {
+interface Disable {
+  endpoint: EndpointRow;
+  reason: "gone" | "failing";
+  result: SendResult;
+}
+
+/** Writes the attempts of a batch, in the caller's transaction; returns the endpoints to disable. */
+async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]): Promise<Disable[]> {
   const now = deps.clock.now();
+  const disable: Disable[] = [];
   const attempts: (typeof schema.deliveryAttempts.$inferInsert)[] = [];
   const succeeded: string[] = [];
   const cancelled: string[] = [];
@@ -214,9 +227,16 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]) 
         .set({ failingSince })
         .where(and(eq(ep.id, id), isNull(ep.failingSince)));
     const gone = results.find((r) => r.statusCode === 410);
-    if (gone) await disableEndpoint(tx, { ...deps, actor: RELAY }, endpoint, "gone", gone);
-    else if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS) await disableEndpoint(tx, { ...deps, actor: RELAY }, endpoint, "failing", results.at(-1)!);
+    if (gone) disable.push({ endpoint: { ...endpoint, failingSince }, reason: "gone", result: gone });
+    else if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS)
+      disable.push({ endpoint: { ...endpoint, failingSince }, reason: "failing", result: results.at(-1)! });
   }
+  return disable;
+}
+
+/** Endpoints an outcome turns off: each its own change, after the outcomes commit. */
+async function disableAll(deps: RelayDeps, list: Disable[]) {
+  for (const { endpoint, reason, result } of list) await disableEndpoint({ ...deps, actor: RELAY }, endpoint, reason, result);
 }
 
 /**

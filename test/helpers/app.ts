@@ -42,25 +42,34 @@ afterEach(() => {
  * as in production), or memory with `file: false` or TEST_DATABASE=memory.
  */
 export async function createTestContext(
-  opts: { file?: boolean; now?: Date; testMode?: boolean; webhooks?: Partial<WebhookConfig>; requestsPerMinute?: number } = {},
+  opts: {
+    file?: boolean;
+    now?: Date;
+    testMode?: boolean;
+    webhooks?: Partial<WebhookConfig>;
+    requestsPerMinute?: number;
+    /** a database already migrated, reached some other way (libSQL over HTTP, as on Workers); the caller closes it */
+    client?: Client;
+  } = {},
 ): Promise<TestContext> {
   let url = ":memory:";
   // a file by default, through the service's own connection code (WAL, write lock, prepared
   // reads), as the Node service runs; TEST_DATABASE=memory for libSQL's in-memory database
-  if (opts.file ?? process.env.TEST_DATABASE !== "memory") {
+  if (!opts.client && (opts.file ?? process.env.TEST_DATABASE !== "memory")) {
     const path = join(tmpdir(), `registry-test-${crypto.randomUUID()}.db`);
     url = `file:${path}`;
     cleanups.push(() => {
       for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
     });
   }
-  const client = url === ":memory:" ? createClient({ url }) : openDatabase(url);
-  cleanups.push(() => client.close());
-  await migrateDatabase(client);
+  const client = opts.client ?? (url === ":memory:" ? createClient({ url }) : openDatabase(url));
+  // a client passed in is the caller's to close
+  if (!opts.client) cleanups.push(() => client.close());
+  if (!opts.client) await migrateDatabase(client);
   const clock = new ManualClock(opts.now ?? T0);
   // like TEST_CLOCK=1 (the operator may move the clock over HTTP), on a file as the Node service runs
   const env = parseEnv({
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     WEBHOOK_ALLOW_INSECURE: "1",
     TEST_CLOCK: opts.testMode === false ? "0" : "1",
     RATE_LIMIT_PER_MINUTE: String(opts.requestsPerMinute ?? 100_000),

@@ -68,6 +68,8 @@ export interface HranaServerOptions {
    * Application code that must also work against Turso should only rely on the primary code.
    */
   errorCodes?: "primary" | "extended";
+  /** Sees every pipeline request's body as it arrives: tests count round trips and statements with it. */
+  onPipeline?: (body: unknown) => void;
 }
 
 export async function startHranaServer(opts: HranaServerOptions): Promise<HranaServer> {
@@ -629,6 +631,7 @@ class HranaHttpServer {
   readonly #idleTimeoutMs: number;
   readonly #busyTimeoutMs: number;
   readonly #errorCodes: "primary" | "extended";
+  readonly #onPipeline: ((body: unknown) => void) | undefined;
   readonly #http: Server;
   /** Streams waiting for their next request, by current baton. A stream being served is in no map. */
   readonly #streams = new Map<string, Stream>();
@@ -645,6 +648,7 @@ class HranaHttpServer {
     this.#idleTimeoutMs = opts.streamIdleTimeoutMs ?? 10_000;
     this.#busyTimeoutMs = opts.busyTimeoutMs ?? 5_000;
     this.#errorCodes = opts.errorCodes ?? "primary";
+    this.#onPipeline = opts.onPipeline;
     this.#http = createServer((req, res) => void this.#handle(req, res));
   }
 
@@ -739,6 +743,7 @@ class HranaHttpServer {
 
   async #pipeline(body: unknown): Promise<{ baton: string | null; base_url: null; results: StreamResult[] }> {
     if (!isRecord(body) || !Array.isArray(body.requests)) throw new HttpError(400, "Pipeline body must have a `requests` array", "PROTO_ERROR");
+    this.#onPipeline?.(body);
     const stream = await this.#acquireStream(body.baton);
     const results: StreamResult[] = [];
     // The spec: the server executes all requests in order, even if some of them fail.

@@ -5,7 +5,8 @@ import { countryName } from "../../domain/countries";
 import { AppError, type FieldError, validationFailed } from "../../domain/errors";
 import type { ThirdCountryInstruction } from "../../domain/operations";
 import { type Ctx, iso } from "../../core/context";
-import { recordEvents } from "../../core/events";
+import { eventsWithAudit } from "../../core/events";
+import { type Change, commit, guarded, retryOnConflict, type WriterDeps } from "../../core/writer";
 import { type AgreementRow, loadAgreementFor, partiesOf } from "./agreements.service";
 
 export type TermsRow = typeof schema.agreementTerms.$inferSelect;
@@ -83,15 +84,16 @@ async function checkAmendment(db: DbOrTx, a: AgreementRow, latest: TermsRow, cha
 }
 
 /**
- * Writes a new version of the terms in the caller's transaction, with its event (and so its audit
- * record and webhooks) to both parties. In force now, the agreement's copy of the terms moves at once;
- * later, the scheduler moves it (`putAmendmentsInForce`).
+ * Plans a new version of the terms, with its event and audit record, to both parties. In force
+ * now, the agreement's copy of the terms moves in the same change; later, the scheduler moves it
+ * (`putAmendmentsInForce`). Guarded on the version after the latest read: of two racing
+ * amendments one is replanned.
  */
-export async function writeAmendment(tx: DbOrTx, ctx: Ctx, a: AgreementRow, change: TermsChange, opts: { effectiveAt: Date; decisionId?: string; base: string }) {
+export async function planAmendment(ctx: Ctx, a: AgreementRow, change: TermsChange, opts: { effectiveAt: Date; decisionId?: string; base: string }) {
   const now = ctx.clock.now();
-  const latest = await tx.query.agreementTerms.findFirst({ where: eq(schema.agreementTerms.agreementId, a.id), orderBy: desc(schema.agreementTerms.version) });
+  const latest = await ctx.db.query.agreementTerms.findFirst({ where: eq(schema.agreementTerms.agreementId, a.id), orderBy: desc(schema.agreementTerms.version) });
   if (!latest) throw new AppError("invalid_state", "The agreement has no terms.");
-  await checkAmendment(tx, a, latest, change, opts.base);
+  await checkAmendment(ctx.db, a, latest, change, opts.base);
   const row: TermsRow = {
     agreementId: a.id,
     version: latest.version + 1,
@@ -104,11 +106,12 @@ export async function writeAmendment(tx: DbOrTx, ctx: Ctx, a: AgreementRow, chan
     amendedByKey: ctx.actor.keyId,
     createdAt: now,
   };
-  await tx.insert(schema.agreementTerms).values(row);
-  if (row.effectiveAt <= now) await tx.update(schema.agreements).set(termsCopy(row)).where(eq(schema.agreements.id, a.id));
+  const inForce = row.effectiveAt <= now;
+  const writes: Change["writes"] = [guarded("terms.version", ctx.db.insert(schema.agreementTerms).values(row).onConflictDoNothing())];
+  if (inForce) writes.push(ctx.db.update(schema.agreements).set(termsCopy(row)).where(eq(schema.agreements.id, a.id)));
   const previous = presentTerms(latest, now);
-  await recordEvents(tx, ctx, [{ type: "agreement.amended", agreement: partiesOf(a), data: { terms: presentTerms(row, now), previous } }]);
-  return row;
+  const change_: Change = { writes, ...eventsWithAudit(ctx, [{ type: "agreement.amended", agreement: partiesOf(a), data: { terms: presentTerms(row, now), previous } }]) };
+  return { row, change: change_, agreement: inForce ? { ...a, ...termsCopy(row) } : a };
 }
 
 const termsCopy = (t: TermsRow) => ({ authorisation: t.authorisation, noticeDays: t.noticeDays, thirdCountryTransfers: t.thirdCountryTransfers, termsVersion: t.version });
@@ -133,8 +136,11 @@ export async function amendAgreement({ ctx, id, input }: { ctx: Ctx; id: string;
       ],
       "The amendment is not valid.",
     );
-  const row = await ctx.db.transaction((tx) => writeAmendment(tx, ctx, agreement, input, { effectiveAt, base: "" }));
-  return presentTerms(row, now);
+  return retryOnConflict(async () => {
+    const { row, change } = await planAmendment(ctx, agreement, input, { effectiveAt, base: "" });
+    await commit(ctx, change);
+    return presentTerms(row, now);
+  });
 }
 
 /** Every version of an agreement's terms, oldest first, for either party. */
@@ -153,21 +159,24 @@ export async function termsAt(db: DbOrTx, agreementId: string, at: Date) {
   });
 }
 
-/** The scheduler: amendments whose effective instant has come become the agreement's terms. Idempotent. */
-export async function putAmendmentsInForce(db: DbOrTx, now: Date): Promise<number> {
+/** The scheduler: amendments whose effective instant has come become the agreement's terms, in one change. Idempotent. */
+export async function putAmendmentsInForce(deps: WriterDeps, now: Date): Promise<number> {
   const t = schema.agreementTerms;
   const a = schema.agreements;
-  const due = await db
+  const due = await deps.db
     .select({ terms: t })
     .from(t)
     .innerJoin(a, eq(a.id, t.agreementId))
     .where(and(lte(t.effectiveAt, now), gt(t.version, a.termsVersion)))
     .orderBy(asc(t.version));
-  for (const { terms } of due)
-    await db
-      .update(a)
-      .set(termsCopy(terms))
-      .where(and(eq(a.id, terms.agreementId), sql`${a.termsVersion} < ${terms.version}`));
+  await commit(deps, {
+    writes: due.map(({ terms }) =>
+      deps.db
+        .update(a)
+        .set(termsCopy(terms))
+        .where(and(eq(a.id, terms.agreementId), sql`${a.termsVersion} < ${terms.version}`)),
+    ),
+  });
   return due.length;
 }
 

@@ -2,12 +2,12 @@ import type { z } from "zod";
 import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import { prepared } from "../../../db/prepared";
-import { buildAnnex, checkDerogationsFor, classificationSnapshot, classifyAnnex } from "../../domain/annex";
+import { type AnnexContent, buildAnnex, checkDerogationsFor, classificationSnapshot, classifyAnnex } from "../../domain/annex";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
 import { requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import { presentAnnexContent } from "../annex/annex.presenter";
-import { appendAudit } from "../../core/audit-trail";
+import { commit, Conflict, guarded } from "../../core/writer";
 import { recordAnnexRead } from "../audit/audit.service";
 import { type Ctx, iso } from "../../core/context";
 import { findOrganisation, presentOrganisation } from "../organisations/organisations.service";
@@ -112,38 +112,30 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
   if (errors.length || !("content" in built)) throw validationFailed(errors);
 
   const id = ctx.newId("agreement");
-  const row = await ctx.db.transaction(async (tx) => {
-    const [a] = await tx
-      .insert(schema.agreements)
-      .values({
-        id,
-        processorId,
-        controllerId: input.controller_id,
-        title: input.title,
-        controllerReference: input.controller_reference ?? null,
-        authorisation: input.authorisation,
-        noticeDays: input.notice_days,
-        thirdCountryTransfers: input.third_country_transfers,
-        status: operator ? "active" : "proposed",
-        proposedAnnex: operator ? null : built.content,
-        currentVersion: operator ? 1 : null,
-        createdAt: now,
-        activatedAt: operator ? signedAt : null,
-      })
-      .returning();
-    if (operator)
-      await tx.insert(schema.annexVersions).values({
-        agreementId: id,
-        version: 1,
-        content: built.content,
-        classification: classificationSnapshot(built.content),
-        effectiveAt: signedAt,
-        changeRequestId: null,
-        createdAt: now,
-      });
-    await tx.insert(schema.agreementTerms).values(baselineTerms(a!, operator ? signedAt : now, now));
-    await appendAudit(tx, ctx, [{ action: operator ? "agreement.import" : "agreement.propose", resourceType: "agreement", resourceId: id, agreement: partiesOf(a!) }]);
-    return a!;
+  const row: AgreementRow = {
+    id,
+    processorId,
+    controllerId: input.controller_id,
+    title: input.title,
+    controllerReference: input.controller_reference ?? null,
+    authorisation: input.authorisation,
+    noticeDays: input.notice_days,
+    thirdCountryTransfers: input.third_country_transfers,
+    termsVersion: 1,
+    status: operator ? "active" : "proposed",
+    proposedAnnex: operator ? null : built.content,
+    declineReason: null,
+    currentVersion: operator ? 1 : null,
+    createdAt: now,
+    activatedAt: operator ? signedAt : null,
+  };
+  await commit(ctx, {
+    writes: [
+      ctx.db.insert(schema.agreements).values(row),
+      ...(operator ? [ctx.db.insert(schema.annexVersions).values(firstVersion(id, built.content, signedAt, now))] : []),
+      ctx.db.insert(schema.agreementTerms).values(baselineTerms(row, operator ? signedAt : now, now)),
+    ],
+    audit: [{ action: operator ? "agreement.import" : "agreement.propose", resourceType: "agreement", resourceId: id, agreement: partiesOf(row) }],
   });
   return presentAgreement(ctx.db, row, operator ? null : processorId);
 }
@@ -181,36 +173,46 @@ export async function listAgreements({ ctx, limit, cursor, status, role }: { ctx
   return { ...page, data: await Promise.all(page.data.map(async (a) => ({ ...(await presentAgreement(ctx.db, a, org)), proposed_annex: null }))) };
 }
 
+/** Version 1 of an annex: the baseline, in force from when the agreement was signed or confirmed. */
+const firstVersion = (agreementId: string, content: AnnexContent, effectiveAt: Date, now: Date) => ({
+  agreementId,
+  version: 1,
+  content,
+  classification: classificationSnapshot(content),
+  effectiveAt,
+  changeRequestId: null,
+  createdAt: now,
+});
+
 /** Moves a proposed agreement on; a state other than `proposed` is a 409 naming it. */
 async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", reason?: string) {
   const { agreement, organisationId } = await loadAgreementFor(ctx, id);
   if (agreement.controllerId !== organisationId) throw new AppError("forbidden", "Only the controller confirms or declines a proposed agreement.");
   const now = ctx.clock.now();
   const t = schema.agreements;
-  const row = await ctx.db.transaction(async (tx) => {
-    // The state is checked in the UPDATE itself, so of two racing decisions exactly one wins.
-    const [updated] = await tx
-      .update(t)
-      .set(to === "active" ? { status: "active", currentVersion: 1, activatedAt: now, proposedAnnex: null } : { status: "declined", declineReason: reason ?? null })
-      .where(and(eq(t.id, id), eq(t.status, "proposed")))
-      .returning();
-    if (!updated) return null;
-    if (to === "active")
-      await tx.insert(schema.annexVersions).values({
-        agreementId: id,
-        version: 1,
-        content: agreement.proposedAnnex!,
-        classification: classificationSnapshot(agreement.proposedAnnex!),
-        effectiveAt: now,
-        changeRequestId: null,
-        createdAt: now,
-      });
-    await appendAudit(tx, ctx, [{ action: to === "active" ? "agreement.confirm" : "agreement.decline", resourceType: "agreement", resourceId: id, agreement: partiesOf(updated) }]);
-    return updated;
-  });
-  if (!row) {
-    const current = await ctx.db.query.agreements.findFirst({ where: eq(t.id, id) });
-    throw new AppError("invalid_state", `The agreement is ${current?.status}, not proposed.`, [], { current_state: current?.status });
+  const refuse = (status: string | undefined) => new AppError("invalid_state", `The agreement is ${status}, not proposed.`, [], { current_state: status });
+  if (agreement.status !== "proposed") throw refuse(agreement.status);
+  const set =
+    to === "active" ? { status: "active" as const, currentVersion: 1, activatedAt: now, proposedAnnex: null } : { status: "declined" as const, declineReason: reason ?? null };
+  const row: AgreementRow = { ...agreement, ...set };
+  try {
+    await commit(ctx, {
+      writes: [
+        // the state is checked in the batch itself, so of two racing decisions exactly one wins
+        guarded(
+          "agreement.state",
+          ctx.db
+            .update(t)
+            .set(set)
+            .where(and(eq(t.id, id), eq(t.status, "proposed"))),
+        ),
+        ...(to === "active" ? [ctx.db.insert(schema.annexVersions).values(firstVersion(id, agreement.proposedAnnex!, now, now))] : []),
+      ],
+      audit: [{ action: to === "active" ? "agreement.confirm" : "agreement.decline", resourceType: "agreement", resourceId: id, agreement: partiesOf(row) }],
+    });
+  } catch (err) {
+    if (!(err instanceof Conflict)) throw err;
+    throw refuse((await ctx.db.query.agreements.findFirst({ where: eq(t.id, id) }))?.status);
   }
   return presentAgreement(ctx.db, row, organisationId);
 }

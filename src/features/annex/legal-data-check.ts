@@ -4,7 +4,8 @@ import type { Deps } from "../../deps";
 import { type AnnexContent, classificationSnapshot, type StoredClassification } from "../../domain/annex";
 import { type Classification, LEGAL_DATA_RELEASE } from "../../domain/countries";
 import { partiesOf } from "../agreements/agreements.service";
-import { recordEvents } from "../../core/events";
+import { eventsWithAudit } from "../../core/events";
+import { commit } from "../../core/writer";
 
 type CheckDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks">;
 
@@ -65,10 +66,10 @@ export async function checkLegalData(deps: CheckDeps, opts: { release?: string; 
       },
     ];
   });
-  await deps.db.transaction(async (tx) => {
+  await commit(deps, {
     // the check row's primary key makes a second process's identical check fail here, before its events commit
-    await tx.insert(schema.legalDataChecks).values({ release, checkedAt: now, changedAgreements: events.length });
-    if (events.length) await recordEvents(tx, deps, events);
+    writes: [deps.db.insert(schema.legalDataChecks).values({ release, checkedAt: now, changedAgreements: events.length })],
+    ...eventsWithAudit(deps, events),
   });
   return { release, checked: true, changed: events.length };
 }

@@ -4,19 +4,11 @@ import type { Actor } from "../../core/actor";
 import { sha256Hex } from "../../core/crypto";
 import { decodeCursor, toPage } from "../../core/pagination";
 import type { Ctx } from "../../core/context";
-import { type AuditContext, type AuditEntry, appendAudit, appendAuditOf, auditContent, GENESIS_HASH } from "../../core/audit-trail";
+import { type AuditContext, type AuditEntry, auditContent, GENESIS_HASH } from "../../core/audit-trail";
+import { commit } from "../../core/writer";
 
 type AuditRow = typeof schema.auditRecords.$inferSelect;
 const a = schema.auditRecords;
-
-/** Runs `work` and its audit record in one transaction: a read of an annex is recorded, or it does not happen. */
-export async function audited<T>(ctx: Ctx, entry: AuditEntry | ((result: T) => AuditEntry), work: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return ctx.db.transaction(async (tx) => {
-    const result = await work(tx);
-    await appendAudit(tx, ctx, [typeof entry === "function" ? entry(result) : entry]);
-    return result;
-  });
-}
 
 /**
  * Every read of an annex (current, version, diff, document, a proposed baseline) is recorded
@@ -25,7 +17,7 @@ export async function audited<T>(ctx: Ctx, entry: AuditEntry | ((result: T) => A
 export async function recordAnnexRead(ctx: Ctx, agreement: { id: string; processorId: string; controllerId: string }, action: string, resourceId: string) {
   const { id, processorId, controllerId } = agreement;
   const entry = { action, resourceType: "annex", resourceId, agreement: { id, processorId, controllerId } };
-  if (!ctx.groupCommitReads) return ctx.db.transaction((tx) => appendAudit(tx, ctx, [entry]));
+  if (!ctx.groupCommitReads) return commit(ctx, { audit: [entry] });
   return groupCommit(ctx, entry);
 }
 
@@ -58,7 +50,7 @@ function groupCommit(ctx: Ctx, entry: AuditEntry): Promise<void> {
         await new Promise((r) => (globalThis.setImmediate ?? setTimeout)(r));
         const batch = q.waiting.splice(0);
         try {
-          await ctx.db.transaction((tx) => appendAuditOf(tx, batch));
+          await commit(ctx, { auditOf: batch });
           for (const w of batch) w.done();
         } catch (err) {
           for (const w of batch) w.done(err);

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
-import { insertRows } from "../../../db/bulk";
+import { insertRowsSql } from "../../../db/bulk";
 import { schema } from "../../../db/client";
 import { type AnnexContent, checkDerogationsFor } from "../../domain/annex";
 import { deriveRequestStatus, noticeEndsAt, statesAllowing } from "../../domain/decisions";
@@ -9,10 +9,11 @@ import { applyOperations, assessChange, type Operation } from "../../domain/oper
 import { requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import { type Ctx, iso } from "../../core/context";
-import { applyDecision } from "../decisions/apply";
+import { planApply } from "../decisions/apply";
 import { decisionEvent } from "../decisions/decision-events";
 import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, presentDecision, slices } from "../decisions/decisions.presenter";
-import { recordEvents } from "../../core/events";
+import { eventsWithAudit } from "../../core/events";
+import { commit, guarded, joinChanges, retryOnConflict } from "../../core/writer";
 import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
 
 const cr = schema.changeRequests;
@@ -138,19 +139,24 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     requests: new Map([[id, request]]),
     agreements: new Map(plans.map((p) => [p!.agreement.id, p!.agreement])),
   });
-  const stored = await ctx.db.transaction(async (tx) => {
-    await tx.insert(cr).values(request);
-    await insertRows(tx, d, decisions);
-    await recordEvents(
-      tx,
-      ctx,
-      decisions.map((row) => decisionEvent("change_request.submitted", row, loaded, now)),
-    );
-    // a notice effective now is in the annex before the answer, in the same transaction
-    const out: DecisionRow[] = [];
-    for (const row of decisions) out.push(row.kind === "notice" && noticeEffectiveAt <= now ? (await applyDecision(tx, ctx, row, loaded)).decision : row);
-    return out;
-  });
+  // a notice effective now is in the annex before the answer, in the same change
+  const applies = [];
+  for (const row of decisions) if (row.kind === "notice" && noticeEffectiveAt <= now) applies.push(await planApply(ctx, row, loaded));
+  await commit(
+    ctx,
+    joinChanges(
+      {
+        writes: [ctx.db.insert(cr).values(request), ...insertRowsSql(d, decisions)],
+        ...eventsWithAudit(
+          ctx,
+          decisions.map((row) => decisionEvent("change_request.submitted", row, loaded, now)),
+        ),
+      },
+      ...applies.map((p) => p.change),
+    ),
+  );
+  const applied = new Map(applies.map((p) => [p.decision.id, p.decision]));
+  const stored = decisions.map((row) => applied.get(row.id) ?? row);
   return presentChangeRequest(
     request,
     stored.map((row) => presentDecision(row, loaded, now)),
@@ -197,20 +203,27 @@ export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string 
     throw notFound("change request");
   if (row.processorId !== org) throw new AppError("forbidden", "Only the processor withdraws its change.");
   const now = ctx.clock.now();
-  const withdrawn = await ctx.db.transaction(async (tx) => {
-    const rows = await tx
-      .update(d)
-      .set({ state: "withdrawn", decidedAt: now, decidedByKey: ctx.actor.keyId, effectiveAt: null, application: "not_applicable" })
-      .where(and(eq(d.changeRequestId, id), withdrawable))
-      .returning();
-    if (rows.length) {
-      const loaded = await loadDecisionContext(tx, rows, { requests: new Map([[row.id, row]]) });
-      await recordEvents(
-        tx,
+  const set = { state: "withdrawn" as const, decidedAt: now, decidedByKey: ctx.actor.keyId, effectiveAt: null, application: "not_applicable" as const };
+  const withdrawn = await retryOnConflict(async () => {
+    const rows = (await ctx.db.query.decisions.findMany({ where: and(eq(d.changeRequestId, id), withdrawable), orderBy: d.id })).map((r) => ({ ...r, ...set }));
+    if (!rows.length) return 0;
+    const loaded = await loadDecisionContext(ctx.db, rows, { requests: new Map([[row.id, row]]) });
+    await commit(ctx, {
+      writes: [
+        guarded(
+          "decision.state",
+          ctx.db
+            .update(d)
+            .set(set)
+            .where(and(eq(d.changeRequestId, id), withdrawable)),
+          rows.length,
+        ),
+      ],
+      ...eventsWithAudit(
         ctx,
         rows.map((r) => decisionEvent("decision.withdrawn", r, loaded, now)),
-      );
-    }
+      ),
+    });
     return rows.length;
   });
   if (!withdrawn) {

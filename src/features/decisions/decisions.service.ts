@@ -6,11 +6,12 @@ import { AppError, notFound } from "../../domain/errors";
 import { requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import type { Ctx } from "../../core/context";
-import { recordEvents } from "../../core/events";
+import { eventsWithAudit } from "../../core/events";
+import { type Change, commit, guarded, joinChanges, retryOnConflict } from "../../core/writer";
 import { deemIfDue } from "./due.service";
-import { applyDecision } from "./apply";
+import { planApply } from "./apply";
 import { decisionEvent } from "./decision-events";
-import { type TermsChange, writeAmendment } from "../agreements/agreement-terms.service";
+import { planAmendment, type TermsChange } from "../agreements/agreement-terms.service";
 import { countryName, INTERNATIONAL_ORGANISATIONS } from "../../domain/countries";
 import { applyOperations, assessChange } from "../../domain/operations";
 import { withdrawable } from "../change-requests/change-requests.service";
@@ -86,71 +87,79 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
   const now = ctx.clock.now();
   // a notice that ended under a general authorisation has already approved the change by silence
   await deemIfDue(ctx, [row.id], now);
-  const fresh = (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
-  const step = next(fresh.state, verb);
-  if ("refused" in step) {
-    if (step.refused === "notice_only")
-      throw new AppError(
-        "notice_only",
-        "This change only removes or corrects entries: it is a notice, with nothing to approve or object to. It takes effect at its effective date.",
-        [],
-        { current_state: fresh.state, kind: fresh.kind },
-      );
-    throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
-  }
-
-  const agreement = (await ctx.db.query.agreements.findFirst({ where: eq(schema.agreements.id, fresh.agreementId) }))!;
-  if (verb === "approve" && conflictsNow(fresh, agreement)) {
-    const lifts = amendment?.third_country_transfers === "with_transfer_mechanism";
-    if (!lifts) {
-      const countries = await introducedCountries(ctx, fresh);
-      throw new AppError(
-        "instruction_conflict",
-        `The agreement's instruction prohibits transfers to third countries, and this change puts personal data outside the EU/EEA${countries.length ? ` (${countries.map(placeName).join(", ")})` : ""}. To approve it, amend the instruction in the same act: send \`amendment: { "third_country_transfers": "with_transfer_mechanism", "reason": "…" }\`.`,
-        [
-          {
-            in: "json",
-            pointer: "/amendment/third_country_transfers",
-            rule: "amendment_lifts_conflict",
-            detail: "Required to approve a change that conflicts with the instruction: with_transfer_mechanism.",
-          },
-        ],
-        { instruction: { third_country_transfers: agreement.thirdCountryTransfers }, third_countries: countries },
-      );
+  // read, decide and commit; if the decision moves before the commit, all of it again on what is there then
+  const decided = await retryOnConflict(async () => {
+    const fresh = (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
+    const step = next(fresh.state, verb);
+    if ("refused" in step) {
+      if (step.refused === "notice_only")
+        throw new AppError(
+          "notice_only",
+          "This change only removes or corrects entries: it is a notice, with nothing to approve or object to. It takes effect at its effective date.",
+          [],
+          { current_state: fresh.state, kind: fresh.kind },
+        );
+      throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
     }
-  }
+    // a notice can be withdrawn only while it has yet to take effect (the guard `withdrawable`)
+    if (verb === "withdraw" && fresh.state === "noticed" && fresh.application !== "scheduled")
+      throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
 
-  const cr = await ctx.db.query.changeRequests.findFirst({ where: eq(schema.changeRequests.id, fresh.changeRequestId) });
-  const due = verb === "approve" ? effectiveAt(cr!.effectiveDate, now) : null;
-  const guard = verb === "withdraw" ? withdrawable : inArray(d.state, statesAllowing(verb));
-  const result = await ctx.db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(d)
-      .set({
-        state: verb === "approve" ? "approved" : verb === "object" ? "objected" : "withdrawn",
-        decidedAt: now,
-        decidedByKey: ctx.actor.keyId,
-        comment: verb === "approve" ? (comment ?? null) : null,
-        objectionReason: verb === "object" ? reason! : null,
-        effectiveAt: due,
-        application: verb === "approve" ? "scheduled" : "not_applicable",
-      })
-      .where(and(eq(d.id, id), guard))
-      .returning();
-    if (!updated) return null;
-    // the amendment first, then the approval it makes possible: one transaction, in that order
-    if (amendment) await writeAmendment(tx, ctx, agreement, amendment, { effectiveAt: now, decisionId: updated.id, base: "/amendment" });
-    const loaded = await loadDecisionContext(tx, [updated], { requests: new Map([[cr!.id, cr!]]) });
-    await recordEvents(tx, ctx, [decisionEvent(`decision.${updated.state}` as "decision.approved", updated, loaded, now)]);
-    // an approval whose effective date has come takes effect at once, in the same transaction
-    if (due && due <= now) return (await applyDecision(tx, ctx, updated, loaded)).decision;
-    return updated;
+    const agreement = (await ctx.db.query.agreements.findFirst({ where: eq(schema.agreements.id, fresh.agreementId) }))!;
+    if (verb === "approve" && conflictsNow(fresh, agreement)) {
+      const lifts = amendment?.third_country_transfers === "with_transfer_mechanism";
+      if (!lifts) {
+        const countries = await introducedCountries(ctx, fresh);
+        throw new AppError(
+          "instruction_conflict",
+          `The agreement's instruction prohibits transfers to third countries, and this change puts personal data outside the EU/EEA${countries.length ? ` (${countries.map(placeName).join(", ")})` : ""}. To approve it, amend the instruction in the same act: send \`amendment: { "third_country_transfers": "with_transfer_mechanism", "reason": "…" }\`.`,
+          [
+            {
+              in: "json",
+              pointer: "/amendment/third_country_transfers",
+              rule: "amendment_lifts_conflict",
+              detail: "Required to approve a change that conflicts with the instruction: with_transfer_mechanism.",
+            },
+          ],
+          { instruction: { third_country_transfers: agreement.thirdCountryTransfers }, third_countries: countries },
+        );
+      }
+    }
+
+    const cr = await ctx.db.query.changeRequests.findFirst({ where: eq(schema.changeRequests.id, fresh.changeRequestId) });
+    const due = verb === "approve" ? effectiveAt(cr!.effectiveDate, now) : null;
+    const guard = verb === "withdraw" ? withdrawable : inArray(d.state, statesAllowing(verb));
+    const set = {
+      state: verb === "approve" ? ("approved" as const) : verb === "object" ? ("objected" as const) : ("withdrawn" as const),
+      decidedAt: now,
+      decidedByKey: ctx.actor.keyId,
+      comment: verb === "approve" ? (comment ?? null) : null,
+      objectionReason: verb === "object" ? reason! : null,
+      effectiveAt: due,
+      application: verb === "approve" ? ("scheduled" as const) : ("not_applicable" as const),
+    };
+    const updated: DecisionRow = { ...fresh, ...set };
+    // the amendment first, then the approval it makes possible: one change, in that order
+    const amended = amendment ? await planAmendment(ctx, agreement, amendment, { effectiveAt: now, decisionId: updated.id, base: "/amendment" }) : undefined;
+    const loaded = await loadDecisionContext(ctx.db, [updated], { requests: new Map([[cr!.id, cr!]]), agreements: new Map([[agreement.id, amended?.agreement ?? agreement]]) });
+    const decision: Change = {
+      writes: [
+        guarded(
+          "decision.state",
+          ctx.db
+            .update(d)
+            .set(set)
+            .where(and(eq(d.id, id), guard)),
+        ),
+      ],
+      ...eventsWithAudit(ctx, [decisionEvent(`decision.${updated.state}` as "decision.approved", updated, loaded, now)]),
+    };
+    // an approval whose effective date has come takes effect at once, in the same change
+    const applied = due && due <= now ? await planApply(ctx, updated, loaded, amended?.agreement) : undefined;
+    await commit(ctx, joinChanges(amended?.change, decision, applied?.change));
+    return applied?.decision ?? updated;
   });
-  if (!result) {
-    const current = await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) });
-    throw new AppError("invalid_state", `The decision is already ${current!.state}; final states are final.`, [], { current_state: current!.state });
-  }
-  return (await presentDecisions(ctx, [result]))[0]!;
+  return (await presentDecisions(ctx, [decided]))[0]!;
 }
 
 /** A country's name, or an international organisation's (docs/rules.md, rule 3). */

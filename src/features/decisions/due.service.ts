@@ -2,10 +2,12 @@ import { and, asc, eq, gt, inArray, isNull, lte, or, type SQL, sql } from "drizz
 import { schema } from "../../../db/client";
 import type { Deps } from "../../deps";
 import type { EventType } from "../../domain/events";
-import { recordEvents } from "../../core/events";
-import { applyDecision } from "./apply";
+import { effectiveAt } from "../../domain/decisions";
+import { eventsWithAudit } from "../../core/events";
+import { commit, guarded, retryOnConflict } from "../../core/writer";
+import { planApply } from "./apply";
 import { decisionEvent } from "./decision-events";
-import { type DecisionRow, loadDecisionContext } from "./decisions.presenter";
+import { type DecisionContext, type DecisionRow, loadDecisionContext } from "./decisions.presenter";
 
 // The decision verbs time makes due, each a set-based sweep: the scheduler (src/jobs/run-due.ts)
 // and the API (a late decision first lets a due deemed approval happen) call them.
@@ -15,42 +17,50 @@ const d = schema.decisions;
 const a = schema.agreements;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Decisions one sweep transaction moves: 5,000 took a quarter off the sweep against 2,000 (fewer commits rewriting the same index pages) and holds the write lock under a second. */
+/** Decisions one sweep change moves: 5,000 took a quarter off the sweep against 2,000 (fewer commits rewriting the same index pages) and holds the write lock under a second. */
 const SWEEP_SLICE = 5000;
 
 /**
- * Moves every decision matching `where` with one set-based UPDATE … RETURNING per slice, and
- * writes their events (with audit records and deliveries) in the same transaction. The
- * condition is part of the UPDATE, so a decision the API changed meanwhile is not moved, and a
- * moved one no longer matches: the loop ends, and a second run finds nothing.
+ * Moves every decision matching `where`, a slice at a time: reads the slice, plans each row's
+ * new state (`predict`, the same values as `set`) and its event, and commits one change whose
+ * UPDATE is guarded on every row of the slice still matching. A decision the API changed
+ * meanwhile fails the guard, and the slice is read and planned again; a moved one no longer
+ * matches, so the loop ends, and a second run finds nothing.
  */
 async function sweep(
   deps: JobDeps,
   now: Date,
   where: SQL | undefined,
   set: Partial<Record<keyof DecisionRow, unknown>>,
+  predict: (row: DecisionRow, ctx: DecisionContext) => Partial<DecisionRow>,
   type: EventType,
   extra?: (row: DecisionRow) => Record<string, unknown>,
 ) {
   let moved = 0;
   for (;;) {
-    const count = await deps.db.transaction(async (tx) => {
-      // one statement: the rows it picks are the rows it moves, whatever runs beside it; picked
-      // by rowid, so SQLite looks each one up instead of rescanning the due rows per slice
-      const slice = tx.select({ rowid: sql`rowid` }).from(d).where(where).limit(SWEEP_SLICE);
-      const changed = await tx
-        .update(d)
-        .set(set as Partial<DecisionRow>)
-        .where(sql`${d}.rowid IN ${slice}`)
-        .returning();
-      if (!changed.length) return 0;
-      const ctx = await loadDecisionContext(tx, changed);
-      await recordEvents(
-        tx,
-        deps,
-        changed.map((row) => decisionEvent(type, row, ctx, now, extra?.(row))),
-      );
-      return changed.length;
+    const count = await retryOnConflict(async () => {
+      const rows = await deps.db.select().from(d).where(where).limit(SWEEP_SLICE);
+      if (!rows.length) return 0;
+      const ctx = await loadDecisionContext(deps.db, rows);
+      const changed = rows.map((row) => ({ ...row, ...predict(row, ctx) }));
+      const ids = JSON.stringify(rows.map((r) => r.id));
+      await commit(deps, {
+        writes: [
+          guarded(
+            "decision.sweep",
+            deps.db
+              .update(d)
+              .set(set as Partial<DecisionRow>)
+              .where(and(sql`${d.id} IN (SELECT value FROM json_each(${ids}))`, where)),
+            rows.length,
+          ),
+        ],
+        ...eventsWithAudit(
+          deps,
+          changed.map((row) => decisionEvent(type, row, ctx, now, extra?.(row))),
+        ),
+      });
+      return rows.length;
     });
     moved += count;
     if (count < SWEEP_SLICE) return moved;
@@ -83,13 +93,26 @@ export async function deemIfDue(deps: JobDeps, ids: string[] | null, now: Date):
       effectiveAt: sql`max(${d.noticeEndsAt}, coalesce((SELECT ${cr.effectiveDate} FROM ${cr} WHERE ${cr.id} = ${d.changeRequestId}), 0))`,
       application: "scheduled",
     },
+    (row, ctx) => ({
+      state: "deemed_approved",
+      decidedAt: row.noticeEndsAt,
+      effectiveAt: effectiveAt(ctx.requests.get(row.changeRequestId)!.effectiveDate, row.noticeEndsAt),
+      application: "scheduled",
+    }),
     "decision.deemed_approved",
   );
 }
 
 /** Specific authorisation or an instruction conflict: silence never approves; say once that it is overdue. */
 export async function markOverdue(deps: JobDeps, now: Date) {
-  return sweep(deps, now, and(eq(d.state, "pending"), isNull(d.overdueNotifiedAt), lte(d.noticeEndsAt, now)), { overdueNotifiedAt: now }, "decision.overdue");
+  return sweep(
+    deps,
+    now,
+    and(eq(d.state, "pending"), isNull(d.overdueNotifiedAt), lte(d.noticeEndsAt, now)),
+    { overdueNotifiedAt: now },
+    () => ({ overdueNotifiedAt: now }),
+    "decision.overdue",
+  );
 }
 
 /** Due when the reminder instant has come and the notice has not yet ended. */
@@ -99,12 +122,13 @@ export async function remind(deps: JobDeps, now: Date, days: number, column: "re
     now,
     and(eq(d.state, "pending"), isNull(d[column]), lte(d.noticeEndsAt, new Date(now.getTime() + days * DAY_MS)), gt(d.noticeEndsAt, now)),
     { [column]: now },
+    () => ({ [column]: now }),
     "notice.reminder",
     (row) => ({ days_before: days, notice_ends_at: row.noticeEndsAt.toISOString() }),
   );
 }
 
-/** Approved changes whose effective instant has come, oldest first, each in its own transaction. */
+/** Approved changes whose effective instant has come, oldest first, each its own change. */
 export async function applyDue(deps: JobDeps, now: Date) {
   const due = await deps.db.query.decisions.findMany({
     where: and(eq(d.application, "scheduled"), lte(d.effectiveAt, now)),
@@ -112,10 +136,17 @@ export async function applyDue(deps: JobDeps, now: Date) {
   });
   let applied = 0;
   let failed = 0;
-  for (const row of due) {
-    const result = await deps.db.transaction((tx) => applyDecision(tx, deps, row));
-    if (result.applied) applied++;
-    else if (result.decision.application === "failed") failed++;
+  for (const { id } of due) {
+    const result = await retryOnConflict(async () => {
+      // read again: a retry, or the API, may have moved it since the list was read
+      const row = await deps.db.query.decisions.findFirst({ where: and(eq(d.id, id), eq(d.application, "scheduled"), lte(d.effectiveAt, now)) });
+      if (!row) return null;
+      const plan = await planApply(deps, row);
+      await commit(deps, plan.change);
+      return plan;
+    });
+    if (result?.applied) applied++;
+    else if (result?.decision.application === "failed") failed++;
   }
   return { applied, failed };
 }

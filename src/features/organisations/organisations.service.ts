@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, lt } from "drizzle-orm";
-import { audited } from "../audit/audit.service";
+import { commit, Conflict, guarded } from "../../core/writer";
 import type { z } from "zod";
 import { schema, type DbOrTx } from "../../../db/client";
 import { AppError, notFound, validationFailed } from "../../domain/errors";
@@ -39,21 +39,19 @@ export const presentApiKey = (k: ApiKeyRow) => ({
 export async function createOrganisation({ ctx, input }: { ctx: Ctx; input: z.infer<typeof CreateOrganisationBody> }) {
   requireOperator(ctx.actor);
   const id = ctx.newId("organisation");
-  const row = await audited(ctx, { action: "organisation.create", resourceType: "organisation", resourceId: id }, async (tx) => {
-    const [row] = await tx
-      .insert(schema.organisations)
-      .values({
-        id,
-        name: input.name,
-        registrationScheme: input.registration.scheme,
-        registrationNumber: input.registration.number,
-        country: input.address.country,
-        address: input.address,
-        publicAuthority: input.public_authority ?? false,
-        createdAt: ctx.clock.now(),
-      })
-      .returning();
-    return row!;
+  const row: OrganisationRow = {
+    id,
+    name: input.name,
+    registrationScheme: input.registration.scheme,
+    registrationNumber: input.registration.number,
+    country: input.address.country,
+    address: input.address,
+    publicAuthority: input.public_authority ?? false,
+    createdAt: ctx.clock.now(),
+  };
+  await commit(ctx, {
+    writes: [ctx.db.insert(schema.organisations).values(row)],
+    audit: [{ action: "organisation.create", resourceType: "organisation", resourceId: id }],
   });
   return presentOrganisation(row);
 }
@@ -83,25 +81,29 @@ export async function getOwnOrganisation({ ctx }: { ctx: Ctx }) {
 
 export const findOrganisation = (db: DbOrTx, id: string) => db.query.organisations.findFirst({ where: eq(schema.organisations.id, id) });
 
-/** Stores a key by its hash; the secret is returned once and never again. */
-export async function insertApiKey(
-  db: DbOrTx,
-  fields: { id: string; organisationId: string | null; name: string; secret: string; now: Date; scope?: "read" | "write"; expiresAt?: Date | null },
-) {
-  const [row] = await db
-    .insert(schema.apiKeys)
-    .values({
-      id: fields.id,
-      organisationId: fields.organisationId,
-      name: fields.name,
-      prefix: secretPrefix(fields.secret),
-      secretHash: await hashSecret(fields.secret),
-      createdAt: fields.now,
-      scope: fields.scope ?? "write",
-      expiresAt: fields.expiresAt ?? null,
-    })
-    .returning();
-  return row!;
+type ApiKeyFields = { id: string; organisationId: string | null; name: string; secret: string; now: Date; scope?: "read" | "write"; expiresAt?: Date | null };
+
+/** A key as stored: by its hash; the secret is returned once and never again. */
+async function apiKeyRow(fields: ApiKeyFields): Promise<ApiKeyRow> {
+  return {
+    id: fields.id,
+    organisationId: fields.organisationId,
+    name: fields.name,
+    prefix: secretPrefix(fields.secret),
+    secretHash: await hashSecret(fields.secret),
+    createdAt: fields.now,
+    revokedAt: null,
+    scope: fields.scope ?? "write",
+    expiresAt: fields.expiresAt ?? null,
+    lastUsedAt: null,
+  };
+}
+
+/** Stores a key outside any verb: the operator's first key, the demo's. */
+export async function insertApiKey(db: DbOrTx, fields: ApiKeyFields) {
+  const row = await apiKeyRow(fields);
+  await db.insert(schema.apiKeys).values(row);
+  return row;
 }
 
 export async function createApiKey({ ctx, organisationId, input }: { ctx: Ctx; organisationId: string; input: z.infer<typeof CreateApiKeyBody> }) {
@@ -111,9 +113,16 @@ export async function createApiKey({ ctx, organisationId, input }: { ctx: Ctx; o
     throw validationFailed([{ pointer: "/expires_at", rule: "in_future", detail: "A key cannot expire before it is issued." }], "The key would never work.");
   const secret = generateSecret();
   const id = ctx.newId("apiKey");
-  const row = await audited(ctx, { action: "api_key.create", resourceType: "api_key", resourceId: id }, (tx) =>
-    insertApiKey(tx, { id, organisationId, name: input.name, secret, now: ctx.clock.now(), scope: input.scope, expiresAt: input.expires_at ? new Date(input.expires_at) : null }),
-  );
+  const row = await apiKeyRow({
+    id,
+    organisationId,
+    name: input.name,
+    secret,
+    now: ctx.clock.now(),
+    scope: input.scope,
+    expiresAt: input.expires_at ? new Date(input.expires_at) : null,
+  });
+  await commit(ctx, { writes: [ctx.db.insert(schema.apiKeys).values(row)], audit: [{ action: "api_key.create", resourceType: "api_key", resourceId: id }] });
   return { ...presentApiKey(row), secret };
 }
 
@@ -141,14 +150,24 @@ export async function revokeApiKey({ ctx, organisationId, keyId }: { ctx: Ctx; o
   const key = await ctx.db.query.apiKeys.findFirst({ where });
   if (!key) throw notFound("API key");
   if (key.revokedAt) throw new AppError("invalid_state", "The key is already revoked.", [], { current_state: "revoked" });
-  const row = await audited(ctx, { action: "api_key.revoke", resourceType: "api_key", resourceId: keyId }, async (tx) => {
-    const [row] = await tx
-      .update(schema.apiKeys)
-      .set({ revokedAt: ctx.clock.now() })
-      .where(and(where, isNull(schema.apiKeys.revokedAt)))
-      .returning();
-    return row;
-  });
-  if (!row) throw new AppError("invalid_state", "The key is already revoked.", [], { current_state: "revoked" });
+  const revokedAt = ctx.clock.now();
+  try {
+    await commit(ctx, {
+      writes: [
+        guarded(
+          "api_key.revoked",
+          ctx.db
+            .update(schema.apiKeys)
+            .set({ revokedAt })
+            .where(and(where, isNull(schema.apiKeys.revokedAt))),
+        ),
+      ],
+      audit: [{ action: "api_key.revoke", resourceType: "api_key", resourceId: keyId }],
+    });
+  } catch (err) {
+    if (err instanceof Conflict) throw new AppError("invalid_state", "The key is already revoked.", [], { current_state: "revoked" });
+    throw err;
+  }
+  const row: ApiKeyRow = { ...key, revokedAt };
   return presentApiKey(row);
 }

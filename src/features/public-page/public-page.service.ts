@@ -4,7 +4,7 @@ import { schema, type Db } from "../../../db/client";
 import type { Clock } from "../../deps";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
 import { requireOrganisation } from "../../core/actor";
-import { appendAudit } from "../../core/audit-trail";
+import { commit } from "../../core/writer";
 import type { Ctx } from "../../core/context";
 import type { AnnexContent } from "../../domain/annex";
 import { derivePublicView, versionsToRead } from "./public-page.view";
@@ -93,19 +93,19 @@ export async function updateOwnPublicPage({ ctx, input }: { ctx: Ctx; input: z.i
     updatedAt: now,
   };
   try {
-    const row = await ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(p)
-        .values(values)
-        .onConflictDoUpdate({
-          target: p.organisationId,
-          set: { slug: values.slug, enabled: values.enabled, agreements: values.agreements, showOwnLocations: values.showOwnLocations, updatedAt: now },
-        })
-        .returning();
-      await appendAudit(tx, ctx, [{ action: "public_page.update", resourceType: "public_page", resourceId: slug }]);
-      return row!;
+    await commit(ctx, {
+      writes: [
+        ctx.db
+          .insert(p)
+          .values(values)
+          .onConflictDoUpdate({
+            target: p.organisationId,
+            set: { slug: values.slug, enabled: values.enabled, agreements: values.agreements, showOwnLocations: values.showOwnLocations, updatedAt: now },
+          }),
+      ],
+      audit: [{ action: "public_page.update", resourceType: "public_page", resourceId: slug }],
     });
-    return presentPublicPage(row);
+    return presentPublicPage(values);
   } catch (err) {
     if (isSlugConflict(err)) throw slugTaken(slug);
     throw err;

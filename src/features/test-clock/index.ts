@@ -3,7 +3,7 @@ import { AppError } from "../../domain/errors";
 import { requireOperator } from "../../core/actor";
 import { createRouter, errorResponses, jsonBody, jsonContent } from "../../http/router";
 import { DateTimeInput, Timestamp } from "../../http/schemas";
-import { appendAudit } from "../../core/audit-trail";
+import { commit } from "../../core/writer";
 import { ctxOf } from "../../http/context";
 
 // Test mode only (TEST_CLOCK=1): like Stripe's test clocks, the operator moves the service's
@@ -68,6 +68,6 @@ export const testClockRouter = createRouter()
         { in: "json", pointer: "/to", rule: "not_in_past", detail: `The clock is at ${now.toISOString()}.` },
       ]);
     const ran = await advance(to);
-    await ctxOf(c).db.transaction((tx) => appendAudit(tx, ctxOf(c), [{ action: "test_clock.advance", resourceType: "test_clock", resourceId: to.toISOString() }]));
+    await commit(ctxOf(c), { audit: [{ action: "test_clock.advance", resourceType: "test_clock", resourceId: to.toISOString() }] });
     return c.json({ object: "test_clock" as const, now: clock.now().toISOString(), ran }, 200);
   });

@@ -1,16 +1,15 @@
 import type { z } from "zod";
 import { and, desc, eq, isNull, lt } from "drizzle-orm";
-import { type DbOrTx, schema } from "../../../db/client";
+import { schema } from "../../../db/client";
 import { AppError, notFound, validationFailed } from "../../domain/errors";
 import { generateWebhookSecret, SECRET_OVERLAP_MS } from "../../domain/webhooks";
 import { requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import { checkWebhookUrl } from "../../webhooks/address-policy";
-import { appendAudit } from "../../core/audit-trail";
-import { audited } from "../audit/audit.service";
 import type { Ctx } from "../../core/context";
 import { getEvent, presentEvent } from "../events/events.service";
-import { recordEvents } from "../../core/events";
+import { eventsWithAudit } from "../../core/events";
+import { commit, Conflict, guarded, type WriterDeps } from "../../core/writer";
 import { presentAttempt, presentEndpoint } from "./webhook-endpoints.presenter";
 import type { CreateEndpointBody, ResendBody, UpdateEndpointBody } from "./webhook-endpoints.schemas";
 
@@ -69,11 +68,8 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: z.infer<
   };
   // Svix mode: Svix holds a copy with the same secret; if it cannot be made, nothing is kept here
   await mirror(ctx, (svix) => svix.endpointCreated(asRow(values), secret));
-  const row = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx.insert(ep).values(values).returning();
-    await appendAudit(tx, ctx, [{ action: "webhook_endpoint.create", resourceType: "webhook_endpoint", resourceId: row!.id }]);
-    return row!;
-  });
+  const row = asRow(values);
+  await commit(ctx, { writes: [ctx.db.insert(ep).values(values)], audit: [{ action: "webhook_endpoint.create", resourceType: "webhook_endpoint", resourceId: row.id }] });
   return { ...presentEndpoint(row), secret };
 }
 
@@ -106,26 +102,24 @@ export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string;
     updatedAt: ctx.clock.now(),
   };
   await mirror(ctx, (svix) => svix.endpointUpdated({ ...current, ...changes }));
-  const row = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx.update(ep).set(changes).where(eq(ep.id, id)).returning();
-    await appendAudit(tx, ctx, [{ action: "webhook_endpoint.update", resourceType: "webhook_endpoint", resourceId: id }]);
-    return row!;
+  await commit(ctx, {
+    writes: [ctx.db.update(ep).set(changes).where(eq(ep.id, id))],
+    audit: [{ action: "webhook_endpoint.update", resourceType: "webhook_endpoint", resourceId: id }],
   });
-  return presentEndpoint(row);
+  return presentEndpoint({ ...current, ...changes });
 }
 
 export async function deleteEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
   const current = await loadEndpoint(ctx, id);
   const now = ctx.clock.now();
   await mirror(ctx, (svix) => svix.endpointDeleted(current));
-  await ctx.db.transaction(async (tx) => {
-    await appendAudit(tx, ctx, [{ action: "webhook_endpoint.delete", resourceType: "webhook_endpoint", resourceId: id }]);
-    // kept, soft-deleted, so its attempts stay readable in the audit of deliveries
-    await tx.update(ep).set({ deletedAt: now, enabled: false, updatedAt: now }).where(eq(ep.id, id));
-    await tx
-      .update(schema.deliveries)
-      .set({ state: "cancelled", updatedAt: now })
-      .where(and(eq(schema.deliveries.endpointId, id), eq(schema.deliveries.state, "pending")));
+  await commit(ctx, {
+    writes: [
+      // kept, soft-deleted, so its attempts stay readable in the audit of deliveries
+      ctx.db.update(ep).set({ deletedAt: now, enabled: false, updatedAt: now }).where(eq(ep.id, id)),
+      cancelQueued(ctx, id, now),
+    ],
+    audit: [{ action: "webhook_endpoint.delete", resourceType: "webhook_endpoint", resourceId: id }],
   });
   return { object: "webhook_endpoint" as const, id, deleted: true as const };
 }
@@ -137,29 +131,27 @@ export async function rotateSecret({ ctx, id }: { ctx: Ctx; id: string }) {
   const secret = generateWebhookSecret(random);
   const rotated = { secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS), updatedAt: now };
   await mirror(ctx, (svix) => svix.secretRotated({ ...current, ...rotated }, secret));
-  const row = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx.update(ep).set(rotated).where(eq(ep.id, id)).returning();
-    await appendAudit(tx, ctx, [{ action: "webhook_endpoint.rotate_secret", resourceType: "webhook_endpoint", resourceId: id }]);
-    return row!;
+  await commit(ctx, {
+    writes: [ctx.db.update(ep).set(rotated).where(eq(ep.id, id))],
+    audit: [{ action: "webhook_endpoint.rotate_secret", resourceType: "webhook_endpoint", resourceId: id }],
   });
-  return { ...presentEndpoint(row), secret };
+  return { ...presentEndpoint({ ...current, ...rotated }), secret };
 }
 
 /** Sends a test event to this one endpoint (it appears in the owner's feed too). */
 export async function pingEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
   const endpoint = await loadEndpoint(ctx, id);
   if (!endpoint.enabled) throw new AppError("invalid_state", "The endpoint is disabled; enable it first.", [], { current_state: "disabled" });
-  const [event] = await ctx.db.transaction((tx) =>
-    recordEvents(tx, ctx, [
-      {
-        type: "webhook_endpoint.ping",
-        organisationId: endpoint.organisationId,
-        onlyEndpointId: endpoint.id,
-        data: { endpoint_id: endpoint.id, message: "ping" },
-      },
-    ]),
-  );
-  return presentEvent(event!);
+  const change = eventsWithAudit(ctx, [
+    {
+      type: "webhook_endpoint.ping",
+      organisationId: endpoint.organisationId,
+      onlyEndpointId: endpoint.id,
+      data: { endpoint_id: endpoint.id, message: "ping" },
+    },
+  ]);
+  await commit(ctx, change);
+  return presentEvent(change.events[0]!.row);
 }
 
 export async function listEndpointAttempts({ ctx, id, limit, cursor }: { ctx: Ctx; id: string; limit: number; cursor?: string }) {
@@ -198,59 +190,54 @@ export async function resendEvent({ ctx, eventId, input }: { ctx: Ctx; eventId: 
   if (!endpoint) throw validationFailed([{ pointer: "/endpoint_id", rule: "own_endpoint", detail: "Not one of this organisation's webhook endpoints." }]);
   if (!endpoint.enabled) throw new AppError("invalid_state", "The endpoint is disabled; enable it first.", [], { current_state: "disabled" });
   const now = ctx.clock.now();
-  const row = await audited(ctx, { action: "event.resend", resourceType: "event", resourceId: eventId }, async (tx) => {
-    const [row] = await tx
-      .insert(schema.deliveries)
-      .values({
-        id: ctx.newId("delivery"),
-        eventId,
-        organisationId: org,
-        endpointId: endpoint.id,
-        state: "pending",
-        attempts: 0,
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    return row;
-  });
+  const row = {
+    id: ctx.newId("delivery"),
+    eventId,
+    organisationId: org,
+    endpointId: endpoint.id,
+    state: "pending" as const,
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await commit(ctx, { writes: [ctx.db.insert(schema.deliveries).values(row)], audit: [{ action: "event.resend", resourceType: "event", resourceId: eventId }] });
   return {
     object: "delivery" as const,
-    id: row!.id,
+    id: row.id,
     event_id: eventId,
-    endpoint_id: row!.endpointId,
-    state: row!.state,
-    next_attempt_at: row!.nextAttemptAt.toISOString(),
+    endpoint_id: row.endpointId,
+    state: row.state,
+    next_attempt_at: row.nextAttemptAt.toISOString(),
   };
 }
 
+/** The deliveries an endpoint still had queued, cancelled. */
+const cancelQueued = (deps: Pick<Ctx, "db">, endpointId: string, now: Date) =>
+  deps.db
+    .update(schema.deliveries)
+    .set({ state: "cancelled", updatedAt: now })
+    .where(and(eq(schema.deliveries.endpointId, endpointId), eq(schema.deliveries.state, "pending")));
+
 /**
  * Turns an endpoint off (410 Gone at once, or 5 days of failures), cancels what it still had
- * queued, and tells its owner (the relay calls this, as the relay): an event in its feed and on its other enabled endpoints.
+ * queued, and tells its owner (the relay calls this, as the relay): an event in its feed and on
+ * its other enabled endpoints. One change; if another relay disabled it first, nothing happens.
  */
 export async function disableEndpoint(
-  tx: DbOrTx,
-  deps: Pick<Ctx, "clock" | "newId" | "webhooks" | "actor">,
+  deps: WriterDeps,
   endpoint: typeof schema.webhookEndpoints.$inferSelect,
   reason: "gone" | "failing",
   result: { statusCode: number | null; error: string | null },
 ) {
   const now = deps.clock.now();
-  const [disabled] = await tx
-    .update(ep)
-    .set({ enabled: false, disabledReason: reason, updatedAt: now })
-    .where(and(eq(ep.id, endpoint.id), eq(ep.enabled, true)))
-    .returning();
-  if (!disabled) return; // another relay got there first
-  await tx
-    .update(schema.deliveries)
-    .set({ state: "cancelled", updatedAt: now })
-    .where(and(eq(schema.deliveries.endpointId, endpoint.id), eq(schema.deliveries.state, "pending")));
-  await recordEvents(tx, deps, [
+  const set = { enabled: false, disabledReason: reason, updatedAt: now };
+  const disabled = { ...endpoint, ...set };
+  const { events, audit } = eventsWithAudit(deps, [
     {
       type: "webhook_endpoint.disabled",
       organisationId: endpoint.organisationId,
+      exceptEndpointId: endpoint.id,
       data: {
         endpoint: presentEndpoint(disabled),
         reason,
@@ -260,4 +247,22 @@ export async function disableEndpoint(
       },
     },
   ]);
+  try {
+    await commit(deps, {
+      writes: [
+        guarded(
+          "endpoint.enabled",
+          deps.db
+            .update(ep)
+            .set(set)
+            .where(and(eq(ep.id, endpoint.id), eq(ep.enabled, true))),
+        ),
+        cancelQueued(deps, endpoint.id, now),
+      ],
+      events,
+      audit,
+    });
+  } catch (err) {
+    if (!(err instanceof Conflict)) throw err; // another relay got there first
+  }
 }

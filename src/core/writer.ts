@@ -1,0 +1,214 @@
+import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
+import { is, SQL } from "drizzle-orm";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { insertRowsSql } from "../../db/bulk";
+import { schema } from "../../db/client";
+import type { Deps } from "../deps";
+import { AppError } from "../domain/errors";
+import { SCHEDULER } from "./actor";
+import { type AuditContext, type AuditEntry, type AuditItem, chainAudit, GENESIS_HASH } from "./audit-trail";
+import type { Ctx } from "./context";
+import type { PlannedEvent } from "./events";
+import { type OutboxEndpoint, planDeliveries } from "./outbox";
+
+/** A drizzle insert, update or delete, built but not run. */
+export type Query = { toSQL(): { sql: string; params: unknown[] } } | SQL;
+
+/** A write that must change exactly `rows` rows, or the whole change is refused as a conflict. */
+export interface Guarded {
+  query: Query;
+  rows: number;
+  /** names the condition, for the conflict and the logs: "decision.state" */
+  guard: string;
+}
+
+/**
+ * One change, everything a verb writes: its state rows (the guarded ones checked in the batch
+ * itself), its events, and its audit records, each named by the verb. The writer adds the
+ * events' deliveries and chains the audit records, and commits it all at once.
+ */
+export interface Change {
+  writes?: (Query | Guarded)[];
+  events?: PlannedEvent[];
+  audit?: AuditEntry[];
+  /** audit records of other callers, each with its own context: a group commit of annex reads */
+  auditOf?: AuditItem[];
+}
+
+/** What a commit reads first: the audit chain's end and the endpoints the events go to. */
+interface Snapshot {
+  head: string;
+  endpoints: OutboxEndpoint[];
+}
+
+export type WriterDeps = Pick<Deps, "db" | "newId" | "clock" | "webhooks"> & Partial<Pick<Ctx, "actor" | "request">>;
+
+/** A guard of the change did not hold: what the verb read has changed since. */
+export class Conflict extends Error {
+  constructor(readonly guard: string) {
+    super(`write guard failed: ${guard}`);
+    this.name = "Conflict";
+  }
+}
+
+const dialect = new SQLiteAsyncDialect();
+const HEAD_GUARD = "audit.head";
+/** Tries of a commit whose audit records lost the chain's end to another writer (HTTP only). */
+const HEAD_TRIES = 8;
+
+const statementOf = (q: Query): InStatement => {
+  const { sql, params } = is(q, SQL) ? dialect.sqlToQuery(q) : q.toSQL();
+  return { sql, args: params as InValue[] };
+};
+const isGuarded = (w: Query | Guarded): w is Guarded => "guard" in w && "rows" in w;
+/** Inserts the guard's name into `write_guards` (whose CHECK refuses any row) when the condition fails. */
+const guardStatement = (name: string, failsWhen: string, args: InValue[]): InStatement => ({
+  sql: `INSERT INTO write_guards (failed) SELECT ? WHERE ${failsWhen}`,
+  args: [name, ...args],
+});
+
+/** The statements of a change planned on `snapshot`, and which of them are guards. */
+function statements(deps: WriterDeps, change: Change, snapshot: Snapshot) {
+  const list: InStatement[] = [];
+  const guards = new Map<number, string>();
+  for (const w of change.writes ?? []) {
+    if (!isGuarded(w)) {
+      list.push(statementOf(w));
+      continue;
+    }
+    list.push(statementOf(w.query));
+    guards.set(list.length, w.guard);
+    list.push(guardStatement(w.guard, "changes() <> ?", [w.rows]));
+  }
+  const events = change.events ?? [];
+  for (const s of insertRowsSql(
+    schema.events,
+    events.map((e) => e.row),
+  ))
+    list.push(statementOf(s));
+  for (const s of insertRowsSql(schema.deliveries, planDeliveries(deps, events, snapshot.endpoints))) list.push(statementOf(s));
+  const auditContext: AuditContext = { clock: deps.clock, newId: deps.newId, actor: deps.actor ?? SCHEDULER, request: deps.request };
+  const items = [...(change.audit ?? []).map((entry) => ({ ctx: auditContext, entry })), ...(change.auditOf ?? [])];
+  if (items.length) {
+    // the records chain onto the end read before: if another writer appended meanwhile, refuse and replan
+    guards.set(list.length, HEAD_GUARD);
+    list.push(guardStatement(HEAD_GUARD, "coalesce((SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1), ?) <> ?", [GENESIS_HASH, snapshot.head]));
+    for (const s of insertRowsSql(schema.auditRecords, chainAudit(items, snapshot.head))) list.push(statementOf(s));
+  }
+  return { list, guards };
+}
+
+/** The snapshot's two reads, sent together. */
+function snapshotReads(change: Change): InStatement[] {
+  const audience = [...new Set((change.events ?? []).flatMap((e) => e.audience))];
+  return [
+    "SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1",
+    {
+      sql: "SELECT id, organisation_id, event_types FROM webhook_endpoints WHERE organisation_id IN (SELECT value FROM json_each(?)) AND enabled = 1 AND deleted_at IS NULL",
+      args: [JSON.stringify(audience)],
+    },
+  ];
+}
+
+function snapshotOf([head, endpoints]: { rows: Record<string, unknown>[] }[]): Snapshot {
+  return {
+    head: (head!.rows[0]?.hash as string | undefined) ?? GENESIS_HASH,
+    endpoints: endpoints!.rows.map((r) => ({
+      id: r.id as string,
+      organisationId: r.organisation_id as string,
+      eventTypes: r.event_types === null ? null : (JSON.parse(r.event_types as string) as string[]),
+    })),
+  };
+}
+
+/** Which guard a failed batch statement was, if it was one. */
+function failedGuard(err: unknown, guards: Map<number, string>): string | undefined {
+  const index = (err as { statementIndex?: unknown })?.statementIndex;
+  return typeof index === "number" ? guards.get(index) : undefined;
+}
+
+/**
+ * The one writer: commits a change as one unit. On a local file (the embedded default) it is
+ * one transaction that reads the snapshot and runs the statements under the write lock, so
+ * nothing can move between them. Over HTTP (Turso) it is two round trips: the snapshot's reads,
+ * then every write as one `batch`, which libSQL runs as one transaction; a guard that fails
+ * rolls the batch back. Only the audit chain's end is retried here, since it is the writer's own
+ * read; any other guard is the verb's, and `retryOnConflict` replans the verb.
+ */
+export async function commit(deps: WriterDeps, change: Change): Promise<void> {
+  const client = deps.db.$client as Client;
+  if (!change.writes?.length && !change.events?.length && !change.audit?.length && !change.auditOf?.length) return;
+  if (client.protocol === "file") {
+    const tx = await client.transaction("write");
+    try {
+      await runPlanned(tx, deps, change, snapshotOf(await tx.batch(snapshotReads(change))));
+      await tx.commit();
+    } finally {
+      tx.close();
+    }
+    return;
+  }
+  for (let attempt = 1; ; attempt++) {
+    const snapshot = snapshotOf(await client.batch(snapshotReads(change), "read"));
+    try {
+      await runPlanned(client, deps, change, snapshot);
+      return;
+    } catch (err) {
+      if (err instanceof Conflict && err.guard === HEAD_GUARD && attempt < HEAD_TRIES) continue;
+      throw err;
+    }
+  }
+}
+
+/**
+ * Commits a change inside a transaction the caller holds, for the few writers whose
+ * transaction also reads what it writes next (the relay records outcomes and claims the next
+ * deliveries in one commit).
+ */
+export async function commitIn(tx: Transaction, deps: WriterDeps, change: Change): Promise<void> {
+  await runPlanned(tx, deps, change, snapshotOf(await tx.batch(snapshotReads(change))));
+}
+
+async function runPlanned(target: Pick<Client, "batch"> | Transaction, deps: WriterDeps, change: Change, snapshot: Snapshot) {
+  const { list, guards } = statements(deps, change, snapshot);
+  try {
+    await ("commit" in target ? (target as Transaction).batch(list) : (target as Client).batch(list, "write"));
+  } catch (err) {
+    const guard = failedGuard(err, guards);
+    if (guard) throw new Conflict(guard);
+    throw err;
+  }
+}
+
+/** How often a verb is replanned when what it read changed before its change committed. */
+const VERB_TRIES = 5;
+
+/**
+ * Runs a verb that reads, decides and commits one change; if a guard of its change fails (a
+ * decision was decided meanwhile), the verb runs again on what is there now, and usually
+ * refuses with the reason (already approved, say). Past a few tries the caller is told to retry.
+ */
+export async function retryOnConflict<T>(verb: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await verb();
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
+      if (attempt >= VERB_TRIES) throw new AppError("conflict", "What this request changes was changed by another request at the same time; retry it.");
+    }
+  }
+}
+
+/** A write that must change exactly `rows` rows. */
+export const guarded = (guard: string, query: Query, rows = 1): Guarded => ({ query, rows, guard });
+
+/** Several changes as one: their writes, events and audit records in order. */
+export function joinChanges(...changes: (Change | undefined)[]): Change {
+  const present = changes.filter((c): c is Change => c !== undefined);
+  return {
+    writes: present.flatMap((c) => c.writes ?? []),
+    events: present.flatMap((c) => c.events ?? []),
+    audit: present.flatMap((c) => c.audit ?? []),
+    auditOf: present.flatMap((c) => c.auditOf ?? []),
+  };
+}
