@@ -216,6 +216,25 @@ describe("one writer: each API write is one round trip for its writes, over HTTP
     }
   });
 
+  it("with an Idempotency-Key, the answer is stored in the change's own batch: a crash after the commit cannot lose it", async () => {
+    await warm(processor.key);
+    const key = `idem-${randomBytes(4).toString("hex")}`;
+    const body = { agreements: [agreementId], operations: [addBackupOp("idem")], reason: "Backup" };
+    const m = await measure(() => t.call(processor.key, "POST", "/v1/change-requests", body, { "Idempotency-Key": key }));
+    expect(m.res.status, JSON.stringify(m.res.body)).toBe(201);
+    // the key claimed first (its own round trip, before the verb runs), then the change: nothing after the commit
+    expect(m.writing).toHaveLength(2);
+    expect(writesIn(m.writing[0]!)).toEqual([expect.stringMatching(/^insert into "idempotency_keys"/i)]);
+    const writes = expectOneWrite({ ...m, writing: m.writing.slice(1) }, "submit with a key");
+    expect(writes.filter((s) => /^update "idempotency_keys"/i.test(s))).toHaveLength(1);
+    const stored = await client.execute({ sql: "SELECT status, response FROM idempotency_keys WHERE key = ?", args: [key] });
+    expect(stored.rows[0]!.status).toBe(201);
+    expect(JSON.parse(stored.rows[0]!.response as string)).toEqual(m.res.body);
+    const replay = await t.call(processor.key, "POST", "/v1/change-requests", body, { "Idempotency-Key": key });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toEqual(m.res.body);
+  });
+
   it("an instruction conflict lifted in the approval: amendment, approval and annex version in one batch", async () => {
     const prohibited = await createActiveAgreement(t, processor, controller, { third_country_transfers: "prohibited" });
     const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [prohibited.id], operations: ukSupportOps(), reason: "Night support" });

@@ -1,5 +1,5 @@
 import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
-import { is, SQL } from "drizzle-orm";
+import { and, eq, is, SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import { insertRowsSql } from "../../db/bulk";
 import { schema } from "../../db/client";
@@ -33,6 +33,8 @@ export interface Change {
   audit?: AuditEntry[];
   /** audit records of other callers, each with its own context: a group commit of annex reads */
   auditOf?: AuditItem[];
+  /** the verb's answer: stored with the change for the request's Idempotency-Key, if it has one */
+  response?: unknown;
 }
 
 /** What a commit reads first: the audit chain's end and the endpoints the events go to. */
@@ -41,7 +43,7 @@ interface Snapshot {
   endpoints: OutboxEndpoint[];
 }
 
-export type WriterDeps = Pick<Deps, "db" | "newId" | "clock" | "webhooks"> & Partial<Pick<Ctx, "actor" | "request">>;
+export type WriterDeps = Pick<Deps, "db" | "newId" | "clock" | "webhooks"> & Partial<Pick<Ctx, "actor" | "request" | "idempotency">>;
 
 /** A guard of the change did not hold: what the verb read has changed since. */
 export class Conflict extends Error {
@@ -67,6 +69,9 @@ const guardStatement = (name: string, failsWhen: string, args: InValue[]): InSta
   args: [name, ...args],
 });
 
+/** Whether the change carries the answer to the request's Idempotency-Key. */
+const storesAnswer = (deps: WriterDeps, change: Change) => !!deps.idempotency?.status && !deps.idempotency.stored && change.response !== undefined;
+
 /** The statements of a change planned on `snapshot`, and which of them are guards. */
 function statements(deps: WriterDeps, change: Change, snapshot: Snapshot) {
   const list: InStatement[] = [];
@@ -79,6 +84,18 @@ function statements(deps: WriterDeps, change: Change, snapshot: Snapshot) {
     list.push(statementOf(w.query));
     guards.set(list.length, w.guard);
     list.push(guardStatement(w.guard, "changes() <> ?", [w.rows]));
+  }
+  const claim = deps.idempotency;
+  if (claim && storesAnswer(deps, change)) {
+    const t = schema.idempotencyKeys;
+    list.push(
+      statementOf(
+        deps.db
+          .update(t)
+          .set({ status: claim.status, response: JSON.stringify(change.response) })
+          .where(and(eq(t.scope, claim.scope), eq(t.key, claim.key))),
+      ),
+    );
   }
   const events = change.events ?? [];
   for (const s of insertRowsSql(
@@ -98,11 +115,14 @@ function statements(deps: WriterDeps, change: Change, snapshot: Snapshot) {
   return { list, guards };
 }
 
-/** The snapshot's two reads, sent together. */
+const HEAD_SQL = "SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1";
+
+/** The snapshot's reads, sent together: the chain's end, and the endpoints when there are events to deliver. */
 function snapshotReads(change: Change): InStatement[] {
   const audience = [...new Set((change.events ?? []).flatMap((e) => e.audience))];
+  if (!audience.length) return [HEAD_SQL];
   return [
-    "SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1",
+    HEAD_SQL,
     {
       sql: "SELECT id, organisation_id, event_types FROM webhook_endpoints WHERE organisation_id IN (SELECT value FROM json_each(?)) AND enabled = 1 AND deleted_at IS NULL",
       args: [JSON.stringify(audience)],
@@ -113,12 +133,19 @@ function snapshotReads(change: Change): InStatement[] {
 function snapshotOf([head, endpoints]: { rows: Record<string, unknown>[] }[]): Snapshot {
   return {
     head: (head!.rows[0]?.hash as string | undefined) ?? GENESIS_HASH,
-    endpoints: endpoints!.rows.map((r) => ({
+    endpoints: (endpoints?.rows ?? []).map((r) => ({
       id: r.id as string,
       organisationId: r.organisation_id as string,
       eventTypes: r.event_types === null ? null : (JSON.parse(r.event_types as string) as string[]),
     })),
   };
+}
+
+/** Reads the snapshot in one round trip: a lone read needs no batch around it. */
+async function readSnapshot(target: Pick<Client, "execute" | "batch"> | Transaction, change: Change, remote: boolean): Promise<Snapshot> {
+  const reads = snapshotReads(change);
+  if (reads.length === 1) return snapshotOf([await target.execute(reads[0]!)]);
+  return snapshotOf(await (remote ? (target as Client).batch(reads, "read") : (target as Transaction).batch(reads)));
 }
 
 /** Which guard a failed batch statement was, if it was one. */
@@ -136,12 +163,18 @@ function failedGuard(err: unknown, guards: Map<number, string>): string | undefi
  * read; any other guard is the verb's, and `retryOnConflict` replans the verb.
  */
 export async function commit(deps: WriterDeps, change: Change): Promise<void> {
+  const answer = storesAnswer(deps, change);
+  await commitOnce(deps, change);
+  if (answer) deps.idempotency!.stored = true;
+}
+
+async function commitOnce(deps: WriterDeps, change: Change): Promise<void> {
   const client = deps.db.$client as Client;
   if (!change.writes?.length && !change.events?.length && !change.audit?.length && !change.auditOf?.length) return;
   if (client.protocol === "file") {
     const tx = await client.transaction("write");
     try {
-      await runPlanned(tx, deps, change, snapshotOf(await tx.batch(snapshotReads(change))));
+      await runPlanned(tx, deps, change, await readSnapshot(tx, change, false));
       await tx.commit();
     } finally {
       tx.close();
@@ -149,7 +182,7 @@ export async function commit(deps: WriterDeps, change: Change): Promise<void> {
     return;
   }
   for (let attempt = 1; ; attempt++) {
-    const snapshot = snapshotOf(await client.batch(snapshotReads(change), "read"));
+    const snapshot = await readSnapshot(client, change, true);
     try {
       await runPlanned(client, deps, change, snapshot);
       return;
@@ -158,15 +191,6 @@ export async function commit(deps: WriterDeps, change: Change): Promise<void> {
       throw err;
     }
   }
-}
-
-/**
- * Commits a change inside a transaction the caller holds, for the few writers whose
- * transaction also reads what it writes next (the relay records outcomes and claims the next
- * deliveries in one commit).
- */
-export async function commitIn(tx: Transaction, deps: WriterDeps, change: Change): Promise<void> {
-  await runPlanned(tx, deps, change, snapshotOf(await tx.batch(snapshotReads(change))));
 }
 
 async function runPlanned(target: Pick<Client, "batch"> | Transaction, deps: WriterDeps, change: Change, snapshot: Snapshot) {

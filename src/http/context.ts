@@ -10,5 +10,13 @@ export function clientIp(c: Context<AppEnv>): string | null {
   return incoming?.socket?.remoteAddress ?? null;
 }
 
-/** The service context of a request: its dependencies, the authenticated actor and the request's id and address. */
-export const ctxOf = (c: Context<AppEnv>): Ctx => ({ ...c.get("deps"), actor: c.get("actor"), request: { id: c.get("requestId"), ip: clientIp(c) } });
+/**
+ * The service context of a request: its dependencies, the authenticated actor and the request's
+ * id and address. `answers`: the status the handler answers with on success, for a verb that
+ * stores its answer to an Idempotency-Key with its change.
+ */
+export const ctxOf = (c: Context<AppEnv>, answers?: number): Ctx => {
+  const idempotency = c.get("idempotency");
+  if (idempotency && answers) idempotency.status = answers;
+  return { ...c.get("deps"), actor: c.get("actor"), request: { id: c.get("requestId"), ip: clientIp(c) }, idempotency };
+};

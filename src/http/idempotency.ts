@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { schema } from "../../db/client";
 import { AppError } from "../domain/errors";
+import type { IdempotencyClaim } from "../core/context";
 import { hashSecret } from "../core/crypto";
 import type { AppEnv } from "./router";
 
@@ -33,7 +34,11 @@ export const idempotency = createMiddleware<AppEnv>(async (c, next) => {
       "Idempotent-Replayed": "true",
     });
   }
+  const claimed_: IdempotencyClaim = { scope, key, stored: false };
+  c.set("idempotency", claimed_);
   await next();
+  // stored with the verb's change, in its commit
+  if (claimed_.stored) return;
   const claim = and(eq(t.scope, scope), eq(t.key, key));
   if (c.res.status >= 500) await db.delete(t).where(claim);
   else

@@ -3,6 +3,7 @@ import type { ZodError } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../domain/errors";
 import type { Actor } from "../core/actor";
+import type { IdempotencyClaim } from "../core/context";
 import { problem } from "./problem";
 
 export interface AppEnv {
@@ -10,6 +11,7 @@ export interface AppEnv {
     requestId: string;
     deps: Deps;
     actor: Actor;
+    idempotency?: IdempotencyClaim;
   };
 }
 

@@ -138,8 +138,9 @@ export async function amendAgreement({ ctx, id, input }: { ctx: Ctx; id: string;
     );
   return retryOnConflict(async () => {
     const { row, change } = await planAmendment(ctx, agreement, input, { effectiveAt, base: "" });
-    await commit(ctx, change);
-    return presentTerms(row, now);
+    const answer = presentTerms(row, now);
+    await commit(ctx, { ...change, response: answer });
+    return answer;
   });
 }
 

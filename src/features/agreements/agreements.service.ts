@@ -129,7 +129,9 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
     createdAt: now,
     activatedAt: operator ? signedAt : null,
   };
+  const answer = await presentAgreement(ctx.db, row, operator ? null : processorId);
   await commit(ctx, {
+    response: answer,
     writes: [
       ctx.db.insert(schema.agreements).values(row),
       ...(operator ? [ctx.db.insert(schema.annexVersions).values(firstVersion(id, built.content, signedAt, now))] : []),
@@ -137,7 +139,7 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
     ],
     audit: [{ action: operator ? "agreement.import" : "agreement.propose", resourceType: "agreement", resourceId: id, agreement: partiesOf(row) }],
   });
-  return presentAgreement(ctx.db, row, operator ? null : processorId);
+  return answer;
 }
 
 /** Field errors for every third-country entry of an annex whose agreement prohibits such transfers. */
@@ -195,8 +197,10 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
   const set =
     to === "active" ? { status: "active" as const, currentVersion: 1, activatedAt: now, proposedAnnex: null } : { status: "declined" as const, declineReason: reason ?? null };
   const row: AgreementRow = { ...agreement, ...set };
+  const answer = await presentAgreement(ctx.db, row, organisationId);
   try {
     await commit(ctx, {
+      response: answer,
       writes: [
         // the state is checked in the batch itself, so of two racing decisions exactly one wins
         guarded(
@@ -214,7 +218,7 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
     if (!(err instanceof Conflict)) throw err;
     throw refuse((await ctx.db.query.agreements.findFirst({ where: eq(t.id, id) }))?.status);
   }
-  return presentAgreement(ctx.db, row, organisationId);
+  return answer;
 }
 
 export const confirmAgreement = ({ ctx, id }: { ctx: Ctx; id: string }) => decideProposal(ctx, id, "active");

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { insertRowsSql } from "../../../db/bulk";
 import { schema } from "../../../db/client";
 import { type AnnexContent, checkDerogationsFor } from "../../domain/annex";
@@ -22,6 +22,9 @@ export const withdrawable = and(
   inArray(schema.decisions.state, statesAllowing("withdraw")),
   or(eq(schema.decisions.state, "pending"), eq(schema.decisions.application, "scheduled")),
 );
+/** `withdrawable` on a row read: what the guard will find. */
+export const isWithdrawable = (r: { state: DecisionRow["state"]; application: DecisionRow["application"] }) =>
+  statesAllowing("withdraw").includes(r.state) && (r.state === "pending" || r.application === "scheduled");
 const d = schema.decisions;
 const a = schema.agreements;
 
@@ -142,9 +145,13 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   // a notice effective now is in the annex before the answer, in the same change
   const applies = [];
   for (const row of decisions) if (row.kind === "notice" && noticeEffectiveAt <= now) applies.push(await planApply(ctx, row, loaded));
-  await commit(
-    ctx,
-    joinChanges(
+  const applied = new Map(applies.map((p) => [p.decision.id, p.decision]));
+  const answer = presentChangeRequest(
+    request,
+    decisions.map((row) => presentDecision(applied.get(row.id) ?? row, loaded, now)),
+  );
+  await commit(ctx, {
+    ...joinChanges(
       {
         writes: [ctx.db.insert(cr).values(request), ...insertRowsSql(d, decisions)],
         ...eventsWithAudit(
@@ -154,13 +161,9 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
       },
       ...applies.map((p) => p.change),
     ),
-  );
-  const applied = new Map(applies.map((p) => [p.decision.id, p.decision]));
-  const stored = decisions.map((row) => applied.get(row.id) ?? row);
-  return presentChangeRequest(
-    request,
-    stored.map((row) => presentDecision(row, loaded, now)),
-  );
+    response: answer,
+  });
+  return answer;
 }
 
 /** A change request as the caller sees it: the processor with every decision, a controller with its own only. */
@@ -204,10 +207,21 @@ export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string 
   if (row.processorId !== org) throw new AppError("forbidden", "Only the processor withdraws its change.");
   const now = ctx.clock.now();
   const set = { state: "withdrawn" as const, decidedAt: now, decidedByKey: ctx.actor.keyId, effectiveAt: null, application: "not_applicable" as const };
-  const withdrawn = await retryOnConflict(async () => {
-    const rows = (await ctx.db.query.decisions.findMany({ where: and(eq(d.changeRequestId, id), withdrawable), orderBy: d.id })).map((r) => ({ ...r, ...set }));
-    if (!rows.length) return 0;
-    const loaded = await loadDecisionContext(ctx.db, rows, { requests: new Map([[row.id, row]]) });
+  const answer = await retryOnConflict(async () => {
+    // the processor sees every decision of its request: the answer shows them all, withdrawn or not
+    const read = await ctx.db.query.decisions.findMany({ where: eq(d.changeRequestId, id), orderBy: d.id });
+    const moving = new Set(read.filter(isWithdrawable).map((r) => r.id));
+    if (!moving.size)
+      throw new AppError("invalid_state", "No decision of this change request is pending (nor a notice still to take effect); final states are final.", [], {
+        current_state: deriveRequestStatus(read.map((r) => r.state)),
+      });
+    const all = read.map((r) => (moving.has(r.id) ? { ...r, ...set } : r));
+    const rows = all.filter((r) => moving.has(r.id));
+    const loaded = await loadDecisionContext(ctx.db, all, { requests: new Map([[row.id, row]]) });
+    const answer = presentChangeRequest(
+      row,
+      all.map((r) => presentDecision(r, loaded, now)),
+    );
     await commit(ctx, {
       writes: [
         guarded(
@@ -223,14 +237,9 @@ export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string 
         ctx,
         rows.map((r) => decisionEvent("decision.withdrawn", r, loaded, now)),
       ),
+      response: answer,
     });
-    return rows.length;
+    return answer;
   });
-  if (!withdrawn) {
-    const states = await ctx.db.select({ state: d.state, n: sql<number>`count(*)` }).from(d).where(eq(d.changeRequestId, id)).groupBy(d.state);
-    throw new AppError("invalid_state", "No decision of this change request is pending (nor a notice still to take effect); final states are final.", [], {
-      current_state: deriveRequestStatus(states.map((s) => s.state)),
-    });
-  }
-  return getChangeRequest({ ctx, id });
+  return answer;
 }

@@ -9,11 +9,11 @@ export const getDecision: AppRouteHandler<R.GetDecisionRoute> = async (c) => c.j
 
 export const approveDecision: AppRouteHandler<R.ApproveDecisionRoute> = async (c) => {
   const { comment, amendment } = c.req.valid("json");
-  return c.json(await service.decide({ ctx: ctxOf(c), id: c.req.valid("param").decision_id, verb: "approve", comment, amendment }), 200);
+  return c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "approve", comment, amendment }), 200);
 };
 
 export const objectToDecision: AppRouteHandler<R.ObjectToDecisionRoute> = async (c) =>
-  c.json(await service.decide({ ctx: ctxOf(c), id: c.req.valid("param").decision_id, verb: "object", reason: c.req.valid("json").reason }), 200);
+  c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "object", reason: c.req.valid("json").reason }), 200);
 
 export const withdrawDecision: AppRouteHandler<R.WithdrawDecisionRoute> = async (c) =>
-  c.json(await service.decide({ ctx: ctxOf(c), id: c.req.valid("param").decision_id, verb: "withdraw" }), 200);
+  c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "withdraw" }), 200);

@@ -14,7 +14,7 @@ import { decisionEvent } from "./decision-events";
 import { planAmendment, type TermsChange } from "../agreements/agreement-terms.service";
 import { countryName, INTERNATIONAL_ORGANISATIONS } from "../../domain/countries";
 import { applyOperations, assessChange } from "../../domain/operations";
-import { withdrawable } from "../change-requests/change-requests.service";
+import { isWithdrawable, withdrawable } from "../change-requests/change-requests.service";
 import { type DecisionRow, loadDecisionContext, presentDecision } from "./decisions.presenter";
 import type { ListDecisionsQuery } from "./decisions.schemas";
 
@@ -88,7 +88,7 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
   // a notice that ended under a general authorisation has already approved the change by silence
   await deemIfDue(ctx, [row.id], now);
   // read, decide and commit; if the decision moves before the commit, all of it again on what is there then
-  const decided = await retryOnConflict(async () => {
+  return retryOnConflict(async () => {
     const fresh = (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
     const step = next(fresh.state, verb);
     if ("refused" in step) {
@@ -102,7 +102,7 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
       throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
     }
     // a notice can be withdrawn only while it has yet to take effect (the guard `withdrawable`)
-    if (verb === "withdraw" && fresh.state === "noticed" && fresh.application !== "scheduled")
+    if (verb === "withdraw" && !isWithdrawable(fresh))
       throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
 
     const agreement = (await ctx.db.query.agreements.findFirst({ where: eq(schema.agreements.id, fresh.agreementId) }))!;
@@ -156,10 +156,10 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
     };
     // an approval whose effective date has come takes effect at once, in the same change
     const applied = due && due <= now ? await planApply(ctx, updated, loaded, amended?.agreement) : undefined;
-    await commit(ctx, joinChanges(amended?.change, decision, applied?.change));
-    return applied?.decision ?? updated;
+    const answer = (await presentDecisions(ctx, [applied?.decision ?? updated]))[0]!;
+    await commit(ctx, { ...joinChanges(amended?.change, decision, applied?.change), response: answer });
+    return answer;
   });
-  return (await presentDecisions(ctx, [decided]))[0]!;
 }
 
 /** A country's name, or an international organisation's (docs/rules.md, rule 3). */

@@ -5,7 +5,7 @@ import type * as R from "./organisations.routes";
 import * as service from "./organisations.service";
 
 export const createOrganisation: AppRouteHandler<R.CreateOrganisationRoute> = async (c) =>
-  c.json(await service.createOrganisation({ ctx: ctxOf(c), input: c.req.valid("json") }), 201);
+  c.json(await service.createOrganisation({ ctx: ctxOf(c, 201), input: c.req.valid("json") }), 201);
 
 export const listOrganisations: AppRouteHandler<R.ListOrganisationsRoute> = async (c) => c.json(await service.listOrganisations({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);
 
@@ -15,7 +15,7 @@ export const getOrganisation: AppRouteHandler<R.GetOrganisationRoute> = async (c
   c.json(await service.getOrganisation({ ctx: ctxOf(c), id: c.req.valid("param").organisation_id }), 200);
 
 export const createApiKey: AppRouteHandler<R.CreateApiKeyRoute> = async (c) =>
-  c.json(await service.createApiKey({ ctx: ctxOf(c), organisationId: c.req.valid("param").organisation_id, input: c.req.valid("json") }), 201);
+  c.json(await service.createApiKey({ ctx: ctxOf(c, 201), organisationId: c.req.valid("param").organisation_id, input: c.req.valid("json") }), 201);
 
 // the routes under /v1/organisations are the operator's; an organisation manages its keys under /v1/api-keys
 export const listApiKeys: AppRouteHandler<R.ListApiKeysRoute> = async (c) => {

@@ -49,11 +49,13 @@ export async function createOrganisation({ ctx, input }: { ctx: Ctx; input: z.in
     publicAuthority: input.public_authority ?? false,
     createdAt: ctx.clock.now(),
   };
+  const answer = presentOrganisation(row);
   await commit(ctx, {
     writes: [ctx.db.insert(schema.organisations).values(row)],
     audit: [{ action: "organisation.create", resourceType: "organisation", resourceId: id }],
+    response: answer,
   });
-  return presentOrganisation(row);
+  return answer;
 }
 
 export async function listOrganisations({ ctx, limit, cursor }: { ctx: Ctx; limit: number; cursor?: string }) {
@@ -122,8 +124,9 @@ export async function createApiKey({ ctx, organisationId, input }: { ctx: Ctx; o
     scope: input.scope,
     expiresAt: input.expires_at ? new Date(input.expires_at) : null,
   });
-  await commit(ctx, { writes: [ctx.db.insert(schema.apiKeys).values(row)], audit: [{ action: "api_key.create", resourceType: "api_key", resourceId: id }] });
-  return { ...presentApiKey(row), secret };
+  const answer = { ...presentApiKey(row), secret };
+  await commit(ctx, { writes: [ctx.db.insert(schema.apiKeys).values(row)], audit: [{ action: "api_key.create", resourceType: "api_key", resourceId: id }], response: answer });
+  return answer;
 }
 
 /** The operator manages every organisation's keys; an organisation its own. */

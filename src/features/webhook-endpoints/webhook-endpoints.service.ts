@@ -69,8 +69,13 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: z.infer<
   // Svix mode: Svix holds a copy with the same secret; if it cannot be made, nothing is kept here
   await mirror(ctx, (svix) => svix.endpointCreated(asRow(values), secret));
   const row = asRow(values);
-  await commit(ctx, { writes: [ctx.db.insert(ep).values(values)], audit: [{ action: "webhook_endpoint.create", resourceType: "webhook_endpoint", resourceId: row.id }] });
-  return { ...presentEndpoint(row), secret };
+  const answer = { ...presentEndpoint(row), secret };
+  await commit(ctx, {
+    writes: [ctx.db.insert(ep).values(values)],
+    audit: [{ action: "webhook_endpoint.create", resourceType: "webhook_endpoint", resourceId: row.id }],
+    response: answer,
+  });
+  return answer;
 }
 
 export async function listEndpoints({ ctx, limit, cursor }: { ctx: Ctx; limit: number; cursor?: string }) {
@@ -131,11 +136,13 @@ export async function rotateSecret({ ctx, id }: { ctx: Ctx; id: string }) {
   const secret = generateWebhookSecret(random);
   const rotated = { secret, previousSecret: current.secret, previousSecretExpiresAt: new Date(now.getTime() + SECRET_OVERLAP_MS), updatedAt: now };
   await mirror(ctx, (svix) => svix.secretRotated({ ...current, ...rotated }, secret));
+  const answer = { ...presentEndpoint({ ...current, ...rotated }), secret };
   await commit(ctx, {
     writes: [ctx.db.update(ep).set(rotated).where(eq(ep.id, id))],
     audit: [{ action: "webhook_endpoint.rotate_secret", resourceType: "webhook_endpoint", resourceId: id }],
+    response: answer,
   });
-  return { ...presentEndpoint({ ...current, ...rotated }), secret };
+  return answer;
 }
 
 /** Sends a test event to this one endpoint (it appears in the owner's feed too). */
@@ -150,8 +157,9 @@ export async function pingEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
       data: { endpoint_id: endpoint.id, message: "ping" },
     },
   ]);
-  await commit(ctx, change);
-  return presentEvent(change.events[0]!.row);
+  const answer = presentEvent(change.events[0]!.row);
+  await commit(ctx, { ...change, response: answer });
+  return answer;
 }
 
 export async function listEndpointAttempts({ ctx, id, limit, cursor }: { ctx: Ctx; id: string; limit: number; cursor?: string }) {
@@ -201,8 +209,7 @@ export async function resendEvent({ ctx, eventId, input }: { ctx: Ctx; eventId: 
     createdAt: now,
     updatedAt: now,
   };
-  await commit(ctx, { writes: [ctx.db.insert(schema.deliveries).values(row)], audit: [{ action: "event.resend", resourceType: "event", resourceId: eventId }] });
-  return {
+  const answer = {
     object: "delivery" as const,
     id: row.id,
     event_id: eventId,
@@ -210,6 +217,8 @@ export async function resendEvent({ ctx, eventId, input }: { ctx: Ctx; eventId: 
     state: row.state,
     next_attempt_at: row.nextAttemptAt.toISOString(),
   };
+  await commit(ctx, { writes: [ctx.db.insert(schema.deliveries).values(row)], audit: [{ action: "event.resend", resourceType: "event", resourceId: eventId }], response: answer });
+  return answer;
 }
 
 /** The deliveries an endpoint still had queued, cancelled. */
