@@ -12,6 +12,8 @@ export interface Platform {
   client: Client;
   /** the clock a test runs on; otherwise the system clock (or a test clock from now, in test mode) */
   clock?: Clock;
+  /** real time for session lifetimes; the system clock unless a test gives its own */
+  wallClock?: Clock;
   docsAssets?: DocsAssetSource;
   rateLimitBinding?: RateLimitBinding;
   /** group commit of read records: a local file only (Node); on Workers a batch would outlive its request */
@@ -30,6 +32,7 @@ export function buildDeps(env: Env, platform: Platform): Deps {
     db: createDb(platform.client),
     readDb: createDb(readClientOf(platform.client)),
     clock,
+    wallClock: platform.wallClock ?? systemClock,
     newId: createIdGenerator(
       () => clock.now(),
       (b) => crypto.getRandomValues(b),

@@ -100,6 +100,8 @@ export interface Deps {
   /** reads outside a transaction, on their own connection where there is one (a local file): the hot read paths */
   readDb: Db;
   clock: Clock;
+  /** real time, which a test clock never moves: how long a console session lasts */
+  wallClock: Clock;
   webhooks: WebhookConfig;
   newId: IdGenerator;
   logger: Logger;

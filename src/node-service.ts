@@ -57,6 +57,14 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
   const fetch = options.wrapFetch ? options.wrapFetch(app.fetch) : app.fetch;
   const server = serve({ fetch, hostname: env.HOST, port: env.PORT }, (info) => {
     deps.logger.info("listening", { url: `http://${env.HOST}:${info.port}`, node: process.version, database: env.DATABASE_URL.replace(/\?.*$/, ""), test_clock: !!testClock });
+    if (env.DEMO) {
+      const base = `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${info.port}`;
+      console.log(`\nDecision console: ${base}/console — paste a key to sign in:`);
+      console.log(`  Aarhus Kommune (controller, Danish)       ${DEMO_KEYS.controllerA}`);
+      console.log(`  Malmö stad (controller, Swedish)          ${DEMO_KEYS.controllerB}`);
+      console.log(`  Omsorgspartner ApS (processor)            ${DEMO_KEYS.processor}`);
+      console.log(`Public sub-processor page: ${base}/public/omsorgspartner\n`);
+    }
     options.onListening?.(info.port);
   });
 

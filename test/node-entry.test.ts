@@ -94,5 +94,14 @@ describe("the Node entry (npm start)", () => {
     const orgs = await api(demo.base, DEMO_KEYS.operator, "GET", "/v1/organisations");
     expect(orgs.status).toBe(200);
     expect(orgs.body.data).toHaveLength(3);
+
+    // something to decide at once: a general and a specific authorisation, and a conflict with an instruction
+    const inboxA = await api(demo.base, DEMO_KEYS.controllerA, "GET", "/v1/decisions?state=pending");
+    expect(inboxA.body.data.map((d: { authorisation: string }) => d.authorisation).sort()).toEqual(["general", "specific"]);
+    const inboxB = await api(demo.base, DEMO_KEYS.controllerB, "GET", "/v1/decisions?state=pending");
+    expect(inboxB.body.data.map((d: { instruction_conflict: boolean }) => d.instruction_conflict).sort()).toEqual([false, true]);
+    expect((await fetch(`${demo.base}/public/omsorgspartner`)).status).toBe(200);
+    expect(demo.output()).toMatch(/Decision console: http:\/\/\S+:\d+\/console/);
+    expect(demo.output()).toContain(DEMO_KEYS.controllerA);
   });
 });

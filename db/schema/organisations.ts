@@ -12,6 +12,8 @@ export const organisations = sqliteTable("organisations", {
   address: text("address", { mode: "json" }).$type<Address>().notNull(),
   /** a public authority (a municipality, a region, a state agency): GDPR Art. 49(3) bars it from Art. 49(1)(a)–(c) */
   publicAuthority: integer("public_authority", { mode: "boolean" }).notNull().default(false),
+  /** IANA time zone its deadlines are counted in: a notice to it ends at 24:00 there (docs/rules.md, rule 4) */
+  timeZone: text("time_zone").notNull().default("UTC"),
   createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
 });
 

@@ -7,6 +7,9 @@ import { hashSecret } from "../core/crypto";
 import { createAgreement } from "../features/agreements/agreements.service";
 import { createOrganisation, insertApiKey } from "../features/organisations/organisations.service";
 import type { Ctx } from "../core/context";
+import type { SubmitChangeRequestBody } from "../features/change-requests/change-requests.schemas";
+import { submitChangeRequest } from "../features/change-requests/change-requests.service";
+import { updateOwnPublicPage } from "../features/public-page/public-page.service";
 
 /** Well-known keys of the demo data: for local trials only, printed at every demo start. */
 export const DEMO_KEYS = {
@@ -15,6 +18,47 @@ export const DEMO_KEYS = {
   controllerA: "sk_live_demo_controller_a_000000",
   controllerB: "sk_live_demo_controller_b_000000",
 } as const;
+
+/** The demo's pending changes: an EU/EEA addition, and a UK one (outside the EU/EEA, with an adequacy decision). */
+const DEMO_CHANGES: Record<"polishBackup" | "ukSupport", z.infer<typeof SubmitChangeRequestBody>["operations"]> = {
+  polishBackup: [
+    {
+      op: "add_sub_processor",
+      sub_processor: {
+        ref: "polbackup",
+        legal_name: "PolBackup sp. z o.o.",
+        registration: { scheme: "eu_vat", number: "PL5260250995" },
+        address: { street: "ul. Prosta 1", postal_code: "00-838", city: "Warszawa", country: "PL" },
+        description: "Second backup copy",
+        locations: ["backup-stockholm"],
+        dpf_certified: false,
+      },
+    },
+  ],
+  ukSupport: [
+    {
+      op: "add_location",
+      location: {
+        ref: "london",
+        label: "Support centre",
+        address: { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" },
+        activities: ["support"],
+      },
+    },
+    {
+      op: "add_sub_processor",
+      sub_processor: {
+        ref: "nightdesk",
+        legal_name: "Night Desk Ltd",
+        registration: { scheme: "gb_crn", number: "04241161" },
+        address: { street: "1 Principal Place", postal_code: "EC2A 2FA", city: "London", country: "GB" },
+        description: "Night-time first-line support",
+        locations: ["london"],
+        dpf_certified: false,
+      },
+    },
+  ],
+};
 
 export const DEMO_BASELINE: z.infer<typeof AnnexInput> = {
   locations: [
@@ -56,7 +100,8 @@ export const DEMO_BASELINE: z.infer<typeof AnnexInput> = {
 
 /**
  * Seeds one processor, two controllers and four active agreements (each controller: one
- * general; A one specific, B one prohibiting third-country transfers). Runs once per database.
+ * general; A one specific, B one prohibiting third-country transfers), two pending changes (one
+ * conflicting with B's instruction) and the processor's public page. Runs once per database.
  */
 export async function seedDemo(deps: Deps): Promise<{ seeded: boolean; organisations: Record<string, string> }> {
   const operator: Ctx = { ...deps, actor: { kind: "operator", keyId: "demo", keyPrefix: "demo" } };
@@ -95,9 +140,22 @@ export async function seedDemo(deps: Deps): Promise<{ seeded: boolean; organisat
   );
   const agreement = (controller_id: string, title: string, authorisation: "general" | "specific", third_country_transfers: "prohibited" | "with_transfer_mechanism") =>
     createAgreement({ ctx: operator, input: { processor_id: processor, controller_id, title, authorisation, third_country_transfers, notice_days: 30, annex: DEMO_BASELINE } });
-  await agreement(controllerA, "Databehandleraftale — praktisk hjælp (generel godkendelse)", "general", "with_transfer_mechanism");
-  await agreement(controllerA, "Databehandleraftale — personlig pleje (specifik godkendelse)", "specific", "with_transfer_mechanism");
-  await agreement(controllerB, "Personuppgiftsbiträdesavtal — hemtjänst", "general", "with_transfer_mechanism");
-  await agreement(controllerB, "Personuppgiftsbiträdesavtal — LSS (inga överföringar till tredjeland)", "general", "prohibited");
+  const aGeneral = await agreement(controllerA, "Databehandleraftale — praktisk hjælp (generel godkendelse)", "general", "with_transfer_mechanism");
+  const aSpecific = await agreement(controllerA, "Databehandleraftale — personlig pleje (specifik godkendelse)", "specific", "with_transfer_mechanism");
+  const bGeneral = await agreement(controllerB, "Personuppgiftsbiträdesavtal — hemtjänst", "general", "with_transfer_mechanism");
+  const bProhibited = await agreement(controllerB, "Personuppgiftsbiträdesavtal — LSS (inga överföringar till tredjeland)", "general", "prohibited");
+
+  // something to decide: one change under a general and a specific authorisation, and one that
+  // conflicts with an instruction prohibiting third-country transfers
+  const asProcessor: Ctx = { ...deps, actor: { kind: "organisation", organisationId: processor, keyId: "demo", keyPrefix: "demo", scope: "write" } };
+  await submitChangeRequest({
+    ctx: asProcessor,
+    input: { agreements: [aGeneral.id, aSpecific.id, bGeneral.id], operations: DEMO_CHANGES.polishBackup, reason: "A second, independent backup copy in Warsaw." },
+  });
+  await submitChangeRequest({
+    ctx: asProcessor,
+    input: { agreements: [bProhibited.id], operations: DEMO_CHANGES.ukSupport, reason: "Night-time support from our London helpdesk." },
+  });
+  await updateOwnPublicPage({ ctx: asProcessor, input: { enabled: true, slug: "omsorgspartner", agreements: "all" } });
   return { seeded: true, organisations: { processor, controllerA, controllerB } };
 }

@@ -1,3 +1,4 @@
+import { startOfLocalDay } from "./time-zones";
 /**
  * The states of one agreement's decision on a change request. `noticed` is a change that needs no
  * decision (removals and corrections, docs/rules.md rule 10): both parties are told, and it takes
@@ -48,8 +49,12 @@ export const statesAllowing = (verb: DecisionVerb): DecisionState[] => DECISION_
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The notice ends `notice_days` after submission (docs/rules.md, rule 4: 30 days by default, SCC 2021/915 clause 7.7 option 2). */
-export const noticeEndsAt = (submittedAt: Date, noticeDays: number) => new Date(submittedAt.getTime() + noticeDays * DAY_MS);
+/**
+ * The notice ends at 24:00 on its last day in the controller's time zone: the day notice is given
+ * is not counted, so N days' notice given on day D runs out as day D+N ends, there (docs/rules.md,
+ * rule 4: 30 days by default, SCC 2021/915 clause 7.7 option 2).
+ */
+export const noticeEndsAt = (submittedAt: Date, noticeDays: number, timeZone: string) => startOfLocalDay(submittedAt, noticeDays + 1, timeZone);
 
 /**
  * Silence approves only a general authorisation without an instruction conflict

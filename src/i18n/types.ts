@@ -120,6 +120,14 @@ export interface ConsoleMessages {
   col_state: string;
   col_decided: string;
   days_left: (n: number) => string;
+  /** the last day of a period that runs out at midnight: "22. december 2026 kl. 24:00" */
+  until_end_of: (date: string) => string;
+  /** the zone a deadline is counted in, and the same instant in UTC */
+  zone_and_utc: (zone: string, utc: string) => string;
+  /** what silence does, for a pending decision */
+  silence_general: (date: string) => string;
+  silence_specific: string;
+  silence_conflict: string;
   badge_overdue: string;
   badge_third_country: string;
   badge_conflict: string;

@@ -61,8 +61,11 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     expect(submitted.body.status).toBe("pending");
     const decisionOf = (agr: { id: string }) => submitted.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id === agr.id);
     expect(submitted.body.decisions).toHaveLength(4);
+    // submitted on 22 November (10:00 in Copenhagen): 30 days' notice runs out at 24:00 on 22 December there
+    const noticeEnd = "2026-12-22T23:00:00.000Z";
+    expect(submittedAt.toISOString()).toBe("2026-11-22T09:00:00.000Z");
     for (const agr of [aGeneral, aSpecific, bGeneral, bProhibited]) {
-      expect(decisionOf(agr)).toMatchObject({ state: "pending", introduces_third_country: true, notice_ends_at: new Date(submittedAt.getTime() + 30 * DAY).toISOString() });
+      expect(decisionOf(agr)).toMatchObject({ state: "pending", introduces_third_country: true, notice_ends_at: noticeEnd });
     }
     expect(decisionOf(bProhibited).instruction_conflict).toBe(true);
     expect(decisionOf(aGeneral).instruction_conflict).toBe(false);
@@ -80,13 +83,14 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     expect(objected.status).toBe(200);
     expect(objected.body).toMatchObject({ state: "objected", objection_reason: expect.stringContaining("DPF") });
 
-    // day 23: the 7-day reminder; day 29: the 1-day reminder
-    expect((await advance(t, 23)).body.ran.reminders).toBe(3);
+    // day 24: the 7-day reminder (7 days before the notice ends); day 30: the 1-day reminder
+    expect((await advance(t, 23)).body.ran.reminders).toBe(0);
+    expect((await advance(t, 1)).body.ran.reminders).toBe(3);
     const reminders23 = (await allEvents(t, a)).filter((e) => e.type === "notice.reminder");
     expect(reminders23.map((e) => e.data.decision.agreement.id).sort()).toEqual([aGeneral.id, aSpecific.id].sort());
     expect((await advance(t, 6)).body.ran.reminders).toBe(3);
 
-    // day 30: A's general is deemed approved; A's specific and B's prohibiting one are overdue, not approved
+    // day 31: A's general is deemed approved; A's specific and B's prohibiting one are overdue, not approved
     const day30 = await advance(t, 1);
     expect(day30.body.ran).toMatchObject({ deemed_approved: 1, overdue: 2, applied: 0 });
     const after30 = await t.call(processor.key, "GET", `/v1/change-requests/${submitted.body.id}`);
@@ -94,7 +98,7 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     expect(state(aGeneral)).toMatchObject({
       state: "deemed_approved",
       overdue: false,
-      decided_at: new Date(submittedAt.getTime() + 30 * DAY).toISOString(),
+      decided_at: noticeEnd,
       application: { state: "scheduled" },
     });
     expect(state(aSpecific)).toMatchObject({ state: "pending", overdue: true });

@@ -168,7 +168,7 @@ describe("deciding", () => {
   it("after the notice ended under a general authorisation, a late objection finds the change deemed approved", async () => {
     const { t, processor, controller } = await setup();
     const cr = await submit(t, processor, {});
-    t.clock.advance(30 * DAY); // the sweep has not run yet
+    t.clock.set(new Date(cr.body.decisions[0].notice_ends_at)); // the sweep has not run yet
     const late = await t.call(controller.key, "POST", `/v1/decisions/${cr.body.decisions[0].id}/object`, { reason: "Too late" });
     expect(late.status).toBe(409);
     expect(late.body.current_state).toBe("deemed_approved");
@@ -231,8 +231,9 @@ describe("races: exactly one wins, the other gets a 409 naming the state", () =>
 
   it.each([1, 2, 3])("a decision vs the sweep at the notice end (round %i)", async () => {
     const { t, processor, controller } = await setup({ file: true });
-    const d = (await submit(t, processor, {})).body.decisions[0].id;
-    t.clock.advance(30 * DAY);
+    const submitted = (await submit(t, processor, {})).body.decisions[0];
+    const d = submitted.id;
+    t.clock.set(new Date(submitted.notice_ends_at));
     const [decided, swept] = await Promise.all([t.call(controller.key, "POST", `/v1/decisions/${d}/object`, { reason: "Late" }), runDue(t.deps, t.clock.now())]);
     // the notice has ended under a general authorisation: silence approved it, whoever ran first
     expect(decided.status).toBe(409);
@@ -289,8 +290,7 @@ describe("applying", () => {
 describe("the scheduler", () => {
   it("running it twice for the same instant changes nothing the second time", async () => {
     const { t, processor } = await setup({ agreements: 3 });
-    await submit(t, processor, {});
-    const at = new Date(t.clock.now().getTime() + 30 * DAY);
+    const at = new Date((await submit(t, processor, {})).body.decisions[0].notice_ends_at);
     t.clock.set(at);
     const first = await runDue(t.deps, at);
     expect(first).toMatchObject({ deemed_approved: 3, applied: 3 });

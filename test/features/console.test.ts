@@ -171,6 +171,16 @@ describe("decision console", () => {
     expect(cr.body.decisions.map((d: { state: string }) => d.state)).toEqual(["withdrawn", "withdrawn"]);
   });
 
+  it("keeps the session when the test clock moves: a session lasts in real time", async () => {
+    const w = await world();
+    const s = await signIn(w.t, w.a.key);
+    const moved = await w.t.call(w.t.operatorKey, "POST", "/v1/test-clock/advance", { days: 40 });
+    expect(moved.status).toBe(200);
+    const inbox = await get(w.t, s, "/console");
+    expect(inbox.status).toBe(200);
+    expect(await inbox.text()).toContain("Aarhus Kommune");
+  });
+
   it("ends the session on sign-out, and when its key is revoked", async () => {
     const w = await world();
     const s = await signIn(w.t, w.a.key);

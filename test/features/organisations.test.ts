@@ -23,6 +23,7 @@ describe("organisations: the operator creates them", () => {
       country: "SE",
       address: { street: "August Palms plats 1", postal_code: "205 80", city: "Malmö", country: "SE" },
       public_authority: false,
+      time_zone: "Europe/Stockholm",
       created_at: t.clock.now().toISOString(),
     });
     const read = await t.call(t.operatorKey, "GET", `/v1/organisations/${created.body.id}`);

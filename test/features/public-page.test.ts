@@ -56,6 +56,9 @@ const publish = (t: TestContext, org: TestOrg, body: Record<string, unknown>) =>
 const get = (t: TestContext, path: string, headers: Record<string, string> = {}) => t.call(null, "GET", path, undefined, headers);
 const submit = (t: TestContext, org: TestOrg, body: Record<string, unknown>) =>
   t.call(org.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addPolBackup], reason: "Second backup", ...body });
+/** 30 days' notice given at T0 (22 November, 10:00 in Copenhagen) runs out at 24:00 on 22 December there. */
+const NOTICE_END = new Date("2026-12-22T23:00:00.000Z");
+
 const advance = async (t: TestContext, body: Record<string, unknown>) => {
   const res = await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", body);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -376,7 +379,7 @@ describe("what the page shows", () => {
     expect(section(html, "sub-processors")).not.toContain("PolBackup");
 
     // general authorisation: deemed approved by silence when the notice ends, then applied
-    const ran = await advance(w.t, { days: 30 });
+    const ran = await advance(w.t, { days: 31 });
     expect(ran.ran.applied).toBe(3);
     html = (await readAll(w.t, "nordcare")).html;
     expect(section(html, "upcoming")).toContain("No upcoming changes.");
@@ -487,7 +490,7 @@ describe("privacy", () => {
     expect(html).not.toMatch(/<[^>]*\s(src|on\w+)=/i);
     expect(html).not.toMatch(/@import|url\(/i);
     expect(html).not.toMatch(/https?:\/\//);
-    expect(html).toMatch(/^<!doctype html>\s*<html lang="en">/);
+    expect(html).toMatch(/^<!DOCTYPE html>\s*<html lang="en">/);
     expect(page.headers.get("content-security-policy")).toContain("default-src 'none'");
 
     const { entries } = parseAtom((await get(t, "/public/evil/feed.atom")).body);
@@ -499,7 +502,7 @@ describe("privacy", () => {
 });
 
 describe("feeds", () => {
-  /** One change applied (day 30), one upcoming (submitted day 31). */
+  /** One change applied (its notice ended at 24:00 on day 30, Copenhagen), one upcoming (submitted day 31). */
   async function withHistory() {
     const w = await setup();
     await publish(w.t, w.processor, { enabled: true, slug: "nordcare", agreements: "all" });
@@ -527,7 +530,7 @@ describe("feeds", () => {
       "alternate http://localhost/public/nordcare",
     ]);
     expect(entries.map((e) => e.id)).toEqual([`urn:subprocessor-registry:nordcare:${w.upcoming}:upcoming`, `urn:subprocessor-registry:nordcare:${w.applied}:applied`]);
-    expect(entries.map((e) => e.updated)).toEqual([new Date(T0.getTime() + 31 * DAY).toISOString(), new Date(T0.getTime() + 30 * DAY).toISOString()]);
+    expect(entries.map((e) => e.updated)).toEqual([new Date(T0.getTime() + 31 * DAY).toISOString(), NOTICE_END.toISOString()]);
     expect(feed.updated).toBe(new Date(T0.getTime() + 31 * DAY).toISOString());
     expect(textOf(entries[0]!.title)).toBe("Upcoming change: removed PolBackup sp. z o.o.");
     expect(textOf(entries[1]!.title)).toContain("added PolBackup sp. z o.o.");
@@ -554,7 +557,7 @@ describe("feeds", () => {
     expect(feed.items[1]!.url).toBe(`http://localhost/public/nordcare#applied-${w.applied}`);
     expect(feed.items[1]!._subprocessor_registry).toMatchObject({
       status: "applied",
-      applied_at: new Date(T0.getTime() + 30 * DAY).toISOString(),
+      applied_at: NOTICE_END.toISOString(),
       changes: [{ action: "added", ref: "polbackup", name: "PolBackup sp. z o.o." }],
     });
   });
@@ -658,6 +661,40 @@ describe("deriving the view (pure)", () => {
     ["withdrawn", "not_applicable", false],
   ])("a listed decision %s / %s: upcoming %s", (state, application, upcoming) => {
     expect(view({ state, application }).upcoming).toHaveLength(upcoming ? 1 : 0);
+  });
+
+  it("a change applied under one agreement and still awaited under another is listed once: upcoming, until none awaits it", () => {
+    const both = (second: { state: DecisionState; application: ApplicationState }) =>
+      derivePublicView({
+        page: { slug: "p", showOwnLocations: false, updatedAt: T0 },
+        organisation: { name: "P" },
+        agreements: [
+          { id: "agr_a", activatedAt: T0 },
+          { id: "agr_b", activatedAt: T0 },
+        ],
+        versions: [
+          { agreementId: "agr_a", version: 1, effectiveAt: T0, changeRequestId: null, createdAt: T0, content },
+          { agreementId: "agr_b", version: 1, effectiveAt: T0, changeRequestId: null, createdAt: T0, content },
+          { agreementId: "agr_a", version: 2, effectiveAt: new Date(T0.getTime() + 2 * DAY), changeRequestId: "cr_1", createdAt: new Date(T0.getTime() + 2 * DAY), content },
+        ],
+        decisions: [
+          {
+            changeRequestId: "cr_1",
+            noticeEndsAt: new Date(T0.getTime() + 30 * DAY),
+            effectiveAt: new Date(T0.getTime() + 2 * DAY),
+            decidedAt: T0,
+            state: "approved",
+            application: "applied",
+          },
+          { changeRequestId: "cr_1", noticeEndsAt: new Date(T0.getTime() + 30 * DAY), effectiveAt: null, decidedAt: null, ...second },
+        ],
+        requests: [{ id: "cr_1", operations: [{ op: "remove_sub_processor", target: "nordhost" }], effectiveDate: null, submittedAt: new Date(T0.getTime() + DAY) }],
+        now: new Date(T0.getTime() + 3 * DAY),
+      });
+    const partly = both({ state: "pending", application: "not_applicable" });
+    expect([partly.upcoming.length, partly.changelog.length]).toEqual([1, 0]);
+    const done = both({ state: "objected", application: "not_applicable" });
+    expect([done.upcoming.length, done.changelog.length]).toEqual([0, 1]);
   });
 
   it("a decision on a change still upcoming never moves Last-Modified; the final one does", () => {

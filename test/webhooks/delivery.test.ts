@@ -50,7 +50,8 @@ describe("delivery to both parties", () => {
     const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("kista")], reason: "Backup" });
     const decisionB = cr.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id !== agrA.id).id;
     await t.call(b.key, "POST", `/v1/decisions/${decisionB}/object`, { reason: "Not without a DPIA" });
-    await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { days: 30 });
+    // past the notice's end: 24:00 on its 30th day, Copenhagen time
+    await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { days: 31 });
     await relay.drain();
 
     for (const [org, sub] of [

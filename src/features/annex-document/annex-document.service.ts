@@ -73,6 +73,7 @@ export async function getAnnexDocumentSource({ ctx, agreementId, version, asOf }
     .leftJoin(d, and(eq(d.changeRequestId, v.changeRequestId), eq(d.agreementId, v.agreementId)))
     .where(and(eq(v.agreementId, agreementId), lte(v.version, row.version)))
     .orderBy(asc(v.version));
+  const terms = await ctx.db.query.agreementTerms.findMany({ where: eq(schema.agreementTerms.agreementId, agreementId), orderBy: asc(schema.agreementTerms.version) });
   const history: HistoryEntry[] = rows.map((h) => ({
     version: h.version,
     effectiveAt: h.effectiveAt,
@@ -82,10 +83,10 @@ export async function getAnnexDocumentSource({ ctx, agreementId, version, asOf }
     decidedAt: h.decidedAt,
     // an explicit approval is the controller's act
     decidedBy: h.state === "approved" ? agreement.controllerId : null,
-    noticeDays: h.submittedAt && h.noticeEndsAt ? Math.round((h.noticeEndsAt.getTime() - h.submittedAt.getTime()) / 86_400_000) : null,
+    // the notice period of the terms in force when the change was submitted
+    noticeDays: h.submittedAt ? (terms.filter((t) => t.effectiveAt <= h.submittedAt!).at(-1)?.noticeDays ?? null) : null,
   }));
 
-  const terms = await ctx.db.query.agreementTerms.findMany({ where: eq(schema.agreementTerms.agreementId, agreementId), orderBy: asc(schema.agreementTerms.version) });
   await recordAnnexRead(ctx, agreement, "annex.document", `${agreementId}@v${row.version}`);
   return { agreement: await presentAgreement(ctx.db, agreement, organisationId), version: row, history, terms };
 }

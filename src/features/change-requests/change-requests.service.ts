@@ -43,16 +43,12 @@ function presentChangeRequest(row: ChangeRequestRow, decisions: ReturnType<typeo
   };
 }
 
-/** Which of these controllers are public authorities (GDPR Art. 49(3)). */
-async function publicAuthorityControllers(ctx: Ctx, ids: string[]) {
+/** What the rules need of each controller: whether it is a public authority (GDPR Art. 49(3)), and its time zone (rule 4). */
+async function controllersOf(ctx: Ctx, ids: string[]) {
   const o = schema.organisations;
-  const found = new Set<string>();
+  const found = new Map<string, { publicAuthority: boolean; timeZone: string }>();
   for (const slice of slices([...new Set(ids)]))
-    for (const row of await ctx.db
-      .select({ id: o.id })
-      .from(o)
-      .where(and(inArray(o.id, slice), eq(o.publicAuthority, true))))
-      found.add(row.id);
+    for (const row of await ctx.db.select({ id: o.id, publicAuthority: o.publicAuthority, timeZone: o.timeZone }).from(o).where(inArray(o.id, slice))) found.set(row.id, row);
   return found;
 }
 
@@ -93,13 +89,14 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   }
 
   const operations: Operation[] = input.operations;
-  const publicAuthorities = await publicAuthorityControllers(
+  const controllers = await controllersOf(
     ctx,
     covered.map((c) => c.agreement.controllerId),
   );
   const plans = covered.map(({ agreement, content }) => {
     const applied = applyOperations(content, operations, ctx.newId);
-    const barred = "content" in applied ? checkDerogationsFor(applied.content, { publicAuthority: publicAuthorities.has(agreement.controllerId) }, "/resulting_annex") : [];
+    const barred =
+      "content" in applied ? checkDerogationsFor(applied.content, { publicAuthority: controllers.get(agreement.controllerId)?.publicAuthority ?? false }, "/resulting_annex") : [];
     const result = barred.length ? { errors: barred } : applied;
     if ("errors" in result) {
       for (const e of result.errors) errors.push({ ...e, agreement_id: agreement.id, detail: `Agreement ${agreement.id}: ${e.detail}` });
@@ -124,7 +121,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     introducesThirdCountry: p!.introduces_third_country,
     instructionConflict: p!.instruction_conflict,
     state: p!.kind === "notice" ? "noticed" : "pending",
-    noticeEndsAt: noticeEndsAt(now, p!.agreement.noticeDays),
+    noticeEndsAt: noticeEndsAt(now, p!.agreement.noticeDays, controllers.get(p!.agreement.controllerId)?.timeZone ?? "UTC"),
     comment: null,
     objectionReason: null,
     decidedAt: p!.kind === "notice" ? now : null,

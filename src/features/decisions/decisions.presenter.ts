@@ -12,6 +12,8 @@ export interface DecisionContext {
   requests: Map<string, ChangeRequestRow>;
   agreements: Map<string, AgreementRow>;
   names: Map<string, string>;
+  /** each party's time zone: the controller's counts the notice (docs/rules.md, rule 4) */
+  zones: Map<string, string>;
 }
 
 export async function loadDecisionContext(db: DbOrTx, rows: DecisionRow[], known: Partial<DecisionContext> = {}): Promise<DecisionContext> {
@@ -19,16 +21,22 @@ export async function loadDecisionContext(db: DbOrTx, rows: DecisionRow[], known
   const requests = new Map(known.requests);
   const agreements = new Map(known.agreements);
   const names = new Map(known.names);
+  const zones = new Map(known.zones);
   const missingRequests = unique(rows.map((r) => r.changeRequestId)).filter((id) => !requests.has(id));
   const missingAgreements = unique(rows.map((r) => r.agreementId)).filter((id) => !agreements.has(id));
-  const missingOrgs = unique(rows.flatMap((r) => [r.processorId, r.controllerId])).filter((id) => !names.has(id));
+  const missingOrgs = unique(rows.flatMap((r) => [r.processorId, r.controllerId])).filter((id) => !names.has(id) || !zones.has(id));
   // SQLite caps bound variables per statement, so large sets are read in slices
   for (const ids of slices(missingRequests)) for (const r of await db.query.changeRequests.findMany({ where: inArray(schema.changeRequests.id, ids) })) requests.set(r.id, r);
   for (const ids of slices(missingAgreements)) for (const a of await db.query.agreements.findMany({ where: inArray(schema.agreements.id, ids) })) agreements.set(a.id, a);
   for (const ids of slices(missingOrgs))
-    for (const o of await db.select({ id: schema.organisations.id, name: schema.organisations.name }).from(schema.organisations).where(inArray(schema.organisations.id, ids)))
+    for (const o of await db
+      .select({ id: schema.organisations.id, name: schema.organisations.name, timeZone: schema.organisations.timeZone })
+      .from(schema.organisations)
+      .where(inArray(schema.organisations.id, ids))) {
       names.set(o.id, o.name);
-  return { requests, agreements, names };
+      zones.set(o.id, o.timeZone);
+    }
+  return { requests, agreements, names, zones };
 }
 
 export function* slices<T>(list: T[], size = 500): Generator<T[]> {
@@ -45,7 +53,7 @@ export function presentDecision(d: DecisionRow, ctx: DecisionContext, now: Date)
     change_request_id: d.changeRequestId,
     agreement: { id: a.id, title: a.title, controller_reference: a.controllerReference },
     processor: { id: d.processorId, name: ctx.names.get(d.processorId) ?? "" },
-    controller: { id: d.controllerId, name: ctx.names.get(d.controllerId) ?? "" },
+    controller: { id: d.controllerId, name: ctx.names.get(d.controllerId) ?? "", time_zone: ctx.zones.get(d.controllerId) ?? "UTC" },
     kind: d.kind,
     state: d.state,
     overdue: isOverdue(d, now) && !silenceApproves(d),

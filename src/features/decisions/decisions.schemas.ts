@@ -12,7 +12,12 @@ export const Decision = z
     change_request_id: z.string(),
     agreement: z.object({ id: z.string(), title: z.string(), controller_reference: z.string().nullable() }),
     processor: PartyRef,
-    controller: PartyRef,
+    controller: PartyRef.extend({
+      time_zone: z.string().openapi({
+        description: "The IANA time zone the controller counts its deadlines in: notice_ends_at is 24:00 there on the notice's last day",
+        example: "Europe/Copenhagen",
+      }),
+    }),
     kind: z.enum(["decision", "notice"]).openapi({
       description:
         "`decision`: the change adds a recipient, a location or a country and needs the controller's decision; `notice`: it only removes or corrects entries, both parties are told and it takes effect at its effective date (state `noticed`)",

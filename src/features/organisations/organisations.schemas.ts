@@ -1,5 +1,12 @@
 import { z } from "@hono/zod-openapi";
+import { isTimeZone } from "../../domain/time-zones";
 import { Address, CountryCode, DateTimeInput, Registration, text, Timestamp } from "../../http/schemas";
+
+const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { params: { rule: "iana_time_zone" }, message: "An IANA time zone, such as Europe/Copenhagen." })
+  .openapi({ example: "Europe/Copenhagen" });
 
 export const CreateOrganisationBody = z
   .strictObject({
@@ -8,6 +15,10 @@ export const CreateOrganisationBody = z
     address: Address,
     public_authority: z.boolean().optional().openapi({
       description: "A public authority (a municipality, a region, an agency). Default false. As a controller it may not rely on GDPR Art. 49(1)(a)–(c) derogations (Art. 49(3))",
+    }),
+    time_zone: TimeZone.optional().openapi({
+      description:
+        "The IANA time zone the organisation's deadlines are counted in: a notice to it ends at 24:00 there on its last day. Default: its country's (Europe/Copenhagen for DK, Europe/Stockholm for SE), else UTC",
     }),
   })
   .openapi("CreateOrganisation");
@@ -21,6 +32,7 @@ export const Organisation = z
     country: CountryCode,
     address: Address,
     public_authority: z.boolean(),
+    time_zone: z.string().openapi({ description: "IANA time zone its deadlines are counted in", example: "Europe/Copenhagen" }),
     created_at: Timestamp,
   })
   .openapi("Organisation");

@@ -3,6 +3,7 @@ import { commit, Conflict, guarded } from "../../core/writer";
 import type { z } from "zod";
 import { schema, type DbOrTx } from "../../../db/client";
 import { AppError, notFound, validationFailed } from "../../domain/errors";
+import { defaultTimeZone } from "../../domain/time-zones";
 import { generateSecret, hashSecret, secretPrefix } from "../../core/crypto";
 import { requireOperator, requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
@@ -20,6 +21,7 @@ export const presentOrganisation = (o: OrganisationRow) => ({
   country: o.country,
   address: o.address,
   public_authority: o.publicAuthority,
+  time_zone: o.timeZone,
   created_at: o.createdAt.toISOString(),
 });
 
@@ -47,6 +49,7 @@ export async function createOrganisation({ ctx, input }: { ctx: Ctx; input: z.in
     country: input.address.country,
     address: input.address,
     publicAuthority: input.public_authority ?? false,
+    timeZone: input.time_zone ?? defaultTimeZone(input.address.country),
     createdAt: ctx.clock.now(),
   };
   const answer = presentOrganisation(row);

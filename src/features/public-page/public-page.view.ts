@@ -354,7 +354,8 @@ export function derivePublicView(input: PublicViewInput): PublicView {
       // it left the upcoming changes when its last listed decision became final
       modified.push(request.submittedAt, ...decisions.flatMap((x) => [x.decidedAt, x.effectiveAt && x.effectiveAt <= now ? x.effectiveAt : null]));
     }
-    if (applied.length) {
+    // listed once: upcoming while any listed agreement still awaits it, in the changelog after
+    if (applied.length && !decisions.some(isUpcoming)) {
       const appliedAt = minDate(applied.map((v) => v.effectiveAt));
       changelog.push({ ...base, status: "applied", noticeEndsAt: null, appliedAt, updated: appliedAt });
     }

@@ -39,10 +39,11 @@ const NO_STORE = { "Cache-Control": "no-store" };
 // the console needs nothing but its inline stylesheet and its own forms
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-function html(c: Context, body: unknown, status = 200) {
+/** A console page: standards mode (the doctype first), never cached, nothing loaded from elsewhere. */
+async function html(c: Context, body: unknown, status = 200) {
   c.header("Content-Security-Policy", CSP);
   c.header("Cache-Control", NO_STORE["Cache-Control"]);
-  return c.html(body as string, status as 200);
+  return c.html(`<!DOCTYPE html>\n${await (body as { toString(): string | Promise<string> }).toString()}`, status as 200);
 }
 
 const pageOf = (c: Context, session?: ConsoleSession): Page => ({
@@ -120,7 +121,16 @@ async function renderDecision(c: C, extra: { error?: string; approveError?: stri
   const instructionConflict = d.introduces_third_country && agreement.third_country_transfers === "prohibited" ? "prohibited" : null;
   return html(
     c,
-    <DecisionPage {...pageOf(c, session)} d={d} diff={diff} role={role} canWrite={session.scope === "write"} instructionConflict={instructionConflict} {...extra} />,
+    <DecisionPage
+      {...pageOf(c, session)}
+      d={d}
+      diff={diff}
+      role={role}
+      canWrite={session.scope === "write"}
+      instructionConflict={instructionConflict}
+      now={c.get("deps").clock.now()}
+      {...extra}
+    />,
     status,
   );
 }

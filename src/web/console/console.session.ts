@@ -39,8 +39,9 @@ export type SignInResult = { ok: true; token: string } | { ok: false; reason: "i
 export async function signIn(deps: Deps, secret: string): Promise<SignInResult> {
   const k = schema.apiKeys;
   const key = secret ? await deps.db.query.apiKeys.findFirst({ where: and(eq(k.secretHash, await hashSecret(secret)), isNull(k.revokedAt)) }) : undefined;
-  const now = deps.clock.now();
-  if (!key || (key.expiresAt && key.expiresAt <= now)) return { ok: false, reason: "invalid" };
+  if (!key || (key.expiresAt && key.expiresAt <= deps.clock.now())) return { ok: false, reason: "invalid" };
+  // a session lasts in real time: moving a test clock neither ends it nor keeps it alive
+  const now = deps.wallClock.now();
   if (key.organisationId === null) return { ok: false, reason: "operator" };
   const token = randomToken();
   await deps.db.insert(schema.consoleSessions).values({
@@ -62,10 +63,10 @@ export const clearSessionCookie = (c: Context<AppEnv>) => deleteCookie(c, SESSIO
 export async function loadSession(c: Context<AppEnv>): Promise<ConsoleSession | null> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
-  const { db, clock } = c.get("deps");
+  const { db, clock, wallClock } = c.get("deps");
   const now = clock.now();
   const s = await db.query.consoleSessions.findFirst({ where: and(eq(schema.consoleSessions.id, await hashSecret(token)), isNull(schema.consoleSessions.revokedAt)) });
-  if (!s || s.expiresAt <= now) return null;
+  if (!s || s.expiresAt <= wallClock.now()) return null;
   const key = await db.query.apiKeys.findFirst({ where: eq(schema.apiKeys.id, s.keyId) });
   if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now) || key.organisationId !== s.organisationId) return null;
   const org = await db.query.organisations.findFirst({ where: eq(schema.organisations.id, s.organisationId) });
@@ -80,7 +81,7 @@ export async function loadSession(c: Context<AppEnv>): Promise<ConsoleSession | 
 }
 
 export async function revokeSession(deps: Deps, id: string) {
-  await deps.db.update(schema.consoleSessions).set({ revokedAt: deps.clock.now() }).where(eq(schema.consoleSessions.id, id));
+  await deps.db.update(schema.consoleSessions).set({ revokedAt: deps.wallClock.now() }).where(eq(schema.consoleSessions.id, id));
 }
 
 /** Constant-time comparison of the form's CSRF token with the session's. */

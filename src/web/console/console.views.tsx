@@ -1,7 +1,8 @@
 import type { Child, FC } from "hono/jsx";
 import type { AnnexDiff, ClassifiedLocation, ClassifiedSubProcessor, FieldChange } from "../../domain/annex";
 import { countryName } from "../../domain/countries";
-import { formatDate } from "../../i18n/format";
+import { formatDate, formatDeadline } from "../../i18n/format";
+import { localDaysBetween } from "../../domain/time-zones";
 import { type Lang, LANGS, MESSAGES } from "../../i18n/messages";
 import type { DecisionView } from "../../features/decisions/decisions.presenter";
 
@@ -33,6 +34,29 @@ button.secondary { background: #fff; color: #0b4f9c; }
 .error { border-left: 4px solid #a00; padding: .5rem .75rem; background: #fff4f4; color: #700; }
 .note { border-left: 4px solid #555; padding: .5rem .75rem; background: #f6f6f6; }
 .inline { display: inline; }
+.silence { border-left: 4px solid #0b4f9c; padding: .4rem .75rem; margin: .35rem 0; background: #f3f7fc; font-weight: 600; }
+th .silence { font-size: .9em; margin-bottom: 0; }
+.silence.specific { border-left-color: #555; background: #f6f6f6; }
+.silence.warn { border-left-color: #a00; background: #fff4f4; color: #700; }
+.utc { color: #444; font-size: .9em; }
+td, th, dd { overflow-wrap: anywhere; }
+/* a phone: every table row becomes a card, each cell named by its column */
+@media (max-width: 600px) {
+  main { padding: .75rem; }
+  table, tbody, tr, th, td { display: block; width: auto; }
+  thead { display: none; }
+  tr { border: 1px solid #888; border-radius: .25rem; margin-bottom: .75rem; padding: .25rem .5rem; }
+  th, td { border: none; border-bottom: 1px solid #ddd; padding: .35rem 0; }
+  tr > :last-child { border-bottom: none; }
+  td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  dl.facts { grid-template-columns: 1fr; }
+  dl.facts dd { margin-bottom: .5rem; }
+}
+@media print {
+  .skip, header nav, form, button { display: none; }
+  a { color: #000; text-decoration: none; }
+  .silence, .note, .error { background: none; }
+}
 `;
 
 export interface Page {
@@ -44,6 +68,31 @@ export interface Page {
 
 export const t = (lang: Lang) => MESSAGES[lang].console;
 const date = (iso: string | null | undefined, lang: Lang) => (iso ? formatDate(new Date(iso), lang) : "—");
+
+/** A notice's end as the controller counts it (24:00 on its last day, in its zone), with the instant in UTC beside it. */
+const Deadline: FC<{ d: DecisionView; lang: Lang }> = ({ d, lang }) => {
+  const { local, zone, utc } = formatDeadline(new Date(d.notice_ends_at), lang, d.controller.time_zone);
+  return (
+    <>
+      <time datetime={d.notice_ends_at}>{local}</time> <span class="utc">({t(lang).zone_and_utc(zone, utc)})</span>
+    </>
+  );
+};
+
+/** What silence does to a pending decision: approves it at the notice's end, or nothing. */
+const Silence: FC<{ d: DecisionView; lang: Lang }> = ({ d, lang }) => {
+  if (d.state !== "pending") return null;
+  const m = t(lang);
+  const text = d.instruction_conflict
+    ? m.silence_conflict
+    : d.authorisation === "general"
+      ? m.silence_general(formatDeadline(new Date(d.notice_ends_at), lang, d.controller.time_zone).local)
+      : m.silence_specific;
+  return <p class={`silence ${d.instruction_conflict ? "warn" : d.authorisation}`}>{text}</p>;
+};
+
+/** Whole days left before the notice's last day, counted in the controller's calendar: 0 on the last day itself. */
+const daysLeft = (d: DecisionView, now: Date) => Math.max(0, localDaysBetween(now, new Date(Date.parse(d.notice_ends_at) - 1), d.controller.time_zone));
 const LANG_NAMES: Record<Lang, string> = { da: "Dansk", sv: "Svenska", en: "English" };
 
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="csrf" value={token} />;
@@ -126,7 +175,7 @@ export const SignInPage: FC<Page & { error?: string }> = (p) => {
           id="key"
           name="key"
           type="password"
-          autocomplete="off"
+          autocomplete="current-password"
           spellcheck={false}
           aria-describedby={p.error ? "key-hint sign-in-error" : "key-hint"}
           aria-invalid={p.error ? "true" : undefined}
@@ -147,8 +196,6 @@ export const MessagePage: FC<Page & { title: string; message: string }> = (p) =>
     </p>
   </Layout>
 );
-
-const DAY = 24 * 3600_000;
 
 const Badges: FC<{ d: DecisionView; lang: Lang }> = ({ d, lang }) => {
   const m = t(lang);
@@ -185,11 +232,14 @@ export const InboxPage: FC<Page & { decisions: DecisionView[]; now: Date }> = (p
               <tr>
                 <th scope="row">
                   <a href={`/console/decisions/${d.id}`}>{d.agreement.title}</a>
+                  <Silence d={d} lang={p.lang} />
                 </th>
-                <td>{d.processor.name}</td>
-                <td>{date(d.notice_ends_at, p.lang)}</td>
-                <td>{m.days_left(Math.max(0, Math.ceil((Date.parse(d.notice_ends_at) - p.now.getTime()) / DAY)))}</td>
-                <td>
+                <td data-label={m.col_processor}>{d.processor.name}</td>
+                <td data-label={m.col_notice_ends}>
+                  <Deadline d={d} lang={p.lang} />
+                </td>
+                <td data-label={m.col_days_left}>{m.days_left(daysLeft(d, p.now))}</td>
+                <td data-label={m.col_flags}>
                   <Badges d={d} lang={p.lang} />
                 </td>
               </tr>
@@ -346,6 +396,7 @@ export const DecisionPage: FC<
     comment?: string;
     /** the instruction in force, when the change conflicts with it */
     instructionConflict?: "prohibited" | null;
+    now: Date;
   }
 > = (p) => {
   const m = t(p.lang);
@@ -360,6 +411,7 @@ export const DecisionPage: FC<
           {m.conflict}
         </p>
       ) : null}
+      <Silence d={d} lang={p.lang} />
       <dl class="facts">
         <dt>{m.col_agreement}</dt>
         <dd>
@@ -374,7 +426,10 @@ export const DecisionPage: FC<
           <strong>{m.state[d.state]}</strong>
         </dd>
         <dt>{m.notice_ends}</dt>
-        <dd>{date(d.notice_ends_at, p.lang)}</dd>
+        <dd>
+          <Deadline d={d} lang={p.lang} />
+          {d.state === "pending" ? ` · ${m.days_left(daysLeft(d, p.now))}` : null}
+        </dd>
         <dt>{m.effective_date}</dt>
         <dd>{d.change.effective_date ? date(d.change.effective_date, p.lang) : m.effective_on_approval}</dd>
         <dt>{m.col_flags}</dt>

@@ -178,7 +178,7 @@ const Page: FC<{ view: PublicView; paths: { atom: string; json: string } }> = ({
 
 /** The public sub-processor page. */
 export async function renderPublicPage(view: PublicView, paths: { atom: string; json: string }): Promise<string> {
-  return `<!doctype html>\n${await (<Page view={view} paths={paths} />).toString()}`;
+  return `<!DOCTYPE html>\n${await (<Page view={view} paths={paths} />).toString()}`;
 }
 
 /** A change's content as HTML, for the feeds' entries. */

@@ -1,0 +1,60 @@
+// Every page people read is valid HTML: html-validate's recommended preset, no errors and no
+// warnings, on the console (signed out and in, controller and processor, da/sv/en), the public
+// sub-processor page and the annex document.
+import { HtmlValidate } from "html-validate";
+import { describe, expect, it } from "vitest";
+import { createTestContext, type TestContext } from "../helpers/app";
+import { addBackupOp, createActiveAgreement, createOrg, ukSupportOps } from "../helpers/factories";
+
+// hono/jsx writes void elements self-closed (<meta />), which HTML allows; the preset's style rule is told so
+const validator = new HtmlValidate({ extends: ["html-validate:recommended"], rules: { "void-style": ["error", { style: "selfclose" }] } });
+
+const problems: string[] = [];
+
+/** Notes every message of a page, so one run shows them all. */
+async function expectValid(label: string, html: string) {
+  const report = await validator.validateString(html);
+  for (const r of report.results) for (const m of r.messages) problems.push(`${label} ${m.line}:${m.column} ${m.ruleId}: ${m.message}`);
+  if (html.slice(0, 15).toLowerCase() !== "<!doctype html>") problems.push(`${label}: no doctype`);
+}
+
+const ORIGIN = "http://localhost";
+
+async function signIn(t: TestContext, key: string) {
+  const res = await t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ key }) });
+  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
+}
+
+describe("valid HTML on every page", () => {
+  it("the console, the public page and the annex document", async () => {
+    const t = await createTestContext();
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const controller = await createOrg(t, "Aarhus Kommune");
+    const general = await createActiveAgreement(t, processor, controller, { authorisation: "general" });
+    const prohibited = await createActiveAgreement(t, processor, controller, { authorisation: "specific", third_country_transfers: "prohibited" });
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [general.id], operations: [addBackupOp("kista")], reason: "Backup" });
+    const conflicting = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [prohibited.id], operations: ukSupportOps(), reason: "Night support" });
+    expect(conflicting.status, JSON.stringify(conflicting.body)).toBe(201);
+    const published = await t.call(processor.key, "PATCH", "/v1/organisations/me/public-page", { enabled: true, slug: "omsorgspartner", agreements: "all" });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+
+    const page = async (path: string, cookie?: string, lang = "da") => {
+      const res = await t.app.request(path, { headers: { ...(cookie ? { Cookie: cookie } : {}), "Accept-Language": lang } });
+      expect(res.status, path).toBe(200);
+      return res.text();
+    };
+    await expectValid("sign-in", await page("/console/sign-in"));
+    const asController = await signIn(t, controller.key);
+    const asProcessor = await signIn(t, processor.key);
+    for (const lang of ["da", "sv", "en"]) {
+      await expectValid(`inbox ${lang}`, await page("/console", asController, lang));
+      await expectValid(`decision ${lang}`, await page(`/console/decisions/${cr.body.decisions[0].id}`, asController, lang));
+      await expectValid(`conflicting decision ${lang}`, await page(`/console/decisions/${conflicting.body.decisions[0].id}`, asController, lang));
+      await expectValid(`agreement ${lang}`, await page(`/console/agreements/${general.id}`, asController, lang));
+      await expectValid(`processor's requests ${lang}`, await page("/console/requests", asProcessor, lang));
+      await expectValid(`annex document ${lang}`, await page(`/console/agreements/${general.id}/document?lang=${lang}`, asController, lang));
+    }
+    await expectValid("public page", await page("/public/omsorgspartner"));
+    expect(problems).toEqual([]);
+  });
+});
