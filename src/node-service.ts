@@ -82,7 +82,7 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
 }
 
 /** Swagger UI's files, read from the pinned `swagger-ui-dist` package in node_modules. */
-function nodeDocsAssets(): Deps["docsAssets"] {
+export function nodeDocsAssets(): Deps["docsAssets"] {
   const dir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
   return (name) => readFile(join(dir, name));
 }

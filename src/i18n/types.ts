@@ -181,6 +181,30 @@ export interface ConsoleMessages {
   forbidden_title: string;
   forbidden: string;
   conflict: string;
+  /** a confirmation after an action, shown on the page it returns to */
+  done: Record<"approved" | "objected" | "withdrawn" | "withdrawn_all", string>;
+  confirm: string;
+  cancel: string;
+  /** approving with the amendment that lifts a conflict: the step before it is done */
+  confirm_amendment_title: string;
+  confirm_amendment: (from: string, to: string) => string;
+  /** withdrawing: one agreement's decision, or the whole request */
+  withdraw_one: string;
+  withdraw_all: string;
+  withdraw_confirm_title: string;
+  withdraw_confirm_one: (agreement: string) => string;
+  withdraw_confirm_all: (n: number) => string;
+  error_title: string;
+  error: string;
+  agreement_status: Record<"proposed" | "active" | "declined", string>;
+  instruction: Record<"prohibited" | "with_transfer_mechanism", string>;
+  /** the names of an annex entry's fields, as a diff lists them */
+  field_name: Record<string, string>;
+  /** a sub-processor's place in the chain */
+  parent_of: (name: string) => string;
+  version_reason: string;
+  version_how: string;
+  how: Record<"approved" | "deemed_approved" | "noticed" | "baseline", string>;
 }
 
 /** "module_3" → "3" */

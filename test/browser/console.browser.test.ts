@@ -21,6 +21,12 @@ async function assertAccessible(page: Page, name: string) {
   ).toEqual([]);
 }
 
+/** Nothing on the page is wider than the viewport: no sideways scrolling on a phone. */
+async function assertNoSidewaysScroll(page: Page, name: string) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  expect(scroll, `${name}: the page is ${scroll} px wide in a ${width} px viewport`).toBeLessThanOrEqual(width);
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`console-${name}.png`, ARTIFACTS).pathname, fullPage: true });
 
 describe.skipIf(chromiumMissing !== null)("the decision console in a browser (headless Chromium)", () => {
@@ -141,6 +147,98 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
     }
   }, 90_000);
 
+  it("walks inbox → decision → object and approve in Danish and Swedish, at 1280 px and 390 px, nothing scrolling sideways", async () => {
+    const t: TestContext = await createTestContext({ file: true });
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const controllers = { da: await createOrg(t, "Skanderborg Kommune"), sv: await createOrg(t, "Borås Stad", "SE") };
+    const words = {
+      da: {
+        locale: "da-DK",
+        signIn: "Log ind",
+        approve: "Godkend",
+        object: "Gør indsigelse",
+        reason: "Begrundelse for indsigelsen",
+        objected: "Indsigelsen er registreret",
+        approved: "Godkendelsen er registreret.",
+        silence: "Gør I intet, er ændringen godkendt",
+        explicit: "tavshed er ikke godkendelse",
+        deadline: "kl. 24:00",
+      },
+      sv: {
+        locale: "sv-SE",
+        signIn: "Logga in",
+        approve: "Godkänn",
+        object: "Invänd",
+        reason: "Skäl för invändningen",
+        objected: "Invändningen är registrerad",
+        approved: "Godkännandet är registrerat.",
+        silence: "Gör ni ingenting är ändringen godkänd",
+        explicit: "tystnad är inte ett godkännande",
+        deadline: "kl. 24.00",
+      },
+    } as const;
+    const own = await serveApp(t.app);
+    browser ??= await launchChromium();
+    try {
+      for (const lang of ["da", "sv"] as const) {
+        const controller = controllers[lang];
+        const w = words[lang];
+        for (const width of [1280, 390]) {
+          // each round its own change: one agreement under a general authorisation, one under a specific
+          const general = await createActiveAgreement(t, processor, controller, { authorisation: "general" });
+          const specific = await createActiveAgreement(t, processor, controller, { authorisation: "specific" });
+          const cr = await t.call(processor.key, "POST", "/v1/change-requests", {
+            agreements: [general.id, specific.id],
+            operations: [addBackupOp(`b-${lang}-${width}`)],
+            reason: "Backup",
+          });
+          expect(cr.status, JSON.stringify(cr.body)).toBe(201);
+          const decisionOf = (id: string) => cr.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id === id).id as string;
+          const context = await browser.newContext({ bypassCSP: true, locale: w.locale, viewport: { width, height: 900 } });
+          const page = await context.newPage();
+          const name = `${lang}-${width}`;
+          await page.goto(`${own.url}/console/sign-in`);
+          await page.getByLabel(/API/).fill(controller.key);
+          await page.getByRole("button", { name: w.signIn }).click();
+          await page.waitForURL(`${own.url}/console`);
+          const inbox = await page.innerText("main");
+          expect(inbox).toContain(w.silence);
+          expect(inbox).toContain(w.explicit);
+          expect(inbox).toContain(w.deadline);
+          await assertAccessible(page, `inbox ${name}`);
+          await assertNoSidewaysScroll(page, `inbox ${name}`);
+          await shot(page, `walk-inbox-${name}`);
+
+          // object to the general one, with a reason
+          await page.goto(`${own.url}/console/decisions/${decisionOf(general.id)}`);
+          await assertAccessible(page, `decision ${name}`);
+          await assertNoSidewaysScroll(page, `decision ${name}`);
+          await shot(page, `walk-decision-${name}`);
+          await page.getByLabel(w.reason).fill("Ingen databehandleraftale med underleverandøren / Inget avtal med underbiträdet");
+          await page.getByRole("button", { name: w.object }).click();
+          await page.waitForURL(/done=objected/);
+          expect(await page.innerText("main")).toContain(w.objected);
+          await assertNoSidewaysScroll(page, `objected ${name}`);
+
+          // approve the specific one
+          await page.goto(`${own.url}/console/decisions/${decisionOf(specific.id)}`);
+          await page.getByRole("button", { name: w.approve }).click();
+          await page.waitForURL(/done=approved/);
+          expect(await page.innerText("main")).toContain(w.approved);
+          await assertAccessible(page, `approved ${name}`);
+          await assertNoSidewaysScroll(page, `approved ${name}`);
+          await shot(page, `walk-approved-${name}`);
+          await context.close();
+
+          const states = await Promise.all([general.id, specific.id].map(async (id) => (await t.call(controller.key, "GET", `/v1/decisions/${decisionOf(id)}`)).body.state));
+          expect(states).toEqual(["objected", "approved"]);
+        }
+      }
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
+
   it("stops a change that conflicts with the instruction: approving asks for the amendment, explicitly (1280 px and 390 px)", async () => {
     const t: TestContext = await createTestContext({ file: true });
     const processor = await createOrg(t, "Omsorgspartner ApS");
@@ -168,6 +266,7 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
         const text = await page.innerText("main");
         expect(text).toContain("i strid med instruksen");
         await assertAccessible(page, `conflict ${width}`);
+        await assertNoSidewaysScroll(page, `conflict ${width}`);
         await shot(page, `conflict-${width}`);
         if (width === 390) {
           // a plain approval is refused and says why; nothing is decided
@@ -176,8 +275,15 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
           await page.getByLabel(/Ændr instruksen/).check();
           await page.getByLabel(/Begrundelse for ændringen af instruksen/).fill("Support fra Storbritannien accepteres");
           await page.getByRole("button", { name: "Godkend" }).click();
-          await page.waitForURL(/\/console\/decisions\//);
-          expect(await page.innerText("main")).toMatch(/godkendt/i);
+          // the step before it: what the amendment does, then confirm
+          expect(await page.innerText("main")).toContain("I ændrer jeres instruks om overførsel til tredjelande");
+          expect((await t.call(controller.key, "GET", `/v1/decisions/${cr.body.decisions[0].id}`)).body.state).toBe("pending");
+          await assertAccessible(page, "conflict confirmation 390");
+          await assertNoSidewaysScroll(page, "conflict confirmation 390");
+          await shot(page, "conflict-confirm-390");
+          await page.getByRole("button", { name: "Bekræft" }).click();
+          await page.waitForURL(/\/console\/decisions\/.*done=approved/);
+          expect(await page.innerText("main")).toContain("Godkendelsen er registreret.");
           await shot(page, "conflict-approved-390");
         }
         await context.close();

@@ -164,9 +164,19 @@ describe("decision console", () => {
     const html = await (await get(w.t, s, "/console/requests")).text();
     expect(html).toContain("Aarhus Kommune");
     expect(html).toContain("Borås Stad");
-    const token = await csrfOf(w.t, s, "/console/requests");
-    const res = await post(w.t, s, `/console/requests/${w.changeRequest}/withdraw`, { csrf: token });
+    // one click is not enough: a confirmation page says what it does, to how many agreements
+    const confirm = await get(w.t, s, `/console/requests/${w.changeRequest}/withdraw`);
+    expect(confirm.status).toBe(200);
+    const confirmHtml = await confirm.text();
+    expect(confirmHtml).toContain("The change is withdrawn for 2 agreements where it is still pending.");
+    const token = /name="csrf" value="([^"]+)"/.exec(confirmHtml)![1]!;
+    const unconfirmed = await post(w.t, s, `/console/requests/${w.changeRequest}/withdraw`, { csrf: token });
+    expect(unconfirmed.status).toBe(200);
+    expect((await w.t.call(w.processor.key, "GET", `/v1/change-requests/${w.changeRequest}`)).body.status).toBe("pending");
+    const res = await post(w.t, s, `/console/requests/${w.changeRequest}/withdraw`, { csrf: token, confirmed: "1" });
     expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/console/requests?done=withdrawn_all");
+    expect(await (await get(w.t, s, res.headers.get("location")!)).text()).toContain("The change is withdrawn for every agreement where it was still pending.");
     const cr = await w.t.call(w.processor.key, "GET", `/v1/change-requests/${w.changeRequest}`);
     expect(cr.body.decisions.map((d: { state: string }) => d.state)).toEqual(["withdrawn", "withdrawn"]);
   });
@@ -240,8 +250,20 @@ describe("decision console: a change that conflicts with the instruction", () =>
     expect(noReason.status).toBe(422);
     expect((await t.call(controller.key, "GET", `/v1/decisions/${id}`)).body.state).toBe("pending");
 
-    const ok = await post(t, s, `/console/decisions/${id}/approve`, { csrf, amend_instruction: "with_transfer_mechanism", amendment_reason: "UK support is accepted" });
+    // a step before it: what the amendment changes, then confirm
+    const step = await post(t, s, `/console/decisions/${id}/approve`, { csrf, amend_instruction: "with_transfer_mechanism", amendment_reason: "UK support is accepted" });
+    expect(step.status).toBe(200);
+    expect(await step.text()).toContain("You amend your instruction on third-country transfers from");
+    expect((await t.call(controller.key, "GET", `/v1/decisions/${id}`)).body.state).toBe("pending");
+    const ok = await post(t, s, `/console/decisions/${id}/approve`, {
+      csrf,
+      amend_instruction: "with_transfer_mechanism",
+      amendment_reason: "UK support is accepted",
+      confirmed: "1",
+    });
     expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe(`/console/decisions/${id}?done=approved`);
+    expect(await (await get(t, s, ok.headers.get("location")!)).text()).toContain("Your approval is recorded.");
     expect((await t.call(controller.key, "GET", `/v1/decisions/${id}`)).body.state).toBe("approved");
     const terms = await t.call(controller.key, "GET", `/v1/agreements/${agreement}/terms`);
     expect(terms.body.data.map((v: { third_country_transfers: string; reason: string | null }) => [v.third_country_transfers, v.reason])).toEqual([

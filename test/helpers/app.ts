@@ -8,6 +8,7 @@ import { openDatabase } from "../../db/connect";
 import { migrateDatabase } from "../../db/migrate";
 import { createApp, type App } from "../../src/app";
 import { buildDeps } from "../../src/build-deps";
+import { nodeDocsAssets } from "../../src/node-service";
 import { parseEnv } from "../../src/env";
 import { ensureOperatorKey } from "../../src/bootstrap/operator-key";
 import { type Deps, ManualClock, type WebhookConfig } from "../../src/deps";
@@ -74,7 +75,8 @@ export async function createTestContext(
     TEST_CLOCK: opts.testMode === false ? "0" : "1",
     RATE_LIMIT_PER_MINUTE: String(opts.requestsPerMinute ?? 100_000),
   });
-  const built = buildDeps(env, { client, clock, groupCommitReads: true });
+  // the API reference's files as the Node service reads them, so /docs works in tests as it does there
+  const built = buildDeps(env, { client, clock, groupCommitReads: true, docsAssets: nodeDocsAssets() });
   const deps: Deps = { ...built, webhooks: { ...built.webhooks, ...opts.webhooks } };
   const operatorKey = "sk_live_test_operator_000000000000";
   await ensureOperatorKey(deps.db, deps, operatorKey);

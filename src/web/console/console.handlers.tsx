@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../../domain/errors";
-import { type Lang, LANGS } from "../../i18n/messages";
+import type { Lang } from "../../i18n/messages";
+import { isLang, negotiateLang } from "../../i18n/negotiate";
 import type { AppEnv } from "../../http/router";
 import { getAgreement } from "../../features/agreements/agreements.service";
 import { getAnnex, listAnnexVersions } from "../../features/annex/annex.service";
@@ -15,24 +16,17 @@ import { decide, getDecision } from "../../features/decisions/decisions.service"
 import { listTerms } from "../../features/agreements/agreement-terms.service";
 import { allChangeRequests, allDecisions, decisionDiff } from "./console.service";
 import { clearSessionCookie, type ConsoleSession, csrfMatches, loadSession, revokeSession, setSessionCookie, signIn } from "./console.session";
-import { AgreementPage, DecisionPage, InboxPage, MessagePage, type Page, RequestsPage, SignInPage, t } from "./console.views";
+import { AgreementPage, ConfirmPage, DecisionPage, type Done, InboxPage, isDone, MessagePage, type Page, RequestsPage, SignInPage, t } from "./console.views";
 
 export type ConsoleEnv = { Variables: AppEnv["Variables"] & { session: ConsoleSession } };
 type C = Context<ConsoleEnv>;
 
-const isLang = (v: string | undefined): v is Lang => !!v && (LANGS as readonly string[]).includes(v);
+/** Norwegian (nb, nn, no) is read as Danish: written Bokmål is closest to Danish. */
+const NORWEGIAN_AS_DANISH: Partial<Record<string, Lang>> = { nb: "da", nn: "da", no: "da" };
 
-/** The `lang` cookie, else the first supported language of Accept-Language, else English. */
+/** The `lang` cookie, else the best supported language of Accept-Language (src/i18n/negotiate.ts), else English. */
 export function pickLang(c: Context): Lang {
-  const cookie = getCookie(c, "lang");
-  if (isLang(cookie)) return cookie;
-  for (const part of (c.req.header("accept-language") ?? "").split(",")) {
-    const tag = part.split(";")[0]!.trim().toLowerCase();
-    const base = tag.split("-")[0];
-    if (isLang(base)) return base;
-    if (base === "nb" || base === "nn" || base === "no") return "da";
-  }
-  return "en";
+  return negotiateLang(c.req.header("accept-language"), getCookie(c, "lang"), NORWEGIAN_AS_DANISH);
 }
 
 const NO_STORE = { "Cache-Control": "no-store" };
@@ -111,7 +105,7 @@ export async function inbox(c: C) {
   return html(c, <InboxPage {...pageOf(c, session)} decisions={mine} now={c.get("deps").clock.now()} />);
 }
 
-async function renderDecision(c: C, extra: { error?: string; approveError?: string; reason?: string; comment?: string; conflict?: boolean } = {}, status = 200) {
+async function renderDecision(c: C, extra: { error?: string; approveError?: string; reason?: string; comment?: string; conflict?: boolean; done?: Done } = {}, status = 200) {
   const session = c.get("session");
   const d = await getDecision({ ctx: ctx(c), id: c.req.param("id")! });
   const diff = await decisionDiff(ctx(c), d);
@@ -135,7 +129,13 @@ async function renderDecision(c: C, extra: { error?: string; approveError?: stri
   );
 }
 
-export const decisionPage = (c: C) => renderDecision(c);
+/** The page an action lands on says what was just done (`?done=`). */
+const doneOf = (c: C) => {
+  const done = c.req.query("done");
+  return isDone(done) ? done : undefined;
+};
+
+export const decisionPage = (c: C) => renderDecision(c, { done: doneOf(c) });
 
 export async function approve(c: C) {
   const form = await c.req.parseBody();
@@ -145,7 +145,24 @@ export async function approve(c: C) {
   const amendmentReason = typeof form.amendment_reason === "string" ? form.amendment_reason.trim().slice(0, 2000) : "";
   if (amend && !amendmentReason) return renderDecision(c, { approveError: t(pickLang(c)).amendment_reason_required, comment }, 422);
   const amendment = amend ? { third_country_transfers: "with_transfer_mechanism" as const, reason: amendmentReason } : undefined;
-  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "approve", comment, amendment }), { comment });
+  // amending the instruction cannot be undone: a step that says so comes first
+  if (amend && form.confirmed !== "1") {
+    const session = c.get("session");
+    const m = t(pickLang(c));
+    const id = c.req.param("id")!;
+    return html(
+      c,
+      <ConfirmPage
+        {...pageOf(c, session)}
+        title={m.confirm_amendment_title}
+        text={m.confirm_amendment(m.instruction.prohibited, m.instruction.with_transfer_mechanism)}
+        action={`/console/decisions/${id}/approve`}
+        fields={{ amend_instruction: "with_transfer_mechanism", amendment_reason: amendmentReason, ...(comment ? { comment } : {}) }}
+        back={`/console/decisions/${id}`}
+      />,
+    );
+  }
+  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "approve", comment, amendment }), { comment }, "approved");
 }
 
 export async function object(c: C) {
@@ -153,10 +170,10 @@ export async function object(c: C) {
   const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 2000) : "";
   // docs/rules.md, rule 6: no objection without a concrete reason; nothing is decided
   if (!reason) return renderDecision(c, { error: t(pickLang(c)).objection_reason_required }, 422);
-  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "object", reason }), { reason });
+  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "object", reason }), { reason }, "objected");
 }
 
-async function act(c: C, run: () => Promise<unknown>, kept: { reason?: string; comment?: string }) {
+async function act(c: C, run: () => Promise<unknown>, kept: { reason?: string; comment?: string }, done: Done) {
   try {
     await run();
   } catch (err) {
@@ -166,7 +183,28 @@ async function act(c: C, run: () => Promise<unknown>, kept: { reason?: string; c
     if (err instanceof AppError && err.code === "validation_failed") return renderDecision(c, { error: err.message, ...kept }, 422);
     throw err;
   }
-  return c.redirect(`/console/decisions/${c.req.param("id")}`, 303);
+  return c.redirect(`/console/decisions/${c.req.param("id")}?done=${done}`, 303);
+}
+
+/** The processor withdraws one agreement's decision: a confirmation first, then the POST. */
+export async function withdrawDecisionConfirm(c: C) {
+  const d = await getDecision({ ctx: ctx(c), id: c.req.param("id")! });
+  const m = t(pickLang(c));
+  return html(
+    c,
+    <ConfirmPage
+      {...pageOf(c, c.get("session"))}
+      title={m.withdraw_confirm_title}
+      text={m.withdraw_confirm_one(d.agreement.title)}
+      action={`/console/decisions/${d.id}/withdraw`}
+      back={`/console/decisions/${d.id}`}
+    />,
+  );
+}
+
+export async function withdrawDecision(c: C) {
+  if ((await c.req.parseBody()).confirmed !== "1") return withdrawDecisionConfirm(c);
+  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "withdraw" }), {}, "withdrawn");
 }
 
 export async function agreementPage(c: C) {
@@ -201,16 +239,35 @@ export async function requestsPage(c: C) {
   const session = c.get("session");
   const requests = await allChangeRequests(ctx(c));
   const summaries = requests.map((r) => ({ id: r.id, reason: r.reason, submitted_at: r.submitted_at, processorId: r.processor_id, decisions: r.decisions }));
-  return html(c, <RequestsPage {...pageOf(c, session)} requests={summaries} organisationId={session.organisationId} canWrite={session.scope === "write"} />);
+  return html(c, <RequestsPage {...pageOf(c, session)} requests={summaries} organisationId={session.organisationId} canWrite={session.scope === "write"} done={doneOf(c)} />);
+}
+
+/** Withdrawing a change from every agreement where it is pending: the confirmation says how many. */
+export async function withdrawRequestConfirm(c: C) {
+  const id = c.req.param("id")!;
+  const request = (await allChangeRequests(ctx(c))).find((r) => r.id === id);
+  const m = t(pickLang(c));
+  const pending = request?.decisions.filter((d) => d.state === "pending" || (d.kind === "notice" && d.application.state === "scheduled")).length ?? 0;
+  return html(
+    c,
+    <ConfirmPage
+      {...pageOf(c, c.get("session"))}
+      title={m.withdraw_confirm_title}
+      text={m.withdraw_confirm_all(pending)}
+      action={`/console/requests/${id}/withdraw`}
+      back="/console/requests"
+    />,
+  );
 }
 
 export async function withdraw(c: C) {
+  if ((await c.req.parseBody()).confirmed !== "1") return withdrawRequestConfirm(c);
   try {
     await withdrawChangeRequest({ ctx: ctx(c), id: c.req.param("id")! });
   } catch (err) {
     if (!(err instanceof AppError && err.code === "invalid_state")) throw err;
   }
-  return c.redirect("/console/requests", 303);
+  return c.redirect("/console/requests?done=withdrawn_all", 303);
 }
 
 /** Errors as console pages: another organisation's resource is the same 404 as a missing one. */
@@ -222,7 +279,7 @@ export function consoleError(err: Error, c: C) {
     return html(c, <MessagePage {...page} title={m.forbidden_title} message={m.forbidden} />, 403);
   if (err instanceof HTTPException && err.status < 500) return html(c, <MessagePage {...page} title={m.forbidden_title} message={m.forbidden} />, err.status);
   c.get("deps").logger.error("console error", { request_id: c.get("requestId"), error: String(err), stack: err.stack });
-  return html(c, <MessagePage {...page} title="500" message="Something went wrong on our side." />, 500);
+  return html(c, <MessagePage {...page} title={m.error_title} message={m.error} />, 500);
 }
 
 export const consoleNotFound = (c: C) => {

@@ -32,7 +32,15 @@ export const allChangeRequests = (ctx: Ctx) => all((cursor) => listChangeRequest
  * version before it and the one it made; otherwise its operations applied to the annex in
  * force now. The annex read is audited like any other (docs/rules.md, rule 8).
  */
-export async function decisionDiff(ctx: Ctx, decision: DecisionView): Promise<AnnexDiff | null> {
+/** A diff as the console shows it: with the name of every sub-processor on either side, for the chain's parents. */
+export type ConsoleDiff = AnnexDiff & { names: Record<string, string> };
+
+const withNames = (from: AnnexContent, to: AnnexContent, diff: AnnexDiff): ConsoleDiff => ({
+  ...diff,
+  names: Object.fromEntries([...from.sub_processors, ...to.sub_processors].map((s) => [s.id, s.legal_name])),
+});
+
+export async function decisionDiff(ctx: Ctx, decision: DecisionView): Promise<ConsoleDiff | null> {
   const { agreement } = await loadAgreementFor(ctx, decision.agreement.id);
   if (agreement.status !== "active" || agreement.currentVersion == null) return null;
   const v = schema.annexVersions;
@@ -41,11 +49,11 @@ export async function decisionDiff(ctx: Ctx, decision: DecisionView): Promise<An
     const [before, after] = await Promise.all([version(decision.application.version - 1), version(decision.application.version)]);
     if (!before || !after) return null;
     await recordAnnexRead(ctx, agreement, "annex.diff", `${agreement.id}@v${before.version}..v${after.version}`);
-    return diffAnnex(before.content as AnnexContent, after.content as AnnexContent);
+    return withNames(before.content as AnnexContent, after.content as AnnexContent, diffAnnex(before.content as AnnexContent, after.content as AnnexContent));
   }
   const current = await version(agreement.currentVersion);
   if (!current) return null;
   await recordAnnexRead(ctx, agreement, "annex.read", `${agreement.id}@v${current.version}`);
   const next = applyOperations(current.content as AnnexContent, decision.change.operations as unknown as Operation[], ctx.newId);
-  return "content" in next ? diffAnnex(current.content as AnnexContent, next.content) : null;
+  return "content" in next ? withNames(current.content as AnnexContent, next.content, diffAnnex(current.content as AnnexContent, next.content)) : null;
 }

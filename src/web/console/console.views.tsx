@@ -1,7 +1,9 @@
 import type { Child, FC } from "hono/jsx";
+import { raw } from "hono/html";
 import type { AnnexDiff, ClassifiedLocation, ClassifiedSubProcessor, FieldChange } from "../../domain/annex";
 import { countryName } from "../../domain/countries";
 import { formatDate, formatDeadline } from "../../i18n/format";
+import { mechanismLabel } from "../../i18n/labels";
 import { localDaysBetween } from "../../domain/time-zones";
 import { type Lang, LANGS, MESSAGES } from "../../i18n/messages";
 import type { DecisionView } from "../../features/decisions/decisions.presenter";
@@ -34,6 +36,7 @@ button.secondary { background: #fff; color: #0b4f9c; }
 .error { border-left: 4px solid #a00; padding: .5rem .75rem; background: #fff4f4; color: #700; }
 .note { border-left: 4px solid #555; padding: .5rem .75rem; background: #f6f6f6; }
 .inline { display: inline; }
+.done { border-left: 4px solid #1a6b2f; padding: .5rem .75rem; background: #f0f8f2; font-weight: 600; }
 .silence { border-left: 4px solid #0b4f9c; padding: .4rem .75rem; margin: .35rem 0; background: #f3f7fc; font-weight: 600; }
 th .silence { font-size: .9em; margin-bottom: 0; }
 .silence.specific { border-left-color: #555; background: #f6f6f6; }
@@ -106,7 +109,7 @@ export const Layout: FC<Page & { title: string; children?: Child }> = ({ lang, p
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>{`${title} – ${m.title}`}</title>
-        <style>{CSS}</style>
+        <style>{raw(CSS)}</style>
       </head>
       <body>
         <a class="skip" href="#main">
@@ -253,17 +256,29 @@ export const InboxPage: FC<Page & { decisions: DecisionView[]; now: Date }> = (p
 
 const value = (v: unknown): string => (v === null || v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
 
-const SubProcessorRows: FC<{ list: ClassifiedSubProcessor[]; lang: Lang }> = ({ list, lang }) => {
+/** Where the data goes, as a controller weighs it: EU/EEA or third country, and the tool a transfer rests on. */
+const transferOf = (s: ClassifiedSubProcessor, lang: Lang) => {
+  const doc = MESSAGES[lang];
+  const parts = [doc.classification[s.classification]];
+  if (s.transfer_mechanism) parts.push(mechanismLabel(s.transfer_mechanism, doc));
+  if (s.dpf_certified) parts.push(doc.dpf);
+  return parts.join(" · ");
+};
+
+const SubProcessorRows: FC<{ list: ClassifiedSubProcessor[]; lang: Lang; names: Record<string, string> }> = ({ list, lang, names }) => {
   const doc = MESSAGES[lang];
   return (
     <>
       {list.map((s) => (
         <tr>
-          <th scope="row">{s.legal_name}</th>
+          <th scope="row">
+            {s.legal_name}
+            {s.parent_id ? <span class="parent">{` (${t(lang).parent_of(names[s.parent_id] ?? s.parent_id)})`}</span> : null}
+          </th>
           <td>{`${s.registration.number} (${doc.registration_scheme[s.registration.scheme]})`}</td>
           <td>{`${s.address.city}, ${countryName(s.address.country, lang)}`}</td>
           <td>{s.description}</td>
-          <td>{doc.classification[s.classification]}</td>
+          <td>{transferOf(s, lang)}</td>
         </tr>
       ))}
     </>
@@ -286,11 +301,11 @@ const LocationRows: FC<{ list: ClassifiedLocation[]; lang: Lang }> = ({ list, la
   );
 };
 
-const ChangeRows: FC<{ name: string; changes: FieldChange[] }> = ({ name, changes }) => (
+const ChangeRows: FC<{ name: string; changes: FieldChange[]; lang: Lang }> = ({ name, changes, lang }) => (
   <>
     {changes.map((c) => (
       <tr>
-        <th scope="row">{`${name}: ${c.field}`}</th>
+        <th scope="row">{`${name}: ${t(lang).field_name[c.field] ?? c.field}`}</th>
         <td>{value(c.from)}</td>
         <td>{value(c.to)}</td>
       </tr>
@@ -299,7 +314,7 @@ const ChangeRows: FC<{ name: string; changes: FieldChange[] }> = ({ name, change
 );
 
 /** The annex's sub-processors as one table: the decision page's diff and the agreement page share it. */
-const SubProcessorTable: FC<{ list: ClassifiedSubProcessor[]; lang: Lang }> = ({ list, lang }) => {
+const SubProcessorTable: FC<{ list: ClassifiedSubProcessor[]; lang: Lang; names?: Record<string, string> }> = ({ list, lang, names }) => {
   const doc = MESSAGES[lang];
   return (
     <table>
@@ -314,7 +329,7 @@ const SubProcessorTable: FC<{ list: ClassifiedSubProcessor[]; lang: Lang }> = ({
         </tr>
       </thead>
       <tbody>
-        <SubProcessorRows list={list} lang={lang} />
+        <SubProcessorRows list={list} lang={lang} names={names ?? Object.fromEntries(list.map((s) => [s.id, s.legal_name]))} />
       </tbody>
     </table>
   );
@@ -340,7 +355,7 @@ const LocationTable: FC<{ list: ClassifiedLocation[]; lang: Lang }> = ({ list, l
   );
 };
 
-export const DiffView: FC<{ diff: AnnexDiff; lang: Lang }> = ({ diff, lang }) => {
+export const DiffView: FC<{ diff: AnnexDiff & { names?: Record<string, string> }; lang: Lang }> = ({ diff, lang }) => {
   const m = t(lang);
   const changed = [
     ...diff.sub_processors.changed.map((c) => ({ name: c.after.legal_name, changes: c.changes })),
@@ -350,7 +365,7 @@ export const DiffView: FC<{ diff: AnnexDiff; lang: Lang }> = ({ diff, lang }) =>
     <section>
       <h3>{title}</h3>
       {sps.length === 0 && locs.length === 0 ? <p>{m.no_changes}</p> : null}
-      {sps.length ? <SubProcessorTable list={sps} lang={lang} /> : null}
+      {sps.length ? <SubProcessorTable list={sps} lang={lang} names={diff.names} /> : null}
       {locs.length ? <LocationTable list={locs} lang={lang} /> : null}
     </section>
   );
@@ -373,13 +388,43 @@ export const DiffView: FC<{ diff: AnnexDiff; lang: Lang }> = ({ diff, lang }) =>
             </thead>
             <tbody>
               {changed.map((c) => (
-                <ChangeRows name={c.name} changes={c.changes} />
+                <ChangeRows lang={lang} name={c.name} changes={c.changes} />
               ))}
             </tbody>
           </table>
         )}
       </section>
     </>
+  );
+};
+
+export type Done = keyof ReturnType<typeof t>["done"];
+export const isDone = (x: string | undefined): x is Done => x === "approved" || x === "objected" || x === "withdrawn" || x === "withdrawn_all";
+
+/** The action just done, said where the user lands (a status message screen readers announce). */
+export const DoneNote: FC<{ done?: Done; lang: Lang }> = ({ done, lang }) =>
+  done ? (
+    <p class="done" role="status">
+      {t(lang).done[done]}
+    </p>
+  ) : null;
+
+/** The step before an act that cannot be undone: what it does, then confirm (a POST) or go back. */
+export const ConfirmPage: FC<Page & { title: string; text: string; action: string; fields?: Record<string, string>; back: string }> = (p) => {
+  const m = t(p.lang);
+  return (
+    <Layout {...p} title={p.title}>
+      <h1>{p.title}</h1>
+      <p class="note">{p.text}</p>
+      <form class="action" method="post" action={p.action}>
+        <Csrf token={p.session!.csrfToken} />
+        {Object.entries(p.fields ?? {}).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
+        <input type="hidden" name="confirmed" value="1" />
+        <button type="submit">{m.confirm}</button> <a href={p.back}>{m.cancel}</a>
+      </form>
+    </Layout>
   );
 };
 
@@ -397,6 +442,8 @@ export const DecisionPage: FC<
     /** the instruction in force, when the change conflicts with it */
     instructionConflict?: "prohibited" | null;
     now: Date;
+    /** the action just done, confirmed at the top of the page */
+    done?: Done;
   }
 > = (p) => {
   const m = t(p.lang);
@@ -406,6 +453,7 @@ export const DecisionPage: FC<
   return (
     <Layout {...p} title={m.decision_title}>
       <h1>{`${m.decision_title}: ${d.agreement.title}`}</h1>
+      <DoneNote done={p.done} lang={p.lang} />
       {p.conflict ? (
         <p class="error" role="alert">
           {m.conflict}
@@ -431,7 +479,7 @@ export const DecisionPage: FC<
           {d.state === "pending" ? ` · ${m.days_left(daysLeft(d, p.now))}` : null}
         </dd>
         <dt>{m.effective_date}</dt>
-        <dd>{d.change.effective_date ? date(d.change.effective_date, p.lang) : m.effective_on_approval}</dd>
+        <dd>{d.application.effective_at ? date(d.application.effective_at, p.lang) : d.change.effective_date ? date(d.change.effective_date, p.lang) : m.effective_on_approval}</dd>
         <dt>{m.col_flags}</dt>
         <dd>
           <Badges d={d} lang={p.lang} />
@@ -510,8 +558,15 @@ export const DecisionPage: FC<
             <button type="submit">{m.object}</button>
           </form>
         </>
-      ) : d.state !== "pending" ? (
+      ) : d.state !== "pending" && !(d.kind === "notice" && d.application.state === "scheduled") ? (
         <p class="note">{m.final_note}</p>
+      ) : null}
+      {p.role === "processor" && p.canWrite && (d.state === "pending" || (d.kind === "notice" && d.application.state === "scheduled")) ? (
+        <form class="action" method="get" action={`/console/decisions/${d.id}/withdraw`}>
+          <button type="submit" class="secondary">
+            {m.withdraw_one}
+          </button>
+        </form>
       ) : null}
     </Layout>
   );
@@ -586,7 +641,7 @@ export const AgreementPage: FC<
         <dt>{m.col_controller}</dt>
         <dd>{p.agreement.controllerName}</dd>
         <dt>{m.state_label}</dt>
-        <dd>{p.agreement.status}</dd>
+        <dd>{m.agreement_status[p.agreement.status as keyof typeof m.agreement_status] ?? p.agreement.status}</dd>
       </dl>
       <h2>{m.terms_history}</h2>
       <table>
@@ -632,15 +687,24 @@ export const AgreementPage: FC<
           <tr>
             <th scope="col">{doc.col_version}</th>
             <th scope="col">{doc.col_effective_date}</th>
+            <th scope="col">{m.version_reason}</th>
+            <th scope="col">{m.version_how}</th>
           </tr>
         </thead>
         <tbody>
-          {p.versions.map((v) => (
-            <tr>
-              <th scope="row">{String(v.version)}</th>
-              <td>{date(v.effective_at, p.lang)}</td>
-            </tr>
-          ))}
+          {p.versions.map((v) => {
+            // the decision that made the version: its reason, and whether it was approved explicitly, by silence, or noticed
+            const made = p.decisions.find((d) => d.application.version === v.version);
+            const how = made ? (made.state === "approved" || made.state === "deemed_approved" || made.state === "noticed" ? made.state : null) : "baseline";
+            return (
+              <tr>
+                <th scope="row">{String(v.version)}</th>
+                <td data-label={doc.col_effective_date}>{date(v.effective_at, p.lang)}</td>
+                <td data-label={m.version_reason}>{made?.change.reason ?? "—"}</td>
+                <td data-label={m.version_how}>{how ? `${m.how[how]}${how === "approved" && made ? ` (${made.controller.name}, ${date(made.decided_at, p.lang)})` : ""}` : "—"}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       <h2>{m.past_decisions}</h2>
@@ -657,11 +721,12 @@ export interface RequestSummary {
   decisions: DecisionView[];
 }
 
-export const RequestsPage: FC<Page & { requests: RequestSummary[]; organisationId: string; canWrite: boolean }> = (p) => {
+export const RequestsPage: FC<Page & { requests: RequestSummary[]; organisationId: string; canWrite: boolean; done?: Done }> = (p) => {
   const m = t(p.lang);
   return (
     <Layout {...p} title={m.requests_title}>
       <h1>{m.requests_title}</h1>
+      <DoneNote done={p.done} lang={p.lang} />
       {p.requests.length === 0 ? <p>{m.requests_empty}</p> : null}
       {p.requests.map((r) => (
         <section aria-labelledby={`cr-${r.id}`}>
@@ -669,10 +734,10 @@ export const RequestsPage: FC<Page & { requests: RequestSummary[]; organisationI
           <p>{r.reason}</p>
           <DecisionsTable decisions={r.decisions} lang={p.lang} party="controller" />
           {p.canWrite && r.processorId === p.organisationId && r.decisions.some((d) => d.state === "pending") ? (
-            <form method="post" action={`/console/requests/${r.id}/withdraw`}>
-              <Csrf token={p.session!.csrfToken} />
+            // a step before it: the confirmation page says what it does to how many agreements
+            <form method="get" action={`/console/requests/${r.id}/withdraw`}>
               <button type="submit" class="secondary" aria-label={m.withdraw_label(r.id)}>
-                {m.withdraw}
+                {m.withdraw_all}
               </button>
             </form>
           ) : null}

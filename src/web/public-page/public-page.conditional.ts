@@ -22,9 +22,11 @@ export function isNotModified(headers: { ifNoneMatch?: string; ifModifiedSince?:
 /**
  * A GET answer that caches can revalidate: a strong ETag over the body, Last-Modified at
  * second precision, and 304 Not Modified (no body, same validators) for a current copy.
+ * `variant` names the representation (its language): hashed with the body, so each language of
+ * the same resource has an ETag of its own, and a copy in one never validates another.
  */
-export async function conditionalResponse(c: Context, body: string, contentType: string, lastModified: Date, extra: Record<string, string> = {}) {
-  const etag = `"${(await sha256Hex(body)).slice(0, 40)}"`;
+export async function conditionalResponse(c: Context, body: string, contentType: string, lastModified: Date, extra: Record<string, string> = {}, variant = "") {
+  const etag = `"${(await sha256Hex(`${variant}\n${body}`)).slice(0, 40)}"`;
   const seconds = new Date(Math.floor(lastModified.getTime() / 1000) * 1000);
   const headers = { ETag: etag, "Last-Modified": seconds.toUTCString(), "Cache-Control": "public, max-age=60", ...extra };
   if (isNotModified({ ifNoneMatch: c.req.header("if-none-match"), ifModifiedSince: c.req.header("if-modified-since") }, etag, seconds)) return c.body(null, 304, headers);
