@@ -205,17 +205,16 @@ export const da = {
     cancel: "Annuller",
     confirm_amendment_title: "Bekræft ændringen af instruksen",
     confirm_amendment: (from, to) =>
-      `I ændrer jeres instruks om overførsel til tredjelande fra "${from}" til "${to}" og godkender ændringen. Begge dele registreres samlet og kan ikke fortrydes.`,
+      `I ændrer jeres instruks om overførsel til tredjelande fra ”${from}” til ”${to}” og godkender ændringen. Begge dele registreres samlet og kan ikke fortrydes.`,
     withdraw_one: "Træk tilbage for denne aftale",
     withdraw_all: "Træk tilbage for alle aftaler",
     withdraw_confirm_title: "Bekræft tilbagetrækning",
-    withdraw_confirm_one: (agreement) => `Ændringen trækkes tilbage for aftalen "${agreement}". Den dataansvarlige får besked. Det kan ikke fortrydes.`,
+    withdraw_confirm_one: (agreement) => `Ændringen trækkes tilbage for aftalen ”${agreement}”. Den dataansvarlige får besked. Det kan ikke fortrydes.`,
     withdraw_confirm_all: (n) =>
       `Ændringen trækkes tilbage for ${n === 1 ? "1 aftale" : `${n} aftaler`}, hvor den stadig afventer. De dataansvarlige får besked. Det kan ikke fortrydes.`,
     error_title: "Der opstod en fejl",
     error: "Noget gik galt hos os. Prøv igen om lidt; fejlen er logget med anmodningens id.",
     agreement_status: { proposed: "Foreslået", active: "Aktiv", declined: "Afvist" },
-    instruction: { prohibited: "overførsel til tredjelande er forbudt", with_transfer_mechanism: "overførsel med et overførselsgrundlag" },
     field_name: {
       legal_name: "Juridisk navn",
       description: "Formål",

@@ -208,7 +208,6 @@ export const en = {
     error_title: "Something went wrong",
     error: "Something went wrong on our side. Try again shortly; the error is logged with the request's id.",
     agreement_status: { proposed: "Proposed", active: "Active", declined: "Declined" },
-    instruction: { prohibited: "transfers to third countries prohibited", with_transfer_mechanism: "transfers with a transfer mechanism" },
     field_name: {
       legal_name: "Legal name",
       description: "Purpose",

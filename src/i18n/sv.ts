@@ -205,17 +205,16 @@ export const sv = {
     cancel: "Avbryt",
     confirm_amendment_title: "Bekräfta ändringen av instruktionen",
     confirm_amendment: (from, to) =>
-      `Ni ändrar er instruktion om överföring till tredjeländer från "${from}" till "${to}" och godkänner ändringen. Båda registreras tillsammans och kan inte ångras.`,
+      `Ni ändrar er instruktion om överföring till tredjeländer från ”${from}” till ”${to}” och godkänner ändringen. Båda registreras tillsammans och kan inte ångras.`,
     withdraw_one: "Återkalla för detta avtal",
     withdraw_all: "Återkalla för alla avtal",
     withdraw_confirm_title: "Bekräfta återkallelse",
-    withdraw_confirm_one: (agreement) => `Ändringen återkallas för avtalet "${agreement}". Den personuppgiftsansvarige underrättas. Det kan inte ångras.`,
+    withdraw_confirm_one: (agreement) => `Ändringen återkallas för avtalet ”${agreement}”. Den personuppgiftsansvarige underrättas. Det kan inte ångras.`,
     withdraw_confirm_all: (n) =>
       `Ändringen återkallas för ${n === 1 ? "1 avtal" : `${n} avtal`} där den fortfarande väntar. De personuppgiftsansvariga underrättas. Det kan inte ångras.`,
     error_title: "Ett fel uppstod",
     error: "Något gick fel hos oss. Försök igen om en stund; felet är loggat med begärans id.",
     agreement_status: { proposed: "Föreslaget", active: "Aktivt", declined: "Avböjt" },
-    instruction: { prohibited: "överföring till tredjeländer är förbjuden", with_transfer_mechanism: "överföring med en överföringsmekanism" },
     field_name: {
       legal_name: "Juridiskt namn",
       description: "Ändamål",

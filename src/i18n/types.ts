@@ -197,7 +197,6 @@ export interface ConsoleMessages {
   error_title: string;
   error: string;
   agreement_status: Record<"proposed" | "active" | "declined", string>;
-  instruction: Record<"prohibited" | "with_transfer_mechanism", string>;
   /** the names of an annex entry's fields, as a diff lists them */
   field_name: Record<string, string>;
   /** a sub-processor's place in the chain */

@@ -58,5 +58,21 @@ describe.skipIf(chromiumMissing !== null)("in a browser (headless Chromium)", ()
     expect(text).not.toContain(agreementId);
     await page.screenshot({ path: new URL("public-page.png", ARTIFACTS).pathname, fullPage: true });
     await page.close();
+
+    // the page in the reader's language, on a phone: nothing wider than the screen
+    for (const [locale, heading] of [
+      ["da-DK", "Underdatabehandlere hos Omsorgspartner ApS"],
+      ["sv-SE", "Omsorgspartner ApS"],
+    ] as const) {
+      const context = await browser.newContext({ locale, viewport: { width: 390, height: 900 } });
+      const phone = await context.newPage();
+      await phone.goto(`${server.url}/public/omsorgspartner`);
+      expect(await phone.getAttribute("html", "lang")).toBe(locale.slice(0, 2));
+      expect(await phone.innerText("body")).toContain(heading);
+      const { scroll, width } = await phone.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+      expect(scroll, locale).toBeLessThanOrEqual(width);
+      await phone.screenshot({ path: new URL(`public-page.${locale.slice(0, 2)}-390.png`, ARTIFACTS).pathname, fullPage: true });
+      await context.close();
+    }
   }, 60_000);
 });

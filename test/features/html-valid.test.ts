@@ -54,6 +54,21 @@ describe("valid HTML on every page", () => {
       await expectValid(`processor's requests ${lang}`, await page("/console/requests", asProcessor, lang));
       await expectValid(`annex document ${lang}`, await page(`/console/agreements/${general.id}/document?lang=${lang}`, asController, lang));
     }
+    // the confirmation steps and an error page
+    await expectValid("withdraw all, confirm", await page(`/console/requests/${cr.body.id}/withdraw`, asProcessor));
+    await expectValid("withdraw one, confirm", await page(`/console/decisions/${cr.body.decisions[0].id}/withdraw`, asProcessor));
+    const conflictPage = await page(`/console/decisions/${conflicting.body.decisions[0].id}`, asController);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(conflictPage)![1]!;
+    const amend = await t.app.request(`/console/decisions/${conflicting.body.decisions[0].id}/approve`, {
+      method: "POST",
+      headers: { Cookie: asController, Origin: ORIGIN, "Accept-Language": "sv" },
+      body: new URLSearchParams({ csrf, amend_instruction: "with_transfer_mechanism", amendment_reason: "Support från London godtas" }),
+    });
+    expect(amend.status).toBe(200);
+    await expectValid("amendment, confirm", await amend.text());
+    const missing = await t.app.request("/console/decisions/dec_missing", { headers: { Cookie: asController } });
+    expect(missing.status).toBe(404);
+    await expectValid("not found", await missing.text());
     await expectValid("public page", await page("/public/omsorgspartner"));
     expect(problems).toEqual([]);
   });

@@ -31,7 +31,7 @@ describe("the catalogues", () => {
     const m = MESSAGES[lang].console;
     for (const s of DECISION_STATES) expect(m.state[s], s).toMatch(/\S/);
     for (const s of ["proposed", "active", "declined"] as const) expect(m.agreement_status[s], s).toMatch(/\S/);
-    for (const s of ["prohibited", "with_transfer_mechanism"] as const) expect(m.instruction[s], s).toMatch(/\S/);
+    for (const s of ["prohibited", "with_transfer_mechanism"] as const) expect(MESSAGES[lang].instruction[s], s).toMatch(/\S/);
   });
 
   it("Danish and Swedish are not English left untranslated", () => {

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../../domain/errors";
-import type { Lang } from "../../i18n/messages";
+import { type Lang, MESSAGES } from "../../i18n/messages";
 import { isLang, negotiateLang } from "../../i18n/negotiate";
 import type { AppEnv } from "../../http/router";
 import { getAgreement } from "../../features/agreements/agreements.service";
@@ -155,7 +155,7 @@ export async function approve(c: C) {
       <ConfirmPage
         {...pageOf(c, session)}
         title={m.confirm_amendment_title}
-        text={m.confirm_amendment(m.instruction.prohibited, m.instruction.with_transfer_mechanism)}
+        text={m.confirm_amendment(MESSAGES[pickLang(c)].instruction.prohibited, MESSAGES[pickLang(c)].instruction.with_transfer_mechanism)}
         action={`/console/decisions/${id}/approve`}
         fields={{ amend_instruction: "with_transfer_mechanism", amendment_reason: amendmentReason, ...(comment ? { comment } : {}) }}
         back={`/console/decisions/${id}`}
