@@ -13,6 +13,7 @@ import { buildDeps } from "./build-deps";
 import type { Env } from "./env";
 import { startScheduler } from "./jobs/scheduler";
 import { checkLegalData } from "./features/annex/legal-data-check";
+import { recountNoticeEnds } from "./features/decisions/recount";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { createGuardedFetch } from "./webhooks/guarded-fetch";
 import { startRelay } from "./webhooks/relay";
@@ -44,6 +45,8 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
 
   // a new release of the legal reference data: tell the parties whose annex it reclassifies, once
   await checkLegalData(deps);
+  // notices counted before they ran to 24:00 local time on their last day are counted again (rule 4)
+  await recountNoticeEnds(deps);
   const created = await ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY);
   if (created) console.log(`\nOperator API key (shown once, store it now):\n  ${created.secret}\n`);
   if (env.DEMO) {

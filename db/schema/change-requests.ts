@@ -44,6 +44,8 @@ export const decisions = sqliteTable(
     instructionConflict: integer("instruction_conflict", { mode: "boolean" }).notNull(),
     state: text("state").$type<DecisionState>().notNull(),
     noticeEndsAt: integer("notice_ends_at", { mode: "timestamp_ms" }).notNull(),
+    /** how notice_ends_at was counted: 1, whole days of 24 hours from the submission (before 2026-11-27); 2, to 24:00 local time on the last day (docs/rules.md, rule 4) */
+    noticeRule: integer("notice_rule").notNull().default(2),
     comment: text("comment"),
     objectionReason: text("objection_reason"),
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),

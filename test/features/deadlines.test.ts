@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { noticeEndsAt } from "../../src/domain/decisions";
+import { recountNoticeEnds } from "../../src/features/decisions/recount";
 import { runDue } from "../../src/jobs/run-due";
 import { createTestContext, type TestContext } from "../helpers/app";
 import { addBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
@@ -93,5 +94,19 @@ describe("the last minute of the last day", () => {
     const refused = await t.call(t.operatorKey, "POST", "/v1/organisations", body("Europe/Atlantis"));
     expect(refused.status).toBe(422);
     expect(refused.body.errors).toEqual([expect.objectContaining({ pointer: "/time_zone", rule: "iana_time_zone" })]);
+  });
+
+  it("a notice counted the old way (whole days of 24 hours) is counted again, once, and only ever longer", async () => {
+    const { t, controller, general, specific } = await world();
+    // as a database from before: both counted as 30 × 24 hours from the submission, one already decided
+    const old = new Date(Date.parse("2026-11-22T09:00:00Z") + 30 * 86_400_000);
+    for (const id of [general.id, specific.id]) await t.client.execute({ sql: "UPDATE decisions SET notice_rule = 1, notice_ends_at = ? WHERE id = ?", args: [old.getTime(), id] });
+    await t.client.execute({ sql: "UPDATE decisions SET state = 'objected' WHERE id = ?", args: [specific.id] });
+    expect(await recountNoticeEnds(t.deps)).toBe(1);
+    expect((await t.call(controller.key, "GET", `/v1/decisions/${general.id}`)).body.notice_ends_at).toBe("2026-12-22T23:00:00.000Z");
+    expect((await t.client.execute({ sql: "SELECT notice_ends_at FROM decisions WHERE id = ?", args: [specific.id] })).rows[0]!.notice_ends_at).toBe(old.getTime());
+    const audit = await t.client.execute("SELECT resource_id, actor_type FROM audit_records WHERE action = 'decision.notice_recounted'");
+    expect(audit.rows.map((r) => [r.resource_id, r.actor_type])).toEqual([[general.id, "system"]]);
+    expect(await recountNoticeEnds(t.deps)).toBe(0);
   });
 });

@@ -122,6 +122,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     instructionConflict: p!.instruction_conflict,
     state: p!.kind === "notice" ? "noticed" : "pending",
     noticeEndsAt: noticeEndsAt(now, p!.agreement.noticeDays, controllers.get(p!.agreement.controllerId)?.timeZone ?? "UTC"),
+    noticeRule: 2,
     comment: null,
     objectionReason: null,
     decidedAt: p!.kind === "notice" ? now : null,
