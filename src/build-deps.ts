@@ -14,6 +14,8 @@ export interface Platform {
   clock?: Clock;
   /** real time for session lifetimes; the system clock unless a test gives its own */
   wallClock?: Clock;
+  /** the platform's DNS, for checking a webhook URL at registration */
+  resolveHost?: (name: string) => Promise<string[]>;
   docsAssets?: DocsAssetSource;
   rateLimitBinding?: RateLimitBinding;
   /** group commit of read records: a local file only (Node); on Workers a batch would outlive its request */
@@ -41,6 +43,7 @@ export function buildDeps(env: Env, platform: Platform): Deps {
     webhooks: {
       mode: env.SVIX_API_KEY ? "svix" : "embedded",
       allowInsecure: env.WEBHOOK_ALLOW_INSECURE,
+      resolveHost: platform.resolveHost,
       svix: env.SVIX_API_KEY ? createSvixMirror(createSvixClient({ apiKey: env.SVIX_API_KEY, serverUrl: env.SVIX_SERVER_URL })) : undefined,
       outbox: createSignal(),
     },

@@ -53,6 +53,8 @@ export interface WebhookConfig {
   svix?: SvixMirror;
   /** plain http and loopback/private addresses allowed (tests, local development) */
   allowInsecure: boolean;
+  /** resolves a webhook URL's host at registration, to refuse names that point inside */
+  resolveHost?: (name: string) => Promise<string[]>;
   /** rung after a transaction wrote outbox rows, so a relay can start at once; the relay listens */
   outbox: Signal;
 }

@@ -14,6 +14,7 @@ import type { Env } from "./env";
 import { startScheduler } from "./jobs/scheduler";
 import { checkLegalData } from "./features/annex/legal-data-check";
 import { recountNoticeEnds } from "./features/decisions/recount";
+import { nodeResolveHost } from "./webhooks/guarded-fetch";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { createGuardedFetch } from "./webhooks/guarded-fetch";
 import { startRelay } from "./webhooks/relay";
@@ -40,7 +41,7 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
   if (fileMatch) await client.execute("PRAGMA journal_mode = WAL");
   await migrateDatabase(client);
 
-  const deps = buildDeps(env, { client, groupCommitReads: !!fileMatch, docsAssets: nodeDocsAssets() });
+  const deps = buildDeps(env, { client, groupCommitReads: !!fileMatch, docsAssets: nodeDocsAssets(), resolveHost: nodeResolveHost });
   const testClock = deps.testClock;
 
   // a new release of the legal reference data: tell the parties whose annex it reclassifies, once
@@ -75,16 +76,40 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
   const poller = startRelay(relay, 1000, deps.webhooks.outbox);
   const scheduler = startScheduler(deps, env.SCHEDULER_INTERVAL_SECONDS * 1000);
 
-  const stop = async () => {
+  /**
+   * A clean stop, within `graceMs`: no new connections, idle keep-alive ones closed, requests in
+   * flight answered; the scheduler's run and the relay's drain finish; then the database closes.
+   * libSQL closes a connection only once its prepared statements are collected, so they are
+   * collected here (`npm start` runs Node with --expose-gc): the -wal and -shm files go with it.
+   */
+  const stop = async (graceMs = STOP_GRACE_MS) => {
     scheduler.stop();
-    await poller.stop();
-    server.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), graceMs);
+    });
+    const ended = await Promise.race([Promise.all([closed, scheduler.idle(), poller.stop()]), late]);
+    clearTimeout(timer);
+    if (ended === "late") (server as { closeAllConnections?: () => void }).closeAllConnections?.();
     client.close();
+    // two collections with a turn between: the statements' finalizers run, and the connections close
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      gc();
+      await new Promise((r) => setTimeout(r, 50));
+      gc();
+    }
+    deps.logger.info("stopped", { within_grace: ended !== "late" });
   };
   return { deps, app, server, stop };
 }
 
 /** Swagger UI's files, read from the pinned `swagger-ui-dist` package in node_modules. */
+/** How long a stop waits for requests in flight, the scheduler and the relay before it closes anyway. */
+const STOP_GRACE_MS = 10_000;
+
 export function nodeDocsAssets(): Deps["docsAssets"] {
   const dir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
   return (name) => readFile(join(dir, name));

@@ -1,4 +1,5 @@
 import { createClient } from "@libsql/client/web";
+import { dohResolveHost } from "./webhooks/doh-resolver";
 import { type App, createApp } from "./app";
 import { buildDeps } from "./build-deps";
 import { ensureOperatorKey } from "./bootstrap/operator-key";
@@ -33,7 +34,12 @@ function appFor(bindings: WorkerEnv) {
   const env: Env = parseEnv({ ...bindings, DEMO: undefined, TEST_CLOCK: undefined });
   // Turso/libSQL over HTTP: the edge has no local file and no sockets to keep open
   const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
-  const deps = buildDeps(env, { client, rateLimitBinding: bindings.RATE_LIMITER, docsAssets: bindings.ASSETS ? assetsFrom(bindings.ASSETS) : undefined });
+  const deps = buildDeps(env, {
+    client,
+    rateLimitBinding: bindings.RATE_LIMITER,
+    docsAssets: bindings.ASSETS ? assetsFrom(bindings.ASSETS) : undefined,
+    resolveHost: dohResolveHost(),
+  });
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
   // Workers' own fetch: Cloudflare does not let a Worker reach private addresses
   const relay = createWebhookRelay(deps, env, { fetch: (input, init) => fetch(input, init) });

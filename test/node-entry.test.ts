@@ -1,3 +1,6 @@
+import { request as httpRequest } from "node:http";
+import { existsSync } from "node:fs";
+import { Agent, request as undiciRequest } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_KEYS } from "../src/bootstrap/demo";
 import { type NodeService, startNodeService, tempDatabase } from "./helpers/node-service";
@@ -103,5 +106,61 @@ describe("the Node entry (npm start)", () => {
     expect((await fetch(`${demo.base}/public/omsorgspartner`)).status).toBe(200);
     expect(demo.output()).toMatch(/Decision console: http:\/\/\S+:\d+\/console/);
     expect(demo.output()).toContain(DEMO_KEYS.controllerA);
+  });
+
+  it("answers a body over the limit with 413 and closes that connection cleanly: a keep-alive client's next request is not lost", async () => {
+    const db = track(tempDatabase("node-entry"));
+    const operatorKey = "sk_live_keepalive_test_operator_00";
+    const service = await start(db.path, { OPERATOR_API_KEY: operatorKey });
+    const agent = new Agent({ keepAliveTimeout: 10_000, pipelining: 0, connections: 1 });
+    try {
+      const headers = { Authorization: `Bearer ${operatorKey}`, "Content-Type": "application/json" };
+      for (let round = 0; round < 3; round++) {
+        const big = await undiciRequest(`${service.base}/v1/organisations`, { method: "POST", headers, body: JSON.stringify({ name: "x".repeat(600 * 1024) }), dispatcher: agent });
+        expect(big.statusCode).toBe(413);
+        expect(big.headers.connection).toBe("close");
+        expect(((await big.body.json()) as { code: string }).code).toBe("payload_too_large");
+        // the next request on the same client goes through, on a new connection
+        const next = await undiciRequest(`${service.base}/v1/organisations`, { headers, dispatcher: agent });
+        expect(next.statusCode).toBe(200);
+        await next.body.dump();
+      }
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it("stops cleanly on SIGTERM: a request in flight answered, the database closed, no -wal or -shm file left", async () => {
+    const db = track(tempDatabase("node-entry"));
+    const operatorKey = "sk_live_shutdown_test_operator_000";
+    const service = await start(db.path, { OPERATOR_API_KEY: operatorKey });
+    expect((await api(service.base, operatorKey, "GET", "/v1/organisations")).status).toBe(200);
+    expect(existsSync(`${db.path}-wal`)).toBe(true);
+    // a request under way when the signal comes: its body is half sent
+    const body = JSON.stringify({
+      name: "Halfway A/S",
+      registration: { scheme: "dk_cvr", number: "10150817" },
+      address: { street: "Vej 1", postal_code: "2750", city: "Ballerup", country: "DK" },
+    });
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${service.base}/v1/organisations`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${operatorKey}`, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
+      });
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+      req.write(body.slice(0, 20));
+      setTimeout(() => req.end(body.slice(20)), 300);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const code = await service.stop();
+    expect(await inFlight).toBe(201);
+    expect(code).toBe(0);
+    expect(service.output()).toContain('"msg":"stopped","within_grace":true');
+    expect(existsSync(`${db.path}-wal`), service.output()).toBe(false);
+    expect(existsSync(`${db.path}-shm`)).toBe(false);
   });
 });

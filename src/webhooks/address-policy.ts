@@ -23,7 +23,30 @@ export interface WebhookUrlViolation {
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 /** Suffixes (and the names themselves) never delivered to in production; metadata.google.internal is under .internal. */
-const REFUSED_NAME_SUFFIXES = ["localhost", "local", "internal"] as const;
+/**
+ * Names that point inside: loopback and LAN conventions (`localhost.localdomain`, RFC 8375
+ * `home.arpa`), cluster and cloud-internal DNS (`*.svc`, `*.internal`), mDNS (`*.local`), and public
+ * names whose every host is 127.0.0.1 (`localtest.me`, `lvh.me`, `vcap.me`).
+ */
+const REFUSED_NAME_SUFFIXES = [
+  "localhost",
+  "localdomain",
+  "local",
+  "internal",
+  "intranet",
+  "lan",
+  "corp",
+  "home.arpa",
+  "arpa",
+  "svc",
+  "localtest.me",
+  "lvh.me",
+  "vcap.me",
+  "lacolhost.com",
+] as const;
+
+/** An IPv4 address spelled inside a name, dotted or dashed (`10.0.0.1.nip.io`, `127-0-0-1.sslip.io`). */
+const EMBEDDED_IPV4 = /(?:^|[.-])(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})(?=$|[.-])/g;
 
 /**
  * Checks a URL when an endpoint is created or updated: scheme, credentials, literal IP and name rules.
@@ -73,8 +96,40 @@ export function checkWebhookUrl(url: string, policy: AddressPolicy): WebhookUrlV
     // "metadata", "kubernetes", ...: resolved through the server's DNS search domains, never a customer's endpoint
     return { rule: "hostname_not_allowed", detail: `the host name ${name} is not a fully qualified public domain name` };
   }
+  // wildcard DNS services answer a name with the address written in it
+  for (const m of name.matchAll(EMBEDDED_IPV4)) {
+    const ip = m.slice(1, 5).join(".");
+    const range = ipaddr.IPv4.isValidFourPartDecimal(ip) ? refusedRange(ip) : null;
+    if (range !== null) return { rule: "private_address", detail: `the host name ${name} names ${ip}, a ${range} address, not a public one` };
+  }
   return null;
 }
+
+/**
+ * The addresses a name resolves to must all be public. `resolve` is the platform's resolver
+ * (Node: the system's, as the relay connects; Workers: DNS over HTTPS). A name that does not
+ * resolve now is accepted: the Node relay checks every address again at connect time.
+ */
+export async function checkResolvedHost(url: string, policy: AddressPolicy, resolve: HostResolver | undefined): Promise<WebhookUrlViolation | null> {
+  if (policy.allowInsecure || !resolve) return null;
+  const host = new URL(url).hostname;
+  if (host.startsWith("[") || ipaddr.IPv4.isValidFourPartDecimal(host)) return null;
+  const name = host.replace(/\.+$/, "");
+  let addresses: string[];
+  try {
+    addresses = await resolve(name);
+  } catch {
+    return null;
+  }
+  for (const ip of addresses) {
+    const range = refusedRange(ip);
+    if (range !== null) return { rule: "private_address", detail: `the host name ${name} resolves to ${ip}, a ${range} address, not a public one` };
+  }
+  return null;
+}
+
+/** Every address a name resolves to (IPv4 and IPv6). */
+export type HostResolver = (name: string) => Promise<string[]>;
 
 /** True when an IP address (v4 or v6 string) may receive deliveries under the policy. */
 export function isAllowedAddress(ip: string, policy: AddressPolicy): boolean {

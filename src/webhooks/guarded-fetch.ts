@@ -36,6 +36,10 @@ export interface GuardedFetchOptions {
 
 const defaultResolve = async (hostname: string): Promise<string[]> => (await dnsLookup(hostname, { all: true })).map((entry) => entry.address);
 
+/** The system resolver, as the relay connects, for the check at registration (at most 3 s). */
+export const nodeResolveHost = (hostname: string): Promise<string[]> =>
+  Promise.race([defaultResolve(hostname), new Promise<never>((_, reject) => setTimeout(() => reject(new Error("DNS timeout")), 3000).unref())]);
+
 function addressRefused(hostname: string, address: string): PolicyRefusedError {
   return new PolicyRefusedError(
     "EADDRREFUSED_POLICY",

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { LookupAddress } from "node:dns";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type AddressPolicy, checkWebhookUrl, isAllowedAddress, MAX_WEBHOOK_URL_LENGTH } from "../../src/webhooks/address-policy";
+import { type AddressPolicy, checkResolvedHost, checkWebhookUrl, isAllowedAddress, MAX_WEBHOOK_URL_LENGTH } from "../../src/webhooks/address-policy";
+import { dohResolveHost } from "../../src/webhooks/doh-resolver";
 import { createGuardedFetch, createPolicyLookup, PolicyRefusedError } from "../../src/webhooks/guarded-fetch";
 
 const production: AddressPolicy = { allowInsecure: false };
@@ -376,5 +377,77 @@ describe("createGuardedFetch against a real server on 127.0.0.1", () => {
     const err = await guarded(`http://127.0.0.1:${port}/slow`, { signal: AbortSignal.timeout(150) }).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "TimeoutError" });
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe("names that point inside, refused at registration", () => {
+  it.each([
+    ["localhost.localdomain", "hostname_not_allowed"],
+    ["printer.lan", "hostname_not_allowed"],
+    ["api.default.svc", "hostname_not_allowed"],
+    ["db.default.svc.cluster.local", "hostname_not_allowed"],
+    ["metadata.google.internal", "hostname_not_allowed"],
+    ["router.home.arpa", "hostname_not_allowed"],
+    ["anything.localtest.me", "hostname_not_allowed"],
+    ["app.lvh.me", "hostname_not_allowed"],
+    ["10.0.0.1.nip.io", "private_address"],
+    ["127-0-0-1.sslip.io", "private_address"],
+    ["app.192.168.1.5.nip.io", "private_address"],
+    ["169-254-169-254.sslip.io", "private_address"],
+  ])("%s: %s", (name, rule) => {
+    expect(checkWebhookUrl(`https://${name}/hooks`, production)).toMatchObject({ rule });
+  });
+
+  it.each(["8.8.8.8.nip.io", "api-93-184-216-34.example.com", "hooks.example.com", "v2.api.example.org"])("%s is a public name", (name) => {
+    expect(checkWebhookUrl(`https://${name}/hooks`, production)).toBeNull();
+  });
+});
+
+describe("the addresses a name resolves to, at registration", () => {
+  const zone: Record<string, string[]> = {
+    "hooks.example.com": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"],
+    "rebind.example.com": ["10.1.2.3"],
+    "mixed.example.com": ["93.184.216.34", "::1"],
+    "metadata.example.com": ["169.254.169.254"],
+  };
+  const resolve = async (name: string) => {
+    const found = zone[name];
+    if (!found) throw Object.assign(new Error(`queryA ENOTFOUND ${name}`), { code: "ENOTFOUND" });
+    return found;
+  };
+
+  it.each([
+    ["rebind.example.com", "10.1.2.3"],
+    ["mixed.example.com", "::1"],
+    ["metadata.example.com", "169.254.169.254"],
+  ])("%s resolves to %s: refused", async (name, ip) => {
+    const refused = await checkResolvedHost(`https://${name}/hooks`, production, resolve);
+    expect(refused).toMatchObject({ rule: "private_address" });
+    expect(refused!.detail).toContain(ip);
+  });
+
+  it("a public name is accepted; one that does not resolve now is left to the relay's check at connect time", async () => {
+    expect(await checkResolvedHost("https://hooks.example.com/hooks", production, resolve)).toBeNull();
+    expect(await checkResolvedHost("https://not-yet.example.com/hooks", production, resolve)).toBeNull();
+    expect(await checkResolvedHost("https://rebind.example.com/hooks", insecure, resolve)).toBeNull();
+  });
+
+  it("DNS over HTTPS (the Worker's resolver) reads A and AAAA answers, a CNAME chain's final addresses", async () => {
+    const asked: string[] = [];
+    const doh = dohResolveHost(async (input) => {
+      const url = new URL(String(input));
+      asked.push(`${url.searchParams.get("name")} ${url.searchParams.get("type")}`);
+      const answers =
+        url.searchParams.get("type") === "A"
+          ? [
+              { type: 5, data: "edge.example.net." },
+              { type: 1, data: "10.9.8.7" },
+            ]
+          : [{ type: 28, data: "2001:db8::1" }];
+      return new Response(JSON.stringify({ Status: 0, Answer: answers }), { headers: { "content-type": "application/dns-json" } });
+    });
+    expect(await doh("hooks.example.com")).toEqual(["10.9.8.7", "2001:db8::1"]);
+    expect(asked).toEqual(["hooks.example.com A", "hooks.example.com AAAA"]);
+    expect(await checkResolvedHost("https://hooks.example.com/x", production, doh)).toMatchObject({ rule: "private_address" });
   });
 });

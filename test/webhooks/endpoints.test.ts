@@ -88,6 +88,22 @@ describe("SSRF: in production mode (https only, public addresses only)", () => {
     expect((await t.call(org.key, "GET", `/v1/webhook-endpoints/${ok.body.id}`)).body.url).toBe("https://hooks.example.com/x");
   });
 
+  it("resolves the name at registration: one that points inside now is refused, and nothing is written", async () => {
+    const zone: Record<string, string[]> = { "hooks.example.com": ["93.184.216.34"], "intranet-hooks.example.com": ["10.20.30.40"] };
+    const resolveHost = async (name: string) => zone[name] ?? Promise.reject(new Error(`ENOTFOUND ${name}`));
+    const t = await createTestContext({ webhooks: { allowInsecure: false, resolveHost } });
+    const org = await createOrg(t);
+    const before = await snapshotState(t);
+    const refused = await t.call(org.key, "POST", "/v1/webhook-endpoints", { url: "https://intranet-hooks.example.com/x" });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ pointer: "/url", rule: "private_address", detail: expect.stringContaining("10.20.30.40") })]);
+    expect(await snapshotState(t)).toEqual(before);
+    const ok = await t.call(org.key, "POST", "/v1/webhook-endpoints", { url: "https://hooks.example.com/x" });
+    expect(ok.status).toBe(201);
+    const moved = await t.call(org.key, "PATCH", `/v1/webhook-endpoints/${ok.body.id}`, { url: "https://intranet-hooks.example.com/x" });
+    expect(moved.status).toBe(422);
+  });
+
   it("checks the address again at every delivery, after DNS resolution: a name that now resolves to a private address is refused", async () => {
     const t = await createTestContext({ webhooks: { allowInsecure: false } });
     const org = await createOrg(t);

@@ -5,7 +5,7 @@ import { AppError, notFound, validationFailed } from "../../domain/errors";
 import { generateWebhookSecret, SECRET_OVERLAP_MS } from "../../domain/webhooks";
 import { requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
-import { checkWebhookUrl } from "../../webhooks/address-policy";
+import { checkResolvedHost, checkWebhookUrl } from "../../webhooks/address-policy";
 import type { Ctx } from "../../core/context";
 import { getEvent, presentEvent } from "../events/events.service";
 import { eventsWithAudit } from "../../core/events";
@@ -16,8 +16,10 @@ import type { CreateEndpointBody, ResendBody, UpdateEndpointBody } from "./webho
 const ep = schema.webhookEndpoints;
 const random = (b: Uint8Array<ArrayBuffer>) => crypto.getRandomValues(b);
 
-function checkUrl(ctx: Ctx, url: string) {
-  const refused = checkWebhookUrl(url, { allowInsecure: ctx.webhooks.allowInsecure });
+/** The URL's own rules, then the addresses its name resolves to now: both must be public. */
+async function checkUrl(ctx: Ctx, url: string) {
+  const policy = { allowInsecure: ctx.webhooks.allowInsecure };
+  const refused = checkWebhookUrl(url, policy) ?? (await checkResolvedHost(url, policy, ctx.webhooks.resolveHost));
   if (refused) throw validationFailed([{ pointer: "/url", rule: refused.rule, detail: refused.detail }], "The webhook URL is not allowed.");
 }
 
@@ -51,7 +53,7 @@ async function loadEndpoint(ctx: Ctx, id: string) {
 
 export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: z.infer<typeof CreateEndpointBody> }) {
   const org = requireOrganisation(ctx.actor);
-  checkUrl(ctx, input.url);
+  await checkUrl(ctx, input.url);
   const now = ctx.clock.now();
   const secret = generateWebhookSecret(random);
   const values: typeof ep.$inferInsert = {
@@ -95,7 +97,7 @@ export async function getEndpoint({ ctx, id }: { ctx: Ctx; id: string }) {
 
 export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string; input: z.infer<typeof UpdateEndpointBody> }) {
   const current = await loadEndpoint(ctx, id);
-  if (input.url !== undefined) checkUrl(ctx, input.url);
+  if (input.url !== undefined) await checkUrl(ctx, input.url);
   const enabling = input.enabled === true && !current.enabled;
   const changes = {
     ...(input.url !== undefined && { url: input.url }),
