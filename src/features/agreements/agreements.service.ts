@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import { prepared } from "../../../db/prepared";
 import { type AnnexContent, buildAnnex, checkDerogationsFor, classificationSnapshot, classifyAnnex } from "../../domain/annex";
@@ -24,7 +24,20 @@ const party = (o: OrganisationRow) => {
 
 /** An agreement as one of its parties sees it. */
 export async function presentAgreement(db: DbOrTx, a: AgreementRow, viewer: string | null) {
-  const [processor, controller] = await Promise.all([findOrganisation(db, a.processorId), findOrganisation(db, a.controllerId)]);
+  return presentAgreementWith(a, await partiesById(db, [a]), viewer);
+}
+
+/** The parties of these agreements, in one query: a list costs the same round trips at any page size. */
+async function partiesById(db: DbOrTx, agreements: AgreementRow[]) {
+  const ids = [...new Set(agreements.flatMap((a) => [a.processorId, a.controllerId]))];
+  const o = schema.organisations;
+  const rows = ids.length ? await db.select().from(o).where(inArray(o.id, ids)) : [];
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+function presentAgreementWith(a: AgreementRow, parties: Map<string, OrganisationRow>, viewer: string | null) {
+  const processor = parties.get(a.processorId);
+  const controller = parties.get(a.controllerId);
   return {
     object: "agreement" as const,
     id: a.id,
@@ -172,7 +185,8 @@ export async function listAgreements({ ctx, limit, cursor, status, role }: { ctx
   });
   const page = toPage(rows, limit, (a) => a.id);
   // lists leave the proposed baseline out: it is read (and audited) one agreement at a time
-  return { ...page, data: await Promise.all(page.data.map(async (a) => ({ ...(await presentAgreement(ctx.db, a, org)), proposed_annex: null }))) };
+  const related = await partiesById(ctx.db, page.data);
+  return { ...page, data: page.data.map((a) => ({ ...presentAgreementWith(a, related, org), proposed_annex: null })) };
 }
 
 /** Version 1 of an annex: the baseline, in force from when the agreement was signed or confirmed. */

@@ -192,7 +192,19 @@ export async function listChangeRequests({ ctx, limit, cursor }: { ctx: Ctx; lim
     limit: limit + 1,
   });
   const page = toPage(rows, limit, (r) => r.id);
-  const data = await Promise.all(page.data.map((r) => getChangeRequest({ ctx, id: r.id })));
+  // the page's decisions and what presenting them needs, in one query each: any page size, the same round trips
+  const ids = page.data.map((r) => r.id);
+  const decisions = ids.length
+    ? await ctx.db.query.decisions.findMany({ where: and(inArray(d.changeRequestId, ids), or(eq(d.processorId, org), eq(d.controllerId, org))), orderBy: d.id })
+    : [];
+  const loaded = await loadDecisionContext(ctx.db, decisions, { requests: new Map(page.data.map((r) => [r.id, r])) });
+  const now = ctx.clock.now();
+  const data = page.data.map((r) =>
+    presentChangeRequest(
+      r,
+      decisions.filter((x) => x.changeRequestId === r.id).map((x) => presentDecision(x, loaded, now)),
+    ),
+  );
   return { ...page, data };
 }
 

@@ -1,0 +1,67 @@
+// At the edge every database round trip costs 5–50 ms (Workers + Turso). A list's round trips
+// must not grow with its page size: related rows come with one IN (…) query, never one per row.
+// Counted at the Hrana server, as the Worker reaches Turso.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@libsql/client/web";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../db/connect";
+import { migrateDatabase } from "../db/migrate";
+import { createTestContext, type TestContext } from "./helpers/app";
+import { addBackupOp, createActiveAgreement, createOrg, type TestOrg } from "./helpers/factories";
+import { startHranaServer, type HranaServer } from "./helpers/hrana-server";
+
+describe("round trips of a list do not grow with its page size (libSQL over HTTP)", () => {
+  const path = join(tmpdir(), `edge-${randomBytes(6).toString("hex")}.db`);
+  let server: HranaServer;
+  let client: ReturnType<typeof createClient>;
+  let t: TestContext;
+  let requests = 0;
+  let processor: TestOrg;
+  let controller: TestOrg;
+
+  beforeAll(async () => {
+    const local = openDatabase(`file:${path}`);
+    await migrateDatabase(local);
+    local.close();
+    server = await startHranaServer({ path, onPipeline: () => requests++ });
+    client = createClient({ url: server.url });
+    t = await createTestContext({ client });
+    processor = await createOrg(t, "Omsorgspartner ApS");
+    controller = await createOrg(t, "Aarhus Kommune");
+    const agreements = [];
+    for (let i = 0; i < 12; i++) agreements.push((await createActiveAgreement(t, processor, controller)).id);
+    for (let i = 0; i < 12; i++)
+      expect((await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [agreements[i]], operations: [addBackupOp(`b${i}`)], reason: "Backup" })).status).toBe(201);
+    // each key used once: its last use is noted at most once a minute, outside what is counted
+    for (const key of [processor.key, controller.key]) await t.call(key, "GET", "/v1/agreements?limit=1");
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.close();
+    await server?.close();
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
+  });
+
+  const count = async (key: string, url: string) => {
+    const from = requests;
+    const res = await t.call(key, "GET", url);
+    expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBe(200);
+    return requests - from;
+  };
+
+  it.each([
+    ["agreements", "/v1/agreements"],
+    ["decisions", "/v1/decisions"],
+    ["change requests", "/v1/change-requests"],
+    ["events", "/v1/events"],
+    ["audit records", "/v1/audit"],
+  ])("%s: a page of 2 and a page of 10 cost the same round trips", async (_name, url) => {
+    const small = await count(processor.key, `${url}?limit=2`);
+    const large = await count(processor.key, `${url}?limit=10`);
+    expect(large, `${url}: ${small} round trips for 2 rows, ${large} for 10`).toBe(small);
+    if (process.env.SHOW_ROUND_TRIPS) console.log(`${url}: ${large} round trips`);
+  });
+});
