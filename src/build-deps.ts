@@ -50,6 +50,7 @@ export function buildDeps(env: Env, platform: Platform): Deps {
     limits: { requestsPerMinute: env.RATE_LIMIT_PER_MINUTE, binding: platform.rateLimitBinding },
     groupCommitReads: platform.groupCommitReads ?? false,
     docsAssets: platform.docsAssets,
+    auditHead: { hash: null },
   };
   if (testClock)
     deps.testClock = {

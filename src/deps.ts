@@ -118,4 +118,10 @@ export interface Deps {
   docsAssets?: DocsAssetSource;
   /** present only in test mode (TEST_CLOCK=1): the clock an operator may move, and how moving it runs the scheduler */
   testClock?: { clock: ManualClock; advance(to: Date): Promise<SchedulerRun> };
+  /**
+   * The audit chain's end as this process last wrote it. Over HTTP a change with no events skips
+   * reading it (one round trip fewer); the batch's head guard refuses a stale one, and the writer
+   * then reads it and tries again (src/core/writer.ts).
+   */
+  auditHead?: { hash: string | null };
 }

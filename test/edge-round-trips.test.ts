@@ -64,4 +64,14 @@ describe("round trips of a list do not grow with its page size (libSQL over HTTP
     expect(large, `${url}: ${small} round trips for 2 rows, ${large} for 10`).toBe(small);
     if (process.env.SHOW_ROUND_TRIPS) console.log(`${url}: ${large} round trips`);
   });
+
+  it("an annex read and a decision: few round trips, counted", async () => {
+    const agreement = (await t.call(controller.key, "GET", "/v1/agreements?limit=1")).body.data[0].id;
+    const decision = (await t.call(controller.key, "GET", "/v1/decisions?limit=1")).body.data[0].id;
+    const annex = await count(controller.key, `/v1/agreements/${agreement}/annex`);
+    const one = await count(controller.key, `/v1/decisions/${decision}`);
+    if (process.env.SHOW_ROUND_TRIPS) console.log(`annex read: ${annex} round trips; decision: ${one} round trips`);
+    expect(annex).toBeLessThanOrEqual(4);
+    expect(one).toBeLessThanOrEqual(5);
+  });
 });

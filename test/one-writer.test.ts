@@ -295,4 +295,20 @@ describe("one writer: each API write is one round trip for its writes, over HTTP
     expect(Number((await client.execute("SELECT count(*) AS n FROM events")).rows[0]!.n)).toBe(before);
     expect((await client.execute({ sql: "SELECT state FROM decisions WHERE id = ?", args: [decisionId] })).rows[0]!.state).toBe("objected");
   });
+
+  it("the chain's end as last written spares a read; a stale one is refused by the head guard, read again, and the chain stays whole", async () => {
+    await warm(controller.key);
+    // a write without events after another write: no snapshot read, one round trip in all for the audit record
+    await t.call(controller.key, "GET", `/v1/agreements/${agreementId}/annex`);
+    const warmRead = await measure(() => t.call(controller.key, "GET", `/v1/agreements/${agreementId}/annex`));
+    const reads = warmRead.roundTrips - warmRead.writing.length;
+    // another process appended meanwhile: this process's idea of the chain's end is stale
+    t.deps.auditHead!.hash = "f".repeat(64);
+    const stale = await measure(() => t.call(controller.key, "GET", `/v1/agreements/${agreementId}/annex`));
+    expect(stale.res.status).toBe(200);
+    expect(stale.roundTrips).toBeGreaterThan(warmRead.roundTrips);
+    expect(reads).toBeGreaterThan(0);
+    const verified = await t.call(t.operatorKey, "GET", "/v1/audit/verify");
+    expect(verified.body).toMatchObject({ valid: true });
+  });
 });

@@ -43,7 +43,7 @@ interface Snapshot {
   endpoints: OutboxEndpoint[];
 }
 
-export type WriterDeps = Pick<Deps, "db" | "newId" | "clock" | "webhooks"> & Partial<Pick<Ctx, "actor" | "request" | "idempotency">>;
+export type WriterDeps = Pick<Deps, "db" | "newId" | "clock" | "webhooks"> & Partial<Pick<Ctx, "actor" | "request" | "idempotency" | "auditHead">>;
 
 /** A guard of the change did not hold: what the verb read has changed since. */
 export class Conflict extends Error {
@@ -106,13 +106,16 @@ function statements(deps: WriterDeps, change: Change, snapshot: Snapshot) {
   for (const s of insertRowsSql(schema.deliveries, planDeliveries(deps, events, snapshot.endpoints))) list.push(statementOf(s));
   const auditContext: AuditContext = { clock: deps.clock, newId: deps.newId, actor: deps.actor ?? SCHEDULER, request: deps.request };
   const items = [...(change.audit ?? []).map((entry) => ({ ctx: auditContext, entry })), ...(change.auditOf ?? [])];
+  let head = snapshot.head;
   if (items.length) {
     // the records chain onto the end read before: if another writer appended meanwhile, refuse and replan
     guards.set(list.length, HEAD_GUARD);
     list.push(guardStatement(HEAD_GUARD, "coalesce((SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1), ?) <> ?", [GENESIS_HASH, snapshot.head]));
-    for (const s of insertRowsSql(schema.auditRecords, chainAudit(items, snapshot.head))) list.push(statementOf(s));
+    const chained = chainAudit(items, snapshot.head);
+    head = chained.at(-1)!.hash;
+    for (const s of insertRowsSql(schema.auditRecords, chained)) list.push(statementOf(s));
   }
-  return { list, guards };
+  return { list, guards, head };
 }
 
 const HEAD_SQL = "SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1";
@@ -181,22 +184,30 @@ async function commitOnce(deps: WriterDeps, change: Change): Promise<void> {
     }
     return;
   }
+  const audits = !!(change.audit?.length || change.auditOf?.length);
   for (let attempt = 1; ; attempt++) {
-    const snapshot = await readSnapshot(client, change, true);
+    // the chain's end as this process last wrote it spares a round trip; the head guard catches a stale one
+    const cached = attempt === 1 ? deps.auditHead?.hash : null;
+    const read = !!change.events?.length || (audits && !cached);
+    const snapshot = read ? await readSnapshot(client, change, true) : { head: cached ?? GENESIS_HASH, endpoints: [] };
     try {
-      await runPlanned(client, deps, change, snapshot);
+      const head = await runPlanned(client, deps, change, snapshot);
+      if (deps.auditHead && audits) deps.auditHead.hash = head;
       return;
     } catch (err) {
+      if (deps.auditHead) deps.auditHead.hash = null;
       if (err instanceof Conflict && err.guard === HEAD_GUARD && attempt < HEAD_TRIES) continue;
       throw err;
     }
   }
 }
 
-async function runPlanned(target: Pick<Client, "batch"> | Transaction, deps: WriterDeps, change: Change, snapshot: Snapshot) {
-  const { list, guards } = statements(deps, change, snapshot);
+/** Runs the planned statements; returns the audit chain's new end. */
+async function runPlanned(target: Pick<Client, "batch"> | Transaction, deps: WriterDeps, change: Change, snapshot: Snapshot): Promise<string> {
+  const { list, guards, head } = statements(deps, change, snapshot);
   try {
     await ("commit" in target ? (target as Transaction).batch(list) : (target as Client).batch(list, "write"));
+    return head;
   } catch (err) {
     const guard = failedGuard(err, guards);
     if (guard) throw new Conflict(guard);
