@@ -1,5 +1,7 @@
 import { inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { schema, type DbOrTx } from "../../../db/client";
+import { readTogether } from "../../../db/read-together";
 import { isOverdue, silenceApproves } from "../../domain/decisions";
 import { iso } from "../../core/context";
 
@@ -25,17 +27,29 @@ export async function loadDecisionContext(db: DbOrTx, rows: DecisionRow[], known
   const missingRequests = unique(rows.map((r) => r.changeRequestId)).filter((id) => !requests.has(id));
   const missingAgreements = unique(rows.map((r) => r.agreementId)).filter((id) => !agreements.has(id));
   const missingOrgs = unique(rows.flatMap((r) => [r.processorId, r.controllerId])).filter((id) => !names.has(id) || !zones.has(id));
-  // SQLite caps bound variables per statement, so large sets are read in slices
-  for (const ids of slices(missingRequests)) for (const r of await db.query.changeRequests.findMany({ where: inArray(schema.changeRequests.id, ids) })) requests.set(r.id, r);
-  for (const ids of slices(missingAgreements)) for (const a of await db.query.agreements.findMany({ where: inArray(schema.agreements.id, ids) })) agreements.set(a.id, a);
-  for (const ids of slices(missingOrgs))
-    for (const o of await db
-      .select({ id: schema.organisations.id, name: schema.organisations.name, timeZone: schema.organisations.timeZone })
-      .from(schema.organisations)
-      .where(inArray(schema.organisations.id, ids))) {
-      names.set(o.id, o.name);
-      zones.set(o.id, o.timeZone);
+  // SQLite caps bound variables per statement, so large sets are read in slices; all of them at once
+  const o = schema.organisations;
+  const queries = [
+    ...[...slices(missingRequests)].map((ids) => ({ kind: "requests" as const, query: db.select().from(schema.changeRequests).where(inArray(schema.changeRequests.id, ids)) })),
+    ...[...slices(missingAgreements)].map((ids) => ({ kind: "agreements" as const, query: db.select().from(schema.agreements).where(inArray(schema.agreements.id, ids)) })),
+    ...[...slices(missingOrgs)].map((ids) => ({
+      kind: "organisations" as const,
+      query: db.select({ id: o.id, name: o.name, timeZone: o.timeZone }).from(o).where(inArray(o.id, ids)),
+    })),
+  ];
+  if (!queries.length) return { requests, agreements, names, zones };
+  const results = (await readTogether(db, queries.map((q) => q.query) as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[][];
+  queries.forEach((q, i) => {
+    for (const row of results[i]!) {
+      if (q.kind === "requests") requests.set((row as ChangeRequestRow).id, row as ChangeRequestRow);
+      else if (q.kind === "agreements") agreements.set((row as AgreementRow).id, row as AgreementRow);
+      else {
+        const org = row as { id: string; name: string; timeZone: string };
+        names.set(org.id, org.name);
+        zones.set(org.id, org.timeZone);
+      }
     }
+  });
   return { requests, agreements, names, zones };
 }
 
