@@ -2,6 +2,9 @@
 export const EVENT_TYPES = {
   "change_request.submitted":
     "A processor submitted a change to the annex of this agreement: a decision whose notice period runs, or a notice (removals and corrections) that needs no decision.",
+  "agreement.proposed": "A processor proposed an agreement with its baseline annex: the controller confirms or declines it.",
+  "agreement.confirmed": "The controller confirmed a proposed agreement: it is active, with its baseline as annex version 1.",
+  "agreement.declined": "The controller declined a proposed agreement, with its reason if it gave one.",
   "agreement.amended":
     "The controller amended the agreement's terms (third-country instruction, notice period, authorisation): a new numbered version, in force from its effective date.",
   "decision.approved": "The controller approved the change for this agreement.",

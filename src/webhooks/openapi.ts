@@ -1,15 +1,20 @@
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { EVENT_TYPES, type EventType } from "../domain/events";
 import { Decision } from "../features/decisions/decisions.schemas";
-import { AgreementTerms } from "../features/agreements/agreements.schemas";
+import { Agreement, AgreementTerms } from "../features/agreements/agreements.schemas";
 import { WebhookEndpoint } from "../features/webhook-endpoints/webhook-endpoints.schemas";
 import { Timestamp } from "../http/schemas";
 
 const withDecision = (extra: z.ZodRawShape = {}) => z.object({ decision: Decision, ...extra });
+/** An agreement as both parties are told of it: without a viewer's role, and without the proposed annex (read on its own, and audited). */
+const withAgreement = () => z.object({ agreement: Agreement.omit({ role: true, proposed_annex: true }) });
 
 /** The `data` of each event type: what a receiver gets, enough to act without another call. */
 const DATA: Record<EventType, z.ZodType> = {
   "change_request.submitted": withDecision(),
+  "agreement.proposed": withAgreement(),
+  "agreement.confirmed": withAgreement(),
+  "agreement.declined": withAgreement(),
   "agreement.amended": z.object({ terms: AgreementTerms, previous: AgreementTerms }),
   "decision.approved": withDecision(),
   "decision.objected": withDecision(),

@@ -74,4 +74,35 @@ describe("agreements: baseline rules", () => {
     });
     expect(res.status).toBe(201);
   });
+
+  it("both parties are told when an agreement is proposed, confirmed or declined; nobody else is", async () => {
+    const t = await createTestContext();
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const controller = await createOrg(t, "Aarhus Kommune");
+    const stranger = await createOrg(t, "Stranger A/S");
+    const body = { controller_id: controller.id, title: "DPA", authorisation: "general", third_country_transfers: "with_transfer_mechanism", annex: baselineAnnex() };
+    const first = await t.call(processor.key, "POST", "/v1/agreements", body);
+    const second = await t.call(processor.key, "POST", "/v1/agreements", body);
+    expect((await t.call(controller.key, "POST", `/v1/agreements/${first.body.id}/confirm`)).status).toBe(200);
+    expect((await t.call(controller.key, "POST", `/v1/agreements/${second.body.id}/decline`, { reason: "Wrong legal entity" })).status).toBe(200);
+    const feedOf = async (key: string) =>
+      ((await t.call(key, "GET", "/v1/events?order=asc")).body.data as { type: string; data: { agreement: Record<string, unknown> } }[]).map((e) => [
+        e.type,
+        e.data.agreement.id,
+        e.data.agreement.status,
+      ]);
+    const expected = [
+      ["agreement.proposed", first.body.id, "proposed"],
+      ["agreement.proposed", second.body.id, "proposed"],
+      ["agreement.confirmed", first.body.id, "active"],
+      ["agreement.declined", second.body.id, "declined"],
+    ];
+    expect(await feedOf(controller.key)).toEqual(expected);
+    expect(await feedOf(processor.key)).toEqual(expected);
+    expect(await feedOf(stranger.key)).toEqual([]);
+    const declined = (await t.call(controller.key, "GET", "/v1/events?type=agreement.declined")).body.data[0].data.agreement;
+    expect(declined).toMatchObject({ decline_reason: "Wrong legal entity", controller: { id: controller.id }, processor: { id: processor.id } });
+    expect(declined).not.toHaveProperty("role");
+    expect(declined).not.toHaveProperty("proposed_annex");
+  });
 });

@@ -149,7 +149,15 @@ describe("the life of a change request, over HTTP with the test clock", () => {
     expect(agreementsOf(eventsA)).toEqual([aGeneral.id, aSpecific.id].sort());
     expect(agreementsOf(eventsB)).toEqual([bGeneral.id, bProhibited.id].sort());
     expect(eventsP.map((e) => e.id).sort()).toEqual([...eventsA, ...eventsB].map((e) => e.id).sort());
-    const typesFor = (evts: typeof eventsA, agr: { id: string }) => evts.filter((e) => e.agreement_id === agr.id).map((e) => e.type);
+    // each agreement's own events come first (proposed, confirmed); the change's follow
+    for (const agr of [aGeneral, aSpecific])
+      expect(
+        eventsA
+          .filter((e) => e.agreement_id === agr.id)
+          .map((e) => e.type)
+          .slice(0, 2),
+      ).toEqual(["agreement.proposed", "agreement.confirmed"]);
+    const typesFor = (evts: typeof eventsA, agr: { id: string }) => evts.filter((e) => e.agreement_id === agr.id && !e.type.startsWith("agreement.")).map((e) => e.type);
     expect(typesFor(eventsA, aGeneral)).toEqual(["change_request.submitted", "notice.reminder", "notice.reminder", "decision.deemed_approved", "annex.version_created"]);
     expect(typesFor(eventsA, aSpecific)).toEqual([
       "change_request.submitted",

@@ -43,9 +43,10 @@ describe("delivery to both parties", () => {
     const a = await createOrg(t, "Controller A");
     const b = await createOrg(t, "Controller B");
     const stranger = await createOrg(t, "Stranger");
+    // subscribed first: the agreements' own events (proposed, confirmed) are delivered too
+    const [p, ra, rb, rs] = [await subscribe(t, processor), await subscribe(t, a), await subscribe(t, b), await subscribe(t, stranger)];
     const agrA = await createActiveAgreement(t, processor, a, { authorisation: "general" });
     await createActiveAgreement(t, processor, b, { authorisation: "specific" });
-    const [p, ra, rb, rs] = [await subscribe(t, processor), await subscribe(t, a), await subscribe(t, b), await subscribe(t, stranger)];
 
     const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackupOp("kista")], reason: "Backup" });
     const decisionB = cr.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id !== agrA.id).id;
@@ -71,14 +72,22 @@ describe("delivery to both parties", () => {
     expect(rs.receiver.received).toHaveLength(0);
     // delivery order is not guaranteed (concurrent sends, retries); event ids sort by time
     const byId = (rs: { id: string; type: string }[]) => [...rs].sort((x, y) => x.id.localeCompare(y.id)).map((r) => r.type);
-    expect(byId(ra.receiver.received)).toEqual(["change_request.submitted", "notice.reminder", "notice.reminder", "decision.deemed_approved", "annex.version_created"]);
-    expect(byId(rb.receiver.received)).toEqual(["change_request.submitted", "decision.objected"]);
+    const agreementEvents = ["agreement.proposed", "agreement.confirmed"];
+    expect(byId(ra.receiver.received)).toEqual([
+      ...agreementEvents,
+      "change_request.submitted",
+      "notice.reminder",
+      "notice.reminder",
+      "decision.deemed_approved",
+      "annex.version_created",
+    ]);
+    expect(byId(rb.receiver.received)).toEqual([...agreementEvents, "change_request.submitted", "decision.objected"]);
     // the body is the Standard Webhooks shape, with the whole decision in data
     const objected = rb.receiver.received.find((r) => r.type === "decision.objected")!;
     expect(objected.data.decision).toMatchObject({ state: "objected", objection_reason: "Not without a DPIA", controller: { id: b.id } });
     // a second drain sends nothing again
     await relay.drain();
-    expect(p.receiver.received.length + ra.receiver.received.length + rb.receiver.received.length).toBe((await feedIds(t, processor)).length + 5 + 2);
+    expect(p.receiver.received.length + ra.receiver.received.length + rb.receiver.received.length).toBe((await feedIds(t, processor)).length + 7 + 4);
   });
 
   it("an event-type filter limits what an endpoint receives", async () => {

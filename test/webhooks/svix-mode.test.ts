@@ -176,12 +176,13 @@ async function parties() {
   const processor = await createOrg(t, "Processor");
   const controller = await createOrg(t, "Controller");
   const silent = await createOrg(t, "Controller without endpoints");
-  const agreement = await createActiveAgreement(t, processor, controller);
-  await createActiveAgreement(t, processor, silent);
   await subscribe(t, processor);
   // Svix applies the filter; we send every event of the organisation's feed once
   await subscribe(t, controller, { event_types: ["decision.objected"] });
   await subscribe(t, controller);
+  // after the endpoints: the agreements' own events (proposed, confirmed) are handed to Svix too
+  const agreement = await createActiveAgreement(t, processor, controller);
+  await createActiveAgreement(t, processor, silent);
   return { t, relay, processor, controller, silent, agreement };
 }
 

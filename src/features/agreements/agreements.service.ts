@@ -8,6 +8,7 @@ import { requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import { presentAnnexContent } from "../annex/annex.presenter";
 import { commit, Conflict, guarded } from "../../core/writer";
+import { type NewEvent, planEvents } from "../../core/events";
 import { recordAnnexRead } from "../audit/audit.service";
 import { type Ctx, iso } from "../../core/context";
 import { findOrganisation, presentOrganisation } from "../organisations/organisations.service";
@@ -57,6 +58,16 @@ function presentAgreementWith(a: AgreementRow, parties: Map<string, Organisation
     created_at: a.createdAt.toISOString(),
     activated_at: iso(a.activatedAt),
   };
+}
+
+/** The event of an agreement's state, to both its parties: the agreement without a viewer's role or the proposed annex. */
+function agreementEvent(
+  type: "agreement.proposed" | "agreement.confirmed" | "agreement.declined",
+  row: AgreementRow,
+  presented: Awaited<ReturnType<typeof presentAgreement>>,
+): NewEvent {
+  const { role: _role, proposed_annex: _annex, ...agreement } = presented;
+  return { type, agreement: partiesOf(row), data: { agreement } };
 }
 
 /** An agreement's two parties, as an audit record or an event names them. */
@@ -143,8 +154,11 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
     activatedAt: operator ? signedAt : null,
   };
   const answer = await presentAgreement(ctx.db, row, operator ? null : processorId);
+  // a proposal waits for the controller: both parties are told (an import is signed already)
+  const events = operator ? [] : planEvents(ctx, [agreementEvent("agreement.proposed", row, answer)]);
   await commit(ctx, {
     response: answer,
+    events,
     writes: [
       ctx.db.insert(schema.agreements).values(row),
       ...(operator ? [ctx.db.insert(schema.annexVersions).values(firstVersion(id, built.content, signedAt, now))] : []),
@@ -215,6 +229,7 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
   try {
     await commit(ctx, {
       response: answer,
+      events: planEvents(ctx, [agreementEvent(to === "active" ? "agreement.confirmed" : "agreement.declined", row, answer)]),
       writes: [
         // the state is checked in the batch itself, so of two racing decisions exactly one wins
         guarded(
