@@ -4,6 +4,8 @@ import { type Messages, moduleNumber } from "./types";
 export const da = {
   date_format: { day: "numeric", month: "long", year: "numeric" },
   document_title: "Bilag 2 – Oplysninger om lokationer for behandling og underleverandører (underdatabehandlere)",
+  file_stem: "bilag-2",
+  csv_delimiter: "semicolon",
   agreement: "Databehandleraftale",
   agreement_reference: "Den dataansvarliges reference",
   agreement_id: "Aftale-id",

@@ -4,6 +4,8 @@ import { type Messages, moduleNumber } from "./types";
 export const en = {
   date_format: { day: "numeric", month: "long", year: "numeric" },
   document_title: "Annex 2 – Processing locations and sub-processors",
+  file_stem: "annex-2",
+  csv_delimiter: "comma",
   agreement: "Data processing agreement",
   agreement_reference: "Controller's reference",
   agreement_id: "Agreement id",

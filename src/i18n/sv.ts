@@ -4,6 +4,8 @@ import { type Messages, moduleNumber } from "./types";
 export const sv = {
   date_format: { year: "numeric", month: "2-digit", day: "2-digit" },
   document_title: "Bilaga 2 – Uppgifter om platser för behandling och underbiträden",
+  file_stem: "bilaga-2",
+  csv_delimiter: "semicolon",
   agreement: "Personuppgiftsbiträdesavtal",
   agreement_reference: "Den personuppgiftsansvariges referens",
   agreement_id: "Avtals-id",

@@ -24,6 +24,10 @@ export interface Messages {
   /** how Intl formats a date in this language */
   date_format: Intl.DateTimeFormatOptions;
   document_title: string;
+  /** the start of a downloaded document's file name: bilag-2, bilaga-2, annex-2 */
+  file_stem: string;
+  /** the CSV field separator a spreadsheet in this language expects: Danish and Swedish Excel use ; */
+  csv_delimiter: "comma" | "semicolon";
   agreement: string;
   agreement_reference: string;
   agreement_id: string;

@@ -266,7 +266,19 @@ describe.each(LANGS)("every format in %s", (lang) => {
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect([...res.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = res.bytes.toString("utf8").slice(1).split("\r\n");
-    expect(lines[0]!.startsWith(`${l.name},${l.registration},${l.address},${l.description},`)).toBe(true);
+    // Danish and Swedish spreadsheets split on ;, English ones on ,
+    const sep = lang === "en" ? "," : ";";
+    expect(lines[0]!.startsWith([l.name, l.registration, l.address, l.description, ""].join(sep))).toBe(true);
+    expect(res.headers.get("content-disposition")).toBe(`inline; filename="${{ da: "bilag-2", sv: "bilaga-2", en: "annex-2" }[lang]}-${f.agreementId}-v2.csv"`);
+    // the separator asked for wins over the language's
+    const other = await fetchRaw(f.t, f.controller.key, documentPath(f.agreementId, `format=csv&lang=${lang}&delimiter=${lang === "en" ? "semicolon" : "comma"}`));
+    expect(
+      other.bytes
+        .toString("utf8")
+        .slice(1)
+        .split("\r\n")[0]!
+        .startsWith([l.name, l.registration].join(lang === "en" ? ";" : ",")),
+    ).toBe(true);
     expect(lines).toHaveLength(1 + 3 + 1); // header, three sub-processors, and the final CRLF
     expect(lines.at(-1)).toBe("");
     expect(lines.find((line: string) => line.startsWith("US Cloud Inc."))).toContain(l.scc);

@@ -19,17 +19,18 @@ const CONTENT_TYPE: Record<Exclude<DocumentFormat, "json">, string> = {
 const NO_STORE = { "Cache-Control": "private, no-store" };
 
 export const getAnnexDocument: AppRouteHandler<R.GetAnnexDocumentRoute> = async (c) => {
-  const { format, lang, version, as_of } = c.req.valid("query");
+  const { format, lang, version, as_of, delimiter } = c.req.valid("query");
   const agreementId = c.req.valid("param").agreement_id;
   const source = await getAnnexDocumentSource({ ctx: ctxOf(c), agreementId, version, asOf: as_of ? new Date(as_of) : undefined });
   const doc = buildDocumentView(source, lang);
   if (format === "json") return c.json(renderJson(doc), 200, NO_STORE);
 
-  const body = format === "html" ? await renderHtml(doc) : format === "md" ? renderMarkdown(doc) : renderCsv(doc);
+  const body = format === "html" ? await renderHtml(doc) : format === "md" ? renderMarkdown(doc) : renderCsv(doc, delimiter);
   return c.body(body, 200, {
     ...NO_STORE,
     "Content-Type": CONTENT_TYPE[format],
-    "Content-Disposition": `inline; filename="annex-${doc.agreement.id}-v${doc.version}-${lang}.${format}"`,
+    // the file named in the document's language: bilag-2-…, bilaga-2-…, annex-2-…
+    "Content-Disposition": `inline; filename="${doc.m.file_stem}-${doc.agreement.id}-v${doc.version}.${format}"`,
     // the page needs nothing but its own inline stylesheet
     ...(format === "html" ? { "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'" } : {}),
   });

@@ -17,6 +17,10 @@ export const AnnexDocumentQuery = z
     lang: z.enum(LANGS).default("en").openapi({ description: "The language of labels, dates and country names: Danish, Swedish or English", example: "da" }),
     version: z.coerce.number().int().min(1).optional().openapi({ description: "Render this annex version instead of the one in force now", example: 2 }),
     as_of: DateTimeInput.optional().openapi({ description: "Render the annex as it was in force at this instant" }),
+    delimiter: z.enum(["comma", "semicolon"]).optional().openapi({
+      description: "CSV only: the field separator. Default: `semicolon` for `da` and `sv` (what Danish and Swedish spreadsheets expect), `comma` for `en`",
+      example: "semicolon",
+    }),
   })
   .superRefine((q, ctx) => {
     if (q.version !== undefined && q.as_of !== undefined)
