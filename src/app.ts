@@ -8,7 +8,7 @@ import { annexRouter } from "./features/annex";
 import { annexDocumentRouter } from "./features/annex-document";
 import { changeRequestsRouter } from "./features/change-requests";
 import { decisionsRouter } from "./features/decisions";
-import { eventsRouter } from "./features/events";
+import { eventsPublicRoutes, eventsRouter } from "./features/events";
 import { organisationsRouter } from "./features/organisations";
 import { publicPageRouter } from "./features/public-page";
 import { testClockRouter } from "./features/test-clock";
@@ -37,7 +37,7 @@ export const OPENAPI_INFO = {
 } as const;
 
 /** The operations anyone may call without an API key: the legal reference data. */
-const PUBLIC_ROUTES = [...countriesPublicRoutes];
+const PUBLIC_ROUTES = [...countriesPublicRoutes, ...eventsPublicRoutes];
 
 /** Matches a request to one of the routes, by method and path (`{param}` is one path segment; a trailing slash is allowed, as the router allows it). */
 function routeMatcher(routes: readonly { method: string; path: string }[]) {

@@ -35,7 +35,17 @@ export const DeclineAgreementBody = z
   .strictObject({ reason: text(4000).openapi({ description: "Why the controller does not confirm this baseline" }) })
   .openapi("DeclineAgreement");
 
-export const Party = z.object({ id: z.string(), name: z.string(), registration: Registration, country: CountryCode, address: Address }).openapi("Party");
+export const Party = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    registration: Registration,
+    country: CountryCode,
+    address: Address,
+    public_authority: z.boolean().openapi({ description: "A public authority: as a controller it may not rely on GDPR Art. 49(1)(a)–(c)" }),
+    time_zone: z.string().openapi({ description: "The IANA time zone its deadlines are counted in", example: "Europe/Copenhagen" }),
+  })
+  .openapi("Party");
 
 export const Agreement = z
   .object({

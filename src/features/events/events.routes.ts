@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { listOf, PageQuery } from "../../http/pagination";
 import { errorResponses, jsonContent } from "../../http/router";
 import { Event, EventIdParam, ListEventsQuery } from "./events.schemas";
@@ -30,3 +30,26 @@ export const getEvent = createRoute({
 
 export type ListEventsRoute = typeof listEvents;
 export type GetEventRoute = typeof getEvent;
+
+export const EventType = z
+  .object({
+    object: z.literal("event_type"),
+    type: z.string().openapi({ example: "decision.objected" }),
+    description: z.string(),
+    data_schema: z.record(z.string(), z.unknown()).openapi({ description: "The JSON Schema (2020-12) of the event's `data`, as the feed and every webhook carry it" }),
+  })
+  .openapi("EventType");
+
+export const listEventTypes = createRoute({
+  method: "get",
+  path: "/v1/event-types",
+  operationId: "listEventTypes",
+  summary: "Every event type, what it means and the schema of its data",
+  description: "The catalogue the events feed and webhooks share: subscribe an endpoint to some of these types (`event_types`), or read them from the feed. Public: no API key.",
+  tags,
+  security: [],
+  responses: {
+    200: jsonContent(z.object({ object: z.literal("list"), data: z.array(EventType), has_more: z.literal(false) }).openapi("EventTypeList"), "Every event type"),
+  },
+});
+export type ListEventTypesRoute = typeof listEventTypes;
