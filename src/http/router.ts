@@ -106,3 +106,10 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) =
   required: true,
   description,
 });
+
+/** The problem+json errors of a public route, described for it; 401 is declared as on every route, but a public route never answers it. */
+export function publicErrorResponses(descriptions: Record<number, string>) {
+  const responses = errorResponses(...Object.keys(descriptions).map(Number));
+  const described: Record<number, string> = { 401: "Never returned: this operation is public and ignores any Authorization header", ...descriptions };
+  return Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, { ...r, description: described[Number(status)] ?? r.description }]));
+}

@@ -252,6 +252,7 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     foreign: 404,
   },
   "GET /v1/agreements/{agreement_id}/terms": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/terms` }), owner: 200, operator: 403, foreign: 404 },
+  "GET /v1/event-types": { request: () => ({ path: "/v1/event-types" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
   "GET /v1/countries": { request: () => ({ path: "/v1/countries" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
   "GET /v1/countries/{code}": { request: () => ({ path: "/v1/countries/GB" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
   "GET /v1/agreements/{agreement_id}/annex": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex` }), owner: 200, operator: 403, foreign: 404 },

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses, jsonContent } from "../../http/router";
+import { jsonContent, publicErrorResponses } from "../../http/router";
 import { CountryCodeParam, Country, CountryList } from "./countries.schemas";
 
 const tags = ["Countries"];
@@ -20,13 +20,6 @@ const IfNoneMatch = z.object({
 });
 
 const notModified = { description: "Not modified: the copy with the ETag sent in If-None-Match is current", headers: cacheHeaders };
-
-/** The problem+json errors of a public route, described for it; 401 is declared as on every route, but a public route never answers it. */
-function publicErrorResponses(descriptions: Record<number, string>) {
-  const responses = errorResponses(...Object.keys(descriptions).map(Number));
-  const described: Record<number, string> = { 401: "Never returned: this operation is public and ignores any Authorization header", ...descriptions };
-  return Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, { ...r, description: described[Number(status)] ?? r.description }]));
-}
 
 export const listCountries = createRoute({
   method: "get",

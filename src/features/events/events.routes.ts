@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { listOf, PageQuery } from "../../http/pagination";
-import { errorResponses, jsonContent } from "../../http/router";
+import { errorResponses, jsonContent, publicErrorResponses } from "../../http/router";
 import { Event, EventIdParam, ListEventsQuery } from "./events.schemas";
 
 const tags = ["Events"];
@@ -50,6 +50,7 @@ export const listEventTypes = createRoute({
   security: [],
   responses: {
     200: jsonContent(z.object({ object: z.literal("list"), data: z.array(EventType), has_more: z.literal(false) }).openapi("EventTypeList"), "Every event type"),
+    ...publicErrorResponses({}),
   },
 });
 export type ListEventTypesRoute = typeof listEventTypes;
