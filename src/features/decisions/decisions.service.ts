@@ -63,6 +63,8 @@ export async function listDecisions({ ctx, limit, cursor, state, agreement_id, o
   return { ...page, data };
 }
 
+const alreadyFinal = (d: DecisionRow) => new AppError("invalid_state", `The decision is already ${d.state}; final states are final.`, [], { current_state: d.state });
+
 /** The conflict of a decision with the instruction in force now (not only when it was submitted). */
 const conflictsNow = (d: DecisionRow, a: { thirdCountryTransfers: string }) => d.introducesThirdCountry && a.thirdCountryTransfers === "prohibited";
 
@@ -99,11 +101,10 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
           [],
           { current_state: fresh.state, kind: fresh.kind },
         );
-      throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
+      throw alreadyFinal(fresh);
     }
     // a notice can be withdrawn only while it has yet to take effect (the guard `withdrawable`)
-    if (verb === "withdraw" && !isWithdrawable(fresh))
-      throw new AppError("invalid_state", `The decision is already ${fresh.state}; final states are final.`, [], { current_state: fresh.state });
+    if (verb === "withdraw" && !isWithdrawable(fresh)) throw alreadyFinal(fresh);
 
     const agreement = (await ctx.db.query.agreements.findFirst({ where: eq(schema.agreements.id, fresh.agreementId) }))!;
     if (verb === "approve" && conflictsNow(fresh, agreement)) {

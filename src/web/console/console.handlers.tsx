@@ -10,13 +10,13 @@ import { getAnnex, listAnnexVersions } from "../../features/annex/annex.service"
 import { getAnnexDocumentSource } from "../../features/annex-document/annex-document.service";
 import { buildDocumentView } from "../annex-document/annex-document.view";
 import { renderHtml } from "../annex-document/render-html";
-import { withdrawChangeRequest } from "../../features/change-requests/change-requests.service";
+import { getChangeRequest, withdrawChangeRequest } from "../../features/change-requests/change-requests.service";
 import { ctxOf } from "../../http/context";
 import { decide, getDecision } from "../../features/decisions/decisions.service";
 import { listTerms } from "../../features/agreements/agreement-terms.service";
 import { allChangeRequests, allDecisions, decisionDiff } from "./console.service";
 import { clearSessionCookie, type ConsoleSession, csrfMatches, loadSession, revokeSession, setSessionCookie, signIn } from "./console.session";
-import { AgreementPage, ConfirmPage, DecisionPage, type Done, InboxPage, isDone, MessagePage, type Page, RequestsPage, SignInPage, t } from "./console.views";
+import { AgreementPage, ConfirmPage, stillOpen, DecisionPage, type Done, InboxPage, isDone, MessagePage, type Page, RequestsPage, SignInPage, t } from "./console.views";
 
 export type ConsoleEnv = { Variables: AppEnv["Variables"] & { session: ConsoleSession } };
 type C = Context<ConsoleEnv>;
@@ -245,9 +245,9 @@ export async function requestsPage(c: C) {
 /** Withdrawing a change from every agreement where it is pending: the confirmation says how many. */
 export async function withdrawRequestConfirm(c: C) {
   const id = c.req.param("id")!;
-  const request = (await allChangeRequests(ctx(c))).find((r) => r.id === id);
+  const request = await getChangeRequest({ ctx: ctx(c), id });
   const m = t(pickLang(c));
-  const pending = request?.decisions.filter((d) => d.state === "pending" || (d.kind === "notice" && d.application.state === "scheduled")).length ?? 0;
+  const pending = request.decisions.filter(stillOpen).length;
   return html(
     c,
     <ConfirmPage

@@ -95,6 +95,9 @@ const Silence: FC<{ d: DecisionView; lang: Lang }> = ({ d, lang }) => {
 };
 
 /** Whole days left before the notice's last day, counted in the controller's calendar: 0 on the last day itself. */
+/** Not final yet: pending, or a notice still to take effect (what the `withdrawable` guard allows). */
+export const stillOpen = (d: DecisionView) => d.state === "pending" || (d.kind === "notice" && d.application.state === "scheduled");
+
 const daysLeft = (d: DecisionView, now: Date) => Math.max(0, localDaysBetween(now, new Date(Date.parse(d.notice_ends_at) - 1), d.controller.time_zone));
 const LANG_NAMES: Record<Lang, string> = { da: "Dansk", sv: "Svenska", en: "English" };
 
@@ -558,10 +561,10 @@ export const DecisionPage: FC<
             <button type="submit">{m.object}</button>
           </form>
         </>
-      ) : d.state !== "pending" && !(d.kind === "notice" && d.application.state === "scheduled") ? (
+      ) : !stillOpen(d) ? (
         <p class="note">{m.final_note}</p>
       ) : null}
-      {p.role === "processor" && p.canWrite && (d.state === "pending" || (d.kind === "notice" && d.application.state === "scheduled")) ? (
+      {p.role === "processor" && p.canWrite && stillOpen(d) ? (
         <form class="action" method="get" action={`/console/decisions/${d.id}/withdraw`}>
           <button type="submit" class="secondary">
             {m.withdraw_one}
