@@ -14,7 +14,9 @@ import { publicPageRouter } from "./features/public-page";
 import { testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
 import { auditRouter } from "./features/audit";
-import { consoleRouter } from "./web/console";
+import { usersRouter } from "./features/users";
+import { ssoRouter } from "./features/sso";
+import { consoleRouter, mailLinksRouter } from "./web/console";
 import { publicPagesRouter } from "./web/public-page";
 import { countriesPublicRoutes, countriesRouter } from "./features/countries";
 import { registerWebhookDocs } from "./webhooks/openapi";
@@ -88,10 +90,13 @@ export function createApp(deps: Deps) {
   app.route("/", decisionsRouter);
   app.route("/", eventsRouter);
   app.route("/", webhookEndpointsRouter);
+  app.route("/", usersRouter);
+  app.route("/", ssoRouter);
   app.route("/", auditRouter);
   app.route("/", publicPageRouter);
   app.route("/", publicPagesRouter);
   app.route("/", consoleRouter);
+  app.route("/", mailLinksRouter);
   app.route("/", countriesRouter);
   // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route
   if (deps.testClock) app.route("/", testClockRouter);

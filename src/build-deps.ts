@@ -35,6 +35,7 @@ export function buildDeps(env: Env, platform: Platform): Deps {
     readDb: createDb(readClientOf(platform.client)),
     clock,
     wallClock: platform.wallClock ?? systemClock,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     newId: createIdGenerator(
       () => clock.now(),
       (b) => crypto.getRandomValues(b),

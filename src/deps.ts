@@ -104,6 +104,8 @@ export interface Deps {
   clock: Clock;
   /** real time, which a test clock never moves: how long a console session lasts */
   wallClock: Clock;
+  /** the service's public origin, e.g. https://registry.example: the links in e-mails point here */
+  publicUrl: string;
   webhooks: WebhookConfig;
   newId: IdGenerator;
   logger: Logger;

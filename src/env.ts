@@ -18,6 +18,8 @@ export const EnvSchema = z.object({
   DEMO: flag,
   TEST_CLOCK: flag,
   LOG_LEVEL: z.enum(["info", "silent"]).default("info"),
+  /** the service's public origin for links in e-mails (sign-in, notices); default http://localhost:PORT */
+  PUBLIC_URL: z.url().optional(),
   /** how often the in-process scheduler runs (Node); Workers use the Cron Trigger */
   /** 1: webhook URLs may be plain http and loopback/private (tests, local development) */
   WEBHOOK_ALLOW_INSECURE: flag,
@@ -29,6 +31,15 @@ export const EnvSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** requests per API key per minute */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** SMTP for e-mail (Node): smtp://user:password@host:587 or smtps://…:465 */
+  SMTP_URL: z.url().optional(),
+  /** an HTTP e-mail API taking Resend's JSON shape (the Worker's way to send), with its key */
+  MAIL_API_URL: z.url().optional(),
+  MAIL_API_KEY: z.string().min(1).optional(),
+  /** the sender of every mail */
+  MAIL_FROM: z.string().min(3).default("Subprocessor Registry <registry@localhost>"),
+  /** with neither SMTP nor an API: mails are written here as .eml files and their links logged */
+  MAIL_DIR: z.string().min(1).default("./data/mail"),
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { openDatabase } from "../db/connect";
 import { migrateDatabase } from "../db/migrate";
 import { createApp } from "./app";
-import { DEMO_KEYS, seedDemo } from "./bootstrap/demo";
+import { DEMO_KEYS, DEMO_PEOPLE, seedDemo } from "./bootstrap/demo";
 import { ensureOperatorKey } from "./bootstrap/operator-key";
 import type { Deps } from "./deps";
 import { buildDeps } from "./build-deps";
@@ -18,6 +18,12 @@ import { nodeResolveHost } from "./webhooks/guarded-fetch";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { createGuardedFetch } from "./webhooks/guarded-fetch";
 import { startRelay } from "./webhooks/relay";
+import { startLoop } from "./core/loop";
+import { createMailer } from "./mail/create-mailer";
+import { createHttpMailTransport } from "./mail/http-transport";
+import { drainMail } from "./mail/mailer";
+import { createFileTransport, createSmtpTransport } from "./mail/nodemailer-transport";
+import type { MailTransport } from "./mail/transport";
 
 type Fetch = (request: Request) => Response | Promise<Response>;
 
@@ -63,10 +69,9 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
     deps.logger.info("listening", { url: `http://${env.HOST}:${info.port}`, node: process.version, database: env.DATABASE_URL.replace(/\?.*$/, ""), test_clock: !!testClock });
     if (env.DEMO) {
       const base = `http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${info.port}`;
-      console.log(`\nDecision console: ${base}/console — paste a key to sign in:`);
-      console.log(`  Aarhus Kommune (controller, Danish)       ${DEMO_KEYS.controllerA}`);
-      console.log(`  Malmö stad (controller, Swedish)          ${DEMO_KEYS.controllerB}`);
-      console.log(`  Omsorgspartner ApS (processor)            ${DEMO_KEYS.processor}`);
+      console.log(`\nDecision console: ${base}/console/sign-in — enter one of these addresses:`);
+      for (const p of Object.values(DEMO_PEOPLE)) console.log(`  ${p.email.padEnd(36)} ${p.name}, ${p.who}`);
+      console.log(`No mail server is needed: the sign-in link is printed in this log ("mail written") and saved under ${env.SMTP_URL ? "your SMTP server" : env.MAIL_DIR}.`);
       console.log(`Public sub-processor page: ${base}/public/omsorgspartner\n`);
     }
     options.onListening?.(info.port);
@@ -74,6 +79,8 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
 
   const relay = await createWebhookRelay(deps, env, { fetch: createGuardedFetch({ allowInsecure: env.WEBHOOK_ALLOW_INSECURE }) });
   const poller = startRelay(relay, 1000, deps.webhooks.outbox);
+  const transport = nodeMailTransport(env, deps);
+  const mailer = startLoop("mailer", () => drainMail(createMailer(deps, transport)), deps.logger, 1000, deps.webhooks.outbox);
   const scheduler = startScheduler(deps, env.SCHEDULER_INTERVAL_SECONDS * 1000);
 
   /**
@@ -90,7 +97,8 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => resolve("late"), graceMs);
     });
-    const ended = await Promise.race([Promise.all([closed, scheduler.idle(), poller.stop()]), late]);
+    const ended = await Promise.race([Promise.all([closed, scheduler.idle(), poller.stop(), mailer.stop()]), late]);
+    (transport as { close?: () => void }).close?.();
     clearTimeout(timer);
     if (ended === "late") (server as { closeAllConnections?: () => void }).closeAllConnections?.();
     client.close();
@@ -103,13 +111,23 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
     }
     deps.logger.info("stopped", { within_grace: ended !== "late" });
   };
-  return { deps, app, server, stop };
+  return { deps, app, server, stop, mailer };
 }
 
-/** Swagger UI's files, read from the pinned `swagger-ui-dist` package in node_modules. */
 /** How long a stop waits for requests in flight, the scheduler and the relay before it closes anyway. */
 const STOP_GRACE_MS = 10_000;
 
+/**
+ * Where mail goes on Node: SMTP (SMTP_URL), an HTTP e-mail API (MAIL_API_URL), or, configured with
+ * neither (the embedded default), `.eml` files under MAIL_DIR with their links in the log.
+ */
+export function nodeMailTransport(env: Env, deps: Pick<Deps, "logger">): MailTransport {
+  if (env.SMTP_URL) return createSmtpTransport(env.SMTP_URL, env.MAIL_FROM);
+  if (env.MAIL_API_URL && env.MAIL_API_KEY) return createHttpMailTransport({ url: env.MAIL_API_URL, apiKey: env.MAIL_API_KEY, from: env.MAIL_FROM });
+  return createFileTransport(env.MAIL_DIR, env.MAIL_FROM, (msg, fields) => deps.logger.info(msg, fields));
+}
+
+/** Swagger UI's files, read from the pinned `swagger-ui-dist` package in node_modules. */
 export function nodeDocsAssets(): Deps["docsAssets"] {
   const dir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
   return (name) => readFile(join(dir, name));

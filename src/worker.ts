@@ -9,6 +9,9 @@ import { runDue } from "./jobs/run-due";
 import { checkLegalData } from "./features/annex/legal-data-check";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { drainOutbox, type RelayDeps } from "./webhooks/relay";
+import { createMailer } from "./mail/create-mailer";
+import { createHttpMailTransport } from "./mail/http-transport";
+import { drainMail, type MailerDeps } from "./mail/mailer";
 
 /** Bindings and secrets of the Worker (wrangler.toml [vars], `wrangler secret put`). */
 export interface WorkerEnv {
@@ -20,6 +23,12 @@ export interface WorkerEnv {
   SVIX_SERVER_URL?: string;
   WEBHOOK_ALLOW_INSECURE?: string;
   RATE_LIMIT_PER_MINUTE?: string;
+  /** the service's public origin, for links in e-mails */
+  PUBLIC_URL?: string;
+  /** the HTTP e-mail API (Resend's shape) and its key (a secret); without them no mail is sent */
+  MAIL_API_URL?: string;
+  MAIL_API_KEY?: string;
+  MAIL_FROM?: string;
   /** optional: Cloudflare's Rate Limiting binding ([[ratelimits]] in wrangler.toml), shared by all isolates */
   RATE_LIMITER?: RateLimitBinding;
   /** the static assets of wrangler.toml [assets]: Swagger UI's files for /docs */
@@ -27,7 +36,7 @@ export interface WorkerEnv {
 }
 
 // One app per isolate, built from validated bindings on the first request and reused.
-let built: { url: string; app: App; deps: Deps; relay: Promise<RelayDeps>; ready: Promise<unknown> } | undefined;
+let built: { url: string; app: App; deps: Deps; relay: Promise<RelayDeps>; mailer: MailerDeps | null; ready: Promise<unknown> } | undefined;
 
 function appFor(bindings: WorkerEnv) {
   if (built?.url === bindings.DATABASE_URL) return built;
@@ -43,7 +52,10 @@ function appFor(bindings: WorkerEnv) {
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
   // Workers' own fetch: Cloudflare does not let a Worker reach private addresses
   const relay = createWebhookRelay(deps, env, { fetch: (input, init) => fetch(input, init) });
-  built = { url: env.DATABASE_URL, app: createApp(deps), deps, relay, ready };
+  // mail leaves through an HTTP e-mail API; unconfigured, mails wait in the outbox until it is
+  const mailer =
+    env.MAIL_API_URL && env.MAIL_API_KEY ? createMailer(deps, createHttpMailTransport({ url: env.MAIL_API_URL, apiKey: env.MAIL_API_KEY, from: env.MAIL_FROM })) : null;
+  built = { url: env.DATABASE_URL, app: createApp(deps), deps, relay, mailer, ready };
   return built;
 }
 
@@ -57,22 +69,22 @@ function assetsFrom(assets: Fetcher): NonNullable<Deps["docsAssets"]> {
 
 export default {
   async fetch(request, env, ctx) {
-    const { app, ready, relay } = appFor(env);
+    const { app, ready, relay, mailer } = appFor(env);
     await ready;
     const response = await app.fetch(request, env, ctx);
-    // a write may have queued deliveries: send them after the response, within this request's lifetime
-    if (request.method !== "GET" && response.status < 400) ctx.waitUntil(relay.then(drainOutbox));
+    // a write may have queued deliveries and mails: send them after the response, within this request's lifetime
+    if (request.method !== "GET" && response.status < 400) ctx.waitUntil(Promise.all([relay.then(drainOutbox), mailer ? drainMail(mailer) : null]));
     return response;
   },
   // the Cron Trigger of wrangler.toml: notice ends, deemed approvals, reminders, applications
   async scheduled(controller, env, ctx) {
-    const { deps, ready, relay } = appFor(env);
+    const { deps, ready, relay, mailer } = appFor(env);
     await ready;
     // what the API's waitUntil did not finish (retries, a failed isolate) goes out from here
     ctx.waitUntil(
       checkLegalData(deps)
         .then(() => runDue(deps, new Date(controller.scheduledTime)))
-        .then(() => relay.then(drainOutbox)),
+        .then(() => Promise.all([relay.then(drainOutbox), mailer ? drainMail(mailer) : null])),
     );
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -1,3 +1,4 @@
+import type { Person } from "../../src/domain/people";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { AnnexContent, StoredClassification } from "../../src/domain/annex";
 import { organisations } from "./organisations";
@@ -72,6 +73,8 @@ export const agreementTerms = sqliteTable(
     /** the approval this amendment was made with, if any */
     decisionId: text("decision_id"),
     amendedByKey: text("amended_by_key"),
+    /** the person who amended the terms, as they were then; null: a key */
+    amendedBy: text("amended_by", { mode: "json" }).$type<Person | null>(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.agreementId, t.version] }), index("agreement_terms_effective_idx").on(t.effectiveAt)],

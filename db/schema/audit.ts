@@ -12,7 +12,7 @@ export const auditRecords = sqliteTable(
     seq: integer("seq").primaryKey({ autoIncrement: true }),
     id: text("id").notNull().unique(),
     at: integer("at", { mode: "timestamp_ms" }).notNull(),
-    /** who: "operator", "organisation" or "system" (the scheduler, the relay) */
+    /** who: "operator", "organisation" (through a key or a signed-in person, see user_id) or "system" (the scheduler, the relay, the mailer) */
     actorType: text("actor_type", { enum: ["operator", "organisation", "system"] }).notNull(),
     organisationId: text("organisation_id"),
     keyId: text("key_id"),
@@ -27,6 +27,12 @@ export const auditRecords = sqliteTable(
     requestId: text("request_id"),
     clientIp: text("client_ip"),
     outcome: text("outcome").notNull(),
+    /** the person acting (a console user, or a key tied to a user), as they were then */
+    userId: text("user_id"),
+    userName: text("user_name"),
+    userEmail: text("user_email"),
+    /** what else the record must prove, as JSON: e.g. to whom a notice was sent */
+    detail: text("detail"),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },

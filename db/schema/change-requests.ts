@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { DecisionState } from "../../src/domain/decisions";
 import type { Operation } from "../../src/domain/operations";
+import type { Person } from "../../src/domain/people";
 import { agreements } from "./agreements";
 import { organisations } from "./organisations";
 
@@ -17,6 +18,8 @@ export const changeRequests = sqliteTable(
     effectiveDate: integer("effective_date", { mode: "timestamp_ms" }),
     submittedAt: integer("submitted_at", { mode: "timestamp_ms" }).notNull(),
     submittedByKey: text("submitted_by_key").notNull(),
+    /** the person who submitted it, as they were then; null: an organisation key */
+    submittedBy: text("submitted_by", { mode: "json" }).$type<Person | null>(),
   },
   (t) => [index("change_requests_processor_idx").on(t.processorId, t.id)],
 );
@@ -50,6 +53,8 @@ export const decisions = sqliteTable(
     objectionReason: text("objection_reason"),
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
     decidedByKey: text("decided_by_key"),
+    /** the person who approved, objected or withdrew, as they were then; null: a key or the scheduler */
+    decidedBy: text("decided_by", { mode: "json" }).$type<Person | null>(),
     /** when an approved change is due in the annex: max(effective date, decision) */
     effectiveAt: integer("effective_at", { mode: "timestamp_ms" }),
     application: text("application", { enum: ["not_applicable", "scheduled", "applied", "failed"] }).notNull(),

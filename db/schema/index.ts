@@ -5,5 +5,6 @@ export * from "./organisations";
 export * from "./webhooks";
 export * from "./audit";
 export * from "./public-pages";
-export * from "./console-sessions";
+export * from "./people";
+export * from "./mail";
 export * from "./write-guards";

@@ -37,6 +37,8 @@ export const apiKeys = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
     /** updated at most once a minute, after a successful request */
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    /** the person the key acts for; null: an organisation key. A deactivated user's keys stop working. */
+    userId: text("user_id"),
   },
   (t) => [index("api_keys_organisation_idx").on(t.organisationId)],
 );

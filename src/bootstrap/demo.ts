@@ -6,12 +6,20 @@ import type { AnnexInput } from "../features/annex/annex.schemas";
 import { hashSecret } from "../core/crypto";
 import { createAgreement } from "../features/agreements/agreements.service";
 import { createOrganisation, insertApiKey } from "../features/organisations/organisations.service";
+import { inviteUser } from "../features/users/users.service";
 import type { Ctx } from "../core/context";
 import type { SubmitChangeRequestBody } from "../features/change-requests/change-requests.schemas";
 import { submitChangeRequest } from "../features/change-requests/change-requests.service";
 import { updateOwnPublicPage } from "../features/public-page/public-page.service";
 
 /** Well-known keys of the demo data: for local trials only, printed at every demo start. */
+/** The demo's people: each signs in with their address at /console/sign-in (the link is written to the log and ./data/mail). */
+export const DEMO_PEOPLE = {
+  dpoA: { email: "dpo@aarhus.example", name: "Mette Hansen", who: "Aarhus Kommune, data protection officer" },
+  dpoB: { email: "dataskydd@malmo.example", name: "Karin Lindqvist", who: "Malmö stad, data protection officer" },
+  processorAdmin: { email: "compliance@omsorgspartner.example", name: "Jonas Berg", who: "Omsorgspartner ApS, compliance (admin)" },
+} as const;
+
 export const DEMO_KEYS = {
   operator: "sk_live_demo_operator_0000000000",
   processor: "sk_live_demo_processor_000000000",
@@ -138,6 +146,12 @@ export async function seedDemo(deps: Deps): Promise<{ seeded: boolean; organisat
     { street: "August Palms plats 1", postal_code: "205 80", city: "Malmö", country: "SE" },
     DEMO_KEYS.controllerB,
   );
+  // the people who sign in: each organisation's admin, invited by the operator
+  const person = (organisationId: string, p: (typeof DEMO_PEOPLE)[keyof typeof DEMO_PEOPLE]) =>
+    inviteUser({ ctx: operator, organisationId, input: { email: p.email, name: p.name, role: "admin" } });
+  await person(processor, DEMO_PEOPLE.processorAdmin);
+  await person(controllerA, DEMO_PEOPLE.dpoA);
+  await person(controllerB, DEMO_PEOPLE.dpoB);
   const agreement = (controller_id: string, title: string, authorisation: "general" | "specific", third_country_transfers: "prohibited" | "with_transfer_mechanism") =>
     createAgreement({ ctx: operator, input: { processor_id: processor, controller_id, title, authorisation, third_country_transfers, notice_days: 30, annex: DEMO_BASELINE } });
   const aGeneral = await agreement(controllerA, "Databehandleraftale — praktisk hjælp (generel godkendelse)", "general", "with_transfer_mechanism");

@@ -13,6 +13,8 @@ export interface AuditEntry {
   /** the agreement the record is about: both its parties may read the record */
   agreement?: { id: string; processorId: string; controllerId: string } | null;
   outcome?: string;
+  /** what else the record proves, e.g. to whom a notice was sent */
+  detail?: Record<string, unknown>;
 }
 
 export interface AuditContext {
@@ -27,23 +29,29 @@ export const GENESIS_HASH = "0".repeat(64);
 /** The hashed content of a record: every field but its own hash, in a fixed order. */
 export const auditContent = (r: Omit<AuditRow, "seq" | "hash">) =>
   JSON.stringify([
-    r.prevHash,
-    r.id,
-    r.at.getTime(),
-    r.actorType,
-    r.organisationId,
-    r.keyId,
-    r.keyPrefix,
-    r.action,
-    r.resourceType,
-    r.resourceId,
-    r.agreementId,
-    r.processorId,
-    r.controllerId,
-    r.requestId,
-    r.clientIp,
-    r.outcome,
+    ...contentOf(r),
+    // the person and the detail came later: a record without them hashes as records did before
+    ...(r.userId !== null || r.detail !== null ? [r.userId, r.userName, r.userEmail, r.detail] : []),
   ]);
+
+const contentOf = (r: Omit<AuditRow, "seq" | "hash">) => [
+  r.prevHash,
+  r.id,
+  r.at.getTime(),
+  r.actorType,
+  r.organisationId,
+  r.keyId,
+  r.keyPrefix,
+  r.action,
+  r.resourceType,
+  r.resourceId,
+  r.agreementId,
+  r.processorId,
+  r.controllerId,
+  r.requestId,
+  r.clientIp,
+  r.outcome,
+];
 
 /** An audit record to append, with the context of whoever it records. */
 export interface AuditItem {
@@ -76,6 +84,10 @@ export function chainAudit(items: AuditItem[], prevHash: string): Omit<AuditRow,
       requestId: ctx.request?.id ?? null,
       clientIp: ctx.request?.ip ?? null,
       outcome: e.outcome ?? "succeeded",
+      userId: actor.kind === "organisation" ? (actor.user?.id ?? null) : null,
+      userName: actor.kind === "organisation" ? (actor.user?.name ?? null) : null,
+      userEmail: actor.kind === "organisation" ? (actor.user?.email ?? null) : null,
+      detail: e.detail ? JSON.stringify(e.detail) : null,
       prevHash,
     };
     const hash = sha256Hex(auditContent(row));

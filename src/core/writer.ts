@@ -9,6 +9,7 @@ import { SCHEDULER } from "./actor";
 import { type AuditContext, type AuditEntry, type AuditItem, chainAudit, GENESIS_HASH } from "./audit-trail";
 import type { Ctx } from "./context";
 import type { PlannedEvent } from "./events";
+import { type MailRecipient, planMails } from "./mail-outbox";
 import { type OutboxEndpoint, planDeliveries } from "./outbox";
 
 /** A drizzle insert, update or delete, built but not run. */
@@ -37,10 +38,11 @@ export interface Change {
   response?: unknown;
 }
 
-/** What a commit reads first: the audit chain's end and the endpoints the events go to. */
+/** What a commit reads first: the audit chain's end, and the endpoints and people the events go to. */
 interface Snapshot {
   head: string;
   endpoints: OutboxEndpoint[];
+  recipients: MailRecipient[];
 }
 
 export type WriterDeps = Pick<Deps, "db" | "newId" | "clock" | "webhooks"> & Partial<Pick<Ctx, "actor" | "request" | "idempotency" | "auditHead">>;
@@ -104,6 +106,7 @@ function statements(deps: WriterDeps, change: Change, snapshot: Snapshot) {
   ))
     list.push(statementOf(s));
   for (const s of insertRowsSql(schema.deliveries, planDeliveries(deps, events, snapshot.endpoints))) list.push(statementOf(s));
+  for (const s of insertRowsSql(schema.mails, planMails(deps, events, snapshot.recipients))) list.push(statementOf(s));
   const auditContext: AuditContext = { clock: deps.clock, newId: deps.newId, actor: deps.actor ?? SCHEDULER, request: deps.request };
   const items = [...(change.audit ?? []).map((entry) => ({ ctx: auditContext, entry })), ...(change.auditOf ?? [])];
   let head = snapshot.head;
@@ -120,7 +123,7 @@ function statements(deps: WriterDeps, change: Change, snapshot: Snapshot) {
 
 const HEAD_SQL = "SELECT hash FROM audit_records ORDER BY seq DESC LIMIT 1";
 
-/** The snapshot's reads, sent together: the chain's end, and the endpoints when there are events to deliver. */
+/** The snapshot's reads, sent together: the chain's end, and the endpoints and people when there are events to deliver. */
 function snapshotReads(change: Change): InStatement[] {
   const audience = [...new Set((change.events ?? []).flatMap((e) => e.audience))];
   if (!audience.length) return [HEAD_SQL];
@@ -130,16 +133,29 @@ function snapshotReads(change: Change): InStatement[] {
       sql: "SELECT id, organisation_id, event_types FROM webhook_endpoints WHERE organisation_id IN (SELECT value FROM json_each(?)) AND enabled = 1 AND deleted_at IS NULL",
       args: [JSON.stringify(audience)],
     },
+    {
+      sql: "SELECT u.id, u.organisation_id, u.email, u.role, u.language, u.notices, o.country FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.organisation_id IN (SELECT value FROM json_each(?)) AND u.status <> 'deactivated'",
+      args: [JSON.stringify(audience)],
+    },
   ];
 }
 
-function snapshotOf([head, endpoints]: { rows: Record<string, unknown>[] }[]): Snapshot {
+function snapshotOf([head, endpoints, people]: { rows: Record<string, unknown>[] }[]): Snapshot {
   return {
     head: (head!.rows[0]?.hash as string | undefined) ?? GENESIS_HASH,
     endpoints: (endpoints?.rows ?? []).map((r) => ({
       id: r.id as string,
       organisationId: r.organisation_id as string,
       eventTypes: r.event_types === null ? null : (JSON.parse(r.event_types as string) as string[]),
+    })),
+    recipients: (people?.rows ?? []).map((r) => ({
+      userId: r.id as string,
+      organisationId: r.organisation_id as string,
+      email: r.email as string,
+      role: r.role as MailRecipient["role"],
+      language: r.language as MailRecipient["language"],
+      notices: r.notices === null ? null : (JSON.parse(r.notices as string) as string[]),
+      country: r.country as string,
     })),
   };
 }
@@ -189,7 +205,7 @@ async function commitOnce(deps: WriterDeps, change: Change): Promise<void> {
     // the chain's end as this process last wrote it spares a round trip; the head guard catches a stale one
     const cached = attempt === 1 ? deps.auditHead?.hash : null;
     const read = !!change.events?.length || (audits && !cached);
-    const snapshot = read ? await readSnapshot(client, change, true) : { head: cached ?? GENESIS_HASH, endpoints: [] };
+    const snapshot = read ? await readSnapshot(client, change, true) : { head: cached ?? GENESIS_HASH, endpoints: [], recipients: [] };
     try {
       const head = await runPlanned(client, deps, change, snapshot);
       if (deps.auditHead && audits) deps.auditHead.hash = head;

@@ -13,6 +13,9 @@ export const ID_PREFIX = {
   attempt: "atm",
   audit: "aud",
   request: "req",
+  user: "usr",
+  mail: "mail",
+  mailAttempt: "mat",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

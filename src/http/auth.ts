@@ -5,6 +5,8 @@ import { prepared } from "../../db/prepared";
 import { AppError } from "../domain/errors";
 import { hashSecret } from "../core/crypto";
 import type { AppEnv } from "./router";
+import { roleAllows } from "../domain/people";
+import { actingUser } from "../core/actor";
 
 const LAST_USED_GRANULARITY_MS = 60_000;
 const READ_METHODS = new Set(["GET", "HEAD"]);
@@ -32,12 +34,16 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   ).get({ hash });
   const now = clock.now();
   if (!key || (key.expiresAt && key.expiresAt <= now)) throw new AppError("unauthenticated", "The API key is unknown, revoked or expired.");
-  if (key.scope === "read" && !READ_METHODS.has(c.req.method)) throw new AppError("forbidden", "This key is read-only; use a write key for changes.");
+  // a key tied to a person acts as them: not past their role, and not once they are deactivated
+  const user = key.userId ? await readDb.query.users.findFirst({ where: eq(schema.users.id, key.userId) }) : undefined;
+  if (key.userId && (!user || user.status === "deactivated")) throw new AppError("unauthenticated", "The API key is unknown, revoked or expired.");
+  const scope = user && !roleAllows(user.role, "decider") ? "read" : key.scope;
+  if (scope === "read" && !READ_METHODS.has(c.req.method)) throw new AppError("forbidden", "This key is read-only; use a write key for changes.");
   c.set(
     "actor",
     key.organisationId === null
       ? { kind: "operator", keyId: key.id, keyPrefix: key.prefix }
-      : { kind: "organisation", organisationId: key.organisationId, keyId: key.id, keyPrefix: key.prefix, scope: key.scope },
+      : { kind: "organisation", organisationId: key.organisationId, keyId: key.id, keyPrefix: key.prefix, scope, ...(user ? { user: actingUser(user) } : {}) },
   );
   await next();
   if (c.res.status < 400 && (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS))

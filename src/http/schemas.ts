@@ -39,6 +39,15 @@ export const Registration = z
 
 export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-22T10:00:00.000Z" });
 
+/** A person as a record names them, as they were at the time; null where a key or the service acted. */
+export const PersonRef = z
+  .object({
+    id: z.string().openapi({ example: "usr_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
+    name: z.string().nullable().openapi({ example: "Mette Hansen" }),
+    email: z.string().openapi({ example: "mette.hansen@kommune.example" }),
+  })
+  .openapi("PersonRef");
+
 /** An ISO 8601 date-time in a request (a `Z` or an offset), e.g. 2026-11-22T10:00:00Z. */
 export const DateTimeInput = z.iso.datetime({ offset: true }).openapi({ example: "2026-11-22T10:00:00Z" });
 

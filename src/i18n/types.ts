@@ -105,14 +105,7 @@ export interface ConsoleMessages {
   nav_requests: string;
   language: string;
   sign_in: string;
-  sign_in_intro: string;
-  api_key: string;
-  api_key_hint: string;
-  sign_in_failed: string;
-  operator_cannot_sign_in: string;
   sign_out: string;
-  signed_in_as: (org: string) => string;
-  read_only: string;
   inbox_title: string;
   inbox_empty: string;
   col_agreement: string;

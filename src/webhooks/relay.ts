@@ -4,6 +4,7 @@ import { schema, type DbOrTx } from "../../db/client";
 import type { Clock, Deps } from "../deps";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "../domain/webhooks";
 import { RELAY } from "../core/actor";
+import { startLoop } from "../core/loop";
 import { disableEndpoint } from "../features/webhook-endpoints/webhook-endpoints.service";
 
 export type DeliveryRow = typeof schema.deliveries.$inferSelect;
@@ -243,42 +244,5 @@ async function disableAll(deps: RelayDeps, list: Disable[]) {
  * The embedded relay: drains the outbox when kicked (after a write) and every `pollMs`,
  * one drain at a time. Deliveries are rows, so a restart loses nothing.
  */
-export function startRelay(deps: RelayDeps, pollMs: number, kicks?: { listen(fn: () => void): () => void }) {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const run = () => {
-    if (stopped) return;
-    if (running) {
-      again = true; // something new came in while draining: one more round after this one
-      return;
-    }
-    running = drainOutbox(deps)
-      .then(() => undefined)
-      .catch((err) => deps.logger.error("relay failed", { error: String(err) }))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-  const timer = setInterval(run, pollMs);
-  timer.unref?.();
-  const unlisten = kicks?.listen(run);
-  run();
-  return {
-    kick: run,
-    stop: async () => {
-      stopped = true;
-      unlisten?.();
-      clearInterval(timer);
-      await running;
-    },
-    /** resolves when no drain is under way */
-    idle: async () => {
-      while (running) await running;
-    },
-  };
-}
+export const startRelay = (deps: RelayDeps, pollMs: number, kicks?: { listen(fn: () => void): () => void }) =>
+  startLoop("relay", () => drainOutbox(deps), deps.logger, pollMs, kicks);

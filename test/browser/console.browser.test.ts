@@ -1,31 +1,9 @@
-import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../helpers/app";
-import { ARTIFACTS, chromiumMissing, launchChromium, serveApp } from "../helpers/browser";
+import { ARTIFACTS, assertAccessible, assertNoSidewaysScroll, chromiumMissing, launchChromium, serveApp } from "../helpers/browser";
 import { addBackupOp, createActiveAgreement, createOrg, ukSupportOps } from "../helpers/factories";
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve("axe-core/axe.min.js");
-
-/** axe-core in the page: no violation of serious or critical impact. */
-async function assertAccessible(page: Page, name: string) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const r = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-  expect(
-    result.filter((v) => v.impact === "serious" || v.impact === "critical"),
-    `${name}: ${JSON.stringify(result)}`,
-  ).toEqual([]);
-}
-
-/** Nothing on the page is wider than the viewport: no sideways scrolling on a phone. */
-async function assertNoSidewaysScroll(page: Page, name: string) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  expect(scroll, `${name}: the page is ${scroll} px wide in a ${width} px viewport`).toBeLessThanOrEqual(width);
-}
+import { browserSignIn, invitePerson } from "../helpers/people";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: new URL(`console-${name}.png`, ARTIFACTS).pathname, fullPage: true });
 
@@ -51,15 +29,17 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
     const base = server.url;
 
     // axe is injected as a script: let it past the console's Content-Security-Policy
+    // a person of the organisation, signed in by the link in their mail (read from the outbox)
     const signIn = async (key: string, name: string) => {
+      const person = await invitePerson(t, key, { role: "decider" });
       const context = await browser!.newContext({ bypassCSP: true, locale: "en-GB" });
       const page = await context.newPage();
       await page.goto(`${base}/console`);
       expect(page.url()).toBe(`${base}/console/sign-in`);
       await assertAccessible(page, `sign-in ${name}`);
-      await page.getByLabel("API key").fill(key);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL(`${base}/console`);
+      await browserSignIn(page, base, person.email, async () => "", t);
+      await assertAccessible(page, `signed in ${name}`);
+      await page.goto(`${base}/console`);
       return { context, page };
     };
 
@@ -142,7 +122,8 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.waitForURL(`${base}/console/sign-in`);
       await page.goto(`${base}/console/requests`);
-      expect(page.url()).toBe(`${base}/console/sign-in`);
+      // signed out: back to sign-in, which will come back to the requests page afterwards
+      expect(page.url()).toBe(`${base}/console/sign-in?back=${encodeURIComponent("/console/requests")}`);
       await context.close();
     }
   }, 90_000);
@@ -154,7 +135,6 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
     const words = {
       da: {
         locale: "da-DK",
-        signIn: "Log ind",
         approve: "Godkend",
         object: "Gør indsigelse",
         reason: "Begrundelse for indsigelsen",
@@ -166,7 +146,6 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       },
       sv: {
         locale: "sv-SE",
-        signIn: "Logga in",
         approve: "Godkänn",
         object: "Invänd",
         reason: "Skäl för invändningen",
@@ -198,9 +177,9 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
           const page = await context.newPage();
           const name = `${lang}-${width}`;
           await page.goto(`${own.url}/console/sign-in`);
-          await page.getByLabel(/API/).fill(controller.key);
-          await page.getByRole("button", { name: w.signIn }).click();
-          await page.waitForURL(`${own.url}/console`);
+          expect(await page.getAttribute("html", "lang")).toBe(lang);
+          await browserSignIn(page, own.url, (await invitePerson(t, controller.key, { role: "decider" })).email, async () => "", t);
+          await page.goto(`${own.url}/console`);
           const inbox = await page.innerText("main");
           expect(inbox).toContain(w.silence);
           expect(inbox).toContain(w.explicit);
@@ -256,12 +235,7 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       for (const width of [1280, 390]) {
         const context = await browser.newContext({ bypassCSP: true, locale: "da-DK", viewport: { width, height: 900 } });
         const page = await context.newPage();
-        await page.goto(`${own.url}/console/sign-in`);
-        await page.getByLabel(/API/).fill(controller.key);
-        await page
-          .getByRole("button")
-          .filter({ hasText: /Log ind|Sign in/ })
-          .click();
+        await browserSignIn(page, own.url, (await invitePerson(t, controller.key, { role: "decider" })).email, async () => "", t);
         await page.goto(`${own.url}/console/decisions/${cr.body.decisions[0].id}`);
         const text = await page.innerText("main");
         expect(text).toContain("i strid med instruksen");

@@ -329,7 +329,7 @@ describe("every write and every read of an annex is recorded once, naming who, w
     const actor =
       who === "operator"
         ? { type: "operator", organisation_id: null, key_id: w.operatorKeyId, key_prefix: w.t.operatorKey.slice(0, 12) }
-        : { type: "organisation", organisation_id: w[who].id, key_id: w[who].keyId, key_prefix: w[who].key.slice(0, 12) };
+        : { type: "organisation", organisation_id: w[who].id, key_id: w[who].keyId, key_prefix: w[who].key.slice(0, 12), user: null };
     for (const r of added) {
       expect(r).toMatchObject({
         object: "audit_record",
@@ -347,6 +347,7 @@ describe("every write and every read of an annex is recorded once, naming who, w
         "agreement_id",
         "at",
         "client_ip",
+        "detail",
         "hash",
         "id",
         "object",

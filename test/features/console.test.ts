@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "../helpers/app";
 import { snapshotState } from "../helpers/db-snapshot";
+import { type ConsoleSession, signInAs } from "../helpers/people";
 import { addBackupOp, createActiveAgreement, createOrg, type TestOrg, ukSupportOps } from "../helpers/factories";
 
 // The decision console over the real app: its session cookie, its CSRF defences, its
@@ -8,19 +9,10 @@ import { addBackupOp, createActiveAgreement, createOrg, type TestOrg, ukSupportO
 
 const ORIGIN = "http://localhost";
 
-interface Session {
-  cookie: string;
-  setCookie: string;
-}
+type Session = ConsoleSession;
 
-async function signIn(t: TestContext, key: string): Promise<Session> {
-  const res = await t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ key }) });
-  expect(res.status).toBe(303);
-  const setCookie = res.headers.get("set-cookie") ?? "";
-  const cookie = setCookie.split(";")[0]!;
-  expect(cookie).toMatch(/^console_session=.{40,}/);
-  return { cookie, setCookie };
-}
+/** A decider of the organisation of `key`, signed in by e-mail link. */
+const signIn = (t: TestContext, key: string, role: "admin" | "decider" | "viewer" = "decider"): Promise<Session> => signInAs(t, key, role);
 
 const get = (t: TestContext, s: Session | null, path: string) => t.app.request(path, { headers: s ? { Cookie: s.cookie } : {} });
 
@@ -50,11 +42,11 @@ async function world() {
 }
 
 describe("decision console", () => {
-  it("signs in with an organisation key into an HttpOnly, Secure, SameSite=Strict cookie scoped to /console", async () => {
+  it("signs a person in by e-mail link into an HttpOnly, Secure, SameSite=Lax cookie scoped to /console", async () => {
     const w = await world();
     const s = await signIn(w.t, w.a.key);
     const flags = s.setCookie.split(";").map((p) => p.trim().toLowerCase());
-    expect(flags).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=strict", "path=/console"]));
+    expect(flags).toEqual(expect.arrayContaining(["httponly", "secure", "samesite=lax", "path=/console"]));
     const inbox = await get(w.t, s, "/console");
     expect(inbox.status).toBe(200);
     const html = await inbox.text();
@@ -63,25 +55,20 @@ describe("decision console", () => {
     expect(html).toContain(`/console/decisions/${w.decisionA}`);
     expect(html).not.toContain(w.decisionB);
     // the session table keeps a hash of the token, never the token itself
-    const rows = (await w.t.client.execute("SELECT id FROM console_sessions")).rows;
+    const rows = (await w.t.client.execute("SELECT id FROM user_sessions")).rows;
     expect(rows.map((r) => r.id)).not.toContain(decodeURIComponent(s.cookie.split("=")[1]!));
   });
 
-  it("refuses the operator key, an unknown key, and a request without a session", async () => {
+  it("signs nobody in with an API key, and sends a request without a session to sign-in, with the page to come back to", async () => {
     const w = await world();
-    for (const [key, status] of [
-      [w.t.operatorKey, 403],
-      ["sk_live_nope", 401],
-      ["", 401],
-    ] as const) {
-      const res = await w.t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ key }) });
-      expect(res.status, key).toBe(status);
-      expect(res.headers.get("set-cookie"), key).toBeNull();
-      expect(await res.text()).toContain('role="alert"');
-    }
+    const res = await w.t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ key: w.a.key }) });
+    expect(res.status).toBe(422);
+    expect(res.headers.get("set-cookie")).toBeNull();
     const anonymous = await get(w.t, null, "/console");
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get("location")).toBe("/console/sign-in");
+    const deep = await get(w.t, null, `/console/decisions/${w.decisionA}`);
+    expect(deep.headers.get("location")).toBe(`/console/sign-in?back=${encodeURIComponent(`/console/decisions/${w.decisionA}`)}`);
   });
 
   it("changes nothing on a POST without the CSRF token, with another session's token, or from another origin (403)", async () => {
@@ -141,16 +128,15 @@ describe("decision console", () => {
     expect((await get(w.t, s, `/console/agreements/${w.agreementA}/document`)).status).toBe(200);
   });
 
-  it("gives a read-scoped key a console without forms that change anything, and refuses its POSTs", async () => {
+  it("gives a viewer a console without forms that change anything but their own notices, and refuses its POSTs", async () => {
     const w = await world();
-    const readKey = await w.t.call(w.t.operatorKey, "POST", `/v1/organisations/${w.a.id}/api-keys`, { name: "GRC", scope: "read" });
-    expect(readKey.status).toBe(201);
-    const s = await signIn(w.t, readKey.body.secret);
+    const s = await signIn(w.t, w.a.key, "viewer");
     for (const path of ["/console", `/console/decisions/${w.decisionA}`, `/console/agreements/${w.agreementA}`, "/console/requests"]) {
       const html = await (await get(w.t, s, path)).text();
       const actions = [...html.matchAll(/<form[^>]*action="([^"]+)"/g)].map((m) => m[1]);
       expect(actions, path).toEqual(["/console/sign-out"]);
     }
+    expect((await get(w.t, s, "/console/people")).status).toBe(403);
     const token = await csrfOf(w.t, s);
     const before = await snapshotState(w.t);
     expect((await post(w.t, s, `/console/decisions/${w.decisionA}/approve`, { csrf: token })).status).toBe(403);
@@ -191,7 +177,7 @@ describe("decision console", () => {
     expect(await inbox.text()).toContain("Aarhus Kommune");
   });
 
-  it("ends the session on sign-out, and when its key is revoked", async () => {
+  it("ends the session on sign-out, and when its person is deactivated", async () => {
     const w = await world();
     const s = await signIn(w.t, w.a.key);
     const res = await post(w.t, s, "/console/sign-out", { csrf: await csrfOf(w.t, s) });
@@ -203,8 +189,8 @@ describe("decision console", () => {
 
     const s2 = await signIn(w.t, w.b.key);
     expect((await get(w.t, s2, "/console")).status).toBe(200);
-    const keys = await w.t.call(w.t.operatorKey, "GET", `/v1/organisations/${w.b.id}/api-keys`);
-    for (const k of keys.body.data) await w.t.call(w.t.operatorKey, "DELETE", `/v1/organisations/${w.b.id}/api-keys/${k.id}`);
+    const off = await w.t.call(w.b.key, "PATCH", `/v1/users/${s2.userId}`, { status: "deactivated" });
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
     expect((await get(w.t, s2, "/console")).status).toBe(303);
   });
 

@@ -1,3 +1,4 @@
+import { signInAs } from "../helpers/people";
 import { describe, expect, it } from "vitest";
 import { noticeEndsAt } from "../../src/domain/decisions";
 import { recountNoticeEnds } from "../../src/features/decisions/recount";
@@ -22,12 +23,9 @@ describe("the notice's end, as the controller counts it", () => {
   });
 });
 
-const ORIGIN = "http://localhost";
-
 /** The console's inbox as the controller sees it, signed in now. */
 async function consoleInbox(t: TestContext, key: string) {
-  const signIn = await t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN, "Accept-Language": "da" }, body: new URLSearchParams({ key }) });
-  const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const { cookie } = await signInAs(t, key, "decider", { "Accept-Language": "da" });
   return (await t.app.request("/console", { headers: { Cookie: cookie, "Accept-Language": "da" } })).text();
 }
 

@@ -1,3 +1,4 @@
+import { invitePerson, linkInOutbox, ORIGIN, signInAs } from "../helpers/people";
 // Every page people read is valid HTML: html-validate's recommended preset, no errors and no
 // warnings, on the console (signed out and in, controller and processor, da/sv/en), the public
 // sub-processor page and the annex document.
@@ -7,7 +8,15 @@ import { createTestContext, type TestContext } from "../helpers/app";
 import { addBackupOp, createActiveAgreement, createOrg, ukSupportOps } from "../helpers/factories";
 
 // hono/jsx writes void elements self-closed (<meta />), which HTML allows; the preset's style rule is told so
-const validator = new HtmlValidate({ extends: ["html-validate:recommended"], rules: { "void-style": ["error", { style: "selfclose" }] } });
+// hono/jsx writes void elements self-closed and a true boolean attribute as `checked=""`; a group of checkboxes shares one name
+const validator = new HtmlValidate({
+  extends: ["html-validate:recommended"],
+  rules: {
+    "void-style": ["error", { style: "selfclose" }],
+    "attribute-boolean-style": ["error", { style: "empty" }],
+    "form-dup-name": ["error", { shared: ["radio", "checkbox", "button", "reset", "submit"] }],
+  },
+});
 
 const problems: string[] = [];
 
@@ -18,12 +27,8 @@ async function expectValid(label: string, html: string) {
   if (html.slice(0, 15).toLowerCase() !== "<!doctype html>") problems.push(`${label}: no doctype`);
 }
 
-const ORIGIN = "http://localhost";
-
-async function signIn(t: TestContext, key: string) {
-  const res = await t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ key }) });
-  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
-}
+/** An admin of the organisation of `key`, signed in by e-mail link: every page, the people pages too. */
+const signIn = async (t: TestContext, key: string) => (await signInAs(t, key, "admin")).cookie;
 
 describe("valid HTML on every page", () => {
   it("the console, the public page and the annex document", async () => {
@@ -54,6 +59,16 @@ describe("valid HTML on every page", () => {
       await expectValid(`processor's requests ${lang}`, await page("/console/requests", asProcessor, lang));
       await expectValid(`annex document ${lang}`, await page(`/console/agreements/${general.id}/document?lang=${lang}`, asController, lang));
     }
+    // the people pages, the page behind a link, and the unsubscribe page
+    for (const lang of ["da", "sv", "en"]) {
+      await expectValid(`people ${lang}`, await page("/console/people", asController, lang));
+      await expectValid(`my notices ${lang}`, await page("/console/account", asController, lang));
+    }
+    const invited = await invitePerson(t, controller.key, { role: "viewer" });
+    const link = new URL(await linkInOutbox(t, invited.email, "invitation"));
+    await expectValid("invitation link", await page(link.pathname + link.search));
+    const user = (await t.client.execute({ sql: "SELECT mail_token FROM users WHERE id = ?", args: [invited.id] })).rows[0]!;
+    await expectValid("unsubscribe", await page(`/mail/unsubscribe?u=${invited.id}&k=annex.version_created&t=${user.mail_token}`));
     // the confirmation steps and an error page
     await expectValid("withdraw all, confirm", await page(`/console/requests/${cr.body.id}/withdraw`, asProcessor));
     await expectValid("withdraw one, confirm", await page(`/console/decisions/${cr.body.decisions[0].id}/withdraw`, asProcessor));

@@ -60,7 +60,7 @@ describe("API keys", () => {
     expect(text).not.toContain(await hashSecret(secret));
     expect(text).not.toContain(await hashSecret(org.key));
     for (const key of list.body.data) {
-      expect(Object.keys(key).sort()).toEqual(["created_at", "expires_at", "id", "last_used_at", "name", "object", "organisation_id", "prefix", "revoked_at", "scope"]);
+      expect(Object.keys(key).sort()).toEqual(["created_at", "expires_at", "id", "last_used_at", "name", "object", "organisation_id", "prefix", "revoked_at", "scope", "user_id"]);
     }
     // the database keeps only the hash
     const stored = await t.client.execute({ sql: "SELECT * FROM api_keys WHERE id = ?", args: [created.body.id] });

@@ -11,7 +11,7 @@ import { buildDeps } from "../../src/build-deps";
 import { nodeDocsAssets } from "../../src/node-service";
 import { parseEnv } from "../../src/env";
 import { ensureOperatorKey } from "../../src/bootstrap/operator-key";
-import { type Deps, ManualClock, type WebhookConfig } from "../../src/deps";
+import { type Clock, type Deps, ManualClock, type WebhookConfig } from "../../src/deps";
 
 export const T0 = new Date("2026-11-22T09:00:00.000Z");
 export const DAY = 24 * 60 * 60 * 1000;
@@ -51,6 +51,8 @@ export async function createTestContext(
     requestsPerMinute?: number;
     /** a database already migrated, reached some other way (libSQL over HTTP, as on Workers); the caller closes it */
     client?: Client;
+    /** real time as sessions see it; a test that moves it gives its own */
+    wallClock?: Clock;
   } = {},
 ): Promise<TestContext> {
   let url = ":memory:";
@@ -76,7 +78,7 @@ export async function createTestContext(
     RATE_LIMIT_PER_MINUTE: String(opts.requestsPerMinute ?? 100_000),
   });
   // the API reference's files as the Node service reads them, so /docs works in tests as it does there
-  const built = buildDeps(env, { client, clock, groupCommitReads: true, docsAssets: nodeDocsAssets() });
+  const built = buildDeps(env, { client, clock, wallClock: opts.wallClock, groupCommitReads: true, docsAssets: nodeDocsAssets() });
   const deps: Deps = { ...built, webhooks: { ...built.webhooks, ...opts.webhooks } };
   const operatorKey = "sk_live_test_operator_000000000000";
   await ensureOperatorKey(deps.db, deps, operatorKey);

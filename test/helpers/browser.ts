@@ -1,7 +1,9 @@
 import { serve } from "@hono/node-server";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 import type { App } from "../../src/app";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -26,4 +28,29 @@ export async function serveApp(app: App): Promise<{ url: string; close: () => Pr
   });
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core in the page: no violation of serious or critical impact. It is evaluated through the
+ * browser's protocol, which the page's Content-Security-Policy does not govern, so a page can be
+ * checked under its real policy.
+ */
+export async function assertAccessible(page: Page, name: string) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    const r = await (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe.run();
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+  expect(
+    result.filter((v) => v.impact === "serious" || v.impact === "critical"),
+    `${name}: ${JSON.stringify(result)}`,
+  ).toEqual([]);
+}
+
+/** Nothing on the page is wider than the viewport: no sideways scrolling on a phone. */
+export async function assertNoSidewaysScroll(page: Page, name: string) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+  expect(scroll, `${name}: the page is ${scroll} px wide in a ${width} px viewport`).toBeLessThanOrEqual(width);
 }

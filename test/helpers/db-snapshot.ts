@@ -4,7 +4,7 @@ import type { TestContext } from "./app";
 const PROCEDURE_TABLES = ["organisations", "api_keys", "agreements", "agreement_terms", "annex_versions", "change_requests", "decisions", "events"] as const;
 
 /** Row counts of the tables a refused request must leave untouched: the procedure's and the webhooks'. */
-export const COUNTED_TABLES = [...PROCEDURE_TABLES, "webhook_endpoints", "deliveries"] as const;
+export const COUNTED_TABLES = [...PROCEDURE_TABLES, "webhook_endpoints", "deliveries", "users", "sign_in_tokens", "user_sessions", "mails"] as const;
 
 /** Every table that holds state (a refused request, or a read, leaves each as it was). */
 export const STATE_TABLES = [...COUNTED_TABLES, "delivery_attempts", "audit_records", "idempotency_keys", "legal_data_checks"] as const;

@@ -19,6 +19,8 @@ interface ResourceIds {
   event_id: string;
   /** the victim's webhook endpoint */
   endpoint_id: string;
+  /** a person of the victim's */
+  user_id: string;
 }
 
 interface World {
@@ -141,6 +143,67 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     owner: 403,
     operator: 200,
     foreign: 403,
+  },
+  "POST /v1/users": {
+    request: () => ({ path: "/v1/users", body: { email: `p${crypto.randomUUID().slice(0, 8)}@invited.example`, role: "viewer" } }),
+    owner: 201,
+    operator: 403,
+    foreign: (res, w) => {
+      expect(res.status).toBe(201);
+      expect(res.body.organisation_id).toBe(w.foreign.id);
+    },
+    foreignCreatesOwn: true,
+  },
+  "POST /v1/organisations/{organisation_id}/users": {
+    request: (ids) => ({ path: `/v1/organisations/${ids.organisation_id}/users`, body: { email: `p${crypto.randomUUID().slice(0, 8)}@invited.example`, role: "admin" } }),
+    owner: 403,
+    operator: 201,
+    foreign: 403,
+  },
+  "GET /v1/users": {
+    request: () => ({ path: "/v1/users?limit=100" }),
+    owner: 200,
+    operator: 403,
+    foreign: (res, w) => {
+      expect(res.status).toBe(200);
+      for (const u of res.body.data) expect(u.organisation_id).toBe(w.foreign.id);
+      expect(JSON.stringify(res.body)).not.toContain(w.real.user_id);
+    },
+  },
+  "GET /v1/users/{user_id}": { request: (ids) => ({ path: `/v1/users/${ids.user_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "PATCH /v1/users/{user_id}": { request: (ids) => ({ path: `/v1/users/${ids.user_id}`, body: { name: "Renamed" } }), owner: 200, operator: 403, foreign: 404 },
+  // the victim has no single sign-on: whoever asks gets 404 for their own (none), never the victim's
+  "GET /v1/sso-connection": {
+    request: () => ({ path: "/v1/sso-connection" }),
+    owner: 404,
+    operator: 403,
+    foreign: (res, w) => {
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe("not_found");
+      expect(JSON.stringify(res.body)).not.toContain(w.victim.id);
+    },
+  },
+  // no OpenID provider answers here: the PUT is refused at /issuer for anyone, and keeps nothing
+  "PUT /v1/sso-connection": {
+    request: () => ({
+      path: "/v1/sso-connection",
+      body: { issuer: "http://127.0.0.1:1", client_id: "registry", client_secret: "secret", email_domain: "victim.example" },
+    }),
+    owner: 422,
+    operator: 403,
+    foreign: (res) => {
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/issuer", rule: "openid_discovery" })]);
+    },
+  },
+  "DELETE /v1/sso-connection": {
+    request: () => ({ path: "/v1/sso-connection" }),
+    owner: 404,
+    operator: 403,
+    foreign: (res) => {
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe("not_found");
+    },
   },
   "GET /v1/api-keys": {
     request: () => ({ path: "/v1/api-keys?limit=100" }),
@@ -378,6 +441,8 @@ async function world(): Promise<World> {
   const cr = await t.call(partner.key, "POST", "/v1/change-requests", { agreements: "all", operations: [addBackup], reason: "A second backup" });
   expect(cr.status, JSON.stringify(cr.body)).toBe(201);
   const event = await t.call(victim.key, "GET", "/v1/events?limit=1");
+  const person = await t.call(victim.key, "POST", "/v1/users", { email: "dpo@victim.example", role: "admin" });
+  expect(person.status, JSON.stringify(person.body)).toBe(201);
   return {
     t,
     victim,
@@ -394,6 +459,7 @@ async function world(): Promise<World> {
       decision_id: cr.body.decisions[0].id,
       event_id: event.body.data[0].id,
       endpoint_id: endpoint.body.id,
+      user_id: person.body.id,
     },
     missing: {
       organisation_id: randomId("org"),
@@ -405,6 +471,7 @@ async function world(): Promise<World> {
       decision_id: randomId("dec"),
       event_id: randomId("evt"),
       endpoint_id: randomId("ep"),
+      user_id: randomId("usr"),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { personOf } from "../../core/actor";
 import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import { classifyAnnex } from "../../domain/annex";
@@ -34,6 +35,7 @@ export function presentTerms(t: TermsRow, now: Date) {
     in_force: t.effectiveAt <= now,
     reason: t.reason,
     decision_id: t.decisionId,
+    amended_by: t.amendedBy ?? null,
     created_at: t.createdAt.toISOString(),
   };
 }
@@ -48,6 +50,7 @@ export const baselineTerms = (a: AgreementRow, effectiveAt: Date, now: Date): Te
   effectiveAt,
   reason: null,
   decisionId: null,
+  amendedBy: null,
   amendedByKey: null,
   createdAt: now,
 });
@@ -104,6 +107,7 @@ export async function planAmendment(ctx: Ctx, a: AgreementRow, change: TermsChan
     reason: change.reason,
     decisionId: opts.decisionId ?? null,
     amendedByKey: ctx.actor.keyId,
+    amendedBy: personOf(ctx.actor),
     createdAt: now,
   };
   const inForce = row.effectiveAt <= now;

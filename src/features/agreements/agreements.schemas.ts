@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { Address, CountryCode, DateTimeInput, Registration, text, Timestamp } from "../../http/schemas";
+import { Address, CountryCode, DateTimeInput, PersonRef, Registration, text, Timestamp } from "../../http/schemas";
 import { AnnexContent, AnnexInput } from "../annex/annex.schemas";
 
 export const Authorisation = z.enum(["specific", "general"]).openapi("Authorisation", {
@@ -108,6 +108,7 @@ export const AgreementTerms = z
     in_force: z.boolean().openapi({ description: "The effective instant has come (the latest such version is the one in force)" }),
     reason: z.string().nullable(),
     decision_id: z.string().nullable().openapi({ description: "The approval this amendment was made with, if any" }),
+    amended_by: PersonRef.nullable().openapi({ description: "The person who amended the terms; null for version 1 and for a key of the organisation" }),
     created_at: Timestamp,
   })
   .openapi("AgreementTerms");

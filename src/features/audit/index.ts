@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { stream } from "hono/streaming";
 import { listOf, PageQuery } from "../../http/pagination";
 import { createRouter, errorResponses, jsonContent } from "../../http/router";
-import { Timestamp } from "../../http/schemas";
+import { PersonRef, Timestamp } from "../../http/schemas";
 import { ctxOf } from "../../http/context";
 import { exportAudit, listAudit, verifyAudit } from "./audit.service";
 
@@ -20,6 +20,7 @@ const AuditRecord = z
       organisation_id: z.string().nullable(),
       key_id: z.string().nullable(),
       key_prefix: z.string().nullable().openapi({ description: "Never the secret" }),
+      user: PersonRef.nullable().openapi({ description: "The person acting: signed in to the console, or through a key tied to them" }),
     }),
     action: z.string().openapi({ example: "annex.read" }),
     resource: z.object({ type: z.string(), id: z.string() }),
@@ -27,6 +28,7 @@ const AuditRecord = z
     request_id: z.string().nullable(),
     client_ip: z.string().nullable(),
     outcome: z.string(),
+    detail: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What else the record proves, e.g. to whom a notice was sent (`notice.sent`)" }),
     prev_hash: z.string(),
     hash: z.string().openapi({ description: "SHA-256 over the record's content and prev_hash" }),
   })

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { DateTimeInput, text, Timestamp } from "../../http/schemas";
+import { DateTimeInput, PersonRef, text, Timestamp } from "../../http/schemas";
 import { LocationInput, SubProcessorInput } from "../annex/annex.schemas";
 import { Decision } from "../decisions/decisions.schemas";
 import type { Operation as DomainOperation } from "../../domain/operations";
@@ -50,6 +50,7 @@ export const ChangeRequest = z
     reason: z.string(),
     effective_date: Timestamp.nullable(),
     submitted_at: Timestamp,
+    submitted_by: PersonRef.nullable().openapi({ description: "The person who submitted the change; null for a key of the organisation" }),
     decisions: z.array(Decision).openapi({ description: "One per covered agreement the caller is party to" }),
   })
   .openapi("ChangeRequest");

@@ -6,7 +6,7 @@ import { type AnnexContent, checkDerogationsFor } from "../../domain/annex";
 import { deriveRequestStatus, noticeEndsAt, statesAllowing } from "../../domain/decisions";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
 import { applyOperations, assessChange, type Operation } from "../../domain/operations";
-import { requireOrganisation } from "../../core/actor";
+import { personOf, requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import { type Ctx, iso } from "../../core/context";
 import { planApply } from "../decisions/apply";
@@ -39,6 +39,7 @@ function presentChangeRequest(row: ChangeRequestRow, decisions: ReturnType<typeo
     reason: row.reason,
     effective_date: iso(row.effectiveDate),
     submitted_at: row.submittedAt.toISOString(),
+    submitted_by: row.submittedBy ?? null,
     decisions,
   };
 }
@@ -107,7 +108,16 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   if (errors.length) throw validationFailed(errors, "The change cannot be applied to every covered agreement; nothing was submitted.");
 
   const id = ctx.newId("changeRequest");
-  const request: ChangeRequestRow = { id, processorId, operations, reason: input.reason, effectiveDate, submittedAt: now, submittedByKey: ctx.actor.keyId ?? "" };
+  const request: ChangeRequestRow = {
+    id,
+    processorId,
+    operations,
+    reason: input.reason,
+    effectiveDate,
+    submittedAt: now,
+    submittedByKey: ctx.actor.keyId ?? "",
+    submittedBy: personOf(ctx.actor),
+  };
   // a notice (removals, corrections) needs no decision: it takes effect at its effective date, or at once
   const noticeEffectiveAt = effectiveDate ?? now;
   const decisions: DecisionRow[] = plans.map((p) => ({
@@ -127,6 +137,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     objectionReason: null,
     decidedAt: p!.kind === "notice" ? now : null,
     decidedByKey: null,
+    decidedBy: null,
     effectiveAt: p!.kind === "notice" ? noticeEffectiveAt : null,
     application: p!.kind === "notice" ? "scheduled" : "not_applicable",
     appliedVersion: null,
@@ -216,7 +227,14 @@ export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string 
     throw notFound("change request");
   if (row.processorId !== org) throw new AppError("forbidden", "Only the processor withdraws its change.");
   const now = ctx.clock.now();
-  const set = { state: "withdrawn" as const, decidedAt: now, decidedByKey: ctx.actor.keyId, effectiveAt: null, application: "not_applicable" as const };
+  const set = {
+    state: "withdrawn" as const,
+    decidedAt: now,
+    decidedByKey: ctx.actor.keyId,
+    decidedBy: personOf(ctx.actor),
+    effectiveAt: null,
+    application: "not_applicable" as const,
+  };
   const answer = await retryOnConflict(async () => {
     // the processor sees every decision of its request: the answer shows them all, withdrawn or not
     const read = await ctx.db.query.decisions.findMany({ where: eq(d.changeRequestId, id), orderBy: d.id });

@@ -78,12 +78,14 @@ export function presentDecision(d: DecisionRow, ctx: DecisionContext, now: Date)
     comment: d.comment,
     objection_reason: d.objectionReason,
     decided_at: iso(d.decidedAt),
+    decided_by: d.decidedBy ?? null,
     application: { state: d.application, effective_at: iso(d.effectiveAt), version: d.appliedVersion, failure_reason: d.failureReason },
     change: {
       operations: cr.operations as unknown as Record<string, unknown>[],
       reason: cr.reason,
       effective_date: iso(cr.effectiveDate),
       submitted_at: cr.submittedAt.toISOString(),
+      submitted_by: cr.submittedBy ?? null,
     },
   };
 }

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { DECISION_STATES } from "../../domain/decisions";
-import { text, Timestamp } from "../../http/schemas";
+import { PersonRef, text, Timestamp } from "../../http/schemas";
 import { TermsChangeBody } from "../agreements/agreements.schemas";
 
 const PartyRef = z.object({ id: z.string(), name: z.string() });
@@ -37,6 +37,9 @@ export const Decision = z
     comment: z.string().nullable(),
     objection_reason: z.string().nullable(),
     decided_at: Timestamp.nullable(),
+    decided_by: PersonRef.nullable().openapi({
+      description: "The person who approved, objected or withdrew (in the console, or through a key tied to them); null for a key of the organisation or the service",
+    }),
     application: z.object({
       state: z.enum(["not_applicable", "scheduled", "applied", "failed"]),
       effective_at: Timestamp.nullable(),
@@ -48,6 +51,7 @@ export const Decision = z
       reason: z.string(),
       effective_date: Timestamp.nullable(),
       submitted_at: Timestamp,
+      submitted_by: PersonRef.nullable().openapi({ description: "The person who submitted the change; null for a key of the organisation" }),
     }),
   })
   .openapi("Decision");

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, lt, lte, not, or, type SQL } from "drizzle
 import { schema } from "../../../db/client";
 import { type DecisionVerb, VERB_ROLE, effectiveAt, next, statesAllowing } from "../../domain/decisions";
 import { AppError, notFound } from "../../domain/errors";
-import { requireOrganisation } from "../../core/actor";
+import { personOf, requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import type { Ctx } from "../../core/context";
 import { eventsWithAudit } from "../../core/events";
@@ -134,6 +134,7 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
       state: verb === "approve" ? ("approved" as const) : verb === "object" ? ("objected" as const) : ("withdrawn" as const),
       decidedAt: now,
       decidedByKey: ctx.actor.keyId,
+      decidedBy: personOf(ctx.actor),
       comment: verb === "approve" ? (comment ?? null) : null,
       objectionReason: verb === "object" ? reason! : null,
       effectiveAt: due,

@@ -42,6 +42,10 @@ export const CreateApiKeyBody = z
     name: text(100).openapi({ example: "case-management integration" }),
     scope: z.enum(["read", "write"]).default("write").openapi({ description: "read: GET requests only; write: everything the organisation may do" }),
     expires_at: DateTimeInput.optional().openapi({ description: "After this instant the key answers 401" }),
+    user_id: z.string().optional().openapi({
+      description:
+        "Ties the key to a person of the organisation: what it does names them, it can do no more than their role, and it stops working when they are deactivated. Without it, an organisation key.",
+    }),
   })
   .openapi("CreateApiKey");
 
@@ -50,6 +54,7 @@ export const ApiKey = z
     object: z.literal("api_key"),
     id: z.string().openapi({ example: "key_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
     organisation_id: z.string(),
+    user_id: z.string().nullable().openapi({ description: "The person the key acts for; null: an organisation key" }),
     name: z.string(),
     prefix: z.string().openapi({ description: "The visible start of the secret", example: "sk_live_Ab12" }),
     scope: z.enum(["read", "write"]),

@@ -29,6 +29,7 @@ export const presentApiKey = (k: ApiKeyRow) => ({
   object: "api_key" as const,
   id: k.id,
   organisation_id: k.organisationId ?? "",
+  user_id: k.userId ?? null,
   name: k.name,
   prefix: k.prefix,
   scope: k.scope,
@@ -86,7 +87,16 @@ export async function getOwnOrganisation({ ctx }: { ctx: Ctx }) {
 
 export const findOrganisation = (db: DbOrTx, id: string) => db.query.organisations.findFirst({ where: eq(schema.organisations.id, id) });
 
-type ApiKeyFields = { id: string; organisationId: string | null; name: string; secret: string; now: Date; scope?: "read" | "write"; expiresAt?: Date | null };
+type ApiKeyFields = {
+  id: string;
+  organisationId: string | null;
+  name: string;
+  secret: string;
+  now: Date;
+  scope?: "read" | "write";
+  expiresAt?: Date | null;
+  userId?: string | null;
+};
 
 /** A key as stored: by its hash; the secret is returned once and never again. */
 async function apiKeyRow(fields: ApiKeyFields): Promise<ApiKeyRow> {
@@ -101,6 +111,7 @@ async function apiKeyRow(fields: ApiKeyFields): Promise<ApiKeyRow> {
     scope: fields.scope ?? "write",
     expiresAt: fields.expiresAt ?? null,
     lastUsedAt: null,
+    userId: fields.userId ?? null,
   };
 }
 
@@ -116,9 +127,18 @@ export async function createApiKey({ ctx, organisationId, input }: { ctx: Ctx; o
   if (!(await findOrganisation(ctx.db, organisationId))) throw notFound("organisation");
   if (input.expires_at && new Date(input.expires_at) <= ctx.clock.now())
     throw validationFailed([{ pointer: "/expires_at", rule: "in_future", detail: "A key cannot expire before it is issued." }], "The key would never work.");
+  if (input.user_id) {
+    const user = await ctx.db.query.users.findFirst({ where: and(eq(schema.users.id, input.user_id), eq(schema.users.organisationId, organisationId)) });
+    if (!user || user.status === "deactivated")
+      throw validationFailed(
+        [{ pointer: "/user_id", rule: "person_of_organisation", detail: "Not an active person of this organisation." }],
+        "The key cannot be tied to this person.",
+      );
+  }
   const secret = generateSecret();
   const id = ctx.newId("apiKey");
   const row = await apiKeyRow({
+    userId: input.user_id ?? null,
     id,
     organisationId,
     name: input.name,

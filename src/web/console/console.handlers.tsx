@@ -15,8 +15,8 @@ import { ctxOf } from "../../http/context";
 import { decide, getDecision } from "../../features/decisions/decisions.service";
 import { listTerms } from "../../features/agreements/agreement-terms.service";
 import { allChangeRequests, allDecisions, decisionDiff } from "./console.service";
-import { clearSessionCookie, type ConsoleSession, csrfMatches, loadSession, revokeSession, setSessionCookie, signIn } from "./console.session";
-import { AgreementPage, ConfirmPage, stillOpen, DecisionPage, type Done, InboxPage, isDone, MessagePage, type Page, RequestsPage, SignInPage, t } from "./console.views";
+import { clearSessionCookie, type ConsoleSession, csrfMatches, loadSession } from "./console.session";
+import { AgreementPage, ConfirmPage, stillOpen, DecisionPage, type Done, InboxPage, isDone, MessagePage, type Page, RequestsPage, t } from "./console.views";
 
 export type ConsoleEnv = { Variables: AppEnv["Variables"] & { session: ConsoleSession } };
 type C = Context<ConsoleEnv>;
@@ -34,38 +34,27 @@ const NO_STORE = { "Cache-Control": "no-store" };
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** A console page: standards mode (the doctype first), never cached, nothing loaded from elsewhere. */
-async function html(c: Context, body: unknown, status = 200) {
+export async function html(c: Context, body: unknown, status = 200) {
   c.header("Content-Security-Policy", CSP);
   c.header("Cache-Control", NO_STORE["Cache-Control"]);
   return c.html(`<!DOCTYPE html>\n${await (body as { toString(): string | Promise<string> }).toString()}`, status as 200);
 }
 
-const pageOf = (c: Context, session?: ConsoleSession): Page => ({
+export const pageOf = (c: Context, session?: ConsoleSession): Page => ({
   lang: pickLang(c),
   path: new URL(c.req.url).pathname,
-  session: session && { organisationName: session.organisationName, csrfToken: session.csrfToken, scope: session.scope },
+  session: session && { organisationName: session.organisationName, userName: session.userName, role: session.role, csrfToken: session.csrfToken, scope: session.scope },
 });
 
-export const signInForm = (c: C) => html(c, <SignInPage {...pageOf(c)} />);
-
-export async function signInSubmit(c: C) {
-  const form = await c.req.parseBody();
-  const key = typeof form.key === "string" ? form.key.trim() : "";
-  const result = await signIn(c.get("deps"), key);
-  if (!result.ok) {
-    const m = t(pickLang(c));
-    return html(c, <SignInPage {...pageOf(c)} error={result.reason === "operator" ? m.operator_cannot_sign_in : m.sign_in_failed} />, result.reason === "operator" ? 403 : 401);
-  }
-  setSessionCookie(c as unknown as Context<AppEnv>, result.token);
-  return c.redirect("/console", 303);
-}
+/** A console page to come back to: /console and its paths, nothing else. */
+export const BACK = /^\/console(\/[A-Za-z0-9_\-/]*)?$/;
 
 export function switchLang(c: C) {
   const to = c.req.query("to");
   const back = c.req.query("back") ?? "/console";
   if (isLang(to)) setCookie(c, "lang", to, { path: "/console", sameSite: "Lax", secure: true, maxAge: 365 * 24 * 3600 });
   // only back into the console: never an open redirect
-  return c.redirect(/^\/console(\/[A-Za-z0-9_\-/]*)?$/.test(back) ? back : "/console", 303);
+  return c.redirect(BACK.test(back) ? back : "/console", 303);
 }
 
 /** Every console page but sign-in needs a live session; without one, back to sign-in. */
@@ -73,27 +62,27 @@ export async function requireSession(c: C, next: () => Promise<void>) {
   const session = await loadSession(c as unknown as Context<AppEnv>);
   if (!session) {
     clearSessionCookie(c as unknown as Context<AppEnv>);
-    return c.redirect("/console/sign-in", 303);
+    // back to where the person was going once signed in (only a console page: never an open redirect)
+    const path = new URL(c.req.url).pathname;
+    const back = c.req.method === "GET" && path !== "/console" && BACK.test(path) ? `?back=${encodeURIComponent(path)}` : "";
+    return c.redirect(`/console/sign-in${back}`, 303);
   }
   c.set("session", session);
   c.set("actor", session.actor);
   await next();
 }
 
-/** Every POST carries the session's CSRF token; a read-only session may change nothing but its own sign-out. */
+/** What a viewer may still post: signing out and their own notices. */
+const OWN_FORMS = new Set(["/console/sign-out", "/console/account"]);
+
+/** Every POST carries the session's CSRF token; a viewer may change nothing but their own notices and sign-out. */
 export async function checkForm(c: C, next: () => Promise<void>) {
   if (c.req.method !== "POST") return next();
-  const form = await c.req.parseBody();
+  const form = await c.req.parseBody({ all: true });
   const session = c.get("session");
   if (!csrfMatches(form.csrf, session.csrfToken)) throw new HTTPException(403, { message: "csrf" });
-  if (session.scope === "read" && !c.req.path.endsWith("/sign-out")) throw new HTTPException(403, { message: "read-only" });
+  if (session.scope === "read" && !OWN_FORMS.has(c.req.path)) throw new HTTPException(403, { message: "read-only" });
   await next();
-}
-
-export async function signOut(c: C) {
-  await revokeSession(c.get("deps"), c.get("session").id);
-  clearSessionCookie(c as unknown as Context<AppEnv>);
-  return c.redirect("/console/sign-in", 303);
 }
 
 const ctx = (c: C) => ctxOf(c as unknown as Context<AppEnv>);

@@ -7,6 +7,8 @@ import { mechanismLabel } from "../../i18n/labels";
 import { localDaysBetween } from "../../domain/time-zones";
 import { type Lang, LANGS, MESSAGES } from "../../i18n/messages";
 import type { DecisionView } from "../../features/decisions/decisions.presenter";
+import type { Role } from "../../domain/people";
+import { PEOPLE } from "../../i18n/people";
 
 /** One inline stylesheet: the console loads nothing else. Focus is always visible; colour is never the only signal. */
 const CSS = `
@@ -30,7 +32,11 @@ dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
 form.action { border: 1px solid #888; padding: .75rem 1rem; margin: 1rem 0; max-width: 40rem; }
 label { display: block; font-weight: 600; margin-bottom: .25rem; }
-textarea, input[type=password], input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: .35rem; border: 1px solid #555; }
+label.choice { font-weight: 400; margin: .25rem 0; }
+fieldset { border: 1px solid #bbb; margin: .75rem 0; padding: .5rem .75rem; }
+.hint { margin: 0 0 .5rem; color: #333; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+textarea, select, input[type=password], input[type=text], input[type=email] { width: 100%; box-sizing: border-box; font: inherit; padding: .35rem; border: 1px solid #555; }
 button { font: inherit; padding: .35rem .9rem; margin-top: .5rem; border: 2px solid #0b4f9c; background: #0b4f9c; color: #fff; border-radius: .25rem; cursor: pointer; }
 button.secondary { background: #fff; color: #0b4f9c; }
 .error { border-left: 4px solid #a00; padding: .5rem .75rem; background: #fff4f4; color: #700; }
@@ -66,7 +72,7 @@ export interface Page {
   lang: Lang;
   /** the path, for the language switch to come back to */
   path: string;
-  session?: { organisationName: string; csrfToken: string; scope: "read" | "write" };
+  session?: { organisationName: string; userName: string; role: Role; csrfToken: string; scope: "read" | "write" };
 }
 
 export const t = (lang: Lang) => MESSAGES[lang].console;
@@ -129,6 +135,14 @@ export const Layout: FC<Page & { title: string; children?: Child }> = ({ lang, p
                 <li>
                   <a href="/console/requests">{m.nav_requests}</a>
                 </li>
+                {session.role === "admin" ? (
+                  <li>
+                    <a href="/console/people">{PEOPLE[lang].nav_people}</a>
+                  </li>
+                ) : null}
+                <li>
+                  <a href="/console/account">{PEOPLE[lang].nav_account}</a>
+                </li>
               </ul>
             </nav>
           ) : null}
@@ -145,7 +159,7 @@ export const Layout: FC<Page & { title: string; children?: Child }> = ({ lang, p
           </nav>
           {session ? (
             <div>
-              <span>{m.signed_in_as(session.organisationName)}</span>{" "}
+              <span>{PEOPLE[lang].signed_in_as(session.userName, session.organisationName)}</span>{" "}
               <form class="inline" method="post" action="/console/sign-out">
                 <Csrf token={session.csrfToken} />
                 <button type="submit" class="secondary">
@@ -156,40 +170,11 @@ export const Layout: FC<Page & { title: string; children?: Child }> = ({ lang, p
           ) : null}
         </header>
         <main id="main" tabindex={-1}>
-          {session?.scope === "read" ? <p class="note">{m.read_only}</p> : null}
+          {session?.scope === "read" ? <p class="note">{PEOPLE[lang].read_only}</p> : null}
           {children}
         </main>
       </body>
     </html>
-  );
-};
-
-export const SignInPage: FC<Page & { error?: string }> = (p) => {
-  const m = t(p.lang);
-  return (
-    <Layout {...p} title={m.sign_in}>
-      <h1>{m.sign_in}</h1>
-      <p id="sign-in-intro">{m.sign_in_intro}</p>
-      {p.error ? (
-        <p id="sign-in-error" class="error" role="alert">
-          {p.error}
-        </p>
-      ) : null}
-      <form class="action" method="post" action="/console/sign-in">
-        <label for="key">{m.api_key}</label>
-        <input
-          id="key"
-          name="key"
-          type="password"
-          autocomplete="current-password"
-          spellcheck={false}
-          aria-describedby={p.error ? "key-hint sign-in-error" : "key-hint"}
-          aria-invalid={p.error ? "true" : undefined}
-        />
-        <p id="key-hint">{m.api_key_hint}</p>
-        <button type="submit">{m.sign_in}</button>
-      </form>
-    </Layout>
   );
 };
 
