@@ -7,13 +7,14 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { benchAnnexRead } from "./bench/annex-read";
+import { benchAuditVerify } from "./bench/audit-verify";
 import { benchBundle } from "./bench/bundle";
 import { benchDeliveries } from "./bench/deliveries";
 import { benchFanOut } from "./bench/fan-out";
 import { type Figure, round } from "./bench/figure";
 import { benchSweep } from "./bench/sweep";
 
-const PARTS = ["annex", "fan-out", "deliveries", "sweep", "bundle"] as const;
+const PARTS = ["annex", "fan-out", "deliveries", "sweep", "audit", "bundle"] as const;
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, json: { type: "string" }, only: { type: "string" } } });
 const only = new Set(values.only ? values.only.split(",") : PARTS);
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only: unknown part ${part}; one of ${PARTS.join(", ")}`);
@@ -89,6 +90,12 @@ if (only.has("sweep")) {
       ...(r.sameRowsMs ? { sameRowsMs: r.sameRowsMs } : {}),
     });
   }
+}
+if (only.has("audit")) {
+  step("audit verify: 100,000 records, from the newest checkpoint vs the whole chain");
+  const r = await benchAuditVerify({ records: 100_000, sinceCheckpoint: 100, iterations: quick ? 3 : 10 });
+  figures.audit_verify = r.figure;
+  notes.push(`audit verify at 100,000 records: ${r.incrementalMs} ms from a checkpoint 100 records back (goal: under 50 ms), ${r.fullMs} ms for the whole chain`);
 }
 if (only.has("bundle")) {
   step("bundle: wrangler deploy --dry-run");

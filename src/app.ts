@@ -13,7 +13,7 @@ import { organisationsRouter } from "./features/organisations";
 import { publicPageRouter } from "./features/public-page";
 import { testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
-import { auditRouter } from "./features/audit";
+import { auditPublicRoutes, auditRouter } from "./features/audit";
 import { usersRouter } from "./features/users";
 import { ssoRouter } from "./features/sso";
 import { consoleRouter, mailLinksRouter } from "./web/console";
@@ -39,7 +39,7 @@ export const OPENAPI_INFO = {
 } as const;
 
 /** The operations anyone may call without an API key: the legal reference data. */
-const PUBLIC_ROUTES = [...countriesPublicRoutes, ...eventsPublicRoutes];
+const PUBLIC_ROUTES = [...countriesPublicRoutes, ...eventsPublicRoutes, ...auditPublicRoutes];
 
 /** Matches a request to one of the routes, by method and path (`{param}` is one path segment; a trailing slash is allowed, as the router allows it). */
 function routeMatcher(routes: readonly { method: string; path: string }[]) {

@@ -3,6 +3,7 @@ import { createDb } from "../db/client";
 import { readClientOf } from "../db/read-client";
 import { type Clock, createSignal, type Deps, type DocsAssetSource, jsonLogger, ManualClock, type RateLimitBinding, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
+import { createAuditSigner } from "./core/audit-signing";
 import type { Env } from "./env";
 import { advanceClock } from "./jobs/run-due";
 import { createSvixClient, createSvixMirror } from "./webhooks/svix-mirror";
@@ -18,6 +19,8 @@ export interface Platform {
   resolveHost?: (name: string) => Promise<string[]>;
   docsAssets?: DocsAssetSource;
   rateLimitBinding?: RateLimitBinding;
+  /** the audit signing key when it does not come from AUDIT_SIGNING_KEY (Node: the key file) */
+  auditSigningKey?: string;
   /** group commit of read records: a local file only (Node); on Workers a batch would outlive its request */
   groupCommitReads?: boolean;
 }
@@ -35,7 +38,8 @@ export function buildDeps(env: Env, platform: Platform): Deps {
     readDb: createDb(readClientOf(platform.client)),
     clock,
     wallClock: platform.wallClock ?? systemClock,
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    // by default where the Node service listens (a wildcard address as localhost)
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST}:${env.PORT}`).replace(/\/+$/, ""),
     newId: createIdGenerator(
       () => clock.now(),
       (b) => crypto.getRandomValues(b),
@@ -52,6 +56,8 @@ export function buildDeps(env: Env, platform: Platform): Deps {
     groupCommitReads: platform.groupCommitReads ?? false,
     docsAssets: platform.docsAssets,
     auditHead: { hash: null },
+    retention: { personalDataDays: env.AUDIT_PERSONAL_DATA_DAYS },
+    auditSigner: env.AUDIT_SIGNING_KEY || platform.auditSigningKey ? createAuditSigner((env.AUDIT_SIGNING_KEY ?? platform.auditSigningKey)!) : undefined,
   };
   if (testClock)
     deps.testClock = {

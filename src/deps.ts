@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import type { webhookEndpoints } from "../db/schema";
 import type { IdGenerator } from "./domain/ids";
+import type { AuditSigner } from "./core/audit-signing";
 
 /** The service's notion of now; tests and test mode move it, production reads the system clock. */
 export interface Clock {
@@ -126,4 +127,8 @@ export interface Deps {
    * then reads it and tries again (src/core/writer.ts).
    */
   auditHead?: { hash: string | null };
+  /** how long audit records keep their personal data (AUDIT_PERSONAL_DATA_DAYS) */
+  retention?: { personalDataDays: number };
+  /** the key that signs audit checkpoints, held outside the database (AUDIT_SIGNING_KEY); absent: no checkpoints */
+  auditSigner?: AuditSigner;
 }

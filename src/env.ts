@@ -18,7 +18,7 @@ export const EnvSchema = z.object({
   DEMO: flag,
   TEST_CLOCK: flag,
   LOG_LEVEL: z.enum(["info", "silent"]).default("info"),
-  /** the service's public origin for links in e-mails (sign-in, notices); default http://localhost:PORT */
+  /** the service's public origin for links in e-mails (sign-in, notices); default http://HOST:PORT */
   PUBLIC_URL: z.url().optional(),
   /** how often the in-process scheduler runs (Node); Workers use the Cron Trigger */
   /** 1: webhook URLs may be plain http and loopback/private (tests, local development) */
@@ -40,6 +40,12 @@ export const EnvSchema = z.object({
   MAIL_FROM: z.string().min(3).default("Subprocessor Registry <registry@localhost>"),
   /** with neither SMTP nor an API: mails are written here as .eml files and their links logged */
   MAIL_DIR: z.string().min(1).default("./data/mail"),
+  /** the Ed25519 key that signs audit checkpoints (PKCS #8, PEM or base64); a Workers secret. Node without it: AUDIT_KEY_FILE */
+  AUDIT_SIGNING_KEY: z.string().min(40).optional(),
+  /** Node: where the signing key is kept when AUDIT_SIGNING_KEY is not set (generated on the first start), beside the database, never in it */
+  AUDIT_KEY_FILE: z.string().min(1).default("./data/audit-signing-key.pem"),
+  /** days an audit record keeps its personal data (client IP, the person's name and address) before it is erased */
+  AUDIT_PERSONAL_DATA_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 

@@ -1,6 +1,6 @@
 import { serve } from "@hono/node-server";
 import { mkdirSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { openDatabase } from "../db/connect";
@@ -19,6 +19,7 @@ import { createWebhookRelay } from "./webhooks/create-relay";
 import { createGuardedFetch } from "./webhooks/guarded-fetch";
 import { startRelay } from "./webhooks/relay";
 import { startLoop } from "./core/loop";
+import { generateAuditSigningKey } from "./core/audit-signing";
 import { createMailer } from "./mail/create-mailer";
 import { createHttpMailTransport } from "./mail/http-transport";
 import { drainMail } from "./mail/mailer";
@@ -47,7 +48,10 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
   if (fileMatch) await client.execute("PRAGMA journal_mode = WAL");
   await migrateDatabase(client);
 
-  const deps = buildDeps(env, { client, groupCommitReads: !!fileMatch, docsAssets: nodeDocsAssets(), resolveHost: nodeResolveHost });
+  const auditSigningKey = env.AUDIT_SIGNING_KEY ? undefined : await auditKeyFile(env.AUDIT_KEY_FILE);
+  const deps = buildDeps(env, { client, groupCommitReads: !!fileMatch, docsAssets: nodeDocsAssets(), resolveHost: nodeResolveHost, auditSigningKey });
+  const publicKey = await deps.auditSigner!.publicKey();
+  console.log(`\nAudit checkpoints are signed with key ${publicKey.key_id}; its public key (also at GET /v1/audit/public-key):\n${publicKey.pem}`);
   const testClock = deps.testClock;
 
   // a new release of the legal reference data: tell the parties whose annex it reclassifies, once
@@ -112,6 +116,22 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
     deps.logger.info("stopped", { within_grace: ended !== "late" });
   };
   return { deps, app, server, stop, mailer };
+}
+
+/**
+ * The audit signing key of the embedded default: read from its file, or generated into it on the
+ * first start (readable by this user only). The file sits beside the database, never in it.
+ */
+async function auditKeyFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if ((err as { code?: string }).code !== "ENOENT") throw err;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const pem = await generateAuditSigningKey();
+  await writeFile(path, pem, { mode: 0o600, flag: "wx" });
+  return pem;
 }
 
 /** How long a stop waits for requests in flight, the scheduler and the relay before it closes anyway. */

@@ -5,7 +5,7 @@ import { buildDeps } from "./build-deps";
 import { ensureOperatorKey } from "./bootstrap/operator-key";
 import type { Deps, RateLimitBinding } from "./deps";
 import { type Env, parseEnv } from "./env";
-import { runDue } from "./jobs/run-due";
+import { runScheduled } from "./jobs/scheduler";
 import { checkLegalData } from "./features/annex/legal-data-check";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { drainOutbox, type RelayDeps } from "./webhooks/relay";
@@ -29,6 +29,8 @@ export interface WorkerEnv {
   MAIL_API_URL?: string;
   MAIL_API_KEY?: string;
   MAIL_FROM?: string;
+  /** the Ed25519 key that signs audit checkpoints (a secret, PKCS #8 PEM or base64); without it, no checkpoints */
+  AUDIT_SIGNING_KEY?: string;
   /** optional: Cloudflare's Rate Limiting binding ([[ratelimits]] in wrangler.toml), shared by all isolates */
   RATE_LIMITER?: RateLimitBinding;
   /** the static assets of wrangler.toml [assets]: Swagger UI's files for /docs */
@@ -83,7 +85,7 @@ export default {
     // what the API's waitUntil did not finish (retries, a failed isolate) goes out from here
     ctx.waitUntil(
       checkLegalData(deps)
-        .then(() => runDue(deps, new Date(controller.scheduledTime)))
+        .then(() => runScheduled(deps, new Date(controller.scheduledTime)))
         .then(() => Promise.all([relay.then(drainOutbox), mailer ? drainMail(mailer) : null])),
     );
   },

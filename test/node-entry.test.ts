@@ -2,7 +2,7 @@ import { request as httpRequest } from "node:http";
 import { existsSync } from "node:fs";
 import { Agent, request as undiciRequest } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO_KEYS } from "../src/bootstrap/demo";
+import { DEMO_KEYS, DEMO_PEOPLE } from "../src/bootstrap/demo";
 import { type NodeService, startNodeService, tempDatabase } from "./helpers/node-service";
 
 const services: NodeService[] = [];
@@ -106,6 +106,28 @@ describe("the Node entry (npm start)", () => {
     expect((await fetch(`${demo.base}/public/omsorgspartner`)).status).toBe(200);
     expect(demo.output()).toMatch(/Decision console: http:\/\/\S+:\d+\/console/);
     expect(demo.output()).toContain(DEMO_KEYS.controllerA);
+    // the demo DPO signs in without a mail server: the link is in the log, the mail in MAIL_DIR
+    expect(demo.output()).toContain(DEMO_PEOPLE.dpoA.email);
+    expect(demo.output()).toContain(DEMO_PEOPLE.processorAdmin.email);
+    const asked = await fetch(`${demo.base}/console/sign-in`, { method: "POST", headers: { Origin: demo.base }, body: new URLSearchParams({ email: DEMO_PEOPLE.dpoA.email }) });
+    expect(asked.status).toBe(200);
+    let link: string | undefined;
+    for (let i = 0; i < 100 && !link; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      link = demo
+        .output()
+        .split("\n")
+        // the sign-in mail (in Danish, the organisation's language), not the invitation or the notices
+        .filter((l) => l.includes('"mail written"') && l.includes(DEMO_PEOPLE.dpoA.email) && l.includes("login-link"))
+        .flatMap((l) => JSON.parse(l).links as string[])
+        .at(-1);
+    }
+    expect(link).toMatch(new RegExp(`^${demo.base}/console/sign-in/link\\?token=`));
+    const token = new URL(link!).searchParams.get("token")!;
+    const used = await fetch(`${demo.base}/console/sign-in/link`, { method: "POST", headers: { Origin: demo.base }, body: new URLSearchParams({ token }), redirect: "manual" });
+    expect(used.status).toBe(303);
+    const cookie = used.headers.get("set-cookie")!.split(";")[0]!;
+    expect(await (await fetch(`${demo.base}/console`, { headers: { Cookie: cookie } })).text()).toContain(DEMO_PEOPLE.dpoA.name);
   });
 
   it("answers a body over the limit with 413 and closes that connection cleanly: a keep-alive client's next request is not lost", async () => {

@@ -33,6 +33,14 @@ export const auditRecords = sqliteTable(
     userEmail: text("user_email"),
     /** what else the record must prove, as JSON: e.g. to whom a notice was sent */
     detail: text("detail"),
+    /**
+     * The personal data of the record (client IP, the person's name and address) is kept out of its
+     * hashed content: the content covers this digest of it instead, salted so that it cannot be
+     * guessed back. Retention erases the data and the salt after the period; the digest stays, so
+     * the chain still verifies (docs/rules.md, rule 8, "Retention"). Null on records written before.
+     */
+    personalDigest: text("personal_digest"),
+    personalSalt: text("personal_salt"),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
@@ -42,3 +50,20 @@ export const auditRecords = sqliteTable(
     index("audit_controller_idx").on(t.controllerId, t.seq),
   ],
 );
+
+/**
+ * Signed checkpoints of the audit trail: the record at `seq` had `hash` at `at`, signed with the
+ * audit signing key, which the database never holds (docs/rules.md, rule 8, "Checkpoints"). Both
+ * parties receive the checkpoints that cover their records, so a rewrite, truncation or forged
+ * append after one is found by anyone who kept it.
+ */
+export const auditCheckpoints = sqliteTable("audit_checkpoints", {
+  /** the sequence number of the record it seals */
+  seq: integer("seq").primaryKey(),
+  hash: text("hash").notNull(),
+  at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  /** names the signing key (src/core/audit-signing.ts) */
+  keyId: text("key_id").notNull(),
+  /** Ed25519 over `checkpointText`, base64url */
+  signature: text("signature").notNull(),
+});

@@ -8,3 +8,4 @@ export * from "./public-pages";
 export * from "./people";
 export * from "./mail";
 export * from "./write-guards";
+export * from "./page-subscriptions";

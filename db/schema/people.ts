@@ -55,7 +55,7 @@ export const signInTokens = sqliteTable(
   (t) => [index("sign_in_tokens_user_idx").on(t.userId)],
 );
 
-/** Requests for a sign-in link, per address and per client address (keyed hashes), for the rate limit. */
+/** Requests for a sign-in link or a page subscription, per address and per client address (as hashes), for the rate limits (src/core/request-limits.ts). */
 export const signInRequests = sqliteTable(
   "sign_in_requests",
   {

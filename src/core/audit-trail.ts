@@ -3,6 +3,7 @@ import type { Clock } from "../deps";
 import type { IdGenerator } from "../domain/ids";
 import type { Actor } from "./actor";
 import { sha256Hex } from "./crypto";
+import type { RowDigests } from "./row-digests";
 
 export type AuditRow = typeof schema.auditRecords.$inferSelect;
 
@@ -15,6 +16,8 @@ export interface AuditEntry {
   outcome?: string;
   /** what else the record proves, e.g. to whom a notice was sent */
   detail?: Record<string, unknown>;
+  /** digests of the business rows the change wrote, as they are after it (src/core/row-digests.ts) */
+  rows?: RowDigests;
 }
 
 export interface AuditContext {
@@ -28,11 +31,19 @@ export const GENESIS_HASH = "0".repeat(64);
 
 /** The hashed content of a record: every field but its own hash, in a fixed order. */
 export const auditContent = (r: Omit<AuditRow, "seq" | "hash">) =>
-  JSON.stringify([
-    ...contentOf(r),
-    // the person and the detail came later: a record without them hashes as records did before
-    ...(r.userId !== null || r.detail !== null ? [r.userId, r.userName, r.userEmail, r.detail] : []),
-  ]);
+  JSON.stringify(
+    r.personalDigest !== null
+      ? // the personal data is covered by its salted digest, never by itself: retention can erase it
+        [...contentOf({ ...r, clientIp: null }), r.userId, r.detail, r.personalDigest]
+      : // records written before: the person and the detail came later, and a record without them hashes as before
+        [...contentOf(r), ...(r.userId !== null || r.detail !== null ? [r.userId, r.detail] : [])],
+  );
+
+/** The salted digest of a record's personal data: what its hashed content covers in its place. */
+export const personalDigest = (salt: string, p: { clientIp: string | null; userName: string | null; userEmail: string | null }) =>
+  sha256Hex(JSON.stringify([salt, p.clientIp, p.userName, p.userEmail]));
+
+const newSalt = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 const contentOf = (r: Omit<AuditRow, "seq" | "hash">) => [
   r.prevHash,
@@ -87,9 +98,13 @@ export function chainAudit(items: AuditItem[], prevHash: string): Omit<AuditRow,
       userId: actor.kind === "organisation" ? (actor.user?.id ?? null) : null,
       userName: actor.kind === "organisation" ? (actor.user?.name ?? null) : null,
       userEmail: actor.kind === "organisation" ? (actor.user?.email ?? null) : null,
-      detail: e.detail ? JSON.stringify(e.detail) : null,
+      detail: e.detail || e.rows ? JSON.stringify({ ...e.detail, ...(e.rows ? { rows: e.rows } : {}) }) : null,
+      personalDigest: null as string | null,
+      personalSalt: null as string | null,
       prevHash,
     };
+    row.personalSalt = newSalt();
+    row.personalDigest = personalDigest(row.personalSalt, row);
     const hash = sha256Hex(auditContent(row));
     rows.push({ ...row, hash });
     prevHash = hash;

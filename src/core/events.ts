@@ -1,6 +1,7 @@
 import type { schema } from "../../db/client";
 import type { EventType } from "../domain/events";
 import type { AuditEntry } from "./audit-trail";
+import { decisionDigest, decisionStateOfView, type RowDigests } from "./row-digests";
 import type { Ctx } from "./context";
 
 export interface NewEvent {
@@ -13,6 +14,8 @@ export interface NewEvent {
   onlyEndpointId?: string;
   /** not to this endpoint: the one the same change disables */
   exceptEndpointId?: string;
+  /** digests of business rows the change wrote besides the decision the event carries (an annex version, terms) */
+  rows?: RowDigests;
 }
 
 export type EventRow = typeof schema.events.$inferSelect;
@@ -28,6 +31,7 @@ export interface PlannedEvent {
   exceptEndpointId?: string;
   /** what the event's audit record names */
   agreement: NewEvent["agreement"];
+  rows?: RowDigests;
 }
 
 /**
@@ -50,7 +54,7 @@ export function planEvents(deps: Pick<Ctx, "newId" | "clock">, list: NewEvent[])
       createdAt: now,
     };
     const audience = [row.processorId, row.controllerId, row.organisationId].filter((o): o is string => o !== null);
-    return { row, audience, onlyEndpointId: e.onlyEndpointId, exceptEndpointId: e.exceptEndpointId, agreement: e.agreement ?? null };
+    return { row, audience, onlyEndpointId: e.onlyEndpointId, exceptEndpointId: e.exceptEndpointId, agreement: e.agreement ?? null, rows: e.rows };
   });
 }
 
@@ -59,14 +63,16 @@ export function planEvents(deps: Pick<Ctx, "newId" | "clock">, list: NewEvent[])
  * resource the decision or endpoint that changed, or else the event itself.
  */
 export function eventAudit(e: PlannedEvent): AuditEntry {
-  const data = e.row.data as { decision?: { id: string }; endpoint?: { id: string }; endpoint_id?: string };
+  const data = e.row.data as { decision?: Parameters<typeof decisionStateOfView>[0]; endpoint?: { id: string }; endpoint_id?: string };
   const endpoint = data.endpoint?.id ?? data.endpoint_id;
   const resource = data.decision
     ? { resourceType: "decision", resourceId: data.decision.id }
     : endpoint
       ? { resourceType: "webhook_endpoint", resourceId: endpoint }
       : { resourceType: "event", resourceId: e.row.id };
-  return { action: e.row.type, ...resource, agreement: e.agreement };
+  // the decision's state as the event tells it, and what else the change wrote: verify recomputes them from the rows
+  const rows = { ...(data.decision ? decisionDigest(decisionStateOfView(data.decision)) : {}), ...e.rows };
+  return { action: e.row.type, ...resource, agreement: e.agreement, ...(Object.keys(rows).length ? { rows } : {}) };
 }
 
 /** Events and, for each, its audit record: what most state changes write besides their rows. */

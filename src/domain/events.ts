@@ -19,6 +19,8 @@ export const EVENT_TYPES = {
   "change_request.failed": "An approved change could no longer be applied to the annex as it now is; nothing was applied.",
   "webhook_endpoint.disabled": "One of the organisation's webhook endpoints was disabled: it answered 410 Gone, or kept failing for 5 days.",
   "webhook_endpoint.ping": "A test event, sent on request to one endpoint.",
+  "audit.checkpoint":
+    "A signed checkpoint of the audit trail that covers records of this organisation: keep it. Any later export can be checked against it offline with the published public key (GET /v1/audit/public-key).",
 } as const;
 
 export type EventType = keyof typeof EVENT_TYPES;

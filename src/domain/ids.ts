@@ -16,6 +16,7 @@ export const ID_PREFIX = {
   user: "usr",
   mail: "mail",
   mailAttempt: "mat",
+  pageSubscription: "sub",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

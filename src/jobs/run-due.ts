@@ -5,6 +5,7 @@ import { REMINDERS } from "../domain/decisions";
 import { commit } from "../core/writer";
 import { applyDue, deemIfDue, type JobDeps, markOverdue, remind } from "../features/decisions/due.service";
 import { putAmendmentsInForce } from "../features/agreements/agreement-terms.service";
+import { sendDigests } from "../features/public-page/subscriptions.service";
 
 const d = schema.decisions;
 const _a = schema.agreements;
@@ -15,11 +16,12 @@ export type RunDueResult = SchedulerRun;
 
 /**
  * Everything time makes due at `now`: deemed approvals, overdue notices, reminders 7 days and
- * 1 day before a notice ends, and approved changes whose effective instant has come. Every step
- * is a conditional update, so running it twice for the same instant changes nothing the second
- * time, and it can race the API's decisions safely.
+ * 1 day before a notice ends, approved changes whose effective instant has come, and the digests
+ * of public page subscribers whose changes have settled. Every step is a conditional update, so
+ * running it twice for the same instant changes nothing the second time, and it can race the
+ * API's decisions safely.
  */
-export async function runDue(deps: JobDeps, now: Date): Promise<RunDueResult> {
+export async function runDue(deps: JobDeps & Pick<Deps, "publicUrl">, now: Date): Promise<RunDueResult> {
   // the terms in force first: whether silence may approve depends on the instruction in force
   await putAmendmentsInForce(deps, now);
   const deemed = await deemIfDue(deps, null, now);
@@ -27,6 +29,8 @@ export async function runDue(deps: JobDeps, now: Date): Promise<RunDueResult> {
   let reminders = 0;
   for (const r of REMINDERS) reminders += await remind(deps, now, r.days, r.column);
   const { applied, failed } = await applyDue(deps, now);
+  // after applying: a change applied at this instant is mailed as the page now shows it
+  await sendDigests(deps, now);
   await commit(deps, { writes: [deps.db.delete(schema.idempotencyKeys).where(lt(schema.idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)))] });
   return { deemed_approved: deemed, overdue, reminders, applied, failed };
 }
@@ -60,7 +64,7 @@ export async function nextDueAt(deps: Pick<Deps, "db">, after: Date): Promise<Da
  * Moves a test clock to `to`, stopping at every instant something falls due on the way and
  * running the scheduler there, as the real interval would have (Stripe's test clocks do the same).
  */
-export async function advanceClock(deps: JobDeps & { clock: { now(): Date; set(to: Date): void } }, to: Date) {
+export async function advanceClock(deps: JobDeps & Pick<Deps, "publicUrl"> & { clock: { now(): Date; set(to: Date): void } }, to: Date) {
   const totals: RunDueResult = { deemed_approved: 0, overdue: 0, reminders: 0, applied: 0, failed: 0 };
   const add = (r: RunDueResult) => {
     for (const k of Object.keys(totals) as (keyof RunDueResult)[]) totals[k] += r[k];

@@ -1,12 +1,22 @@
 import type { Deps } from "../deps";
+import { checkpointIfDue } from "../features/audit/checkpoints.service";
+import { erasePersonalData, forgetSubscriptions } from "../features/audit/retention.service";
 import { runDue } from "./run-due";
 
-/** The embedded scheduler: runs `runDue` now and then every `intervalMs`, one run at a time. */
+/** What is due, then a signed checkpoint of the audit trail when the last is an hour old, and the erasure of personal data past its period (docs/rules.md, rule 8). */
+export async function runScheduled(deps: Deps, now: Date) {
+  const run = await runDue(deps, now);
+  const checkpoint = await checkpointIfDue(deps, now);
+  const erased = (await erasePersonalData(deps, now, deps.retention?.personalDataDays)) + (await forgetSubscriptions(deps, now));
+  return { ...run, checkpoints: checkpoint ? 1 : 0, personal_data_erased: erased };
+}
+
+/** The embedded scheduler: runs `runScheduled` now and then every `intervalMs`, one run at a time. */
 export function startScheduler(deps: Deps, intervalMs: number) {
   let running: Promise<void> | null = null;
   const tick = () => {
     if (running) return; // a slow run is never overlapped by the next
-    running = runDue(deps, deps.clock.now())
+    running = runScheduled(deps, deps.clock.now())
       .then((r) => {
         if (Object.values(r).some((n) => n > 0)) {
           deps.logger.info("scheduler ran", { ...r });

@@ -6,7 +6,7 @@ import { commit } from "../core/writer";
 import type { Clock, Deps } from "../deps";
 import type { EventType } from "../domain/events";
 import { unsubscribeUrl } from "../features/users/users.service";
-import { type MailRecipient, renderEventNotice, renderInvitation, renderSignIn, type RenderedMail } from "./render";
+import { type MailRecipient, renderEventNotice, renderInvitation, renderPageConfirm, renderPageDigest, renderSignIn, type RenderedMail } from "./render";
 import type { MailTransport, OutgoingMail } from "./transport";
 
 type MailRow = typeof schema.mails.$inferSelect;
@@ -44,9 +44,10 @@ async function claimDue(deps: MailerDeps, limit: number): Promise<MailRow[]> {
     .returning();
 }
 
-const hostOf = (url: string) => new URL(url).hostname || "localhost";
+/** The right-hand side of our Message-IDs: the sender's domain (`registry@kommune.example` → kommune.example). */
+const messageDomain = (from: string) => /@([^\s>@]+)>?\s*$/.exec(from)?.[1] ?? "localhost";
 
-/** What a mail says, in its language: a notice from its event, or a sign-in or invitation from its payload. Null: nothing to say (cancelled). */
+/** What a mail says, in its language: a notice from its event, or a sign-in, an invitation or a public page subscriber's mail from its payload. Null: nothing to say (cancelled). */
 function render(deps: MailerDeps, mail: MailRow, event: EventRow | undefined, user: UserRow | undefined): RenderedMail | null {
   const side = event && mail.organisationId === event.processorId ? "processor" : "controller";
   const recipient: MailRecipient = { name: user?.name ?? null, email: mail.toAddress, lang: mail.language, side };
@@ -62,6 +63,10 @@ function render(deps: MailerDeps, mail: MailRow, event: EventRow | undefined, us
       role: (p.role as "admin" | "decider" | "viewer") ?? "viewer",
       expiresDays: Number(p.expires_days),
     });
+  if (mail.kind === "page_subscription.confirm")
+    return renderPageConfirm({ recipient, url: String(p.url), pageName: String(p.page_name ?? ""), expiresDays: Number(p.expires_days) });
+  if (mail.kind === "page_subscription.digest")
+    return renderPageDigest({ recipient, pageName: String(p.page_name ?? ""), pageUrl: String(p.page_url), unsubscribeUrl: String(p.unsubscribe_url), items: p.items });
   if (!event || !user) return null;
   return renderEventNotice({
     type: event.type as EventType,
@@ -73,7 +78,7 @@ function render(deps: MailerDeps, mail: MailRow, event: EventRow | undefined, us
 
 /** The mail as it leaves: a stable Message-ID, the thread of its change, and (for notices) one-click unsubscribe (RFC 8058). */
 function outgoing(deps: MailerDeps, mail: MailRow, content: RenderedMail, user: UserRow | undefined): OutgoingMail {
-  const host = hostOf(deps.publicUrl);
+  const host = messageDomain(deps.transport.from);
   const headers: Record<string, string> = {};
   if (mail.threadId) {
     const root = `<${mail.threadId}@${host}>`;
@@ -82,6 +87,13 @@ function outgoing(deps: MailerDeps, mail: MailRow, content: RenderedMail, user: 
   }
   if (mail.eventId && user) {
     headers["List-Unsubscribe"] = `<${unsubscribeUrl(deps.publicUrl, user, mail.kind)}>`;
+    headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
+    headers["Auto-Submitted"] = "auto-generated";
+  }
+  // a public page's digest: its subscription's own one-click link (docs/rules.md, "Public page subscriptions")
+  const p = (mail.payload ?? {}) as Record<string, unknown>;
+  if (mail.kind === "page_subscription.digest" && typeof p.unsubscribe_url === "string") {
+    headers["List-Unsubscribe"] = `<${p.unsubscribe_url}>`;
     headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
     headers["Auto-Submitted"] = "auto-generated";
   }
@@ -99,7 +111,8 @@ function noticeAudit(mail: MailRow, event: EventRow, messageId: string, outcome:
     resourceId: data.decision?.id ?? event.id,
     agreement,
     outcome,
-    detail: { mail_id: mail.id, event_id: event.id, kind: mail.kind, user_id: mail.userId, to: mail.toAddress, message_id: messageId },
+    // the person by id (the address is the mail row's, personal data kept out of the hashed record)
+    detail: { mail_id: mail.id, event_id: event.id, kind: mail.kind, user_id: mail.userId, message_id: messageId },
   };
 }
 

@@ -7,6 +7,8 @@ import type { EventType } from "../domain/events";
 import { formatDeadline } from "../i18n/format";
 import { MESSAGES } from "../i18n/messages";
 import type { Lang, Messages } from "../i18n/types";
+import type { PublicChange } from "../features/public-page/public-page.view";
+import { wordsFor as pageWordsFor } from "../web/public-page/public-page.words";
 import { type About, MAIL_MESSAGES, type MailMessages } from "./messages";
 
 export interface MailRecipient {
@@ -145,7 +147,9 @@ type Block =
   | { type: "p"; text: string; tone?: "info" | "warn" }
   | { type: "quote"; label: string; text: string }
   | { type: "facts"; rows: Fact[] }
-  | { type: "list"; heading: string; groups: { title?: string; items: string[] }[] };
+  | { type: "list"; heading: string; groups: { title?: string; items: string[] }[] }
+  /** a public page's entries under one of its headings: each change's dates, then its lines (as the page lists them) */
+  | { type: "changes"; heading: string; entries: { dates: string; lines: string[] }[] };
 
 interface MailContent {
   lang: Lang;
@@ -396,6 +400,8 @@ function noticeBody(type: EventType, data: unknown, c: Ctx): Body | null {
   const toController = recipient.side === "controller";
   switch (type) {
     case "webhook_endpoint.ping":
+    // a checkpoint is for machines to keep, not for people to read
+    case "audit.checkpoint":
       return null;
     case "change_request.submitted": {
       const { decision: d } = read(WithDecision, type, data);
@@ -641,6 +647,9 @@ function toText(c: MailContent): string {
       case "list":
         sections.push([`${b.heading}:`, ...b.groups.flatMap((g) => (g.title ? ["", `${g.title}:`] : []).concat(g.items.flatMap((i) => wrap(i, "- ", "  "))))]);
         break;
+      case "changes":
+        sections.push([`${b.heading}:`, ...b.entries.flatMap((e) => ["", ...wrap(e.dates), ...e.lines.flatMap((l) => wrap(l, "- ", "  "))])]);
+        break;
     }
   }
   sections.push([`${c.action.label}:`, c.action.url]);
@@ -669,6 +678,9 @@ th, td { text-align: left; vertical-align: top; padding: .4rem .5rem .4rem 0; bo
 th { width: 38%; font-weight: 600; }
 .note { color: #444; font-size: .875rem; }
 ul { padding-left: 1.25rem; }
+ol.changes { padding-left: 1.25rem; }
+ol.changes > li { margin-bottom: 1rem; }
+ol.changes p { margin: 0 0 .25rem; }
 .action { margin: 1.75rem 0 .5rem; }
 .button { display: inline-block; padding: .7rem 1.2rem; border-radius: .25rem; background: #0b4f9c; color: #fff; font-weight: 600; text-decoration: none; }
 .link { margin: 0 0 1.5rem; color: #444; font-size: .875rem; }
@@ -723,6 +735,24 @@ const BlockView: FC<{ b: Block }> = ({ b }) => {
               </ul>
             </>
           ))}
+        </section>
+      );
+    case "changes":
+      return (
+        <section>
+          <h2>{b.heading}</h2>
+          <ol class="changes">
+            {b.entries.map((e) => (
+              <li>
+                <p>{e.dates}</p>
+                <ul>
+                  {e.lines.map((l) => (
+                    <li>{l}</li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
         </section>
       );
   }
@@ -844,5 +874,89 @@ export function renderInvitation(input: {
     ],
     action: { label: w.m.invitation.action, url: input.url },
     footer: { why: w.m.invitation.why(input.organisationName), links: [] },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A public page's subscribers: the double opt-in, and the digest of the page's new changes
+// ---------------------------------------------------------------------------------------------
+
+/** The confirmation link of a public page subscription (docs/rules.md, "Public page subscriptions"). */
+export function renderPageConfirm(input: { recipient: MailRecipient; url: string; pageName: string; expiresDays: number }): RenderedMail {
+  const w = words(input.recipient.lang);
+  return finish({
+    lang: input.recipient.lang,
+    subject: w.m.page_confirm.subject(input.pageName),
+    greeting: w.m.greeting(input.recipient.name),
+    blocks: [{ type: "p", text: `${w.m.page_confirm.lead(input.pageName)} ${w.m.page_confirm.expires(input.expiresDays)}` }],
+    action: { label: w.m.page_confirm.action, url: input.url },
+    footer: { why: w.m.page_confirm.why, links: [] },
+  });
+}
+
+const PageAddress = z.object({ street: z.string(), postal_code: z.string(), city: z.string(), region: z.string().nullish(), country: z.string() });
+/** One entry of the page as a digest's payload carries it (src/features/public-page/subscriptions.service.ts, digestItem). */
+const PageChangeItem = z.object({
+  change_request_id: z.string(),
+  status: z.enum(["upcoming", "applied"]),
+  submitted_at: z.string(),
+  effective_date: z.string().nullable(),
+  notice_ends_at: z.string().nullable(),
+  applied_at: z.string().nullable(),
+  changes: z.array(
+    z.object({
+      action: z.enum(["added", "removed", "updated"]),
+      entity: z.enum(["sub_processor", "location"]),
+      ref: z.string().nullable(),
+      name: z.string().nullable(),
+      country_name: z.string().nullable(),
+      purpose: z.string().nullable(),
+      fields: z.array(z.string()),
+      address: PageAddress.nullable(),
+    }),
+  ),
+});
+
+const dateOrNull = (iso: string | null) => (iso ? new Date(iso) : null);
+
+/** The entry back as the page's view has it, so the page's own words say it. */
+function pageChange(item: z.infer<typeof PageChangeItem>): PublicChange {
+  const appliedAt = dateOrNull(item.applied_at);
+  const submittedAt = new Date(item.submitted_at);
+  return {
+    changeRequestId: item.change_request_id,
+    status: item.status,
+    submittedAt,
+    effectiveDate: dateOrNull(item.effective_date),
+    noticeEndsAt: dateOrNull(item.notice_ends_at),
+    appliedAt,
+    updated: appliedAt ?? submittedAt,
+    listedAt: appliedAt ?? submittedAt,
+    changes: item.changes.map((l) => ({ ...l, countryName: l.country_name })),
+  };
+}
+
+/**
+ * The page's new changes, merged into one mail: upcoming and applied changes under the page's own
+ * headings, each with its dates and lines exactly as the page writes them in this language.
+ * Throws a TypeError when an item is not one the page lists.
+ */
+export function renderPageDigest(input: { recipient: MailRecipient; pageName: string; pageUrl: string; unsubscribeUrl: string; items: unknown }): RenderedMail {
+  const w = words(input.recipient.lang);
+  const page = pageWordsFor(input.recipient.lang);
+  const parsed = z.array(PageChangeItem).min(1).safeParse(input.items);
+  if (!parsed.success) throw new TypeError(`A digest's items are not the page's entries: ${parsed.error.message}`);
+  const changes = parsed.data.map(pageChange);
+  const section = (heading: string, status: PublicChange["status"]): Block[] => {
+    const list = changes.filter((c) => c.status === status);
+    return list.length ? [{ type: "changes", heading, entries: list.map((c) => ({ dates: page.changeDates(c).join(" "), lines: c.changes.map(page.lineText) })) }] : [];
+  };
+  return finish({
+    lang: input.recipient.lang,
+    subject: w.m.page_digest.subject(input.pageName, changes.length),
+    greeting: w.m.greeting(input.recipient.name),
+    blocks: [{ type: "p", text: w.m.page_digest.lead(input.pageName) }, ...section(page.m.heading_upcoming, "upcoming"), ...section(page.m.heading_changelog, "applied")],
+    action: { label: w.m.page_digest.action, url: input.pageUrl },
+    footer: { why: w.m.page_digest.why(input.pageName), links: [{ label: w.m.page_digest.unsubscribe, url: input.unsubscribeUrl }] },
   });
 }

@@ -95,6 +95,17 @@ async function visibleTo(t: TestContext, key: string): Promise<AuditRecord[]> {
   return [...res.body.data].reverse();
 }
 
+/**
+ * What someone with the database file can do: with the append-only triggers dropped, then put
+ * back so the trail looks untouched (a dropped trigger is itself reported).
+ */
+async function tamper(t: TestContext, statement: { sql: string; args: unknown[] }) {
+  const triggers = (await t.client.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_records'")).rows;
+  for (const tr of triggers) await t.client.execute(`DROP TRIGGER ${tr.name}`);
+  await t.client.execute(statement as never);
+  for (const tr of triggers) await t.client.execute(String(tr.sql));
+}
+
 /** The raw JSON Lines export. */
 async function exportText(t: TestContext, key: string) {
   const res = await t.app.request("/v1/audit/export", { headers: { Authorization: `Bearer ${key}` } });
@@ -347,12 +358,15 @@ describe("every write and every read of an annex is recorded once, naming who, w
         "agreement_id",
         "at",
         "client_ip",
+        "controller_id",
         "detail",
         "hash",
         "id",
         "object",
         "outcome",
+        "personal_digest",
         "prev_hash",
+        "processor_id",
         "request_id",
         "resource",
         "seq",
@@ -584,23 +598,31 @@ describe("export as JSON Lines", () => {
       expect(res.contentType).toMatch(/^application\/x-ndjson/);
       expect(res.disposition).toMatch(/attachment/);
       expect(res.text.endsWith("\n")).toBe(true);
-      const lines = res.text.slice(0, -1).split("\n");
-      const records = lines.map((line) => JSON.parse(line) as AuditRecord);
-      expect(records).toEqual(expected);
-      const seqs = records.map((r) => r.seq);
-      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      const lines = res.text
+        .slice(0, -1)
+        .split("\n")
+        .map((line) => JSON.parse(line) as AuditRecord | { object: "audit_link"; seq: number; prev_hash: string; hash: string });
+      // the caller's records in full; in place of each of the others, only its link in the chain
+      expect(lines.filter((l) => l.object === "audit_record")).toEqual(expected);
+      for (const link of lines.filter((l) => l.object === "audit_link")) expect(Object.keys(link).sort()).toEqual(["hash", "object", "prev_hash", "seq"]);
+      expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: lines.length }, (_, i) => i + 1));
     }
     const controllerExport = (await exportText(w.t, w.controller.key)).text;
     for (const id of [w.otherAgreement, w.other.id]) expect(controllerExport).not.toContain(id);
   });
 
-  it("an organisation with no visible record exports an empty body", async () => {
+  it("an organisation with no visible record exports only the chain's links", async () => {
     const t = await createTestContext();
     const lonely = await createOrg(t, "Lonely");
     const res = await exportText(t, lonely.key);
     expect(res.status).toBe(200);
     expect(res.contentType).toMatch(/^application\/x-ndjson/);
-    expect(res.text).toBe("");
+    const lines = res.text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(Object.keys(l).sort()).toEqual(["hash", "object", "prev_hash", "seq"]);
   });
 });
 
@@ -621,7 +643,7 @@ describe("the hash chain", () => {
   it("verifies an untouched trail as valid, counting every record", async () => {
     const { w, rows } = await chainWorld();
     const result = await verify(w.t);
-    expect(result).toEqual({ object: "audit_verification", valid: true, records_checked: rows.length, first_broken: null });
+    expect(result).toEqual({ object: "audit_verification", valid: true, records_checked: rows.length, from_seq: 1, checkpoints_checked: 0, first_broken: null });
     // any party may verify
     expect((await w.t.call(w.controller.key, "GET", "/v1/audit/verify")).body.valid).toBe(true);
   });
@@ -651,22 +673,20 @@ describe("the hash chain", () => {
     ["prev_hash", `'${"0".repeat(64)}'`],
   ])("a changed %s: verify names exactly that record as the first broken one", async (column, value) => {
     const { w, victim } = await chainWorld();
-    await w.t.client.execute("DROP TRIGGER audit_records_no_update");
     const original = (await w.t.client.execute({ sql: `SELECT ${column} AS v FROM audit_records WHERE seq = ?`, args: [victim.seq] })).rows[0]!.v;
-    await w.t.client.execute({ sql: `UPDATE audit_records SET ${column} = ${value} WHERE seq = ?`, args: [victim.seq] });
+    await tamper(w.t, { sql: `UPDATE audit_records SET ${column} = ${value} WHERE seq = ?`, args: [victim.seq] });
     const result = await verify(w.t);
     expect(result.valid).toBe(false);
     expect(result.first_broken).toEqual({ seq: victim.seq, id: victim.id, reason: expect.any(String) });
     expect(result.records_checked).toBe(victim.seq - 1);
     // put back, and the chain is whole again
-    await w.t.client.execute({ sql: `UPDATE audit_records SET ${column} = ? WHERE seq = ?`, args: [original ?? null, victim.seq] });
+    await tamper(w.t, { sql: `UPDATE audit_records SET ${column} = ? WHERE seq = ?`, args: [original ?? null, victim.seq] });
     expect((await verify(w.t)).valid).toBe(true);
   });
 
   it("a deleted record: verify names the record after the gap, whose predecessor is gone", async () => {
     const { w, victim, next } = await chainWorld();
-    await w.t.client.execute("DROP TRIGGER audit_records_no_delete");
-    await w.t.client.execute({ sql: "DELETE FROM audit_records WHERE seq = ?", args: [victim.seq] });
+    await tamper(w.t, { sql: "DELETE FROM audit_records WHERE seq = ?", args: [victim.seq] });
     const result = await verify(w.t);
     expect(result.valid).toBe(false);
     expect(result.first_broken).toEqual({ seq: next.seq, id: next.id, reason: expect.stringMatching(/removed|predecessor/) });
@@ -676,8 +696,7 @@ describe("the hash chain", () => {
   it("the newest records deleted: verify names the first missing seq, and a later append does not hide the gap", async () => {
     const { w, rows } = await chainWorld();
     const last = rows.at(-1)!;
-    await w.t.client.execute("DROP TRIGGER audit_records_no_delete");
-    await w.t.client.execute({ sql: "DELETE FROM audit_records WHERE seq >= ?", args: [last.seq - 1] });
+    await tamper(w.t, { sql: "DELETE FROM audit_records WHERE seq >= ?", args: [last.seq - 1] });
     const result = await verify(w.t);
     expect(result.valid).toBe(false);
     expect(result.first_broken).toMatchObject({ seq: last.seq - 1, id: null, reason: expect.stringMatching(/newest records .* removed/) });
@@ -691,18 +710,18 @@ describe("the hash chain", () => {
 
   it("the first of several tamperings is the one named", async () => {
     const { w, rows } = await chainWorld();
-    await w.t.client.execute("DROP TRIGGER audit_records_no_update");
-    await w.t.client.execute({ sql: "UPDATE audit_records SET action = 'x' WHERE seq IN (?, ?)", args: [rows[2]!.seq, rows[5]!.seq] });
+    await tamper(w.t, { sql: "UPDATE audit_records SET action = 'x' WHERE seq IN (?, ?)", args: [rows[2]!.seq, rows[5]!.seq] });
     expect((await verify(w.t)).first_broken).toMatchObject({ seq: rows[2]!.seq, id: rows[2]!.id });
   });
 
   it("the API offers no way to change or remove a record", async () => {
     const doc = generateOpenApiDocument();
     const auditPaths = Object.entries(doc.paths ?? {}).filter(([path]) => path === "/v1/audit" || path.startsWith("/v1/audit/"));
-    expect(auditPaths.map(([p]) => p).sort()).toEqual(["/v1/audit", "/v1/audit/export", "/v1/audit/verify"]);
+    expect(auditPaths.map(([p]) => p).sort()).toEqual(["/v1/audit", "/v1/audit/checkpoints", "/v1/audit/export", "/v1/audit/public-key", "/v1/audit/verify"]);
     for (const [path, item] of auditPaths) {
       const methods = Object.keys(item as object).filter((m) => ["get", "put", "post", "patch", "delete", "head", "options", "trace"].includes(m));
-      expect(methods, path).toEqual(["get"]);
+      // the one POST seals the trail's end with a checkpoint: it adds, it changes nothing
+      expect(methods, path).toEqual(path === "/v1/audit/checkpoints" ? ["get", "post"] : ["get"]);
     }
     const { w, victim } = await chainWorld();
     const before = await dumpState(w.t);

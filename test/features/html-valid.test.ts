@@ -85,6 +85,38 @@ describe("valid HTML on every page", () => {
     expect(missing.status).toBe(404);
     await expectValid("not found", await missing.text());
     await expectValid("public page", await page("/public/omsorgspartner"));
+    // the subscription's pages: the form's answers, the page behind a confirmation link and after its
+    // button, a used link, the unsubscribe page and its answer
+    const subscribe = (email: string, lang: string) =>
+      t.app.request("/public/omsorgspartner/subscribe", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ email, lang }) });
+    for (const lang of ["da", "sv", "en"]) {
+      const address = `reader.${lang}@example.org`;
+      const sent = await subscribe(address, lang);
+      expect(sent.status).toBe(200);
+      await expectValid(`subscribed ${lang}`, await sent.text());
+      const malformed = await subscribe("not-an-address", lang);
+      expect(malformed.status).toBe(422);
+      await expectValid(`subscribe, malformed address ${lang}`, await malformed.text());
+      const mail = (await t.client.execute({ sql: "SELECT payload FROM mails WHERE kind = 'page_subscription.confirm' AND to_address = ?", args: [address] })).rows[0]!;
+      const link = new URL(JSON.parse(String(mail.payload)).url);
+      await expectValid(`confirm ${lang}`, await page(link.pathname + link.search));
+      const confirmed = await t.app.request(link.pathname, {
+        method: "POST",
+        headers: { Origin: ORIGIN },
+        body: new URLSearchParams({ token: link.searchParams.get("token")!, lang }),
+      });
+      expect(confirmed.status).toBe(200);
+      await expectValid(`confirmed ${lang}`, await confirmed.text());
+      const used = await t.app.request(link.pathname + link.search, { headers: { "Accept-Language": lang } });
+      expect(used.status).toBe(410);
+      await expectValid(`confirmation link used ${lang}`, await used.text());
+      const row = (await t.client.execute({ sql: "SELECT id, unsubscribe_secret FROM page_subscriptions WHERE address = ?", args: [address] })).rows[0]!;
+      const unsubscribe = `/public/omsorgspartner/unsubscribe?s=${row.id}&t=${row.unsubscribe_secret}`;
+      await expectValid(`unsubscribe ${lang}`, await page(unsubscribe));
+      const done = await t.app.request(unsubscribe, { method: "POST" });
+      expect(done.status).toBe(200);
+      await expectValid(`unsubscribed ${lang}`, await done.text());
+    }
     expect(problems).toEqual([]);
   });
 });

@@ -85,6 +85,38 @@ describe("invitations", () => {
   });
 });
 
+describe("isolation of people", () => {
+  it("an admin of one organisation neither sees nor changes another's people or invitations, in the console or the API", async () => {
+    const t = await createTestContext();
+    const a = await createOrg(t, "Aarhus Kommune");
+    const b = await createOrg(t, "Borås Stad", "SE");
+    const adminA = await signInAs(t, a.key, "admin");
+    const invitedB = await invitePerson(t, b.key, { role: "decider", email: "invited@boras.example" });
+    const people = await (await get(t, adminA.cookie, "/console/people")).text();
+    expect(people).not.toContain("invited@boras.example");
+    const csrf = /name="csrf" value="([^"]+)"/.exec(people)![1]!;
+    const before = await snapshotState(t);
+    for (const form of [{ status: "deactivated" }, { role: "admin" }] as Record<string, string>[]) {
+      const res = await t.app.request(`/console/people/${invitedB.id}`, {
+        method: "POST",
+        headers: { Cookie: adminA.cookie, Origin: ORIGIN },
+        body: new URLSearchParams({ csrf, ...form }),
+      });
+      expect(res.status).toBe(404);
+    }
+    expect((await t.call(a.key, "GET", `/v1/users/${invitedB.id}`)).status).toBe(404);
+    expect((await t.call(a.key, "PATCH", `/v1/users/${invitedB.id}`, { status: "deactivated" })).status).toBe(404);
+    expect(await snapshotState(t)).toEqual(before);
+    // B's invitation link signs in as B's person only, into B's console
+    const link = await linkInOutbox(t, "invited@boras.example", "invitation");
+    const used = await useLink(t, link);
+    const cookie = used.headers.get("set-cookie")!.split(";")[0]!;
+    const inbox = await (await get(t, cookie, "/console")).text();
+    expect(inbox).toContain("Borås Stad");
+    expect(inbox).not.toContain("Aarhus Kommune");
+  });
+});
+
 describe("sign-in links", () => {
   it("answers the same for an address with an account and one without, and mails only the first", async () => {
     const t = await createTestContext();

@@ -1,3 +1,4 @@
+import { generateAuditSigningKey } from "../../src/core/audit-signing";
 import { createClient, type Client } from "@libsql/client";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,8 @@ import { ensureOperatorKey } from "../../src/bootstrap/operator-key";
 import { type Clock, type Deps, ManualClock, type WebhookConfig } from "../../src/deps";
 
 export const T0 = new Date("2026-11-22T09:00:00.000Z");
+/** The audit signing key of every test context (generated once per test file) */
+export const TEST_AUDIT_KEY = await generateAuditSigningKey();
 export const DAY = 24 * 60 * 60 * 1000;
 
 export interface TestContext {
@@ -76,6 +79,7 @@ export async function createTestContext(
     WEBHOOK_ALLOW_INSECURE: "1",
     TEST_CLOCK: opts.testMode === false ? "0" : "1",
     RATE_LIMIT_PER_MINUTE: String(opts.requestsPerMinute ?? 100_000),
+    AUDIT_SIGNING_KEY: TEST_AUDIT_KEY,
   });
   // the API reference's files as the Node service reads them, so /docs works in tests as it does there
   const built = buildDeps(env, { client, clock, wallClock: opts.wallClock, groupCommitReads: true, docsAssets: nodeDocsAssets() });

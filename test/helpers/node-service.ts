@@ -39,7 +39,7 @@ export function tempDatabase(name = "service"): { path: string; remove: () => vo
   return {
     path,
     remove: () => {
-      for (const s of ["", "-wal", "-shm", "-journal"]) rmSync(path + s, { force: true });
+      for (const s of ["", "-wal", "-shm", "-journal", "-mail"]) rmSync(path + s, { force: true, recursive: true });
     },
   };
 }
@@ -85,7 +85,8 @@ export async function startNodeService(dbPath: string, extraEnv: Record<string, 
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !["DEMO", "OPERATOR_API_KEY", "TEST_CLOCK", "LOG_LEVEL", "DATABASE_AUTH_TOKEN", "NODE_OPTIONS"].includes(k)) env[k] = v;
   }
-  Object.assign(env, { DATABASE_URL: `file:${dbPath}`, HOST: "127.0.0.1", PORT: String(port) }, extraEnv);
+  // mails as .eml files beside the database, not in the working tree
+  Object.assign(env, { DATABASE_URL: `file:${dbPath}`, HOST: "127.0.0.1", PORT: String(port), MAIL_DIR: `${dbPath}-mail` }, extraEnv);
   const { entry, flags } = await compiledService();
   const child = spawn(process.execPath, [...flags, entry], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";

@@ -32,6 +32,10 @@ export interface LocalWorkerOptions {
   operatorKey?: string;
   /** LOG_LEVEL of the Worker ("info" | "silent"); wrangler.toml's when omitted. */
   logLevel?: string;
+  /** more plain-text bindings, e.g. MAIL_API_URL */
+  vars?: Record<string, string>;
+  /** more secrets, e.g. MAIL_API_KEY */
+  secrets?: Record<string, string>;
   /** Host and port of the dev server; port 0 (the default) picks a free one. */
   hostname?: string;
   port?: number;
@@ -63,6 +67,8 @@ export async function startLocalWorker(opts: LocalWorkerOptions): Promise<LocalW
   };
   if (opts.operatorKey) bindings.OPERATOR_API_KEY = { type: "secret_text", value: opts.operatorKey };
   if (opts.logLevel) bindings.LOG_LEVEL = { type: "plain_text", value: opts.logLevel };
+  for (const [name, value] of Object.entries(opts.vars ?? {})) bindings[name] = { type: "plain_text", value };
+  for (const [name, value] of Object.entries(opts.secrets ?? {})) bindings[name] = { type: "secret_text", value };
 
   const worker = await unstable_startWorker({
     config: WRANGLER_CONFIG,

@@ -5,7 +5,16 @@ import { describe, expect, it } from "vitest";
 import { EVENT_TYPE_NAMES, type EventType } from "../../src/domain/events";
 import { EVENT_DATA } from "../../src/features/events/event-data.schemas";
 import { LANGS, type Lang } from "../../src/i18n/types";
-import { type MailLinks, type MailRecipient, type RenderedMail, renderEventNotice, renderInvitation, renderSignIn } from "../../src/mail/render";
+import {
+  type MailLinks,
+  type MailRecipient,
+  type RenderedMail,
+  renderEventNotice,
+  renderInvitation,
+  renderPageConfirm,
+  renderPageDigest,
+  renderSignIn,
+} from "../../src/mail/render";
 
 // the same validator as test/features/html-valid.test.ts: hono/jsx writes void elements self-closed
 const validator = new HtmlValidate({ extends: ["html-validate:recommended"], rules: { "void-style": ["error", { style: "selfclose" }] } });
@@ -214,9 +223,13 @@ const DATA: Record<EventType, unknown> = {
     last_error: null,
   },
   "webhook_endpoint.ping": { endpoint_id: "ep_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C", message: "ping" },
+  "audit.checkpoint": {
+    checkpoint: { object: "audit_checkpoint", seq: 42, hash: "a".repeat(64), at: "2026-11-22T10:00:00.000Z", key_id: "3f2a9c0d1e4b5a68", signature: "sig" },
+    from_seq: 1,
+  },
 };
 
-const NOT_MAILED: EventType[] = ["webhook_endpoint.ping"];
+const NOT_MAILED: EventType[] = ["webhook_endpoint.ping", "audit.checkpoint"];
 const MAILED = EVENT_TYPE_NAMES.filter((t) => !NOT_MAILED.includes(t));
 /** Where each notice's one call to action leads. */
 const ACTION: Partial<Record<EventType, string>> = {
@@ -551,5 +564,125 @@ describe("the sign-in and the invitation", () => {
     expect(roles[0]).toContain("Y har inviteret dig til X i Subprocessor Registry som læser.");
     expect(roles[1]).toContain("Y har bjudit in dig till X i Subprocessor Registry som läsare.");
     expect(roles[2]).toContain("Y has invited you to X in the Subprocessor Registry, as viewer.");
+  });
+});
+
+describe("a public page's subscribers: the confirmation and the digest", () => {
+  const CONFIRM_URL = `${BASE}/public/omsorgspartner/subscription/confirm?token=tok_abc`;
+  const PAGE_URL = `${BASE}/public/omsorgspartner`;
+  const UNSUBSCRIBE_URL = `${BASE}/public/omsorgspartner/unsubscribe?s=sub_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C&t=secret`;
+  const subscriber = (lang: Lang): MailRecipient => ({ name: null, email: "reader@example.org", lang, side: "controller" });
+  const line = (over: Record<string, unknown>) => ({
+    action: "added",
+    entity: "sub_processor",
+    ref: null,
+    name: null,
+    country_name: null,
+    purpose: null,
+    fields: [],
+    address: null,
+    ...over,
+  });
+  /** Two entries as the page lists them (src/features/public-page/subscriptions.service.ts, digestItem): one announced, one applied. */
+  const ITEMS = [
+    {
+      change_request_id: "cr_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C",
+      status: "upcoming",
+      submitted_at: "2026-11-22T09:00:00.000Z",
+      effective_date: "2027-01-15T00:00:00.000Z",
+      notice_ends_at: NOTICE_ENDS,
+      applied_at: null,
+      changes: [
+        line({ ref: "night", name: "Night Desk Ltd", country_name: "United Kingdom", purpose: "Night support" }),
+        line({ entity: "location", country_name: "United Kingdom" }),
+      ],
+    },
+    {
+      change_request_id: "cr_01JD6Z3K8Q9V2W4X6Y8Z0A1B2D",
+      status: "applied",
+      submitted_at: "2026-10-01T09:00:00.000Z",
+      effective_date: null,
+      notice_ends_at: null,
+      applied_at: "2026-11-20T10:00:00.000Z",
+      changes: [
+        line({ action: "updated", ref: "nordhost", name: "NordHost A/S", country_name: "Denmark", fields: ["purpose", "transfer mechanism"] }),
+        line({ action: "removed", ref: "mailer" }),
+      ],
+    },
+  ];
+  const digest = (lang: Lang, items: unknown = ITEMS, pageName = "Omsorgspartner ApS") =>
+    renderPageDigest({ recipient: subscriber(lang), pageName, pageUrl: PAGE_URL, unsubscribeUrl: UNSUBSCRIBE_URL, items });
+  const confirmation = (lang: Lang, pageName = "Omsorgspartner ApS") => renderPageConfirm({ recipient: subscriber(lang), url: CONFIRM_URL, pageName, expiresDays: 7 });
+
+  it.each(LANGS)("%s: the confirmation's one link, on its own line and as the button; it says how long it works", (lang) => {
+    const mail = confirmation(lang);
+    expect(mail.subject).toContain("Omsorgspartner ApS");
+    expect(mail.text.split("\n")).toContain(CONFIRM_URL);
+    expect(mail.html).toContain(`href="${decode(CONFIRM_URL)}"`);
+    expect(mail.html).toContain(`<html lang="${lang}">`);
+    expect(mail.text).toContain("7");
+    expect(mail.text.split("\n")[0]).toMatch(/^(Hej|Hello),$/);
+  });
+
+  it("the digest in English: the page's headings, each change's dates and lines as the page writes them, a link to the page and one to unsubscribe", () => {
+    const mail = digest("en");
+    expect(mail.subject).toBe("Omsorgspartner ApS: 2 changes to its sub-processors");
+    const text = mail.text.replace(/\s+/g, " ");
+    expect(text).toContain(
+      "Upcoming changes: Announced 2026-11-22. Planned effective date: 2027-01-15. Notice period ends: 2026-12-27. - Added sub-processor Night Desk Ltd (night), United Kingdom; purpose: Night support - Added a processing location in United Kingdom",
+    );
+    expect(text).toContain(
+      "Changelog: In effect since 2026-11-20. - Updated sub-processor NordHost A/S (nordhost); changed: purpose, transfer mechanism - Removed sub-processor mailer",
+    );
+    expect(text.indexOf("Upcoming changes:")).toBeLessThan(text.indexOf("Changelog:"));
+    for (const url of [PAGE_URL, UNSUBSCRIBE_URL]) {
+      expect(mail.text.split("\n")).toContain(url);
+      expect(decode(mail.html)).toContain(`href="${url}"`);
+    }
+    expect(mail.html).toContain("<h2>Upcoming changes</h2>");
+    expect(mail.html).toContain("<p>In effect since 2026-11-20.</p>");
+  });
+
+  it("the digest in Danish and Swedish: the glossary's words, the countries in the reader's language", () => {
+    const da = digest("da");
+    expect(da.subject).toBe("Omsorgspartner ApS: 2 ændringer af underdatabehandlere");
+    const daText = da.text.replace(/\s+/g, " ");
+    expect(daText).toContain("Varslede ændringer: Varslet 2026-11-22.");
+    expect(daText).toContain("Tilføjet underdatabehandler Night Desk Ltd (night), Storbritannien; beskrivelse af behandling: Night support");
+    expect(daText).toContain("Ændret underdatabehandler NordHost A/S (nordhost); ændret: beskrivelse af behandling, overførselsgrundlag");
+    const sv = digest("sv", ITEMS.slice(1));
+    expect(sv.subject).toBe("Omsorgspartner ApS: 1 ändring av underbiträden");
+    expect(sv.text.replace(/\s+/g, " ")).toContain("Ändringshistorik:");
+    expect(sv.text).not.toContain("Aviserade ändringar");
+  });
+
+  it("subjects differ by language", () => {
+    expect(new Set(LANGS.map((lang) => confirmation(lang).subject)).size).toBe(3);
+    expect(new Set(LANGS.map((lang) => digest(lang).subject)).size).toBe(3);
+  });
+
+  it("items that are not the page's entries are refused, not mailed half-empty", () => {
+    expect(() => digest("en", [])).toThrow(TypeError);
+    expect(() => digest("en", [{ change_request_id: "cr_1", status: "pending" }])).toThrow(TypeError);
+    expect(() => digest("en", null)).toThrow(TypeError);
+  });
+
+  it("valid HTML in every language, with what the processor typed escaped", async () => {
+    const evil = `<script>alert("x")</script> & <b onmouseover="x">`;
+    const items = [{ ...ITEMS[0], changes: [line({ ref: "x", name: `Evil ${evil}`, purpose: evil })] }];
+    const problems: string[] = [];
+    for (const lang of LANGS) {
+      problems.push(...(await htmlProblems(`confirmation ${lang}`, confirmation(lang).html)), ...(await htmlProblems(`digest ${lang}`, digest(lang).html)));
+      for (const mail of [confirmation(lang, `Page ${evil}`), digest(lang, items, `Page ${evil}`)]) {
+        expect(mail.html).not.toContain("<script");
+        expect(mail.html).not.toContain("<b ");
+        problems.push(...(await htmlProblems(`escaped ${lang}`, mail.html)));
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("plain text is wrapped at 72 characters; only a link stands longer", () => {
+    for (const lang of LANGS) for (const mail of [confirmation(lang), digest(lang)]) for (const l of mail.text.split("\n")) if (l.length > 72) expect(l, lang).not.toMatch(/\s/);
   });
 });

@@ -17,7 +17,7 @@ const MAIL: OutgoingMail = {
   to: "dpo@aarhus.example",
   subject: "Ændring afventer din beslutning: Databehandleraftale",
   text: "Hej Mette,\n\nÅbn beslutningen:\nhttp://localhost:8787/console/decisions/dec_1\n",
-  html: "<!DOCTYPE html><html lang=\"da\"><body><p>Hej Mette</p></body></html>",
+  html: '<!DOCTYPE html><html lang="da"><body><p>Hej Mette</p></body></html>',
   messageId: "<mail_1@registry.example>",
   headers: { References: "<cr_1@registry.example>", "List-Unsubscribe": "<http://localhost:8787/mail/unsubscribe?u=usr_1&k=x&t=y>" },
 };

@@ -272,7 +272,11 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     foreign: (res, w) => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toMatch(/^application\/x-ndjson/);
-      const records = exportedRecords(res);
+      const lines = exportedRecords(res);
+      // others' records are there only as links in the chain: a sequence number and two hashes
+      const links = lines.filter((l) => l.object === "audit_link");
+      for (const l of links) expect(Object.keys(l).sort()).toEqual(["hash", "object", "prev_hash", "seq"]);
+      const records = lines.filter((l) => l.object === "audit_record");
       expect(records.length).toBeGreaterThan(0);
       auditRecordsWithoutVictim(records, w);
     },
@@ -316,6 +320,19 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
   },
   "GET /v1/agreements/{agreement_id}/terms": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/terms` }), owner: 200, operator: 403, foreign: 404 },
   "GET /v1/event-types": { request: () => ({ path: "/v1/event-types" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
+  "GET /v1/audit/public-key": { request: () => ({ path: "/v1/audit/public-key" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
+  // checkpoints say only a sequence number, a hash and a time: every caller reads them all
+  "GET /v1/audit/checkpoints": { request: () => ({ path: "/v1/audit/checkpoints" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200) },
+  "POST /v1/audit/checkpoints": {
+    request: () => ({ path: "/v1/audit/checkpoints" }),
+    owner: 200,
+    operator: 200,
+    foreign: (res, w) => {
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).not.toContain(w.victim.id);
+    },
+    foreignCreatesOwn: true,
+  },
   "GET /v1/countries": { request: () => ({ path: "/v1/countries" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
   "GET /v1/countries/{code}": { request: () => ({ path: "/v1/countries/GB" }), owner: 200, operator: 200, foreign: (res) => expect(res.status).toBe(200), public: true },
   "GET /v1/agreements/{agreement_id}/annex": { request: (ids) => ({ path: `/v1/agreements/${ids.agreement_id}/annex` }), owner: 200, operator: 403, foreign: 404 },

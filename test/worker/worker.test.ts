@@ -4,6 +4,8 @@
  * Node Hrana server on a temporary SQLite file. Requests go through the Worker's HTTP endpoint.
  */
 import { createClient } from "@libsql/client";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +17,21 @@ import { migrateFile, startLocalWorker, waitForQuietFile, type LocalWorker } fro
 
 const OPERATOR_KEY = "sk_live_worker_test_operator_0000";
 
+/** An HTTP e-mail API in Resend's shape, recording what it is sent. */
+async function startMailApi() {
+  const received: { authorization?: string; body: { to: string[]; subject: string; text: string; headers: Record<string, string> } }[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ authorization: req.headers.authorization, body: JSON.parse(body) });
+      res.writeHead(200, { "content-type": "application/json" }).end('{"id":"re_1"}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/emails`, received, close: () => server.close() };
+}
+
 describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 }, () => {
   let dir: string | undefined;
   let path: string;
@@ -22,6 +39,7 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
   let hrana: HranaServer | undefined;
   let worker: LocalWorker | undefined;
   let base: URL;
+  let mailApi: Awaited<ReturnType<typeof startMailApi>> | undefined;
 
   /** A request to the Worker's HTTP endpoint (the workerd socket wrangler's dev server listens on). */
   async function call(key: string | null, method: string, route: string, body?: unknown): Promise<TestResponse> {
@@ -36,7 +54,16 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
     wranglerLog = join(dir, "wrangler.log"); // wrangler's debug log, kept out of ~/.config/.wrangler/logs
     await migrateFile(path);
     hrana = await startHranaServer({ path });
-    worker = await startLocalWorker({ databaseUrl: hrana.url, operatorKey: OPERATOR_KEY, logLevel: "silent", wranglerLogPath: wranglerLog });
+    mailApi = await startMailApi();
+    worker = await startLocalWorker({
+      databaseUrl: hrana.url,
+      operatorKey: OPERATOR_KEY,
+      logLevel: "silent",
+      wranglerLogPath: wranglerLog,
+      // the Worker's mail leaves through an HTTP e-mail API: here a real HTTP server that records it
+      vars: { MAIL_API_URL: mailApi.url, PUBLIC_URL: "https://registry.example" },
+      secrets: { MAIL_API_KEY: "re_worker_test" },
+    });
     base = await worker.url;
   }, 120_000); // the first workerd start (and the esbuild bundle) can be slow on a cold machine
 
@@ -45,6 +72,7 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
       await worker?.dispose();
     } finally {
       await hrana?.close();
+      mailApi?.close();
       if (dir) {
         await waitForQuietFile(wranglerLog);
         await rm(dir, { recursive: true, force: true }); // the database (+ -wal/-shm) and wrangler's log
@@ -147,5 +175,19 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
     } finally {
       file.close();
     }
+  });
+
+  it("mails an invitation through the HTTP e-mail API after the response (waitUntil), with its link on PUBLIC_URL", async () => {
+    const org = await call(OPERATOR_KEY, "POST", "/v1/organisations", { name: "Mail Kommune", registration: { scheme: "dk_cvr", number: "29189765" }, address: address() });
+    expect(org.status, JSON.stringify(org.body)).toBe(201);
+    const invited = await call(OPERATOR_KEY, "POST", `/v1/organisations/${org.body.id}/users`, { email: "dpo@mail-kommune.example", name: "Mette", role: "admin" });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    for (let i = 0; i < 100 && !mailApi!.received.length; i++) await new Promise((r) => setTimeout(r, 50));
+    const [mail] = mailApi!.received;
+    expect(mail?.authorization).toBe("Bearer re_worker_test");
+    expect(mail?.body.to).toEqual(["dpo@mail-kommune.example"]);
+    expect(mail?.body.subject).toContain("Mail Kommune");
+    expect(mail?.body.text).toContain("https://registry.example/console/sign-in/link?token=");
+    expect(mail?.body.headers["Message-ID"]).toMatch(/^<mail_[0-9A-Z]+@localhost>$/);
   });
 });

@@ -1,3 +1,4 @@
+import { termsDigest } from "../../core/row-digests";
 import { personOf } from "../../core/actor";
 import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
@@ -114,7 +115,10 @@ export async function planAmendment(ctx: Ctx, a: AgreementRow, change: TermsChan
   const writes: Change["writes"] = [guarded("terms.version", ctx.db.insert(schema.agreementTerms).values(row).onConflictDoNothing())];
   if (inForce) writes.push(ctx.db.update(schema.agreements).set(termsCopy(row)).where(eq(schema.agreements.id, a.id)));
   const previous = presentTerms(latest, now);
-  const change_: Change = { writes, ...eventsWithAudit(ctx, [{ type: "agreement.amended", agreement: partiesOf(a), data: { terms: presentTerms(row, now), previous } }]) };
+  const change_: Change = {
+    writes,
+    ...eventsWithAudit(ctx, [{ type: "agreement.amended", agreement: partiesOf(a), data: { terms: presentTerms(row, now), previous }, rows: termsDigest(row) }]),
+  };
   return { row, change: change_, agreement: inForce ? { ...a, ...termsCopy(row) } : a };
 }
 

@@ -1,3 +1,4 @@
+import { annexVersionDigest, termsDigest } from "../../core/row-digests";
 import type { z } from "zod";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
@@ -156,15 +157,25 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
   const answer = await presentAgreement(ctx.db, row, operator ? null : processorId);
   // a proposal waits for the controller: both parties are told (an import is signed already)
   const events = operator ? [] : planEvents(ctx, [agreementEvent("agreement.proposed", row, answer)]);
+  const version1 = operator ? firstVersion(id, built.content, signedAt, now) : null;
+  const terms1 = baselineTerms(row, operator ? signedAt : now, now);
   await commit(ctx, {
     response: answer,
     events,
     writes: [
       ctx.db.insert(schema.agreements).values(row),
-      ...(operator ? [ctx.db.insert(schema.annexVersions).values(firstVersion(id, built.content, signedAt, now))] : []),
-      ctx.db.insert(schema.agreementTerms).values(baselineTerms(row, operator ? signedAt : now, now)),
+      ...(operator ? [ctx.db.insert(schema.annexVersions).values(version1!)] : []),
+      ctx.db.insert(schema.agreementTerms).values(terms1),
     ],
-    audit: [{ action: operator ? "agreement.import" : "agreement.propose", resourceType: "agreement", resourceId: id, agreement: partiesOf(row) }],
+    audit: [
+      {
+        action: operator ? "agreement.import" : "agreement.propose",
+        resourceType: "agreement",
+        resourceId: id,
+        agreement: partiesOf(row),
+        rows: { ...termsDigest(terms1), ...(version1 ? annexVersionDigest(version1) : {}) },
+      },
+    ],
   });
   return answer;
 }
@@ -226,6 +237,7 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
     to === "active" ? { status: "active" as const, currentVersion: 1, activatedAt: now, proposedAnnex: null } : { status: "declined" as const, declineReason: reason ?? null };
   const row: AgreementRow = { ...agreement, ...set };
   const answer = await presentAgreement(ctx.db, row, organisationId);
+  const version1 = to === "active" ? firstVersion(id, agreement.proposedAnnex!, now, now) : null;
   try {
     await commit(ctx, {
       response: answer,
@@ -239,9 +251,17 @@ async function decideProposal(ctx: Ctx, id: string, to: "active" | "declined", r
             .set(set)
             .where(and(eq(t.id, id), eq(t.status, "proposed"))),
         ),
-        ...(to === "active" ? [ctx.db.insert(schema.annexVersions).values(firstVersion(id, agreement.proposedAnnex!, now, now))] : []),
+        ...(version1 ? [ctx.db.insert(schema.annexVersions).values(version1)] : []),
       ],
-      audit: [{ action: to === "active" ? "agreement.confirm" : "agreement.decline", resourceType: "agreement", resourceId: id, agreement: partiesOf(row) }],
+      audit: [
+        {
+          action: to === "active" ? "agreement.confirm" : "agreement.decline",
+          resourceType: "agreement",
+          resourceId: id,
+          agreement: partiesOf(row),
+          ...(version1 ? { rows: annexVersionDigest(version1) } : {}),
+        },
+      ],
     });
   } catch (err) {
     if (!(err instanceof Conflict)) throw err;

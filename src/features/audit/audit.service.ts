@@ -1,10 +1,13 @@
-import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from "drizzle-orm";
-import { schema, type DbOrTx } from "../../../db/client";
+import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { annexVersionDigest, decisionDigest, type RowDigests, termsDigest } from "../../core/row-digests";
+import { type Db, schema, type DbOrTx } from "../../../db/client";
+import type { AuditSigner } from "../../core/audit-signing";
+import { checkCheckpoints } from "./checkpoints.service";
 import type { Actor } from "../../core/actor";
 import { sha256Hex } from "../../core/crypto";
 import { decodeCursor, toPage } from "../../core/pagination";
 import type { Ctx } from "../../core/context";
-import { type AuditContext, type AuditEntry, auditContent, GENESIS_HASH } from "../../core/audit-trail";
+import { type AuditContext, type AuditEntry, auditContent, GENESIS_HASH, personalDigest } from "../../core/audit-trail";
 import { commit } from "../../core/writer";
 
 type AuditRow = typeof schema.auditRecords.$inferSelect;
@@ -77,10 +80,13 @@ export const presentAudit = (r: AuditRow) => ({
   action: r.action,
   resource: { type: r.resourceType, id: r.resourceId },
   agreement_id: r.agreementId,
+  processor_id: r.processorId,
+  controller_id: r.controllerId,
   request_id: r.requestId,
   client_ip: r.clientIp,
   outcome: r.outcome,
   detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+  personal_digest: r.personalDigest,
   prev_hash: r.prevHash,
   hash: r.hash,
 });
@@ -110,39 +116,94 @@ export async function listAudit({ ctx, limit, cursor, agreement_id, action }: { 
   return toPage(rows.map(presentAudit), limit, (r) => r.seq);
 }
 
-/** All the caller may read, oldest first, one JSON object a line. */
+/**
+ * The trail as the caller may prove it, oldest first, one JSON object a line: each record it may
+ * read in full, and in place of each record it may not, only its link (`audit_link`: seq,
+ * prev_hash, hash), so the chain can be checked end to end offline against a signed checkpoint
+ * (scripts/verify-audit-export.mjs) without showing anything of another party.
+ */
 export async function* exportAudit(ctx: Ctx): AsyncGenerator<string> {
+  const actor = ctx.actor;
+  const mine = (r: AuditRow) => actor.kind !== "organisation" || [r.organisationId, r.processorId, r.controllerId].includes(actor.organisationId);
   let after = 0;
   for (;;) {
-    const rows = await ctx.db
-      .select()
-      .from(a)
-      .where(and(visibleTo(ctx.actor), gt(a.seq, after)))
-      .orderBy(asc(a.seq))
-      .limit(1000);
-    for (const r of rows) yield `${JSON.stringify(presentAudit(r))}\n`;
+    const rows = await ctx.db.select().from(a).where(gt(a.seq, after)).orderBy(asc(a.seq)).limit(1000);
+    for (const r of rows) yield `${JSON.stringify(mine(r) ? presentAudit(r) : { object: "audit_link", seq: r.seq, prev_hash: r.prevHash, hash: r.hash })}\n`;
     if (rows.length < 1000) return;
     after = rows.at(-1)!.seq;
   }
 }
 
+/** A row key of src/core/row-digests.ts, in words. */
+const rowName = (key: string) => {
+  const [kind, ...id] = key.split(":");
+  return kind === "decision" ? `the decision ${id[0]}` : kind === "annex_version" ? `version ${id[1]} of the annex of ${id[0]}` : `version ${id[1]} of the terms of ${id[0]}`;
+};
+
+/** The digests of the named business rows as they are now; a row that is gone has none. */
+async function currentDigests(db: DbOrTx, keys: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const ids = (kind: string) => keys.filter((k) => k.startsWith(`${kind}:`)).map((k) => k.split(":").slice(1));
+  const put = (digests: RowDigests) => {
+    for (const [k, v] of Object.entries(digests)) out.set(k, v);
+  };
+  const chunks = <T>(list: T[]) => Array.from({ length: Math.ceil(list.length / 500) }, (_, i) => list.slice(i * 500, i * 500 + 500));
+  for (const chunk of chunks(ids("decision").map(([id]) => id!)))
+    for (const d of await db.select().from(schema.decisions).where(inArray(schema.decisions.id, chunk))) put(decisionDigest(d));
+  for (const chunk of chunks(ids("annex_version"))) {
+    const rows = await db
+      .select()
+      .from(schema.annexVersions)
+      .where(or(...chunk.map(([agreement, version]) => and(eq(schema.annexVersions.agreementId, agreement!), eq(schema.annexVersions.version, Number(version))))));
+    for (const v of rows) put(annexVersionDigest(v));
+  }
+  for (const chunk of chunks(ids("terms"))) {
+    const rows = await db
+      .select()
+      .from(schema.agreementTerms)
+      .where(or(...chunk.map(([agreement, version]) => and(eq(schema.agreementTerms.agreementId, agreement!), eq(schema.agreementTerms.version, Number(version))))));
+    for (const t of rows) put(termsDigest(t));
+  }
+  return out;
+}
+
+/** The triggers that make the trail append-only (migrations 0004 and 0016): dropping one is tampering. */
+export const APPEND_ONLY_TRIGGERS = ["audit_records_no_update", "audit_records_no_delete", "audit_checkpoints_no_update", "audit_checkpoints_no_delete"] as const;
+
 /**
- * Recomputes the whole chain and reports the first broken link: a record whose content no
- * longer matches its hash, or whose predecessor is not the record it was chained to.
+ * Checks the trail and reports the first broken link (docs/rules.md, rule 8): the append-only
+ * triggers in place; every signed checkpoint signed by the audit key, and the record it seals still
+ * there with the hash it sealed; then, from the newest checkpoint that holds (or from the start,
+ * `full`), every record's content against its hash and its predecessor, and no record removed.
+ * From a checkpoint the work grows with the records since it, not with the trail.
  */
-export async function verifyAudit({ db, actor }: { db: DbOrTx; actor?: Actor }) {
+export async function verifyAudit({ db, actor, auditSigner, full = false }: { db: DbOrTx; actor?: Actor; auditSigner?: AuditSigner; full?: boolean }) {
   // the whole chain is checked, but an organisation learns only about the records it may read
   const mine = (r: AuditRow) => actor?.kind !== "organisation" || [r.organisationId, r.processorId, r.controllerId].includes(actor.organisationId);
-  let prev = GENESIS_HASH;
   let checked = 0;
-  let after = 0;
-  let expectedSeq = 1;
-  const broken = (r: AuditRow, reason: string) => ({
+  const result = (valid: boolean, first_broken: { seq: number | null; id: string | null; reason: string } | null, extra: { from_seq: number; checkpoints_checked: number }) => ({
     object: "audit_verification" as const,
-    valid: false,
+    valid,
     records_checked: checked,
-    first_broken: mine(r) ? { seq: r.seq, id: r.id, reason } : { seq: null, id: null, reason: `a record you may not read is broken: ${reason}` },
+    ...extra,
+    first_broken,
   });
+  const triggers = (await db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'trigger'`)).map((t) => t.name);
+  const dropped = APPEND_ONLY_TRIGGERS.filter((t) => !triggers.includes(t));
+  if (dropped.length)
+    return result(false, { seq: null, id: null, reason: `the append-only triggers were dropped: ${dropped.join(", ")}` }, { from_seq: 1, checkpoints_checked: 0 });
+  const checkpoints = await checkCheckpoints({ db: db as Db, auditSigner });
+  if (checkpoints.broken)
+    return result(false, { seq: checkpoints.broken.seq, id: null, reason: checkpoints.broken.reason }, { from_seq: 1, checkpoints_checked: checkpoints.checked });
+  const start = !full && checkpoints.newest ? checkpoints.newest : { seq: 0, hash: GENESIS_HASH };
+  const extra = { from_seq: start.seq + 1, checkpoints_checked: checkpoints.checked };
+  let prev = start.hash;
+  let after = start.seq;
+  // the newest digest of each business row among the records checked
+  const written = new Map<string, { record: AuditRow; digest: string }>();
+  let expectedSeq = start.seq + 1;
+  const broken = (r: AuditRow, reason: string) =>
+    result(false, mine(r) ? { seq: r.seq, id: r.id, reason } : { seq: null, id: null, reason: `a record you may not read is broken: ${reason}` }, extra);
   for (;;) {
     const rows = await db.select().from(a).where(gt(a.seq, after)).orderBy(asc(a.seq)).limit(1000);
     for (const r of rows) {
@@ -154,23 +215,32 @@ export async function verifyAudit({ db, actor }: { db: DbOrTx; actor?: Actor }) 
             ? "its predecessor is not the record it was chained to (a record before it was removed or changed)"
             : sha256Hex(auditContent(rest)) !== hash
               ? "its content does not match its hash (the record was changed)"
-              : null;
+              : r.personalSalt !== null && r.personalDigest !== personalDigest(r.personalSalt, r)
+                ? "its personal data (client IP, the person's name or address) does not match its digest (it was changed)"
+                : null;
       if (reason) return broken(r, reason);
       expectedSeq = r.seq + 1;
       prev = hash;
       if (mine(r)) checked++;
+      if (r.detail?.includes('"rows"'))
+        for (const [key, digest] of Object.entries((JSON.parse(r.detail) as { rows?: RowDigests }).rows ?? {})) written.set(key, { record: r, digest });
     }
     if (rows.length < 1000) {
       // the newest records removed: SQLite's sequence remembers the highest seq it handed out
       const [issued] = await db.all<{ seq: number }>(sql`SELECT seq FROM sqlite_sequence WHERE name = 'audit_records'`);
       if (issued && issued.seq >= expectedSeq)
-        return {
-          object: "audit_verification" as const,
-          valid: false,
-          records_checked: checked,
-          first_broken: { seq: expectedSeq, id: null, reason: `the newest records (seq ${expectedSeq}–${issued.seq}) were removed` },
-        };
-      return { object: "audit_verification" as const, valid: true, records_checked: checked, first_broken: null };
+        return result(false, { seq: expectedSeq, id: null, reason: `the newest records (seq ${expectedSeq}–${issued.seq}) were removed` }, extra);
+      // the business rows the checked records wrote, as they are now, against what the newest record of each says
+      const now = await currentDigests(db, [...written.keys()]);
+      for (const [key, { record, digest }] of written) {
+        const current = now.get(key);
+        if (current !== digest)
+          return broken(
+            record,
+            `${rowName(key)} ${current === undefined ? "was removed" : "was changed"} behind the API: it no longer matches this record, the last that wrote it`,
+          );
+      }
+      return result(true, null, extra);
     }
     after = rows.at(-1)!.seq;
   }

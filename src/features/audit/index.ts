@@ -1,10 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { stream } from "hono/streaming";
 import { listOf, PageQuery } from "../../http/pagination";
-import { createRouter, errorResponses, jsonContent } from "../../http/router";
+import { createRouter, errorResponses, jsonContent, publicErrorResponses } from "../../http/router";
 import { PersonRef, Timestamp } from "../../http/schemas";
 import { ctxOf } from "../../http/context";
+import { AppError } from "../../domain/errors";
 import { exportAudit, listAudit, verifyAudit } from "./audit.service";
+import { AuditCheckpoint, AuditPublicKey } from "./audit.schemas";
+import { auditPublicKey, issueCheckpoint, listCheckpoints, presentCheckpoint } from "./checkpoints.service";
 
 const tags = ["Audit"];
 const security = [{ bearer: [] }];
@@ -25,10 +28,16 @@ const AuditRecord = z
     action: z.string().openapi({ example: "annex.read" }),
     resource: z.object({ type: z.string(), id: z.string() }),
     agreement_id: z.string().nullable(),
+    processor_id: z.string().nullable().openapi({ description: "The agreement's processor: part of the hashed content" }),
+    controller_id: z.string().nullable().openapi({ description: "The agreement's controller: part of the hashed content" }),
     request_id: z.string().nullable(),
     client_ip: z.string().nullable(),
     outcome: z.string(),
     detail: z.record(z.string(), z.unknown()).nullable().openapi({ description: "What else the record proves, e.g. to whom a notice was sent (`notice.sent`)" }),
+    personal_digest: z.string().nullable().openapi({
+      description:
+        "The salted digest of the record's personal data (client_ip, actor.user's name and address), which the hash covers in its place: retention erases the data, the chain still verifies. Null on records written before.",
+    }),
     prev_hash: z.string(),
     hash: z.string().openapi({ description: "SHA-256 over the record's content and prev_hash" }),
   })
@@ -38,7 +47,9 @@ const Verification = z
   .object({
     object: z.literal("audit_verification"),
     valid: z.boolean(),
-    records_checked: z.number().int().openapi({ description: "How many of the records the caller may read were checked (the whole chain is)" }),
+    records_checked: z.number().int().openapi({ description: "How many of the records the caller may read were recomputed" }),
+    from_seq: z.number().int().openapi({ description: "The first record recomputed: the one after the newest checkpoint that holds, or 1 with full=true" }),
+    checkpoints_checked: z.number().int().openapi({ description: "Signed checkpoints whose signature and sealed record held" }),
     first_broken: z.object({ seq: z.number().int().nullable(), id: z.string().nullable(), reason: z.string() }).nullable(),
   })
   .openapi("AuditVerification");
@@ -58,9 +69,14 @@ export const verifyAuditChain = createRoute({
   method: "get",
   path: "/v1/audit/verify",
   operationId: "verifyAuditChain",
-  summary: "Recompute the whole hash chain and report the first broken link",
+  summary: "Check the audit trail: the append-only triggers, the signed checkpoints, and the hash chain from the newest checkpoint (or all of it)",
   tags,
   security,
+  request: {
+    query: z.object({
+      full: z.enum(["true", "false"]).optional().openapi({ description: "true: recompute the whole chain, not only from the newest checkpoint that holds" }),
+    }),
+  },
   responses: { 200: jsonContent(Verification, "The verification"), ...errorResponses() },
 });
 
@@ -68,15 +84,67 @@ export const exportAuditRecords = createRoute({
   method: "get",
   path: "/v1/audit/export",
   operationId: "exportAuditRecords",
-  summary: "Every record the caller may read, oldest first, as JSON Lines",
+  summary: "The trail as the caller may prove it, oldest first, as JSON Lines: its records in full, and only the link (seq, prev_hash, hash) of each record of others",
   tags,
   security,
-  responses: { 200: { description: "One AuditRecord a line", content: { "application/x-ndjson": { schema: z.string() } } }, ...errorResponses() },
+  responses: {
+    200: {
+      description: "One AuditRecord or audit_link a line; check it offline with scripts/verify-audit-export.mjs",
+      content: { "application/x-ndjson": { schema: z.string() } },
+    },
+    ...errorResponses(),
+  },
 });
 
+export const getAuditPublicKey = createRoute({
+  method: "get",
+  path: "/v1/audit/public-key",
+  operationId: "getAuditPublicKey",
+  summary: "The public key that checks audit checkpoints offline",
+  description:
+    "Public: no API key. Checkpoints are signed with a key the database never holds; with this public key anyone can check a checkpoint they kept, and an export against it, without trusting whoever runs the database.",
+  tags,
+  security: [],
+  responses: { 200: jsonContent(AuditPublicKey, "The public key"), ...publicErrorResponses({ 404: "This deployment has no audit signing key" }) },
+});
+
+export const listAuditCheckpoints = createRoute({
+  method: "get",
+  path: "/v1/audit/checkpoints",
+  operationId: "listAuditCheckpoints",
+  summary: "Signed checkpoints of the audit trail, newest first",
+  tags,
+  security,
+  request: { query: PageQuery },
+  responses: { 200: jsonContent(listOf(AuditCheckpoint, "AuditCheckpointList"), "Checkpoints"), ...errorResponses() },
+});
+
+export const createAuditCheckpoint = createRoute({
+  method: "post",
+  path: "/v1/audit/checkpoints",
+  operationId: "createAuditCheckpoint",
+  summary: "Seal the audit trail's end now with a signed checkpoint (or get the one that already seals it)",
+  description: "Every organisation with records since the previous checkpoint gets it as an `audit.checkpoint` event and webhook.",
+  tags,
+  security,
+  responses: { 200: jsonContent(AuditCheckpoint, "The checkpoint sealing the trail's end"), ...errorResponses(404, 409) },
+});
+
+/** The routes anyone may call without an API key (src/app.ts skips authentication for them). */
+export const auditPublicRoutes = [getAuditPublicKey];
+
 export const auditRouter = createRouter()
+  .openapi(getAuditPublicKey, async (c) => c.json(await auditPublicKey(c.get("deps")), 200))
+  .openapi(listAuditCheckpoints, async (c) => c.json(await listCheckpoints({ ctx: ctxOf(c), ...c.req.valid("query") }), 200))
+  .openapi(createAuditCheckpoint, async (c) => {
+    const row = await issueCheckpoint(c.get("deps"));
+    if (!row) throw new AppError("not_found", "The audit trail is empty: there is nothing to seal.");
+    return c.json(presentCheckpoint(row), 200);
+  })
   .openapi(listAuditRecords, async (c) => c.json(await listAudit({ ctx: ctxOf(c), ...c.req.valid("query") }), 200))
-  .openapi(verifyAuditChain, async (c) => c.json(await verifyAudit({ db: c.get("deps").db, actor: c.get("actor") }), 200))
+  .openapi(verifyAuditChain, async (c) =>
+    c.json(await verifyAudit({ db: c.get("deps").db, actor: c.get("actor"), auditSigner: c.get("deps").auditSigner, full: c.req.valid("query").full === "true" }), 200),
+  )
   .openapi(exportAuditRecords, (c) => {
     const ctx = ctxOf(c);
     c.header("Content-Type", "application/x-ndjson; charset=utf-8");

@@ -1,3 +1,4 @@
+import { annexVersionDigest } from "../../core/row-digests";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { schema } from "../../../db/client";
 import { applyOperations, assessChange } from "../../domain/operations";
@@ -103,17 +104,20 @@ export async function planApply(deps: PlanDeps, d: DecisionRow, known?: Partial<
         }),
       ],
       ...eventsWithAudit(deps, [
-        decisionEvent("annex.version_created", applied, ctx, now, {
-          annex: {
-            agreement_id: d.agreementId,
-            version,
-            effective_at: effectiveAt.toISOString(),
-            change_request_id: d.changeRequestId,
-            third_country: after.third_country,
-            kind: d.kind,
-            changes: { locations: summary(diffEntries(before.locations, after.locations)), sub_processors: summary(diffEntries(before.sub_processors, after.sub_processors)) },
-          },
-        }),
+        {
+          ...decisionEvent("annex.version_created", applied, ctx, now, {
+            annex: {
+              agreement_id: d.agreementId,
+              version,
+              effective_at: effectiveAt.toISOString(),
+              change_request_id: d.changeRequestId,
+              third_country: after.third_country,
+              kind: d.kind,
+              changes: { locations: summary(diffEntries(before.locations, after.locations)), sub_processors: summary(diffEntries(before.sub_processors, after.sub_processors)) },
+            },
+          }),
+          rows: annexVersionDigest({ agreementId: d.agreementId, version, content: result.content, effectiveAt }),
+        },
       ]),
     },
   };

@@ -4,6 +4,7 @@ import { Agreement, AgreementTerms } from "../agreements/agreements.schemas";
 import { Decision } from "../decisions/decisions.schemas";
 import { WebhookEndpoint } from "../webhook-endpoints/webhook-endpoints.schemas";
 import { Timestamp } from "../../http/schemas";
+import { AuditCheckpoint } from "../audit/audit.schemas";
 
 const withDecision = (extra: z.ZodRawShape = {}) => z.object({ decision: Decision, ...extra });
 /** An agreement as both parties are told of it: without a viewer's role, and without the proposed annex (read on its own, and audited). */
@@ -62,4 +63,8 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
     last_error: z.string().nullable(),
   }),
   "webhook_endpoint.ping": z.object({ endpoint_id: z.string(), message: z.literal("ping") }),
+  "audit.checkpoint": z.object({
+    checkpoint: AuditCheckpoint,
+    from_seq: z.number().int().openapi({ description: "The first record this checkpoint seals that the one before it did not" }),
+  }),
 };

@@ -116,6 +116,13 @@ export interface PublicChange {
   appliedAt: Date | null;
   /** the entry's date in the feeds: submission for an upcoming change, taking effect for an applied one */
   updated: Date;
+  /**
+   * When it took its place in its list: an upcoming change when submitted; an applied one when its
+   * last listed decision stopped being ahead (applied, or final without it), which can be later
+   * than `updated` when one agreement applied it before another decided. What subscribers were
+   * last mailed is counted in these instants (subscriptions.service.ts).
+   */
+  listedAt: Date;
   changes: ChangeLine[];
 }
 
@@ -348,7 +355,7 @@ export function derivePublicView(input: PublicViewInput): PublicView {
     if (decisions.some(isUpcoming)) {
       // taken over every listed decision, whatever its state, so that no decision moves it
       const noticeEndsAt = minDate(decisions.map((x) => x.noticeEndsAt));
-      upcoming.push({ ...base, status: "upcoming", noticeEndsAt, appliedAt: null, updated: request.submittedAt });
+      upcoming.push({ ...base, status: "upcoming", noticeEndsAt, appliedAt: null, updated: request.submittedAt, listedAt: request.submittedAt });
       modified.push(request.submittedAt);
     } else {
       // it left the upcoming changes when its last listed decision became final
@@ -357,7 +364,8 @@ export function derivePublicView(input: PublicViewInput): PublicView {
     // listed once: upcoming while any listed agreement still awaits it, in the changelog after
     if (applied.length && !decisions.some(isUpcoming)) {
       const appliedAt = minDate(applied.map((v) => v.effectiveAt));
-      changelog.push({ ...base, status: "applied", noticeEndsAt: null, appliedAt, updated: appliedAt });
+      const listedAt = maxDate([appliedAt, ...decisions.flatMap((x) => [x.decidedAt, x.effectiveAt && x.effectiveAt <= now ? x.effectiveAt : null])]);
+      changelog.push({ ...base, status: "applied", noticeEndsAt: null, appliedAt, updated: appliedAt, listedAt });
     }
   }
   upcoming.sort((x, y) => byTime(x.effectiveDate ?? x.noticeEndsAt!, y.effectiveDate ?? y.noticeEndsAt!) || x.changeRequestId.localeCompare(y.changeRequestId));

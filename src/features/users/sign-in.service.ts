@@ -1,9 +1,10 @@
-import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { schema } from "../../../db/client";
 import { type Actor, actingUser } from "../../core/actor";
 import type { Ctx } from "../../core/context";
-import { hashSecret, sha256Hex } from "../../core/crypto";
+import { hashSecret } from "../../core/crypto";
 import { mailRow } from "../../core/mail-outbox";
+import { countRequest } from "../../core/request-limits";
 import { commit, Conflict, guarded } from "../../core/writer";
 import type { Deps } from "../../deps";
 import { mailLanguage } from "../../domain/notices";
@@ -27,7 +28,6 @@ export const SESSION_ROTATE_MS = 10 * 60_000;
 type Writer = Pick<Deps, "db" | "clock" | "newId" | "webhooks" | "publicUrl" | "wallClock">;
 
 const t = schema.signInTokens;
-const r = schema.signInRequests;
 const s = schema.userSessions;
 
 /** A person acting in the console: their organisation, as them, with their role's reach. */
@@ -48,17 +48,10 @@ export const userActor = (user: UserRow): Extract<Actor, { kind: "organisation" 
 export async function requestSignInLink(deps: Writer, input: { email: string; ip: string | null; next?: string }): Promise<"sent" | "limited"> {
   const email = normaliseEmail(input.email);
   const now = deps.clock.now();
-  const since = new Date(now.getTime() - LINK_LIMITS.windowMs);
-  const subjects = [sha256Hex(`email:${email}`), ...(input.ip ? [sha256Hex(`ip:${input.ip}`)] : [])];
-  const counts = await Promise.all(
-    subjects.map((subject) => deps.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM sign_in_requests WHERE subject = ${subject} AND at > ${since.getTime()}`)),
-  );
-  const limited = Number(counts[0]?.n ?? 0) >= LINK_LIMITS.perAddress || Number(counts[1]?.n ?? 0) >= LINK_LIMITS.perIp;
-  const counted = [
-    deps.db.insert(r).values(subjects.map((subject) => ({ subject, at: now }))),
-    // a day is far longer than any window: older counts only take room
-    deps.db.delete(r).where(lt(r.at, new Date(now.getTime() - 86_400_000))),
-  ];
+  const { limited, writes: counted } = await countRequest(deps, now, LINK_LIMITS.windowMs, [
+    { subject: `email:${email}`, max: LINK_LIMITS.perAddress },
+    ...(input.ip ? [{ subject: `ip:${input.ip}`, max: LINK_LIMITS.perIp }] : []),
+  ]);
   if (limited) {
     await commit(deps, { writes: counted });
     return "limited";

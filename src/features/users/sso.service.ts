@@ -221,7 +221,7 @@ async function personFor(deps: Writer, connection: Connection, email: string, na
               action: "user.provisioned",
               resourceType: "user",
               resourceId: row.id,
-              detail: { organisation_id: row.organisationId, email, role: row.role, source: "sso", issuer: connection.issuer },
+              detail: { organisation_id: row.organisationId, role: row.role, source: "sso", issuer: connection.issuer },
             },
           ],
         },

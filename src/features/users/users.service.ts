@@ -118,7 +118,7 @@ export async function inviteUser({ ctx, input, organisationId }: { ctx: Ctx; inp
   await commit(ctx, {
     // the unique index refuses a second invitation of the same address that raced this one
     writes: [ctx.db.insert(u).values(row), ctx.db.insert(schema.signInTokens).values(tokenRow), ctx.db.insert(schema.mails).values(mail)],
-    audit: [{ action: "user.invited", resourceType: "user", resourceId: row.id, detail: { organisation_id: org, email, role: row.role } }],
+    audit: [{ action: "user.invited", resourceType: "user", resourceId: row.id, detail: { organisation_id: org, role: row.role } }],
     response: user,
   });
   return user;
@@ -199,7 +199,8 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
           ]
         : []),
     ];
-    const changed = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    // what changed, but not a new name: personal data stays out of the hashed record
+    const changed = Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && k !== "name"));
     const user = presentUser(next);
     await commit(ctx, {
       writes,

@@ -97,4 +97,29 @@ export interface PublicMessages {
   announced: (day: string) => string;
   planned_effective_date: (day: string) => string;
   notice_ends: (day: string) => string;
+
+  /** the subscribe form on the page, and the pages behind it and behind a subscriber's links (docs/rules.md, "Public page subscriptions") */
+  subscribe_heading: string;
+  subscribe_intro: (processor: string) => string;
+  email_label: string;
+  subscribe_button: string;
+  /** the answer to a subscription: the same whether or not the address was subscribed */
+  subscribe_sent_title: string;
+  subscribe_sent: string;
+  subscribe_limited: string;
+  subscribe_invalid: string;
+  /** a form post that did not come from the page itself */
+  form_refused: string;
+  confirm_title: string;
+  confirm_intro: (address: string, processor: string) => string;
+  confirm_button: string;
+  confirmed: (processor: string) => string;
+  /** a confirmation link used already, or expired */
+  link_invalid: string;
+  unsubscribe_title: string;
+  unsubscribe_intro: (address: string, processor: string) => string;
+  unsubscribe_button: string;
+  unsubscribed: (processor: string) => string;
+  unsubscribe_invalid: string;
+  back_to_page: string;
 }

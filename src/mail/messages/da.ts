@@ -164,6 +164,22 @@ export const da = {
     action: "Log ind",
     why: "Du får denne e-mail, fordi nogen har bedt om et login-link til denne e-mailadresse. Var det ikke dig, kan du se bort fra den: ingen kan logge ind uden linket.",
   },
+  page_confirm: {
+    subject: (p) => `Bekræft: e-mails om underdatabehandlere hos ${p}`,
+    lead: (p) =>
+      `Nogen, forhåbentlig dig, har bedt om en e-mail til denne adresse, hver gang ${p} varsler eller gennemfører en ændring af sine underdatabehandlere på sin offentlige side om underdatabehandlere. Bekræft, at du vil have dem.`,
+    expires: (n) => `Linket virker én gang og udløber om ${days(n)}.`,
+    action: "Bekræft abonnementet",
+    why: "Du får denne e-mail, fordi adressen er indtastet på en offentlig side om underdatabehandlere. Var det ikke dig, kan du se bort fra den: uden bekræftelse får du ikke flere e-mails.",
+  },
+  page_digest: {
+    subject: (p, n) => `${p}: ${n === 1 ? "1 ændring" : `${n} ændringer`} af underdatabehandlere`,
+    lead: (p) =>
+      `${p} har varslet eller gennemført disse ændringer af sine underdatabehandlere siden vores seneste e-mail. De står også på den offentlige side om underdatabehandlere.`,
+    action: "Se siden om underdatabehandlere",
+    why: (p) => `Du får denne e-mail, fordi du abonnerer på den offentlige side om underdatabehandlere hos ${p} og har bekræftet din adresse.`,
+    unsubscribe: "Afmeld",
+  },
   invitation: {
     subject: (org) => `${org}: invitation til Subprocessor Registry`,
     lead: (org, by, role) => `${by ?? "En administrator"} har inviteret dig til ${org} i Subprocessor Registry som ${role}.`,

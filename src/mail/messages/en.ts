@@ -164,6 +164,21 @@ export const en = {
     action: "Sign in",
     why: "You get this because someone asked for a sign-in link for this e-mail address. If it was not you, ignore this e-mail: nobody can sign in without the link.",
   },
+  page_confirm: {
+    subject: (p) => `Confirm: e-mails about ${p}'s sub-processors`,
+    lead: (p) =>
+      `Someone, hopefully you, asked for e-mails to this address whenever ${p} announces or applies a change to its sub-processors on its public sub-processor page. Confirm that you want them.`,
+    expires: (n) => `The link works once and expires in ${days(n)}.`,
+    action: "Confirm the subscription",
+    why: "You get this because this address was entered on a public sub-processor page. If it was not you, ignore this e-mail: without confirmation you get nothing more.",
+  },
+  page_digest: {
+    subject: (p, n) => `${p}: ${n === 1 ? "1 change" : `${n} changes`} to its sub-processors`,
+    lead: (p) => `${p} has announced or applied these changes to its sub-processors since our last e-mail. Its public sub-processor page shows them too.`,
+    action: "See the sub-processor page",
+    why: (p) => `You get this because you subscribed to the public sub-processor page of ${p} and confirmed your address.`,
+    unsubscribe: "Unsubscribe",
+  },
   invitation: {
     subject: (org) => `${org}: invitation to the Subprocessor Registry`,
     lead: (org, by, role) => `${by ?? "An administrator"} has invited you to ${org} in the Subprocessor Registry, as ${role}.`,

@@ -164,6 +164,21 @@ export const sv = {
     action: "Logga in",
     why: "Du får detta eftersom någon har begärt en inloggningslänk till den här e-postadressen. Om det inte var du kan du bortse från meddelandet: ingen kan logga in utan länken.",
   },
+  page_confirm: {
+    subject: (p) => `Bekräfta: e-post om underbiträden hos ${p}`,
+    lead: (p) =>
+      `Någon, förhoppningsvis du, har bett om e-post till den här adressen varje gång ${p} aviserar eller genomför en ändring av sina underbiträden på sin offentliga sida om underbiträden. Bekräfta att du vill ha den.`,
+    expires: (n) => `Länken fungerar en gång och går ut om ${days(n)}.`,
+    action: "Bekräfta prenumerationen",
+    why: "Du får detta eftersom adressen har angetts på en offentlig sida om underbiträden. Om det inte var du kan du bortse från meddelandet: utan bekräftelse får du inget mer.",
+  },
+  page_digest: {
+    subject: (p, n) => `${p}: ${n === 1 ? "1 ändring" : `${n} ändringar`} av underbiträden`,
+    lead: (p) => `${p} har aviserat eller genomfört dessa ändringar av sina underbiträden sedan vårt senaste meddelande. De finns också på den offentliga sidan om underbiträden.`,
+    action: "Se sidan om underbiträden",
+    why: (p) => `Du får detta eftersom du prenumererar på den offentliga sidan om underbiträden hos ${p} och har bekräftat din adress.`,
+    unsubscribe: "Avsluta prenumerationen",
+  },
   invitation: {
     subject: (org) => `${org}: inbjudan till Subprocessor Registry`,
     lead: (org, by, role) => `${by ?? "En administratör"} har bjudit in dig till ${org} i Subprocessor Registry som ${role}.`,

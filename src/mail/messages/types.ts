@@ -147,6 +147,22 @@ export interface MailMessages {
     action: string;
     why: string;
   };
+  /** the double opt-in of a public page subscription: `page` is the processor's name */
+  page_confirm: {
+    subject: (page: string) => string;
+    lead: (page: string) => string;
+    expires: (days: number) => string;
+    action: string;
+    why: string;
+  };
+  /** a digest of a public page's new changes; the changes themselves are in the page's words (src/i18n/public) */
+  page_digest: {
+    subject: (page: string, count: number) => string;
+    lead: (page: string) => string;
+    action: string;
+    why: (page: string) => string;
+    unsubscribe: string;
+  };
   invitation: {
     subject: (organisation: string) => string;
     lead: (organisation: string, invitedBy: string | null, role: string) => string;

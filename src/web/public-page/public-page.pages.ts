@@ -15,7 +15,7 @@ const loadView = (c: Context<AppEnv>) => {
 };
 
 /** `?lang=` for a language other than English: English is the page's and the feeds' default address. */
-const langQuery = (lang: Lang) => (lang === "en" ? "" : `?lang=${lang}`);
+export const langQuery = (lang: Lang) => (lang === "en" ? "" : `?lang=${lang}`);
 
 const urlsFor = (c: Context<AppEnv>, slug: string, lang: Lang) => {
   const page = `${new URL(c.req.url).origin}${service.publicPath(slug)}`;
@@ -23,8 +23,8 @@ const urlsFor = (c: Context<AppEnv>, slug: string, lang: Lang) => {
   return { page: `${page}${q}`, atom: `${page}/feed.atom${q}`, json: `${page}/feed.json${q}` };
 };
 
-/** The page allows nothing to run or load: only its own inline style. */
-const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The page allows nothing to run or load: only its own inline style, and its subscribe form posting to this site. */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** The page's language: `?lang=da|sv|en`, else the best of Accept-Language, else English (src/i18n/negotiate.ts). */
 export const pageLang = (c: Context) => negotiateLang(c.req.header("accept-language"), c.req.query("lang"));
@@ -40,7 +40,11 @@ export async function getPublicPage(c: Context<AppEnv>) {
   const lang = pageLang(c);
   const path = service.publicPath(view.slug);
   const q = langQuery(lang);
-  const body = await renderPublicPage(view, { atom: `${path}/feed.atom${q}`, json: `${path}/feed.json${q}`, lang: (l) => `${path}?lang=${l}` }, lang);
+  const body = await renderPublicPage(
+    view,
+    { atom: `${path}/feed.atom${q}`, json: `${path}/feed.json${q}`, lang: (l) => `${path}?lang=${l}`, subscribe: `${path}/subscribe` },
+    lang,
+  );
   return conditionalResponse(
     c,
     body,

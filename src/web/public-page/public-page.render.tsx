@@ -8,12 +8,13 @@ import { type Words, wordsFor } from "./public-page.words";
 // the constant style sheet is inserted as it is. (Not named *.html.tsx: wrangler bundles an import
 // ending in .html as a text module.) The words are the reader's language's (src/i18n/public).
 
-const STYLE = `
+export const STYLE = `
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:72rem;padding:1.5rem;color:#1b1b1b;background:#fff}
 h1{font-size:1.8rem;margin:0 0 .25rem}h2{font-size:1.3rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.25rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left;vertical-align:top;padding:.4rem .6rem;border-bottom:1px solid #eee}
 th{background:#f6f6f6}.muted{color:#555}.tag{display:inline-block;padding:0 .4rem;border-radius:.3rem;background:#eef;font-size:.85rem}
 nav.langs ul{list-style:none;margin:0;padding:0;display:flex;gap:.75rem;justify-content:flex-end;font-size:.9rem}.third_country{background:#fde8e8}.adequacy{background:#fff4d6}.eu_eea{background:#e6f4ea}ol.changes{padding-left:1.2rem}ol.changes>li{margin-bottom:1rem}
+form.subscribe label{display:block;font-weight:600;margin:.5rem 0 .25rem}form.subscribe input[type=email]{font:inherit;padding:.4rem .5rem;width:100%;max-width:24rem;box-sizing:border-box}button{font:inherit;padding:.45rem 1rem;margin-top:.5rem}.error{color:#a00;font-weight:600}.done{font-weight:600}
 @media (max-width:40rem){table,thead,tbody,tr,th,td{display:block}thead{display:none}td{border:0;padding:.1rem 0}tr{border-bottom:1px solid #ddd;padding:.5rem 0}}
 `;
 
@@ -130,7 +131,38 @@ export interface PagePaths {
   json: string;
   /** the page in another language: a link the reader follows to switch */
   lang: (lang: Lang) => string;
+  /** where the subscribe form posts; no form without it */
+  subscribe?: string;
 }
+
+/**
+ * Subscribing an address to the page's changes by e-mail (docs/rules.md, "Public page
+ * subscriptions"), in the page's language, which the mails then use. No `required`: the server
+ * checks the address and answers with this form and the error.
+ */
+export const SubscribeForm: FC<{ action: string; processorName: string; w: Words; error?: string; email?: string }> = ({ action, processorName, w, error, email }) => (
+  <form class="subscribe" method="post" action={action}>
+    <input type="hidden" name="lang" value={w.lang} />
+    <p id="subscribe-hint">{w.m.subscribe_intro(processorName)}</p>
+    {error ? (
+      <p id="subscribe-error" class="error" role="alert">
+        {error}
+      </p>
+    ) : null}
+    <label for="subscribe-email">{w.m.email_label}</label>
+    <input
+      id="subscribe-email"
+      name="email"
+      type="email"
+      autocomplete="email"
+      spellcheck={false}
+      value={email}
+      aria-invalid={error ? "true" : undefined}
+      aria-describedby={error ? "subscribe-hint subscribe-error" : "subscribe-hint"}
+    />
+    <button type="submit">{w.m.subscribe_button}</button>
+  </form>
+);
 
 /** Small links to the page in each language, each named in its own language. */
 const LanguageSwitch: FC<{ w: Words; paths: PagePaths }> = ({ w, paths }) => (
@@ -192,6 +224,12 @@ const Page: FC<{ view: PublicView; paths: PagePaths; w: Words }> = ({ view, path
             <h2>{m.heading_changelog}</h2>
             <ChangeList list={view.changelog} empty={m.no_changes} w={w} />
           </section>
+          {paths.subscribe ? (
+            <section id="subscribe">
+              <h2>{m.subscribe_heading}</h2>
+              <SubscribeForm action={paths.subscribe} processorName={view.processorName} w={w} />
+            </section>
+          ) : null}
         </main>
         <footer>
           <p class="muted">{m.footer(view.processorName)}</p>
