@@ -8,13 +8,14 @@ import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { benchAnnexRead } from "./bench/annex-read";
 import { benchAuditVerify } from "./bench/audit-verify";
+import { benchFeeds } from "./bench/feeds";
 import { benchBundle } from "./bench/bundle";
 import { benchDeliveries } from "./bench/deliveries";
 import { benchFanOut } from "./bench/fan-out";
 import { type Figure, round } from "./bench/figure";
 import { benchSweep } from "./bench/sweep";
 
-const PARTS = ["annex", "fan-out", "deliveries", "sweep", "audit", "bundle"] as const;
+const PARTS = ["annex", "fan-out", "deliveries", "sweep", "feeds", "audit", "bundle"] as const;
 const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, json: { type: "string" }, only: { type: "string" } } });
 const only = new Set(values.only ? values.only.split(",") : PARTS);
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only: unknown part ${part}; one of ${PARTS.join(", ")}`);
@@ -90,6 +91,17 @@ if (only.has("sweep")) {
       ...(r.sameRowsMs ? { sameRowsMs: r.sameRowsMs } : {}),
     });
   }
+}
+if (only.has("feeds")) {
+  step("feeds: a page of events and of the audit list at 100,000 rows vs 1,000");
+  const r = await benchFeeds({ iterations: quick ? 20 : 100 });
+  figures.feeds = r.figure;
+  for (const s of r.series)
+    notes.push(
+      `feeds at ${s.n.toLocaleString("en")} rows (ms per page of 20): ${Object.entries(s.ms)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
+    );
 }
 if (only.has("audit")) {
   step("audit verify: 100,000 records, from the newest checkpoint vs the whole chain");

@@ -23,7 +23,7 @@ describe("npm run bench -- --quick --json", () => {
       });
       expect(code, output).toBe(0);
       const result = JSON.parse(readFileSync(out, "utf8"));
-      const figures = ["annex_read", "fan_out", "deliveries", "notice_sweep", "audit_verify", "bundle", "memory"];
+      const figures = ["annex_read", "fan_out", "deliveries", "notice_sweep", "feeds", "audit_verify", "bundle", "memory"];
       for (const name of figures) {
         const f = result[name];
         expect(f, name).toMatchObject({

@@ -9,6 +9,7 @@ import { decodeCursor, toPage } from "../../core/pagination";
 import type { Ctx } from "../../core/context";
 import { type AuditContext, type AuditEntry, auditContent, GENESIS_HASH, personalDigest } from "../../core/audit-trail";
 import { commit } from "../../core/writer";
+import { mergeVisibilityPaths } from "../../core/visibility-paths";
 
 type AuditRow = typeof schema.auditRecords.$inferSelect;
 const a = schema.auditRecords;
@@ -91,28 +92,28 @@ export const presentAudit = (r: AuditRow) => ({
   hash: r.hash,
 });
 
-/** What a caller may read: the operator everything; an organisation its agreements' records and its own key usage. */
-function visibleTo(actor: Actor): SQL | undefined {
-  if (actor.kind !== "organisation") return undefined;
-  const org = actor.organisationId;
-  return or(eq(a.organisationId, org), eq(a.processorId, org), eq(a.controllerId, org));
-}
-
 export async function listAudit({ ctx, limit, cursor, agreement_id, action }: { ctx: Ctx; limit: number; cursor?: string; agreement_id?: string; action?: string }) {
   const after = decodeCursor(cursor, "number");
-  const rows = await ctx.db
-    .select()
-    .from(a)
-    .where(
-      and(
-        visibleTo(ctx.actor),
-        agreement_id ? eq(a.agreementId, agreement_id) : undefined,
-        action ? eq(a.action, action) : undefined,
-        after !== undefined ? lt(a.seq, after) : undefined,
-      ),
-    )
-    .orderBy(desc(a.seq))
-    .limit(limit + 1);
+  const filters = and(agreement_id ? eq(a.agreementId, agreement_id) : undefined, action ? eq(a.action, action) : undefined, after !== undefined ? lt(a.seq, after) : undefined);
+  const page = (where: SQL | undefined) =>
+    ctx.db
+      .select()
+      .from(a)
+      .where(and(where, filters))
+      .orderBy(desc(a.seq))
+      .limit(limit + 1);
+  const actor = ctx.actor;
+  // the operator reads the chain in order; an organisation through each way a record is its, each along its own index
+  const rows =
+    actor.kind !== "organisation"
+      ? await page(undefined)
+      : await mergeVisibilityPaths(
+          ctx.db,
+          [page(eq(a.organisationId, actor.organisationId)), page(eq(a.processorId, actor.organisationId)), page(eq(a.controllerId, actor.organisationId))],
+          (r: AuditRow) => r.seq,
+          "desc",
+          limit + 1,
+        );
   return toPage(rows.map(presentAudit), limit, (r) => r.seq);
 }
 

@@ -1,10 +1,11 @@
-import { and, desc, eq, gt, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
 import { schema } from "../../../db/client";
 import type { EventType } from "../../domain/events";
 import { notFound } from "../../domain/errors";
 import { requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import type { Ctx } from "../../core/context";
+import { mergeVisibilityPaths } from "../../core/visibility-paths";
 
 type EventRow = typeof schema.events.$inferSelect;
 
@@ -39,16 +40,18 @@ export async function listEvents({
   const org = requireOrganisation(ctx.actor);
   const after = decodeCursor(cursor, "string");
   const e = schema.events;
-  const rows = await ctx.db.query.events.findMany({
-    where: and(
-      visibleTo(org),
-      type ? eq(e.type, type) : undefined,
-      agreement_id ? eq(e.agreementId, agreement_id) : undefined,
-      after ? (order === "asc" ? gt(e.id, after) : lt(e.id, after)) : undefined,
-    ),
-    orderBy: order === "asc" ? e.id : desc(e.id),
-    limit: limit + 1,
-  });
+  const filters = and(type ? eq(e.type, type) : undefined, after ? (order === "asc" ? gt(e.id, after) : lt(e.id, after)) : undefined);
+  const page = (where: SQL | undefined) =>
+    ctx.db
+      .select()
+      .from(e)
+      .where(and(where, filters))
+      .orderBy(order === "asc" ? e.id : desc(e.id))
+      .limit(limit + 1);
+  // one agreement: its own index, in id order; otherwise one index-ordered read per way of seeing an event
+  const rows = agreement_id
+    ? await page(and(eq(e.agreementId, agreement_id), or(eq(e.processorId, org), eq(e.controllerId, org))))
+    : await mergeVisibilityPaths(ctx.db, [page(eq(e.processorId, org)), page(eq(e.controllerId, org)), page(eq(e.organisationId, org))], (r: EventRow) => r.id, order, limit + 1);
   return toPage(rows.map(presentEvent), limit, (r) => r.id);
 }
 
