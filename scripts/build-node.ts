@@ -36,9 +36,9 @@ export async function buildNode(entry = "src/node.ts", outfile = "build/node.mjs
   return outfile;
 }
 
-/** The Node flags `npm start` runs the compiled service with, read from package.json: whatever starts it elsewhere (tests, benchmark) uses the same. */
+/** The Node flags `npm start` (through `start:built`) runs the compiled service with, read from package.json: whatever starts it elsewhere (tests, benchmark) uses the same. */
 export function startFlags(): string[] {
-  const start = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+  const start = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["start:built"]!;
   const match = /\bnode ((?:--\S+ )*)build\/node\.mjs/.exec(start);
   if (!match) throw new Error(`cannot read the Node flags from the start script: ${start}`);
   return match[1]!.trim().split(/\s+/).filter(Boolean);
