@@ -46,6 +46,8 @@ export const EnvSchema = z.object({
   AUDIT_KEY_FILE: z.string().min(1).default("./data/audit-signing-key.pem"),
   /** days an audit record keeps its personal data (client IP, the person's name and address) before it is erased */
   AUDIT_PERSONAL_DATA_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** the Worker's cron: at most this many decisions moved or applied per invocation; the rest continue at the next */
+  SCHEDULER_BUDGET: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 

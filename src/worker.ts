@@ -23,6 +23,8 @@ export interface WorkerEnv {
   SVIX_SERVER_URL?: string;
   WEBHOOK_ALLOW_INSECURE?: string;
   RATE_LIMIT_PER_MINUTE?: string;
+  /** decisions the cron moves or applies per invocation (default 1000); the rest continue at the next */
+  SCHEDULER_BUDGET?: string;
   /** the service's public origin, for links in e-mails */
   PUBLIC_URL?: string;
   /** the HTTP e-mail API (Resend's shape) and its key (a secret); without them no mail is sent */
@@ -38,7 +40,7 @@ export interface WorkerEnv {
 }
 
 // One app per isolate, built from validated bindings on the first request and reused.
-let built: { url: string; app: App; deps: Deps; relay: Promise<RelayDeps>; mailer: MailerDeps | null; ready: Promise<unknown> } | undefined;
+let built: { url: string; app: App; deps: Deps; relay: Promise<RelayDeps>; mailer: MailerDeps | null; ready: Promise<unknown>; env: Env } | undefined;
 
 function appFor(bindings: WorkerEnv) {
   if (built?.url === bindings.DATABASE_URL) return built;
@@ -57,7 +59,7 @@ function appFor(bindings: WorkerEnv) {
   // mail leaves through an HTTP e-mail API; unconfigured, mails wait in the outbox until it is
   const mailer =
     env.MAIL_API_URL && env.MAIL_API_KEY ? createMailer(deps, createHttpMailTransport({ url: env.MAIL_API_URL, apiKey: env.MAIL_API_KEY, from: env.MAIL_FROM })) : null;
-  built = { url: env.DATABASE_URL, app: createApp(deps), deps, relay, mailer, ready };
+  built = { url: env.DATABASE_URL, app: createApp(deps), deps, relay, mailer, ready, env };
   return built;
 }
 
@@ -79,13 +81,14 @@ export default {
     return response;
   },
   // the Cron Trigger of wrangler.toml: notice ends, deemed approvals, reminders, applications
-  async scheduled(controller, env, ctx) {
-    const { deps, ready, relay, mailer } = appFor(env);
+  async scheduled(controller, bindings, ctx) {
+    const { deps, ready, relay, mailer, env } = appFor(bindings);
     await ready;
     // what the API's waitUntil did not finish (retries, a failed isolate) goes out from here
     ctx.waitUntil(
       checkLegalData(deps)
-        .then(() => runScheduled(deps, new Date(controller.scheduledTime)))
+        // a bounded amount of work per invocation: what is left is still due at the next minute's cron
+        .then(() => runScheduled(deps, new Date(controller.scheduledTime), { budget: env.SCHEDULER_BUDGET }))
         .then(() => Promise.all([relay.then(drainOutbox), mailer ? drainMail(mailer) : null])),
     );
   },

@@ -4,8 +4,11 @@ import { erasePersonalData, forgetSubscriptions } from "../features/audit/retent
 import { runDue } from "./run-due";
 
 /** What is due, then a signed checkpoint of the audit trail when the last is an hour old, and the erasure of personal data past its period (docs/rules.md, rule 8). */
-export async function runScheduled(deps: Deps, now: Date) {
-  const run = await runDue(deps, now);
+export async function runScheduled(deps: Deps, now: Date, opts: { budget?: number } = {}) {
+  // bounded (the Worker's cron): at most `budget` decisions this run; the rest stay due for the next
+  const budget = opts.budget === undefined ? undefined : { remaining: opts.budget };
+  const run = await runDue({ ...deps, budget }, now);
+  if (budget && budget.remaining <= 0) deps.logger.info("scheduler stopped at its budget; the next run continues", { budget: opts.budget });
   const checkpoint = await checkpointIfDue(deps, now);
   const erased = (await erasePersonalData(deps, now, deps.retention?.personalDataDays)) + (await forgetSubscriptions(deps, now));
   return { ...run, checkpoints: checkpoint ? 1 : 0, personal_data_erased: erased };

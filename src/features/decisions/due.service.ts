@@ -12,7 +12,18 @@ import { type DecisionContext, type DecisionRow, loadDecisionContext } from "./d
 // The decision verbs time makes due, each a set-based sweep: the scheduler (src/jobs/run-due.ts)
 // and the API (a late decision first lets a due deemed approval happen) call them.
 
-export type JobDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks">;
+/**
+ * What a scheduled step needs. `budget`, when given, bounds how many decisions one run moves or
+ * applies (a Worker's cron invocation has limits); what is left is due still, and the next run
+ * takes it up where this one stopped.
+ */
+export type JobDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks"> & { budget?: { remaining: number } };
+
+/** How many rows the next step may take: the slice, or what is left of the run's budget. */
+const allowance = (deps: JobDeps, slice: number) => (deps.budget ? Math.max(0, Math.min(slice, deps.budget.remaining)) : slice);
+const spend = (deps: JobDeps, n: number) => {
+  if (deps.budget) deps.budget.remaining -= n;
+};
 const d = schema.decisions;
 const a = schema.agreements;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -38,8 +49,10 @@ async function sweep(
 ) {
   let moved = 0;
   for (;;) {
+    const slice = allowance(deps, SWEEP_SLICE);
+    if (slice === 0) return moved;
     const count = await retryOnConflict(async () => {
-      const rows = await deps.db.select().from(d).where(where).limit(SWEEP_SLICE);
+      const rows = await deps.db.select().from(d).where(where).limit(slice);
       if (!rows.length) return 0;
       const ctx = await loadDecisionContext(deps.db, rows);
       const changed = rows.map((row) => ({ ...row, ...predict(row, ctx) }));
@@ -63,7 +76,8 @@ async function sweep(
       return rows.length;
     });
     moved += count;
-    if (count < SWEEP_SLICE) return moved;
+    spend(deps, count);
+    if (count < slice) return moved;
   }
 }
 
@@ -133,7 +147,9 @@ export async function applyDue(deps: JobDeps, now: Date) {
   const due = await deps.db.query.decisions.findMany({
     where: and(eq(d.application, "scheduled"), lte(d.effectiveAt, now)),
     orderBy: [asc(d.effectiveAt), asc(d.id)],
+    ...(deps.budget ? { limit: allowance(deps, Number.MAX_SAFE_INTEGER) } : {}),
   });
+  spend(deps, due.length);
   let applied = 0;
   let failed = 0;
   for (const { id } of due) {
