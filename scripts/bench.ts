@@ -98,7 +98,7 @@ if (only.has("feeds")) {
   figures.feeds = r.figure;
   for (const s of r.series)
     notes.push(
-      `feeds at ${s.n.toLocaleString("en")} rows (ms per page of 20): ${Object.entries(s.ms)
+      `feeds at ${s.n.toLocaleString("en")} rows (median ms per page of 20): ${Object.entries(s.ms)
         .map(([k, v]) => `${k} ${v}`)
         .join(", ")}`,
     );
@@ -121,7 +121,20 @@ console.log(
   `\n${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model.trim()} · Node ${process.version} · ${quick ? "--quick" : "full run"} · ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
 );
 console.table(
-  Object.fromEntries(Object.entries(figures).map(([k, f]) => [k, { value: f.value, baseline: f.baseline, unit: f.unit, ratio: f.ratio, goal: f.goal, met: f.met ? "yes" : "NO" }])),
+  Object.fromEntries(
+    Object.entries(figures).map(([k, f]) => [
+      k,
+      {
+        value: f.value,
+        "min / median / max": f.spread ? `${f.spread.min} / ${f.spread.median} / ${f.spread.max}` : "—",
+        baseline: f.baseline,
+        unit: f.unit,
+        ratio: f.ratio,
+        goal: f.goal,
+        met: f.met ? "yes" : "NO",
+      },
+    ]),
+  ),
 );
 for (const [name, series] of Object.entries(growth)) {
   console.log(`\ngrowth of ${name} (per item: product ms ÷ n)`);

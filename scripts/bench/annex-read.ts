@@ -51,15 +51,21 @@ export async function benchAnnexRead({ connections, seconds, rounds }: { connect
     await load(`${base}/bare`, connections, 1);
     await load(`${base}${annexPath}`, connections, 1);
     let bare = 0;
-    let annex = 0;
+    const annexRounds: number[] = [];
     for (let r = 0; r < rounds; r++) {
       bare += await load(`${base}/bare`, connections, seconds);
-      annex += await load(`${base}${annexPath}`, connections, seconds);
+      annexRounds.push(await load(`${base}${annexPath}`, connections, seconds));
     }
+    const annex = annexRounds.reduce((s, n) => s + n, 0);
+    const sorted = [...annexRounds].sort((x, y) => x - y);
     const stats = await ask<{ maxRssBytes: number }>(child, { stats: true }, "maxRssBytes");
     const peakMb = stats.maxRssBytes / 1024 / 1024;
     return {
-      annex: figure(annex / rounds, bare / rounds, "req/s", { ratio: ">=", limit: 0.5 }, 0),
+      annex: figure(annex / rounds, bare / rounds, "req/s", { ratio: ">=", limit: 0.5 }, 0, {
+        min: sorted[0]!,
+        median: sorted[Math.floor(sorted.length / 2)]!,
+        max: sorted.at(-1)!,
+      }),
       memory: figure(peakMb, MEMORY_LIMIT_MB, "MB", { ratio: "<=", limit: 1 }),
       detail: { connections, seconds, rounds, peak_rss_mb: round(peakMb, 1), rss_before_load_mb: round(idle.rssBytes / 1024 / 1024, 1) },
     };

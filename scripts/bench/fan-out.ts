@@ -3,7 +3,7 @@
 // that request wrote, into an identical copy of the database.
 import type { InStatement } from "@libsql/client";
 import { createApp } from "../../src/app";
-import { figure, meanMs } from "./figure";
+import { figure, timeMs } from "./figure";
 import { maxRowids, writtenSince } from "./rows";
 import { iterationDatabase, openProduct, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
 
@@ -32,7 +32,7 @@ export async function benchFanOut({ agreements, iterations }: { agreements: numb
   let app: ReturnType<typeof createApp>;
   let before = new Map<string, number>();
   try {
-    const ms = await meanMs(
+    const ms = await timeMs(
       [
         {
           name: "product",
@@ -65,7 +65,7 @@ export async function benchFanOut({ agreements, iterations }: { agreements: numb
       ],
       iterations,
     );
-    return { figure: figure(ms.product!, ms["raw batch"]!, "ms", { ratio: "<=", limit: 3 }), rows: rows.length };
+    return { figure: figure(ms.product!.mean, ms["raw batch"]!.mean, "ms", { ratio: "<=", limit: 3 }, 1, ms.product), rows: rows.length };
   } finally {
     await db.close();
     template.remove();

@@ -4,7 +4,7 @@
 import type { InStatement, InValue } from "@libsql/client";
 import { createApp } from "../../src/app";
 import { runDue } from "../../src/jobs/run-due";
-import { figure, meanMs, round } from "./figure";
+import { figure, round, timeMs } from "./figure";
 import { maxRowids, writtenSinceAsJson } from "./rows";
 import { cloneRows, iterationDatabase, openProduct, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
 
@@ -82,7 +82,7 @@ export async function benchSweep({ decisions, iterations, sameRows }: { decision
     args: [now.getTime() + 29 * DAY, now.getTime()],
   };
   try {
-    const ms = await meanMs(
+    const ms = await timeMs(
       [
         {
           name: "runDue",
@@ -124,8 +124,8 @@ export async function benchSweep({ decisions, iterations, sameRows }: { decision
       iterations,
     );
     return {
-      figure: figure(ms.runDue!, ms["bulk update"]!, "ms", { ratio: "<=", limit: 3 }),
-      sameRowsMs: sameRows ? round(ms["same rows"]!, 1) : null,
+      figure: figure(ms.runDue!.mean, ms["bulk update"]!.mean, "ms", { ratio: "<=", limit: 3 }, 1, ms.runDue),
+      sameRowsMs: sameRows ? round(ms["same rows"]!.mean, 1) : null,
       rowsWritten: (written as { rows: number } | null)?.rows ?? null,
     };
   } finally {
