@@ -75,3 +75,45 @@ describe("the test clock exists only in test mode", () => {
     expect((await t.call(key.body.secret, "POST", "/v1/test-clock/advance", { days: 1 })).status).toBe(403);
   });
 });
+
+describe("what every operation declares, and the service does", () => {
+  type Operation = { security?: unknown[]; requestBody?: { required?: boolean }; responses: Record<string, { headers?: Record<string, unknown> }> };
+  const operations = () =>
+    Object.entries(generateOpenApiDocument().paths ?? {}).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, Operation>)
+        .filter(([m]) => ["get", "post", "put", "patch", "delete"].includes(m))
+        .map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
+
+  it("X-Request-Id on every response; 429 with Retry-After and RateLimit-* on every keyed operation; 413 wherever a body is taken; WWW-Authenticate on 401", () => {
+    for (const { name, op } of operations()) {
+      for (const [status, response] of Object.entries(op.responses)) expect(Object.keys(response.headers ?? {}), `${name} ${status}`).toContain("X-Request-Id");
+      const keyed = (op.security ?? []).length > 0;
+      if (keyed)
+        expect(Object.keys(op.responses[429]?.headers ?? {}), name).toEqual(expect.arrayContaining(["Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]));
+      else expect(op.responses[429], name).toBeUndefined();
+      if (op.requestBody) expect(op.responses[413], name).toBeDefined();
+      expect(Object.keys(op.responses[401]?.headers ?? {}), name).toContain("WWW-Authenticate");
+    }
+    const schemas = generateOpenApiDocument().components!.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>;
+    const problem = schemas.Problem!;
+    expect(problem.properties.code!.enum).toEqual(expect.arrayContaining(["validation_failed", "rate_limited", "idempotency_key_reused"]));
+  });
+
+  it("an approval may be sent without a body, as declared; a 401 names its scheme", async () => {
+    const t = await createTestContext();
+    const { createActiveAgreement, createOrg, addBackupOp } = await import("./helpers/factories");
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const controller = await createOrg(t, "Aarhus Kommune");
+    const agreement = await createActiveAgreement(t, processor, controller);
+    const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [agreement.id], operations: [addBackupOp("b")], reason: "Backup" });
+    const approve = operations().find((o) => o.name === "POST /v1/decisions/{decision_id}/approve")!;
+    expect(approve.op.requestBody?.required).toBe(false);
+    const res = await t.app.request(`/v1/decisions/${cr.body.decisions[0].id}/approve`, { method: "POST", headers: { Authorization: `Bearer ${controller.key}` } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(((await res.json()) as { state: string }).state).toBe("approved");
+    const anonymous = await t.app.request("/v1/agreements");
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toBe('Bearer realm="subprocessor-registry"');
+  });
+});

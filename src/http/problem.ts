@@ -24,7 +24,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   upstream_unavailable: 502,
 };
 
-const TITLES: Record<ErrorCode, string> = {
+export const ERROR_TITLES: Record<ErrorCode, string> = {
   malformed_json: "Malformed JSON",
   invalid_request: "Invalid request",
   unauthenticated: "Authentication required",
@@ -64,7 +64,7 @@ export interface Problem {
 export function problemBody(c: Context, code: ErrorCode, detail: string, errors: Problem["errors"] = [], extra: Record<string, unknown> = {}): Problem {
   return {
     type: problemType(code),
-    title: TITLES[code],
+    title: ERROR_TITLES[code],
     status: ERROR_STATUS[code],
     detail,
     code,
@@ -78,5 +78,8 @@ export function problemBody(c: Context, code: ErrorCode, detail: string, errors:
 /** Answers with an RFC 9457 application/problem+json body. */
 export function problem(c: Context, code: ErrorCode, detail: string, errors: Problem["errors"] = [], extra: Record<string, unknown> = {}) {
   const body = problemBody(c, code, detail, errors, extra);
-  return c.body(JSON.stringify(body), body.status as 400, { "Content-Type": "application/problem+json" });
+  // RFC 9110 §11.6.1: a 401 names the scheme it wants
+  const headers: Record<string, string> = { "Content-Type": "application/problem+json" };
+  if (body.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="subprocessor-registry"';
+  return c.body(JSON.stringify(body), body.status as 400, headers);
 }

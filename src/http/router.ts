@@ -4,7 +4,8 @@ import type { Deps } from "../deps";
 import type { FieldError } from "../domain/errors";
 import type { Actor } from "../core/actor";
 import type { IdempotencyClaim } from "../core/context";
-import { problem } from "./problem";
+import { ERROR_CODES } from "../domain/errors";
+import { ERROR_STATUS, ERROR_TITLES, problem } from "./problem";
 
 export interface AppEnv {
   Variables: {
@@ -60,7 +61,10 @@ export const ProblemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.string().openapi({ example: "validation_failed" }),
+    code: z.enum(ERROR_CODES).openapi({
+      example: "validation_failed",
+      description: `Stable and machine-readable, the same for every transport: ${ERROR_CODES.map((c) => `\`${c}\` (${ERROR_STATUS[c]}): ${ERROR_TITLES[c]}`).join("; ")}.`,
+    }),
     instance: z.string(),
     request_id: z.string().optional(),
     errors: z
@@ -84,19 +88,51 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: "The resource is not in a state that allows this",
   413: "Request body too large",
   415: "Request body is not application/json",
-  422: "The body breaks a rule; `errors` names each field and rule",
+  422: "The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`)",
+  429: "Too many requests for this key: wait `Retry-After` seconds",
 };
 
-/** The error responses a route declares, all problem+json. */
+const header = (description: string, type: "string" | "integer" = "string") => ({ description, schema: { type } });
+
+/** Every answer carries the request's id, which every log line and problem names. */
+export const REQUEST_ID_HEADER = { "X-Request-Id": header("This request's id, as in the logs and the audit trail") };
+
+/** The rate limit of the key (draft-ietf-httpapi-ratelimit-headers), on every answer to a keyed request. */
+const RATE_LIMIT_HEADERS = {
+  "RateLimit-Limit": header("Requests a key may make per window", "integer"),
+  "RateLimit-Remaining": header("Requests left in this window", "integer"),
+  "RateLimit-Reset": header("Seconds until the window resets", "integer"),
+};
+
+const ERROR_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
+  401: { "WWW-Authenticate": header('`Bearer realm="subprocessor-registry"`: send an API key as a bearer token') },
+  429: { "Retry-After": header("Seconds to wait before trying again", "integer"), ...RATE_LIMIT_HEADERS },
+};
+
+/**
+ * The error responses a route declares, all problem+json, from one place: 400 and 401 on every
+ * route, 429 on every keyed route, 413 wherever a body is taken (with its 415), and what the route adds.
+ */
 export function errorResponses(...statuses: number[]) {
+  const all = [400, 401, ...statuses, ...(statuses.includes(415) ? [413] : []), 429];
   return Object.fromEntries(
-    [...new Set([400, 401, ...statuses])].map((s) => [s, { description: ERROR_DESCRIPTIONS[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } }]),
+    [...new Set(all)]
+      .sort((a, b) => a - b)
+      .map((s) => [
+        s,
+        {
+          description: ERROR_DESCRIPTIONS[s] ?? "Error",
+          headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[s] },
+          content: { "application/problem+json": { schema: ProblemSchema } },
+        },
+      ]),
   );
 }
 
-/** A JSON response body of a route. */
+/** A JSON response body of a route, with the headers every answer carries. */
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
+  headers: REQUEST_ID_HEADER,
   description,
 });
 
@@ -109,7 +145,8 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) =
 
 /** The problem+json errors of a public route, described for it; 401 is declared as on every route, but a public route never answers it. */
 export function publicErrorResponses(descriptions: Record<number, string>) {
-  const responses = errorResponses(...Object.keys(descriptions).map(Number));
+  // no key, no per-key rate limit
+  const { 429: _limited, ...responses } = errorResponses(...Object.keys(descriptions).map(Number));
   const described: Record<number, string> = { 401: "Never returned: this operation is public and ignores any Authorization header", ...descriptions };
   return Object.fromEntries(Object.entries(responses).map(([status, r]) => [status, { ...r, description: described[Number(status)] ?? r.description }]));
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponses } from "../../http/router";
+import { errorResponses, REQUEST_ID_HEADER } from "../../http/router";
 import { AgreementIdParam } from "../agreements/agreements.schemas";
 import { AnnexDocument, AnnexDocumentQuery } from "./annex-document.schemas";
 
@@ -18,6 +18,7 @@ export const getAnnexDocument = createRoute({
   responses: {
     200: {
       description: "The document in the requested format",
+      headers: REQUEST_ID_HEADER,
       content: {
         "text/html": text("A standalone, print-ready HTML page (A4), no scripts or external assets", '<!DOCTYPE html><html lang="da">…</html>'),
         "text/markdown": text("Markdown with GFM tables", "# Bilag 2 – …"),

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { stream } from "hono/streaming";
 import { listOf, PageQuery } from "../../http/pagination";
-import { createRouter, errorResponses, jsonContent, publicErrorResponses } from "../../http/router";
+import { createRouter, errorResponses, jsonContent, publicErrorResponses, REQUEST_ID_HEADER } from "../../http/router";
 import { PersonRef, Timestamp } from "../../http/schemas";
 import { ctxOf } from "../../http/context";
 import { AppError } from "../../domain/errors";
@@ -89,6 +89,7 @@ export const exportAuditRecords = createRoute({
   security,
   responses: {
     200: {
+      headers: REQUEST_ID_HEADER,
       description: "One AuditRecord or audit_link a line; check it offline with scripts/verify-audit-export.mjs",
       content: { "application/x-ndjson": { schema: z.string() } },
     },

@@ -8,6 +8,7 @@ const security: [] = [];
 
 /** Every answer of these routes is cacheable for a day; the ETag changes with the release (and with any change of the answer). */
 const cacheHeaders = z.object({
+  "X-Request-Id": z.string().openapi({ description: "This request's id, as in the logs" }),
   "Cache-Control": z.string().openapi({ example: "public, max-age=86400" }),
   ETag: z.string().openapi({ description: "Derived from the table's release and the answer; send it back as If-None-Match", example: '"2026-11-27.3f1c9a0b5e7d2c4a"' }),
 });

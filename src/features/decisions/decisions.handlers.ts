@@ -8,7 +8,7 @@ export const listDecisions: AppRouteHandler<R.ListDecisionsRoute> = async (c) =>
 export const getDecision: AppRouteHandler<R.GetDecisionRoute> = async (c) => c.json(await service.getDecision({ ctx: ctxOf(c), id: c.req.valid("param").decision_id }), 200);
 
 export const approveDecision: AppRouteHandler<R.ApproveDecisionRoute> = async (c) => {
-  const { comment, amendment } = c.req.valid("json");
+  const { comment, amendment } = c.req.valid("json") ?? {};
   return c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "approve", comment, amendment }), 200);
 };
 

@@ -30,7 +30,7 @@ export const getDecision = createRoute({
   responses: { 200: jsonContent(Decision, "The decision"), ...errorResponses(403, 404) },
 });
 
-const verbRoute = <P extends string, B extends z.ZodType | undefined>(path: P, operationId: string, summary: string, body: B) =>
+const verbRoute = <P extends string, B extends z.ZodType | undefined>(path: P, operationId: string, summary: string, body: B, bodyRequired = true) =>
   createRoute({
     method: "post",
     path,
@@ -38,7 +38,7 @@ const verbRoute = <P extends string, B extends z.ZodType | undefined>(path: P, o
     summary,
     tags,
     security,
-    request: { headers: IdempotencyHeader, params: DecisionIdParam, ...(body ? { body: jsonBody(body) } : {}) } as {
+    request: { headers: IdempotencyHeader, params: DecisionIdParam, ...(body ? { body: { ...jsonBody(body), required: bodyRequired } } : {}) } as {
       headers: typeof IdempotencyHeader;
       params: typeof DecisionIdParam;
       body: B extends z.ZodType ? ReturnType<typeof jsonBody<B>> : never;
@@ -51,6 +51,8 @@ export const approveDecision = verbRoute(
   "approveDecision",
   "Approve the change for this agreement (controller), with an optional comment",
   ApproveBody,
+  // everything in it is optional: an approval may be sent without a body
+  false,
 );
 export const objectToDecision = verbRoute(
   "/v1/decisions/{decision_id}/object",
