@@ -263,7 +263,7 @@ describe("the OpenAPI document", () => {
       const op = doc.paths[path].get;
       expect(op.security, path).toEqual([]);
       expect(Object.keys(op.responses).sort(), path).toEqual([...statuses].sort());
-      expect(Object.keys(op.responses["200"].headers), path).toEqual(["Cache-Control", "ETag"]);
+      expect(Object.keys(op.responses["200"].headers), path).toEqual(["X-Request-Id", "Cache-Control", "ETag"]);
     }
   });
 });
