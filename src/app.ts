@@ -35,8 +35,28 @@ export const OPENAPI_INFO = {
     version: "1.0.0",
     description:
       "The sub-processor and processing-location annex (Bilag 2) of GDPR data processing agreements as live, versioned, auditable data. Errors are RFC 9457 problem+json.",
+    license: { name: "Proprietary: the operator's terms of service" },
+    contact: { name: "The register's operator", url: "https://subprocessor-registry.dev" },
   },
-} as const;
+  servers: [
+    { url: "http://127.0.0.1:8787", description: "The embedded default (npm start, npm run demo)" },
+    { url: "https://{host}", description: "A deployment: on Node, or on Cloudflare Workers with Turso", variables: { host: { default: "registry.example" } } },
+  ],
+  tags: [
+    { name: "Organisations", description: "The operator registers organisations and issues their API keys; an organisation reads its own." },
+    { name: "People", description: "Named users of an organisation with roles, invited by e-mail, and the organisation's single sign-on." },
+    { name: "Agreements", description: "Data processing agreements between a processor and a controller: proposed, confirmed, and their terms (the controller's instruction)." },
+    { name: "Annex", description: "The sub-processor and processing-location annex in force, its versions, diffs and the annex as a document." },
+    { name: "Change requests", description: "A processor proposes a change to the annexes of its agreements: one decision per covered agreement." },
+    { name: "Decisions", description: "Each controller approves, objects (with a reason) or lets the notice run out; the processor may withdraw." },
+    { name: "Events", description: "The feed of what happened, the same events the webhooks deliver, and the catalogue of their types." },
+    { name: "Webhooks", description: "Endpoints that receive signed events (Standard Webhooks), their deliveries and attempts." },
+    { name: "Audit", description: "The hash-chained audit trail, its signed checkpoints, its export and verification." },
+    { name: "Public page", description: "A processor's public sub-processor page: its settings here, the page and its feeds under /public." },
+    { name: "Countries", description: "The legal reference data: which countries are in the EU/EEA, adequacy decisions and their scope. Public." },
+    { name: "Test clock", description: "Only in test mode (TEST_CLOCK=1): read and move the service's clock; the scheduler runs at every instant on the way." },
+  ],
+};
 
 /** The operations anyone may call without an API key: the legal reference data. */
 const PUBLIC_ROUTES = [...countriesPublicRoutes, ...eventsPublicRoutes, ...auditPublicRoutes];

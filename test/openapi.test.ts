@@ -100,6 +100,19 @@ describe("what every operation declares, and the service does", () => {
     expect(problem.properties.code!.enum).toEqual(expect.arrayContaining(["validation_failed", "rate_limited", "idempotency_key_reused"]));
   });
 
+  it("names its servers, its licence and contact, and describes every tag its operations use", () => {
+    const doc = generateOpenApiDocument() as {
+      servers?: { url: string }[];
+      info: { license?: { name: string }; contact?: object };
+      tags?: { name: string; description?: string }[];
+    };
+    expect(doc.servers?.map((s) => s.url)).toContain("http://127.0.0.1:8787");
+    expect(doc.info.license?.name).toBeTruthy();
+    expect(doc.info.contact).toBeDefined();
+    const described = new Map((doc.tags ?? []).map((t) => [t.name, t.description]));
+    for (const { name, op } of operations()) for (const tag of (op as { tags?: string[] }).tags ?? []) expect(described.get(tag), `${name}: tag ${tag}`).toBeTruthy();
+  });
+
   it("an approval may be sent without a body, as declared; a 401 names its scheme", async () => {
     const t = await createTestContext();
     const { createActiveAgreement, createOrg, addBackupOp } = await import("./helpers/factories");
