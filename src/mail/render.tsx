@@ -895,7 +895,7 @@ export function renderPageConfirm(input: { recipient: MailRecipient; url: string
 }
 
 const PageAddress = z.object({ street: z.string(), postal_code: z.string(), city: z.string(), region: z.string().nullish(), country: z.string() });
-/** One entry of the page as a digest's payload carries it (src/features/public-page/subscriptions.service.ts, digestItem). */
+/** One entry of the page as a digest's payload carries it (structuredChange in src/features/public-page/public-page.view.ts). */
 const PageChangeItem = z.object({
   change_request_id: z.string(),
   status: z.enum(["upcoming", "applied"]),

@@ -10,28 +10,12 @@ import { createSmtpTransport } from "../../src/mail/nodemailer-transport";
 import { createTestContext, type TestContext } from "../helpers/app";
 import { addBackupOp, addPolishBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
 import { ORIGIN } from "../helpers/people";
-import { type ArrivedMail, startSmtpServer } from "../helpers/smtp";
+import { headerOf, linkIn, startSmtpServer } from "../helpers/smtp";
 
 const SLUG = "nordcare";
 const PAGE = `/public/${SLUG}`;
 const MINUTE = 60_000;
 
-/** A link of a mail's plain text, found by its path. */
-const linkIn = (mail: ArrivedMail, path: RegExp) => {
-  const found = (mail.parsed.text ?? "").match(new RegExp(`https?://\\S*${path.source}\\S*`));
-  expect(found, `a link to ${path} in:\n${mail.parsed.text}`).not.toBeNull();
-  return new URL(found![0]!);
-};
-/** A header as it arrived, unfolded. */
-const header = (mail: ArrivedMail, name: string) => {
-  const line = mail.parsed.headerLines.find((h) => h.key === name.toLowerCase());
-  return line
-    ? line.line
-        .slice(line.line.indexOf(":") + 1)
-        .replace(/\r?\n\s+/g, " ")
-        .trim()
-    : "";
-};
 const oneLine = (text: string) => text.replace(/\s+/g, " ");
 
 /** A processor with two agreements, its page listing only the first; another processor with a page of its own. */
@@ -80,7 +64,7 @@ const advance = async (t: TestContext, ms: number) => {
 
 const rows = async (t: TestContext, sql: string, args: (string | number)[] = []) => (await t.client.execute({ sql, args })).rows;
 const subscription = async (t: TestContext, address: string) => (await rows(t, "SELECT * FROM page_subscriptions WHERE address = ?", [address]))[0];
-const digests = (w: World, address: string) => w.smtp.to(address).filter((m) => header(m, "List-Unsubscribe"));
+const digests = (w: World, address: string) => w.smtp.to(address).filter((m) => headerOf(m, "List-Unsubscribe"));
 
 /** Subscribes and confirms an address the way its owner does: the form, the mail, the link's page, its button. */
 async function subscribeAndConfirm(w: World, address: string, lang = "en") {
@@ -243,10 +227,10 @@ describe("digests", () => {
 
     // a link to the page in Danish, and the subscription's own one-click unsubscribe
     expect(linkIn(mail, new RegExp(`${PAGE}\\?lang=da`)).pathname).toBe(PAGE);
-    const unsubscribe = new URL(header(mail, "List-Unsubscribe").replace(/^<|>$/g, ""));
+    const unsubscribe = new URL(headerOf(mail, "List-Unsubscribe").replace(/^<|>$/g, ""));
     expect(unsubscribe.pathname).toBe(`${PAGE}/unsubscribe`);
     expect(unsubscribe.searchParams.get("s")).toMatch(/^sub_/);
-    expect(header(mail, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
+    expect(headerOf(mail, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
     expect(text).toContain(unsubscribe.href);
     // nothing private: no controller, agreement or decision
     for (const secret of ["Aarhus Kommune", w.listed.id, "Not for the public", ...applied.decisions.map((d) => d.id)]) expect(mail.parsed.text).not.toContain(secret);
@@ -350,7 +334,7 @@ describe("unsubscribing", () => {
     await advance(w.t, 11 * MINUTE);
     await w.send();
     const [mail] = digests(w, "dpo@kommune.example");
-    const url = new URL(header(mail!, "List-Unsubscribe").replace(/^<|>$/g, ""));
+    const url = new URL(headerOf(mail!, "List-Unsubscribe").replace(/^<|>$/g, ""));
     const path = url.pathname + url.search;
 
     // the link opened in a browser: whose subscription, and a button; nothing happens yet

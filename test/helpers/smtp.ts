@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
-import { afterEach } from "vitest";
+import { afterEach, expect } from "vitest";
 
 /** A mail as it arrived at the test SMTP server: parsed by mailparser, with its envelope. */
 export interface ArrivedMail {
@@ -54,4 +54,22 @@ export async function startSmtpServer() {
     /** the mails to one address, oldest first */
     to: (address: string) => mails.filter((m) => m.to.includes(address)),
   };
+}
+
+/** A link of a mail's plain text, found by its path. */
+export function linkIn(mail: ArrivedMail, path: RegExp): URL {
+  const found = (mail.parsed.text ?? "").match(new RegExp(`https?://\\S*${path.source}\\S*`));
+  expect(found, `a link to ${path} in:\n${mail.parsed.text}`).not.toBeNull();
+  return new URL(found![0]!);
+}
+
+/** A header as it arrived, unfolded: the raw line, not mailparser's reading of it. */
+export function headerOf(mail: ArrivedMail, name: string): string {
+  const line = mail.parsed.headerLines.find((h) => h.key === name.toLowerCase());
+  return line
+    ? line.line
+        .slice(line.line.indexOf(":") + 1)
+        .replace(/\r?\n\s+/g, " ")
+        .trim()
+    : "";
 }

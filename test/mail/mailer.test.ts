@@ -5,26 +5,10 @@ import { createSmtpTransport } from "../../src/mail/nodemailer-transport";
 import { createTestContext, DAY, type TestContext } from "../helpers/app";
 import { addBackupOp, createActiveAgreement, createOrg } from "../helpers/factories";
 import { invitePerson, ORIGIN, useLink } from "../helpers/people";
-import { type ArrivedMail, startSmtpServer } from "../helpers/smtp";
+import { headerOf, linkIn, startSmtpServer } from "../helpers/smtp";
 
 // Notices by e-mail through the outbox (docs/rules.md, "Notices by e-mail"), delivered over real
 // SMTP to a real server in the test process, and read as the recipient reads them.
-
-const linkIn = (mail: ArrivedMail, path: RegExp) => {
-  const found = (mail.parsed.text ?? "").match(new RegExp(`https?://\\S*${path.source}\\S*`));
-  expect(found, `a link to ${path} in:\n${mail.parsed.text}`).not.toBeNull();
-  return found![0]!;
-};
-/** A header as it arrived, unfolded: the raw line, not mailparser's reading of it. */
-const header = (mail: ArrivedMail, name: string) => {
-  const line = mail.parsed.headerLines.find((h) => h.key === name.toLowerCase());
-  return line
-    ? line.line
-        .slice(line.line.indexOf(":") + 1)
-        .replace(/\r?\n\s+/g, " ")
-        .trim()
-    : "";
-};
 
 async function world() {
   const t = await createTestContext();
@@ -55,7 +39,7 @@ describe("mail through the outbox", () => {
     await w.t.app.request("/console/sign-in", { method: "POST", headers: { Origin: ORIGIN }, body: new URLSearchParams({ email: "dpo@aarhus.example" }) });
     await w.send();
     const signInMail = w.smtp.to("dpo@aarhus.example")[1]!;
-    const signed = await useLink(w.t, linkIn(signInMail, /\/console\/sign-in\/link\?token=/));
+    const signed = await useLink(w.t, linkIn(signInMail, /\/console\/sign-in\/link\?token=/).href);
     expect(signed.status).toBe(303);
     const cookie = signed.headers.get("set-cookie")!.split(";")[0]!;
     // once sent, the link is not kept anywhere in the database
@@ -71,10 +55,10 @@ describe("mail through the outbox", () => {
     expect(notice.parsed.subject).toBeTruthy();
     expect(notice.parsed.text).toContain("UTC");
     expect(notice.parsed.html).toContain(`/console/decisions/${decision.id}`);
-    expect(header(notice, "List-Unsubscribe")).toMatch(/\/mail\/unsubscribe\?/);
-    expect(header(notice, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
+    expect(headerOf(notice, "List-Unsubscribe")).toMatch(/\/mail\/unsubscribe\?/);
+    expect(headerOf(notice, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
     expect(notice.parsed.messageId).toMatch(/^<mail_[0-9A-Z]+@registry\.example>$/);
-    expect(header(notice, "References")).toContain(`<${cr.body.id}@registry.example>`);
+    expect(headerOf(notice, "References")).toContain(`<${cr.body.id}@registry.example>`);
     // the processor submitted it itself: no "awaiting your decision" mail to its own people
     expect(w.smtp.to("compliance@omsorgspartner.example")).toHaveLength(1);
 
@@ -89,7 +73,7 @@ describe("mail through the outbox", () => {
     const objection = w.smtp.to("compliance@omsorgspartner.example")[1]!;
     expect(objection.parsed.text).toContain(reason);
     expect(objection.parsed.text).toContain("Mette Hansen");
-    expect(header(objection, "References")).toBe(header(notice, "References"));
+    expect(headerOf(objection, "References")).toBe(headerOf(notice, "References"));
 
     // proof that notice was given: the audit trail says who was told what, and when
     const audit = await w.t.call(w.controller.key, "GET", "/v1/audit?limit=100");
@@ -147,7 +131,7 @@ describe("mail through the outbox", () => {
     await w.t.call(w.processor.key, "POST", "/v1/change-requests", { agreements: [w.agreement.id], operations: [addBackupOp("b")], reason: "Backup" });
     await w.send();
     const notice = w.smtp.to("dpo@aarhus.example").at(-1)!;
-    const url = new URL(header(notice, "List-Unsubscribe").replace(/^<|>$/g, ""));
+    const url = new URL(headerOf(notice, "List-Unsubscribe").replace(/^<|>$/g, ""));
     // RFC 8058: the mail client POSTs, with no session and no origin
     const res = await w.t.app.request(url.pathname + url.search, { method: "POST", body: new URLSearchParams({ "List-Unsubscribe": "One-Click" }) });
     expect(res.status).toBe(200);

@@ -583,7 +583,7 @@ describe("a public page's subscribers: the confirmation and the digest", () => {
     address: null,
     ...over,
   });
-  /** Two entries as the page lists them (src/features/public-page/subscriptions.service.ts, digestItem): one announced, one applied. */
+  /** Two entries as the page lists them (structuredChange in src/features/public-page/public-page.view.ts): one announced, one applied. */
   const ITEMS = [
     {
       change_request_id: "cr_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C",

@@ -384,3 +384,25 @@ export function derivePublicView(input: PublicViewInput): PublicView {
     lastModified: maxDate(modified.filter((x) => x && x <= now)),
   };
 }
+
+/** A change of the page as structured data: the JSON Feed's extension of its entry, and a digest mail's item. */
+export function structuredChange(c: PublicChange) {
+  return {
+    change_request_id: c.changeRequestId,
+    status: c.status,
+    submitted_at: c.submittedAt.toISOString(),
+    effective_date: c.effectiveDate?.toISOString() ?? null,
+    notice_ends_at: c.noticeEndsAt?.toISOString() ?? null,
+    applied_at: c.appliedAt?.toISOString() ?? null,
+    changes: c.changes.map((l) => ({
+      action: l.action,
+      entity: l.entity,
+      ref: l.ref,
+      name: l.name,
+      country_name: l.countryName,
+      purpose: l.purpose,
+      fields: l.fields,
+      address: l.address,
+    })),
+  };
+}

@@ -14,7 +14,7 @@ import { LINK_LIMITS } from "../users/sign-in.service";
 import { randomToken, sameSecret } from "../users/users.service";
 import { SLUG_PATTERN } from "./public-page.schemas";
 import { loadPublicView, publicPath } from "./public-page.service";
-import type { PublicChange } from "./public-page.view";
+import { structuredChange } from "./public-page.view";
 
 /**
  * Subscriptions to a processor's public sub-processor page (docs/rules.md, "Public page
@@ -205,28 +205,6 @@ export async function unsubscribe(deps: Writer, input: { id: string; secret: str
   return { ...found, status: "unsubscribed" };
 }
 
-/** A page entry as a digest's payload carries it: the JSON Feed's structured extension of the same entry (src/web/public-page/public-page.feeds.ts). */
-export function digestItem(c: PublicChange) {
-  return {
-    change_request_id: c.changeRequestId,
-    status: c.status,
-    submitted_at: c.submittedAt.toISOString(),
-    effective_date: c.effectiveDate?.toISOString() ?? null,
-    notice_ends_at: c.noticeEndsAt?.toISOString() ?? null,
-    applied_at: c.appliedAt?.toISOString() ?? null,
-    changes: c.changes.map((l) => ({
-      action: l.action,
-      entity: l.entity,
-      ref: l.ref,
-      name: l.name,
-      country_name: l.countryName,
-      purpose: l.purpose,
-      fields: l.fields,
-      address: l.address,
-    })),
-  };
-}
-
 /**
  * Whether the processor's register moved after `since`: a cheap test before reading a whole page.
  * Every entry's `listedAt` is the instant of a change that wrote an event naming the processor,
@@ -302,7 +280,7 @@ export async function sendDigests(deps: Writer, now: Date, options: Partial<type
           page_name: view.processorName,
           page_url: pageUrl(deps.publicUrl, view.slug, sub.language),
           unsubscribe_url: unsubscribeUrl(deps.publicUrl, view.slug, sub),
-          items: unsent.map(digestItem),
+          items: unsent.map(structuredChange),
         },
       });
       // only the run that moves it from what was read writes the mail: two runs at once send one
