@@ -1,3 +1,4 @@
+import { base64url } from "./crypto";
 /**
  * The key that seals the audit trail (docs/rules.md, rule 8, "Checkpoints"): an Ed25519 key the
  * database never holds. A checkpoint — a sequence number, the hash of the record there, and a
@@ -30,12 +31,6 @@ export interface Checkpoint {
 /** What a checkpoint's signature covers, byte for byte: a few lines anyone can rebuild. */
 export const checkpointText = (c: Checkpoint) => `subprocessor-registry audit checkpoint v1\nseq=${c.seq}\nhash=${c.hash}\nat=${c.at}\n`;
 
-const b64url = (bytes: ArrayBuffer | Uint8Array) => {
-  const raw = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let s = "";
-  for (const b of raw) s += String.fromCharCode(b);
-  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-};
 const fromB64 = (text: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/").replace(/\s+/g, "")), (c) => c.charCodeAt(0));
 const pem = (label: string, der: ArrayBuffer) =>
   `-----BEGIN ${label}-----\n${(btoa(String.fromCharCode(...new Uint8Array(der))).match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
@@ -67,7 +62,7 @@ export function createAuditSigner(secret: string): AuditSigner {
   })();
   return {
     publicKey: async () => (await keys).info,
-    sign: async (text) => b64url(await crypto.subtle.sign(ED25519, (await keys).privateKey, new TextEncoder().encode(text))),
+    sign: async (text) => base64url(await crypto.subtle.sign(ED25519, (await keys).privateKey, new TextEncoder().encode(text))),
   };
 }
 

@@ -24,3 +24,21 @@ export const sha256Hex = (text: string): string => createHash("sha256").update(t
 export async function hashSecret(secret: string): Promise<string> {
   return sha256Hex(secret);
 }
+
+/** Bytes as base64url, without padding (RFC 4648 §5): tokens in links and cookies, signatures. */
+export const base64url = (bytes: ArrayBuffer | Uint8Array) => {
+  let s = "";
+  for (const b of bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)) s += String.fromCharCode(b);
+  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+};
+
+/** A random token for a link, a session cookie or a CSRF field: 32 bytes, base64url. */
+export const randomToken = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
+
+/** Constant-time equality of two secrets: the time taken says nothing of how much matched. */
+export function sameSecret(sent: string, expected: string): boolean {
+  if (sent.length !== expected.length) return false;
+  let diff = 0;
+  for (let i = 0; i < sent.length; i++) diff |= sent.charCodeAt(i) ^ expected.charCodeAt(i);
+  return diff === 0;
+}

@@ -11,7 +11,7 @@ import { createIdGenerator } from "../../domain/ids";
 import { normaliseEmail } from "../../domain/people";
 import type { Lang } from "../../i18n/types";
 import { LINK_LIMITS } from "../users/sign-in.service";
-import { randomToken, sameSecret } from "../users/users.service";
+import { randomToken, sameSecret } from "../../core/crypto";
 import { SLUG_PATTERN } from "./public-page.schemas";
 import { loadPublicView, publicPath } from "./public-page.service";
 import { structuredChange } from "./public-page.view";

@@ -2,14 +2,14 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { schema } from "../../../db/client";
 import { type Actor, actingUser } from "../../core/actor";
 import type { Ctx } from "../../core/context";
-import { hashSecret } from "../../core/crypto";
+import { hashSecret, randomToken } from "../../core/crypto";
 import { mailRow } from "../../core/mail-outbox";
 import { countRequest } from "../../core/request-limits";
 import { commit, Conflict, guarded } from "../../core/writer";
 import type { Deps } from "../../deps";
 import { mailLanguage } from "../../domain/notices";
 import { normaliseEmail } from "../../domain/people";
-import { randomToken, signInUrl, tokenFor, type UserRow } from "./users.service";
+import { signInUrl, tokenFor, type UserRow } from "./users.service";
 
 /**
  * Sign-in by e-mail link and the sessions it opens (docs/rules.md, "People and sign-in"). Links
@@ -159,13 +159,20 @@ export interface LiveSession {
  */
 export async function loadSession(deps: Pick<Deps, "db" | "wallClock">, token: string): Promise<LiveSession | null> {
   const id = await hashSecret(token);
-  const row = await deps.db.query.userSessions.findFirst({ where: and(eq(s.id, id), isNull(s.revokedAt)) });
+  // the session, its person and their organisation in one read: every console request makes it
+  const [found] = await deps.db
+    .select({ row: s, user: schema.users, organisationName: schema.organisations.name })
+    .from(s)
+    .innerJoin(schema.users, eq(schema.users.id, s.userId))
+    .innerJoin(schema.organisations, eq(schema.organisations.id, s.organisationId))
+    .where(and(eq(s.id, id), isNull(s.revokedAt)))
+    .limit(1);
   const wall = deps.wallClock.now();
-  if (!row || row.expiresAt <= wall || row.lastSeenAt.getTime() + SESSION_IDLE_MS <= wall.getTime()) return null;
-  const user = await deps.db.query.users.findFirst({ where: eq(schema.users.id, row.userId) });
-  if (!user || user.status === "deactivated" || user.organisationId !== row.organisationId) return null;
-  const org = await deps.db.query.organisations.findFirst({ where: eq(schema.organisations.id, row.organisationId) });
-  const session: LiveSession = { id, user, organisationName: org?.name ?? "", csrfToken: row.csrfToken };
+  if (!found) return null;
+  const { row, user } = found;
+  if (row.expiresAt <= wall || row.lastSeenAt.getTime() + SESSION_IDLE_MS <= wall.getTime()) return null;
+  if (user.status === "deactivated" || user.organisationId !== row.organisationId) return null;
+  const session: LiveSession = { id, user, organisationName: found.organisationName, csrfToken: row.csrfToken };
   if (wall.getTime() - row.rotatedAt.getTime() >= SESSION_ROTATE_MS) {
     const fresh = randomToken();
     const freshId = await hashSecret(fresh);

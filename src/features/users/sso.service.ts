@@ -2,13 +2,13 @@ import { and, eq, lt } from "drizzle-orm";
 import * as oidc from "openid-client";
 import { schema } from "../../../db/client";
 import type { Ctx } from "../../core/context";
-import { hashSecret } from "../../core/crypto";
+import { hashSecret, randomToken } from "../../core/crypto";
 import { commit, Conflict, guarded } from "../../core/writer";
 import type { Deps } from "../../deps";
 import { AppError } from "../../domain/errors";
 import { emailDomain, normaliseEmail } from "../../domain/people";
 import { openSession, userActor } from "./sign-in.service";
-import { randomToken, type UserRow } from "./users.service";
+import type { UserRow } from "./users.service";
 
 /**
  * Single sign-on with an organisation's own OpenID provider (docs/rules.md, "People and sign-in"):

@@ -1,10 +1,10 @@
-import { and, desc, eq, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { schema } from "../../../db/client";
 import { type Actor, actingUser, personOf } from "../../core/actor";
 import type { Ctx } from "../../core/context";
 import { iso } from "../../core/context";
-import { hashSecret } from "../../core/crypto";
+import { hashSecret, randomToken, sameSecret } from "../../core/crypto";
 import { mailRow } from "../../core/mail-outbox";
 import { decodeCursor, toPage } from "../../core/pagination";
 import { commit, guarded, retryOnConflict } from "../../core/writer";
@@ -18,15 +18,6 @@ export type UserRow = typeof u.$inferSelect;
 
 /** How long an invitation's link can be used. */
 export const INVITATION_DAYS = 7;
-
-/** A random token for a link: 32 bytes, base64url. */
-export const randomToken = () => {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-};
 
 export const presentUser = (r: UserRow) => ({
   object: "user" as const,
@@ -211,10 +202,6 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
   });
 }
 
-/** The active people of an organisation with a role of at least `role`: whom the console lists. */
-export const usersOf = (ctx: Pick<Ctx, "db">, organisationId: string) =>
-  ctx.db.query.users.findMany({ where: and(eq(u.organisationId, organisationId), ne(u.status, "deactivated")), orderBy: u.email });
-
 /**
  * A mail's one-click unsubscribe: the person's mail token proves the link came in a mail to them;
  * the kind of notice is turned off, and the change recorded as theirs.
@@ -231,14 +218,6 @@ export async function unsubscribe(deps: Pick<Ctx, "db" | "clock" | "newId" | "we
     },
   );
   return true;
-}
-
-/** Constant-time equality of two secrets. */
-export function sameSecret(sent: string, expected: string): boolean {
-  if (sent.length !== expected.length) return false;
-  let diff = 0;
-  for (let i = 0; i < sent.length; i++) diff |= sent.charCodeAt(i) ^ expected.charCodeAt(i);
-  return diff === 0;
 }
 
 /** The link in a mail that turns off its kind of notice (List-Unsubscribe). */

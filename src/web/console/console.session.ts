@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Actor } from "../../core/actor";
 import { type LiveSession, loadSession as loadLive, SESSION_ABSOLUTE_MS, userActor } from "../../features/users/sign-in.service";
 import type { Role } from "../../domain/people";
-import { sameSecret } from "../../features/users/users.service";
+import { sameSecret } from "../../core/crypto";
 import type { AppEnv } from "../../http/router";
 
 /**

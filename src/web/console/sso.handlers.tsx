@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { FC } from "hono/jsx";
 import { AppError } from "../../domain/errors";
 import { FLOW_MINUTES, finishSso, ssoAvailable, startSso } from "../../features/users/sso.service";
-import { sameSecret } from "../../features/users/users.service";
+import { sameSecret } from "../../core/crypto";
 import { clientIp } from "../../http/context";
 import type { AppEnv } from "../../http/router";
 import { PEOPLE } from "../../i18n/people";
