@@ -11,7 +11,7 @@ import { decisionsRouter } from "./features/decisions";
 import { eventsPublicRoutes, eventsRouter } from "./features/events";
 import { organisationsRouter } from "./features/organisations";
 import { publicPageRouter } from "./features/public-page";
-import { testClockRouter } from "./features/test-clock";
+import { advanceTestClock, getTestClock, testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
 import { auditPublicRoutes, auditRouter } from "./features/audit";
 import { usersRouter } from "./features/users";
@@ -20,6 +20,8 @@ import { consoleRouter, mailLinksRouter } from "./web/console";
 import { publicPagesRouter } from "./web/public-page";
 import { countriesPublicRoutes, countriesRouter } from "./features/countries";
 import { registerWebhookDocs } from "./webhooks/openapi";
+import { registerPublicPageDocs } from "./web/public-page/public-page.docs";
+import { openApiDocument } from "./http/document";
 import { authenticate } from "./http/auth";
 import { requireJsonBody } from "./http/content-type";
 import { limitBody, limitRate, logRequests } from "./http/limits";
@@ -35,7 +37,7 @@ export const OPENAPI_INFO = {
     version: "1.0.0",
     description:
       "The sub-processor and processing-location annex (Bilag 2) of GDPR data processing agreements as live, versioned, auditable data. Errors are RFC 9457 problem+json.",
-    license: { name: "Proprietary: the operator's terms of service" },
+    license: { name: "Proprietary: the operator's terms of service", url: "https://subprocessor-registry.dev/terms" },
     contact: { name: "The register's operator", url: "https://subprocessor-registry.dev" },
   },
   servers: [
@@ -54,7 +56,15 @@ export const OPENAPI_INFO = {
     { name: "Audit", description: "The hash-chained audit trail, its signed checkpoints, its export and verification." },
     { name: "Public page", description: "A processor's public sub-processor page: its settings here, the page and its feeds under /public." },
     { name: "Countries", description: "The legal reference data: which countries are in the EU/EEA, adequacy decisions and their scope. Public." },
-    { name: "Test clock", description: "Only in test mode (TEST_CLOCK=1): read and move the service's clock; the scheduler runs at every instant on the way." },
+    {
+      name: "Public pages and feeds",
+      description: "Open to anyone, no key: a processor's published sub-processor page (HTML), its Atom and JSON feeds, and subscribing to it by e-mail.",
+    },
+    {
+      name: "Test clock",
+      description:
+        "Only in test mode (TEST_CLOCK=1): read and move the service's clock; the scheduler runs at every instant on the way. Without test mode these routes answer 404 `route_not_found`.",
+    },
   ],
 };
 
@@ -118,8 +128,10 @@ export function createApp(deps: Deps) {
   app.route("/", consoleRouter);
   app.route("/", mailLinksRouter);
   app.route("/", countriesRouter);
-  // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route
+  // the test clock exists only in test mode; elsewhere its routes are 404 like any unknown route,
+  // and the document still describes them (marked test mode only), so a client generated from it can drive the clock
   if (deps.testClock) app.route("/", testClockRouter);
+  else for (const route of [getTestClock, advanceTestClock]) app.openAPIRegistry.registerPath(route);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
@@ -127,7 +139,12 @@ export function createApp(deps: Deps) {
     description: "An API key: `Authorization: Bearer sk_live_…`",
   });
   registerWebhookDocs(app.openAPIRegistry);
-  app.doc31("/openapi.json", OPENAPI_INFO);
+  registerPublicPageDocs(app.openAPIRegistry);
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= openApiDocument(app, OPENAPI_INFO);
+    return c.json(document);
+  });
   app.get("/docs", docsPage);
   app.get("/docs/assets/:name", async (c) => (await docsAsset(c, deps.docsAssets, c.req.param("name"))) ?? c.notFound());
   app.get("/", (c) => c.json({ name: OPENAPI_INFO.info.title, openapi: "/openapi.json", docs: "/docs" }));

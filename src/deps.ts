@@ -45,6 +45,8 @@ export interface SvixMirror {
   endpointUpdated(endpoint: EndpointRow): Promise<void>;
   endpointDeleted(endpoint: EndpointRow): Promise<void>;
   secretRotated(endpoint: EndpointRow, secret: string): Promise<void>;
+  /** A link to Svix's app portal for the organisation's application, valid for `expiresInSeconds` */
+  portalAccess(organisationId: string, expiresInSeconds: number): Promise<{ url: string }>;
 }
 
 /** How webhooks go out: delivered by the service itself, or handed to Svix. */

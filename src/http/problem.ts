@@ -81,5 +81,8 @@ export function problem(c: Context, code: ErrorCode, detail: string, errors: Pro
   // RFC 9110 §11.6.1: a 401 names the scheme it wants
   const headers: Record<string, string> = { "Content-Type": "application/problem+json" };
   if (body.status === 401) headers["WWW-Authenticate"] = 'Bearer realm="subprocessor-registry"';
+  // the rest of a body too large is never read, so the connection cannot carry another request:
+  // say so (RFC 9112 §9.6), or a client reusing it fails its next request
+  if (code === "payload_too_large") headers.Connection = "close";
   return c.body(JSON.stringify(body), body.status as 400, headers);
 }

@@ -1,11 +1,13 @@
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
+import "./messages";
 import type { ZodError } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../domain/errors";
 import type { Actor } from "../core/actor";
 import type { IdempotencyClaim } from "../core/context";
 import { ERROR_CODES } from "../domain/errors";
-import { ERROR_STATUS, ERROR_TITLES, problem } from "./problem";
+import { ERROR_STATUS, ERROR_TITLES, type Problem, problem, problemType } from "./problem";
+import type { ErrorCode } from "../domain/errors";
 
 export interface AppEnv {
   Variables: {
@@ -90,6 +92,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: "Request body is not application/json",
   422: "The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`)",
   429: "Too many requests for this key: wait `Retry-After` seconds",
+  502: "A service this one relies on (Svix, an organisation's OpenID provider) did not answer or refused; nothing was changed, try again",
 };
 
 const header = (description: string, type: "string" | "integer" = "string") => ({ description, schema: { type } });
@@ -106,7 +109,47 @@ const RATE_LIMIT_HEADERS = {
 
 const ERROR_HEADERS: Record<number, Record<string, ReturnType<typeof header>>> = {
   401: { "WWW-Authenticate": header('`Bearer realm="subprocessor-registry"`: send an API key as a bearer token') },
+  413: { Connection: header("`close`: the rest of the body is not read, so the connection ends with this answer") },
   429: { "Retry-After": header("Seconds to wait before trying again", "integer"), ...RATE_LIMIT_HEADERS },
+};
+
+/** What each status's problem looks like, one typical case per status. */
+const PROBLEM_EXAMPLES: Record<number, { code: ErrorCode; detail: string; errors?: Problem["errors"] }> = {
+  400: { code: "malformed_json", detail: "The request body is not valid JSON.", errors: [{ in: "json", pointer: "", rule: "json", detail: "Unexpected end of JSON input" }] },
+  401: { code: "unauthenticated", detail: "Send an API key as `Authorization: Bearer sk_live_…`." },
+  403: { code: "forbidden", detail: "This key is read-only; use a write key for changes." },
+  404: { code: "not_found", detail: "No such agreement." },
+  409: { code: "invalid_state", detail: "The decision is already approved; final states are final." },
+  413: { code: "payload_too_large", detail: "The request body is too large." },
+  415: { code: "unsupported_media_type", detail: "Send the body as application/json." },
+  422: {
+    code: "validation_failed",
+    detail: "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+    errors: [
+      {
+        in: "json",
+        pointer: "/annex/sub_processors/0/address/country",
+        rule: "iso_3166_1_alpha_2",
+        detail: "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US).",
+      },
+    ],
+  },
+  429: { code: "rate_limited", detail: "More than 600 requests a minute with this key; retry after the time in Retry-After." },
+  502: { code: "upstream_unavailable", detail: "Svix did not accept the change: 503 Service Unavailable." },
+};
+
+const problemExample = (status: number) => {
+  const { code, detail, errors } = PROBLEM_EXAMPLES[status] ?? PROBLEM_EXAMPLES[400]!;
+  return {
+    type: problemType(code),
+    title: ERROR_TITLES[code],
+    status: ERROR_STATUS[code],
+    detail,
+    code,
+    instance: "/v1/agreements",
+    request_id: "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+    ...(errors ? { errors } : {}),
+  };
 };
 
 /**
@@ -123,22 +166,22 @@ export function errorResponses(...statuses: number[]) {
         {
           description: ERROR_DESCRIPTIONS[s] ?? "Error",
           headers: { ...REQUEST_ID_HEADER, ...ERROR_HEADERS[s] },
-          content: { "application/problem+json": { schema: ProblemSchema } },
+          content: { "application/problem+json": { schema: ProblemSchema, example: problemExample(s) } },
         },
       ]),
   );
 }
 
-/** A JSON response body of a route, with the headers every answer carries. */
-export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
+/** A JSON response body of a route, with the headers every answer carries, and an example of it for the reference. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string, example?: NoInfer<z.output<T>>) => ({
+  content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } },
   headers: REQUEST_ID_HEADER,
   description,
 });
 
-/** A required JSON request body of a route. */
-export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
-  content: { "application/json": { schema } },
+/** A required JSON request body of a route, and an example of it for the reference. */
+export const jsonBody = <T extends z.ZodType>(schema: T, description?: string, example?: NoInfer<z.input<T>>) => ({
+  content: { "application/json": { schema, ...(example === undefined ? {} : { example }) } },
   required: true,
   description,
 });

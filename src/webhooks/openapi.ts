@@ -11,14 +11,23 @@ const SIGNATURE_HEADERS = z.object({
 
 /** The `webhooks` section of the OpenAPI document: every event type and its Standard Webhooks body. */
 export function registerWebhookDocs(registry: OpenAPIHono["openAPIRegistry"]) {
+  registry.registerComponent("securitySchemes", "webhookSignature", {
+    type: "apiKey",
+    in: "header",
+    name: "webhook-signature",
+    description:
+      "Standard Webhooks (https://www.standardwebhooks.com): the service signs `{webhook-id}.{webhook-timestamp}.{body}` with HMAC-SHA256 under the endpoint's secret (`whsec_…`, base64 after the prefix) and sends `v1,<base64 signature>` in `webhook-signature`. A receiver recomputes it over the raw body, compares in constant time, and refuses timestamps more than 5 minutes away; any Standard Webhooks or Svix library does all of this.",
+  });
   for (const [type, description] of Object.entries(EVENT_TYPES) as [EventType, string][]) {
     const name = `${type.replace(/[._](\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase())}Webhook`;
     registry.registerWebhook({
       method: "post",
       path: type,
+      operationId: name.replace(/Webhook$/, "").replace(/^\w/, (c) => `on${c.toUpperCase()}`),
       summary: type,
       description,
       tags: ["Webhooks"],
+      security: [{ webhookSignature: [] }],
       request: {
         headers: SIGNATURE_HEADERS,
         body: {

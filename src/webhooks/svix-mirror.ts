@@ -1,4 +1,4 @@
-import { ApiException, Svix, type EndpointIn } from "svix";
+import { ApiException, AppPortalCapability, Svix, type EndpointIn } from "svix";
 import type { SvixMirror } from "../deps";
 import { EVENT_TYPES } from "../domain/events";
 import { DELIVERY_TIMEOUT_MS } from "../domain/webhooks";
@@ -167,5 +167,17 @@ export function createSvixMirror(svix: Svix): SvixMirror {
 
     // Svix keeps the old secret signing for 24 hours by default, as we do
     secretRotated: (endpoint, secret) => call(() => orMissing(endpoint, secret, () => svix.endpoint.rotateSecret(endpoint.organisationId, endpoint.id, { key: secret }))),
+
+    // the portal shows deliveries and lets a person replay them; endpoints are changed here, the
+    // source Svix mirrors, so the link grants no endpoint management and no secrets
+    portalAccess: (org, expiresInSeconds) =>
+      call(async () => {
+        const { url } = await svix.authentication.appPortalAccess(org, {
+          application: { name: org, uid: org },
+          capabilities: [AppPortalCapability.ViewBase, AppPortalCapability.CreateAttempts],
+          expiry: expiresInSeconds,
+        });
+        return { url };
+      }),
   };
 }

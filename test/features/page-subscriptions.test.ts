@@ -11,6 +11,7 @@ import { createTestContext, type TestContext } from "../helpers/app";
 import { addBackupOp, addPolishBackupOp, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
 import { ORIGIN } from "../helpers/people";
 import { headerOf, linkIn, startSmtpServer } from "../helpers/smtp";
+import { checkAnswersAgainstDocument } from "../helpers/contract";
 
 const SLUG = "nordcare";
 const PAGE = `/public/${SLUG}`;
@@ -21,6 +22,8 @@ const oneLine = (text: string) => text.replace(/\s+/g, " ");
 /** A processor with two agreements, its page listing only the first; another processor with a page of its own. */
 async function world() {
   const t = await createTestContext();
+  // every answer under /public is what the OpenAPI document says it is
+  checkAnswersAgainstDocument(t.app, "/public/");
   const smtp = await startSmtpServer();
   const transport = createSmtpTransport(smtp.url, "Subprocessor Registry <registry@registry.example>");
   const mailer = createMailer(t.deps, transport);

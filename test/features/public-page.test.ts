@@ -8,6 +8,7 @@ import type { AnnexContent } from "../../src/domain/annex";
 import type { ApplicationState, DecisionState } from "../../src/domain/decisions";
 import type { Operation } from "../../src/domain/operations";
 import { derivePublicView } from "../../src/features/public-page/public-page.view";
+import { checkAnswersAgainstDocument } from "../helpers/contract";
 
 const SETTING = "/v1/organisations/me/public-page";
 const ATOM_NS = "http://www.w3.org/2005/Atom";
@@ -39,6 +40,8 @@ const SUB_PROCESSOR_STREETS = ["Hostgade 12", "Analysvägen 3", "ul. Prosta 1"];
 /** A processor with two controllers (agreement B also has Insight), and another processor that never opts in. */
 async function setup() {
   const t = await createTestContext();
+  // every answer under /public is what the OpenAPI document says it is
+  checkAnswersAgainstDocument(t.app, "/public/");
   const processor = await createOrg(t, "NordCare Systems A/S");
   const controllerA = await createOrg(t, "Aarhus Kommune");
   const controllerB = await createOrg(t, "Arbetsmarknadsnämnden Stockholm", "SE");

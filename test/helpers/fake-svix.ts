@@ -157,6 +157,18 @@ export async function startFakeSvix(opts: { token: string }): Promise<FakeSvix> 
       }
     }
 
+    // /api/v1/auth/app-portal-access/{app_id}: a link to the app portal, creating the application when asked to
+    if (a === "auth" && appKey === "app-portal-access" && b && parts.length === 5 && method === "POST") {
+      let portalApp = findApp(b);
+      if (!portalApp && body?.application && typeof body.application.name === "string") {
+        portalApp = { id: newId("app"), uid: body.application.uid ?? null, name: body.application.name, createdAt: now() };
+        apps.set(portalApp.id, portalApp);
+      }
+      if (!portalApp) return error(404, "not_found", "Application not found");
+      const token = `appsk_${newId("tok")}`;
+      return { status: 200, body: { url: `https://app.svix.com/login#key=${Buffer.from(JSON.stringify({ appId: portalApp.id, token })).toString("base64")}`, token } };
+    }
+
     if (a !== "app") return error(404, "not_found", "Entity not found");
 
     if (parts.length === 3 && method === "POST") {

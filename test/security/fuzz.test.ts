@@ -33,20 +33,23 @@ interface Operation {
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 const OPERATIONS: Operation[] = (() => {
   const doc = generateOpenApiDocument() as { paths?: Record<string, Record<string, { operationId?: string; parameters?: { in: string; name: string }[]; requestBody?: unknown }>> };
-  return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((m) => {
-      const op = item[m]!;
-      const params = op.parameters ?? [];
-      return {
-        method: m.toUpperCase() as Operation["method"],
-        path,
-        operationId: op.operationId ?? `${m} ${path}`,
-        pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]!),
-        queryParams: params.filter((p) => p.in === "query").map((p) => p.name),
-        hasBody: op.requestBody !== undefined,
-      };
-    }),
-  );
+  // the JSON API; the HTML pages and forms under /public answer pages of their own (test/features/page-subscriptions.test.ts)
+  return Object.entries(doc.paths ?? {})
+    .filter(([path]) => path.startsWith("/v1/"))
+    .flatMap(([path, item]) =>
+      METHODS.filter((m) => item[m]).map((m) => {
+        const op = item[m]!;
+        const params = op.parameters ?? [];
+        return {
+          method: m.toUpperCase() as Operation["method"],
+          path,
+          operationId: op.operationId ?? `${m} ${path}`,
+          pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]!),
+          queryParams: params.filter((p) => p.in === "query").map((p) => p.name),
+          hasBody: op.requestBody !== undefined,
+        };
+      }),
+    );
 })();
 
 // ---------------------------------------------------------------------------------------------

@@ -409,6 +409,19 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     },
   },
   "GET /v1/webhook-endpoints": { request: () => ({ path: "/v1/webhook-endpoints" }), owner: 200, operator: 403, foreign: listWithoutVictim },
+  // the world delivers webhooks itself: no Svix portal for anyone (test/webhooks/svix-mode.test.ts gives one in Svix mode)
+  "POST /v1/webhook-endpoints/portal": {
+    request: () => ({ path: "/v1/webhook-endpoints/portal" }),
+    owner: 409,
+    operator: 403,
+    foreign: (res) => {
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe("invalid_state");
+    },
+  },
+  // test mode (the world runs in it): the operator's alone
+  "GET /v1/test-clock": { request: () => ({ path: "/v1/test-clock" }), owner: 403, operator: 200, foreign: 403 },
+  "POST /v1/test-clock/advance": { request: () => ({ path: "/v1/test-clock/advance", body: { seconds: 1 } }), owner: 403, operator: 200, foreign: 403 },
   "GET /v1/webhook-endpoints/{endpoint_id}": { request: (ids) => ({ path: `/v1/webhook-endpoints/${ids.endpoint_id}` }), owner: 200, operator: 403, foreign: 404 },
   "PATCH /v1/webhook-endpoints/{endpoint_id}": {
     request: (ids) => ({ path: `/v1/webhook-endpoints/${ids.endpoint_id}`, body: { url: "https://attacker.example.com/steal" } }),
@@ -514,7 +527,10 @@ const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 const { OPERATIONS, documentError } = (() => {
   try {
     const paths = generateOpenApiDocument().paths ?? {};
-    const operations = Object.entries(paths).flatMap(([path, item]) => METHODS.filter((m) => (item as Record<string, unknown>)[m]).map((m) => `${m.toUpperCase()} ${path}`));
+    // the open pages and feeds under /public take no key: what they show is tested in test/features/public-page.test.ts
+    const operations = Object.entries(paths)
+      .filter(([path]) => path.startsWith("/v1/"))
+      .flatMap(([path, item]) => METHODS.filter((m) => (item as Record<string, unknown>)[m]).map((m) => `${m.toUpperCase()} ${path}`));
     return { OPERATIONS: operations, documentError: null };
   } catch (error) {
     return { OPERATIONS: [] as string[], documentError: error instanceof Error ? error.message : JSON.stringify(error) };

@@ -1,3 +1,6 @@
+import { serve } from "@hono/node-server";
+import { Agent, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { createTestContext } from "../helpers/app";
 import { snapshotState } from "../helpers/db-snapshot";
@@ -12,6 +15,31 @@ describe("limits and headers", () => {
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(res.body.code).toBe("payload_too_large");
     expect(await snapshotState(t)).toEqual(before);
+  });
+
+  it("over a kept-alive connection, a 413 closes it (the rest of the body is never read) and says so; the client's next request gets through", async () => {
+    const t = await createTestContext();
+    const server = serve({ fetch: t.app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((resolve) => server.once("listening", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<{ status: number; connection?: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port, method, path, agent, headers: { Authorization: `Bearer ${t.operatorKey}`, "Content-Type": "application/json" } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    try {
+      const refused = await send("POST", "/v1/organisations", JSON.stringify({ name: "x".repeat(300 * 1024) }));
+      expect(refused).toEqual({ status: 413, connection: "close" });
+      expect((await send("GET", "/v1/organisations")).status).toBe(200);
+    } finally {
+      agent.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("anything but JSON on a JSON route is 415", async () => {

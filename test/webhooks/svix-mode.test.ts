@@ -359,3 +359,40 @@ describe("the Svix client", () => {
     expect(attempts.body.data[0].next_attempt_at).not.toBeNull();
   });
 });
+
+describe("the Svix app portal", () => {
+  it("an organisation gets a one-hour link to its own application, with no endpoint management; audited", async () => {
+    const { t } = await svixMode();
+    const org = await createOrg(t, "Processor");
+    const res = await t.call(org.key, "POST", "/v1/webhook-endpoints/portal");
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ object: "webhook_portal", expires_at: new Date(t.clock.now().getTime() + 3_600_000).toISOString() });
+    const [asked] = fake.requestsTo("POST", /^\/api\/v1\/auth\/app-portal-access\//);
+    expect(asked!.path).toBe(`/api/v1/auth/app-portal-access/${org.id}`);
+    expect(asked!.body).toEqual({ application: { name: org.id, uid: org.id }, capabilities: ["ViewBase", "CreateAttempts"], expiry: 3600 });
+    expect(asked!.headers.authorization).toBe(`Bearer ${KEY}`);
+    // the link signs in to the organisation's own application, and only that
+    const key = JSON.parse(Buffer.from(new URL(res.body.url).hash.replace("#key=", ""), "base64").toString());
+    expect(fake.apps.get(key.appId)?.uid).toBe(org.id);
+    const audit = await t.client.execute({ sql: "SELECT action, resource_id FROM audit_records WHERE action = 'webhook_portal.open'", args: [] });
+    expect(audit.rows.map((r) => [r.action, r.resource_id])).toEqual([["webhook_portal.open", org.id]]);
+  });
+
+  it("Svix down: 502, nothing audited; without Svix: 409 naming where deliveries are read", async () => {
+    const { t } = await svixMode();
+    const org = await createOrg(t, "Processor");
+    // past the client's own retries
+    fake.failNext({ method: "POST", path: /app-portal-access/, status: 503, times: 10 });
+    const down = await t.call(org.key, "POST", "/v1/webhook-endpoints/portal");
+    expect(down.status, JSON.stringify(down.body)).toBe(502);
+    expect(down.body.code).toBe("upstream_unavailable");
+    expect((await t.client.execute("SELECT count(*) AS n FROM audit_records WHERE action = 'webhook_portal.open'")).rows[0]!.n).toBe(0);
+
+    const embedded = await createTestContext();
+    const own = await createOrg(embedded, "Processor");
+    const refused = await embedded.call(own.key, "POST", "/v1/webhook-endpoints/portal");
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: "invalid_state" });
+    expect(refused.body.detail).toContain("/attempts");
+  });
+});

@@ -89,12 +89,16 @@ export const TermsChangeBody = z
   })
   .openapi("TermsChange", { description: "An amendment of the agreement's terms by its controller: the fields it changes and why" });
 
-export const AmendAgreementBody = TermsChangeBody.extend({
-  effective_date: DateTimeInput.optional().openapi({
-    description:
-      "When the new terms come into force: at least 30 days after the amendment (the controller's amendments give the processor 30 days' notice); default exactly 30 days",
-  }),
-}).openapi("AmendAgreement");
+// one closed object with all the fields: an extension of TermsChange would be documented as allOf two closed objects, which no body satisfies
+export const AmendAgreementBody = z
+  .strictObject({
+    ...TermsChangeBody.shape,
+    effective_date: DateTimeInput.optional().openapi({
+      description:
+        "When the new terms come into force: at least 30 days after the amendment (the controller's amendments give the processor 30 days' notice); default exactly 30 days",
+    }),
+  })
+  .openapi("AmendAgreement", { description: "An amendment of the agreement's terms by its controller: the fields it changes, why, and from when" });
 
 export const AgreementTerms = z
   .object({

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { errorResponses, REQUEST_ID_HEADER } from "../../http/router";
 import { AgreementIdParam } from "../agreements/agreements.schemas";
 import { AnnexDocument, AnnexDocumentQuery } from "./annex-document.schemas";
+import { annexDocumentExample } from "./annex-document.examples";
 
 const text = (description: string, example: string) => ({ schema: z.string().openapi({ description, example }) });
 
@@ -11,7 +12,7 @@ export const getAnnexDocument = createRoute({
   operationId: "getAnnexDocument",
   summary: "The annex rendered as the appendix of the agreement (HTML, Markdown, CSV or JSON; Danish, Swedish or English)",
   description:
-    "Title, parties, the agreement's reference, the annex version and its date; the approved sub-processors in the columns of Datatilsynet's standard clauses, Appendix B (name, registration number, address, description of processing) with where each processes, its classification, its transfer basis and its parent in the chain; the processing locations; the change history. Defaults: the version in force now, `format=html`, `lang=en`. Every read is recorded in the audit trail.",
+    "Either party's key (`read` scope suffices); for any other organisation the agreement answers 404, the operator key gets 403, and a proposed or declined agreement, without an annex in force, is 409. Title, parties, the agreement's reference, the annex version and its date; the approved sub-processors in the columns of Datatilsynet's standard clauses, Appendix B (name, registration number, address, description of processing) with where each processes, its classification, its transfer basis and its parent in the chain; the processing locations; the change history. Defaults: the version in force now, `format=html`, `lang=en`. Every read is recorded in the audit trail.",
   tags: ["Annex"],
   security: [{ bearer: [] }],
   request: { params: AgreementIdParam, query: AnnexDocumentQuery },
@@ -23,7 +24,7 @@ export const getAnnexDocument = createRoute({
         "text/html": text("A standalone, print-ready HTML page (A4), no scripts or external assets", '<!DOCTYPE html><html lang="da">…</html>'),
         "text/markdown": text("Markdown with GFM tables", "# Bilag 2 – …"),
         "text/csv": text("RFC 4180, UTF-8 with a byte-order mark, CRLF line ends, a header row in the chosen language", "Navn,CVR-nr.,Adresse,…"),
-        "application/json": { schema: AnnexDocument },
+        "application/json": { schema: AnnexDocument, example: annexDocumentExample },
       },
     },
     ...errorResponses(403, 404, 409),

@@ -8,11 +8,13 @@ import { AppError } from "../../domain/errors";
 import { exportAudit, listAudit, verifyAudit } from "./audit.service";
 import { AuditCheckpoint, AuditPublicKey } from "./audit.schemas";
 import { auditPublicKey, issueCheckpoint, listCheckpoints, presentCheckpoint } from "./checkpoints.service";
+import { listExample } from "../examples";
+import { auditRecordListExample, checkpointExample, exportExample, publicKeyExample, verificationExample } from "./audit.examples";
 
 const tags = ["Audit"];
 const security = [{ bearer: [] }];
 
-const AuditRecord = z
+export const AuditRecord = z
   .object({
     object: z.literal("audit_record"),
     id: z.string().openapi({ example: "aud_01JD6Z3K8Q9V2W4X6Y8Z0A1B2C" }),
@@ -43,7 +45,7 @@ const AuditRecord = z
   })
   .openapi("AuditRecord");
 
-const Verification = z
+export const Verification = z
   .object({
     object: z.literal("audit_verification"),
     valid: z.boolean(),
@@ -59,10 +61,12 @@ export const listAuditRecords = createRoute({
   path: "/v1/audit",
   operationId: "listAuditRecords",
   summary: "Audit records the caller may read: those of its agreements and of its own keys (the operator: all)",
+  description:
+    "Any key (`read` scope suffices). An organisation reads the records of the agreements it is party to and of everything it did itself (through its keys or its people); the operator key reads every record. Newest first, by `seq`; filter by `agreement_id` and `action` (e.g. `annex.read`: who read an annex, when, through which key).",
   tags,
   security,
   request: { query: PageQuery.extend({ agreement_id: z.string().optional(), action: z.string().max(100).optional() }) },
-  responses: { 200: jsonContent(listOf(AuditRecord, "AuditRecordList"), "Records, newest first"), ...errorResponses() },
+  responses: { 200: jsonContent(listOf(AuditRecord, "AuditRecordList"), "Records, newest first", auditRecordListExample), ...errorResponses() },
 });
 
 export const verifyAuditChain = createRoute({
@@ -70,6 +74,8 @@ export const verifyAuditChain = createRoute({
   path: "/v1/audit/verify",
   operationId: "verifyAuditChain",
   summary: "Check the audit trail: the append-only triggers, the signed checkpoints, and the hash chain from the newest checkpoint (or all of it)",
+  description:
+    "Any key (`read` scope suffices), the operator's or an organisation's. The whole chain is checked, but an organisation learns the seq and id of a broken record only if it may read that record, and `records_checked` counts only those. `valid: false` is still a 200: `first_broken` says where and why.",
   tags,
   security,
   request: {
@@ -77,7 +83,7 @@ export const verifyAuditChain = createRoute({
       full: z.enum(["true", "false"]).optional().openapi({ description: "true: recompute the whole chain, not only from the newest checkpoint that holds" }),
     }),
   },
-  responses: { 200: jsonContent(Verification, "The verification"), ...errorResponses() },
+  responses: { 200: jsonContent(Verification, "The verification", verificationExample), ...errorResponses() },
 });
 
 export const exportAuditRecords = createRoute({
@@ -85,13 +91,15 @@ export const exportAuditRecords = createRoute({
   path: "/v1/audit/export",
   operationId: "exportAuditRecords",
   summary: "The trail as the caller may prove it, oldest first, as JSON Lines: its records in full, and only the link (seq, prev_hash, hash) of each record of others",
+  description:
+    "Any key (`read` scope suffices); the operator key gets every record in full. Streamed as a download (`audit.jsonl`); the links let anyone check the chain end to end offline against a signed checkpoint and the public key (scripts/verify-audit-export.mjs), without seeing anything of another party.",
   tags,
   security,
   responses: {
     200: {
       headers: REQUEST_ID_HEADER,
       description: "One AuditRecord or audit_link a line; check it offline with scripts/verify-audit-export.mjs",
-      content: { "application/x-ndjson": { schema: z.string() } },
+      content: { "application/x-ndjson": { schema: z.string(), example: exportExample } },
     },
     ...errorResponses(),
   },
@@ -106,7 +114,7 @@ export const getAuditPublicKey = createRoute({
     "Public: no API key. Checkpoints are signed with a key the database never holds; with this public key anyone can check a checkpoint they kept, and an export against it, without trusting whoever runs the database.",
   tags,
   security: [],
-  responses: { 200: jsonContent(AuditPublicKey, "The public key"), ...publicErrorResponses({ 404: "This deployment has no audit signing key" }) },
+  responses: { 200: jsonContent(AuditPublicKey, "The public key", publicKeyExample), ...publicErrorResponses({ 404: "This deployment has no audit signing key" }) },
 });
 
 export const listAuditCheckpoints = createRoute({
@@ -114,10 +122,12 @@ export const listAuditCheckpoints = createRoute({
   path: "/v1/audit/checkpoints",
   operationId: "listAuditCheckpoints",
   summary: "Signed checkpoints of the audit trail, newest first",
+  description:
+    "Any key (`read` scope suffices), the operator's or an organisation's: a checkpoint says nothing but a sequence number, a hash and a time, so every caller may read them all. Keep them: each can be checked offline with GET /v1/audit/public-key, and an export against it.",
   tags,
   security,
   request: { query: PageQuery },
-  responses: { 200: jsonContent(listOf(AuditCheckpoint, "AuditCheckpointList"), "Checkpoints"), ...errorResponses() },
+  responses: { 200: jsonContent(listOf(AuditCheckpoint, "AuditCheckpointList"), "Checkpoints", listExample([checkpointExample])), ...errorResponses() },
 });
 
 export const createAuditCheckpoint = createRoute({
@@ -125,10 +135,11 @@ export const createAuditCheckpoint = createRoute({
   path: "/v1/audit/checkpoints",
   operationId: "createAuditCheckpoint",
   summary: "Seal the audit trail's end now with a signed checkpoint (or get the one that already seals it)",
-  description: "Every organisation with records since the previous checkpoint gets it as an `audit.checkpoint` event and webhook.",
+  description:
+    "Any key with `write` scope, the operator's or an organisation's (the scheduler also seals the trail every hour). When nothing was appended since the last checkpoint, that one is returned; 404 while the trail is empty, 409 when the deployment has no signing key. Every organisation with records since the previous checkpoint gets it as an `audit.checkpoint` event and webhook.",
   tags,
   security,
-  responses: { 200: jsonContent(AuditCheckpoint, "The checkpoint sealing the trail's end"), ...errorResponses(404, 409) },
+  responses: { 200: jsonContent(AuditCheckpoint, "The checkpoint sealing the trail's end", checkpointExample), ...errorResponses(404, 409) },
 });
 
 /** The routes anyone may call without an API key (src/app.ts skips authentication for them). */

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonContent, publicErrorResponses } from "../../http/router";
 import { CountryCodeParam, Country, CountryList } from "./countries.schemas";
+import { countryExample, countryListExample } from "./countries.examples";
 
 const tags = ["Countries"];
 /** Public: no API key; any Authorization header is ignored. */
@@ -33,7 +34,7 @@ export const listCountries = createRoute({
   security,
   request: { headers: IfNoneMatch },
   responses: {
-    200: { ...jsonContent(CountryList, "The table"), headers: cacheHeaders },
+    200: { ...jsonContent(CountryList, "The table", countryListExample), headers: cacheHeaders },
     304: notModified,
     ...publicErrorResponses({}),
   },
@@ -50,7 +51,7 @@ export const getCountry = createRoute({
   security,
   request: { params: CountryCodeParam, headers: IfNoneMatch },
   responses: {
-    200: { ...jsonContent(Country, "The country"), headers: cacheHeaders },
+    200: { ...jsonContent(Country, "The country", countryExample), headers: cacheHeaders },
     304: notModified,
     ...publicErrorResponses({
       404: "Two letters, but not an assigned ISO 3166-1 alpha-2 code",

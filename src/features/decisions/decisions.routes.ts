@@ -3,6 +3,15 @@ import { listOf, PageQuery } from "../../http/pagination";
 import { errorResponses, jsonBody, jsonContent } from "../../http/router";
 import { IdempotencyHeader } from "../../http/schemas";
 import { ApproveBody, Decision, DecisionIdParam, ListDecisionsQuery, ObjectBody } from "./decisions.schemas";
+import { listExample } from "../examples";
+import {
+  approveDecisionExample,
+  approvedDecisionExample,
+  objectedDecisionExample,
+  objectToDecisionExample,
+  pendingDecisionExample,
+  withdrawnDecisionExample,
+} from "./decisions.examples";
 
 const tags = ["Decisions"];
 const security = [{ bearer: [] }];
@@ -12,11 +21,12 @@ export const listDecisions = createRoute({
   path: "/v1/decisions",
   operationId: "listDecisions",
   summary: "The decision inbox: decisions on every agreement the caller is party to",
-  description: "With `state=pending`, a page is ordered soonest notice end first.",
+  description:
+    "Any key of an organisation (`read` scope suffices); the operator key gets 403. A controller's inbox and a processor's view: the decisions on every agreement the caller is party to, newest first; filter by `state`, `agreement_id` and `overdue` (pending after the notice ended where silence does not approve). With `state=pending`, a page is ordered soonest notice end first.",
   tags,
   security,
   request: { query: PageQuery.extend(ListDecisionsQuery.shape) },
-  responses: { 200: jsonContent(listOf(Decision, "DecisionList"), "Decisions"), ...errorResponses(403) },
+  responses: { 200: jsonContent(listOf(Decision, "DecisionList"), "Decisions", listExample([pendingDecisionExample])), ...errorResponses(403) },
 });
 
 export const getDecision = createRoute({
@@ -24,33 +34,51 @@ export const getDecision = createRoute({
   path: "/v1/decisions/{decision_id}",
   operationId: "getDecision",
   summary: "One agreement's decision on a change",
+  description:
+    "Either party's key (`read` scope suffices); for any other organisation the decision answers 404, like an unknown one, and the operator key gets 403. Enough to act on without another call: the change itself, the notice end (24:00 in the controller's time zone), whether silence approves, and what became of the change in the annex (`application`).",
   tags,
   security,
   request: { params: DecisionIdParam },
-  responses: { 200: jsonContent(Decision, "The decision"), ...errorResponses(403, 404) },
+  responses: { 200: jsonContent(Decision, "The decision", pendingDecisionExample), ...errorResponses(403, 404) },
 });
 
-const verbRoute = <P extends string, B extends z.ZodType | undefined>(path: P, operationId: string, summary: string, body: B, bodyRequired = true) =>
+type DecisionExample = z.output<typeof Decision>;
+
+const verbRoute = <P extends string, B extends z.ZodType>(
+  path: P,
+  operationId: string,
+  summary: string,
+  description: string,
+  body: B,
+  examples: { body: z.input<B>; decision: DecisionExample },
+  bodyRequired = true,
+) =>
   createRoute({
     method: "post",
     path,
     operationId,
     summary,
+    description,
     tags,
     security,
-    request: { headers: IdempotencyHeader, params: DecisionIdParam, ...(body ? { body: { ...jsonBody(body), required: bodyRequired } } : {}) } as {
+    request: { headers: IdempotencyHeader, params: DecisionIdParam, body: { ...jsonBody(body, undefined, examples.body), required: bodyRequired } } as {
       headers: typeof IdempotencyHeader;
       params: typeof DecisionIdParam;
       body: B extends z.ZodType ? ReturnType<typeof jsonBody<B>> : never;
     },
-    responses: { 200: jsonContent(Decision, "The decision, final"), ...errorResponses(403, 404, 409, 415, 422) },
+    responses: { 200: jsonContent(Decision, "The decision, final", examples.decision), ...errorResponses(403, 404, 409, 415, 422) },
   });
+
+/** What refuses a decision verb, the same for all three. */
+const FINAL = "409 `invalid_state` when the decision is already final; send an `Idempotency-Key` to retry safely.";
 
 export const approveDecision = verbRoute(
   "/v1/decisions/{decision_id}/approve",
   "approveDecision",
   "Approve the change for this agreement (controller), with an optional comment",
+  `The controller only, with its key with \`write\` scope (tied to a person: a decider or an admin); the processor gets 403. The change takes effect at its \`effective_date\` or now, whichever is later (\`application\`). A change that conflicts with the instruction needs \`amendment\` with \`third_country_transfers: with_transfer_mechanism\` (else 409 \`instruction_conflict\`), and a notice has nothing to approve (409 \`notice_only\`); ${FINAL}`,
   ApproveBody,
+  { body: approveDecisionExample, decision: approvedDecisionExample },
   // everything in it is optional: an approval may be sent without a body
   false,
 );
@@ -58,17 +86,20 @@ export const objectToDecision = verbRoute(
   "/v1/decisions/{decision_id}/object",
   "objectToDecision",
   "Object to the change for this agreement (controller); a concrete reason is required (docs/rules.md, rule 6)",
+  `The controller only, with its key with \`write\` scope (tied to a person: a decider or an admin); the processor gets 403. The change never takes effect in this agreement, and the processor gets \`decision.objected\` with the reason. A notice has nothing to object to (409 \`notice_only\`), and under a general authorisation a notice that ended without objection has already approved the change; ${FINAL}`,
   ObjectBody,
+  { body: objectToDecisionExample, decision: objectedDecisionExample },
 );
 export const withdrawDecision = createRoute({
   method: "post",
   path: "/v1/decisions/{decision_id}/withdraw",
   operationId: "withdrawDecision",
   summary: "Withdraw the change from this one agreement (processor)",
+  description: `The processor only, with its key with \`write\` scope (tied to a person: a decider or an admin); the controller gets 403. A pending decision, or a notice that has not yet taken effect, is withdrawn, and the controller gets \`decision.withdrawn\`; the change stays in the processor's other agreements (POST /v1/change-requests/{change_request_id}/withdraw withdraws it from all). ${FINAL}`,
   tags,
   security,
   request: { headers: IdempotencyHeader, params: DecisionIdParam },
-  responses: { 200: jsonContent(Decision, "The decision, withdrawn"), ...errorResponses(403, 404, 409) },
+  responses: { 200: jsonContent(Decision, "The decision, withdrawn", withdrawnDecisionExample), ...errorResponses(403, 404, 409) },
 });
 
 export type ListDecisionsRoute = typeof listDecisions;

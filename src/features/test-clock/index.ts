@@ -33,9 +33,11 @@ export const getTestClock = createRoute({
   path: "/v1/test-clock",
   operationId: "getTestClock",
   summary: "The service's clock (test mode only)",
+  description: "Test mode only (TEST_CLOCK=1), operator key only; without test mode, 404 `route_not_found`. The instant the service takes as now.",
+  "x-test-mode-only": true,
   tags,
   security,
-  responses: { 200: jsonContent(TestClock, "The clock"), ...errorResponses(403) },
+  responses: { 200: jsonContent(TestClock, "The clock", { object: "test_clock", now: "2026-11-22T10:00:00.000Z" }), ...errorResponses(403, 404) },
 });
 
 export const advanceTestClock = createRoute({
@@ -43,10 +45,20 @@ export const advanceTestClock = createRoute({
   path: "/v1/test-clock/advance",
   operationId: "advanceTestClock",
   summary: "Move the clock forward and run the scheduler (test mode only)",
+  description:
+    "Test mode only (TEST_CLOCK=1), operator key only; without test mode, 404 `route_not_found`. Moves the clock forward by `days` and/or `seconds`, or to the instant `to`, and runs the scheduler at every instant that falls due on the way (deemed approvals, overdue decisions, reminders, changes put in force).",
+  "x-test-mode-only": true,
   tags,
   security,
-  request: { body: jsonBody(AdvanceBody) },
-  responses: { 200: jsonContent(TestClock, "The clock and what the scheduler did"), ...errorResponses(403, 415, 422) },
+  request: { body: jsonBody(AdvanceBody, undefined, { days: 11 }) },
+  responses: {
+    200: jsonContent(TestClock, "The clock and what the scheduler did", {
+      object: "test_clock",
+      now: "2026-12-03T10:00:00.000Z",
+      ran: { deemed_approved: 0, overdue: 1, reminders: 2, applied: 0, failed: 0 },
+    }),
+    ...errorResponses(403, 404, 415, 422),
+  },
 });
 
 export const testClockRouter = createRouter()

@@ -3,6 +3,7 @@ import * as handlers from "./webhook-endpoints.handlers";
 import * as routes from "./webhook-endpoints.routes";
 
 export const webhookEndpointsRouter = createRouter()
+  .openapi(routes.openWebhookPortal, handlers.openWebhookPortal)
   .openapi(routes.createWebhookEndpoint, handlers.createWebhookEndpoint)
   .openapi(routes.listWebhookEndpoints, handlers.listWebhookEndpoints)
   .openapi(routes.getWebhookEndpoint, handlers.getWebhookEndpoint)

@@ -29,3 +29,5 @@ export const listEventAttempts: AppRouteHandler<R.ListEventAttemptsRoute> = asyn
 
 export const resendEvent: AppRouteHandler<R.ResendEventRoute> = async (c) =>
   c.json(await service.resendEvent({ ctx: ctxOf(c, 202), eventId: c.req.valid("param").event_id, input: c.req.valid("json") }), 202);
+
+export const openWebhookPortal: AppRouteHandler<R.OpenWebhookPortalRoute> = async (c) => c.json(await service.openPortal({ ctx: ctxOf(c) }), 200);

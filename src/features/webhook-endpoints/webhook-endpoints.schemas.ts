@@ -80,3 +80,13 @@ export const Delivery = z
   .openapi("Delivery");
 
 export { Event };
+
+export const WebhookPortal = z
+  .object({
+    object: z.literal("webhook_portal"),
+    url: z
+      .string()
+      .openapi({ description: "Svix's app portal, signed in as this organisation; a credential, for one person", example: "https://app.svix.com/login#key=eyJhcHBJZCI6ImFwcF8y…" }),
+    expires_at: Timestamp.openapi({ description: "The link works until then (one hour)" }),
+  })
+  .openapi("WebhookPortal");

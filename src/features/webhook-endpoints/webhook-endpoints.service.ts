@@ -277,3 +277,30 @@ export async function disableEndpoint(
     if (!(err instanceof Conflict)) throw err; // another relay got there first
   }
 }
+
+/** How long a link to Svix's app portal lets a person in: Svix's shortest, one hour. */
+export const PORTAL_LINK_SECONDS = 3600;
+
+/**
+ * A link to Svix's app portal for the calling organisation's deliveries (Svix mode only): a person
+ * sees every message and attempt, and replays them; the endpoints themselves are changed here.
+ */
+export async function openPortal({ ctx }: { ctx: Ctx }) {
+  const org = requireOrganisation(ctx.actor);
+  const svix = ctx.webhooks.svix;
+  if (!svix)
+    throw new AppError(
+      "invalid_state",
+      "This deployment delivers webhooks itself, without Svix: read deliveries at GET /v1/webhook-endpoints/{endpoint_id}/attempts and resend with POST /v1/events/{event_id}/resend.",
+    );
+  let url: string;
+  try {
+    ({ url } = await svix.portalAccess(org, PORTAL_LINK_SECONDS));
+  } catch (err) {
+    throw new AppError("upstream_unavailable", `Svix gave no portal link: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const expiresAt = new Date(ctx.clock.now().getTime() + PORTAL_LINK_SECONDS * 1000);
+  // the link is a credential: audited, never stored
+  await commit(ctx, { audit: [{ action: "webhook_portal.open", resourceType: "organisation", resourceId: org }] });
+  return { object: "webhook_portal" as const, url, expires_at: expiresAt.toISOString() };
+}

@@ -86,5 +86,6 @@ export async function jsonFeed(view: PublicView, urls: FeedUrls, lang: Lang = "e
     },
     { strict: true },
   );
-  return JSON.stringify(feed, null, 2);
+  // JSON Feed 1.1 requires `items`, an empty array for a page with no changes yet; feedsmith leaves an empty list out
+  return JSON.stringify({ ...(feed as { items?: unknown[] }), items: (feed as { items?: unknown[] }).items ?? [] }, null, 2);
 }
