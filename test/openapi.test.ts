@@ -184,6 +184,42 @@ describe("what every operation declares, and the service does", () => {
     for (const { name, op } of operations()) for (const tag of (op as { tags?: string[] }).tags ?? []) expect(described.get(tag), `${name}: tag ${tag}`).toBeTruthy();
   });
 
+  it("every keyed POST takes an Idempotency-Key, declares its two refusals, and Idempotent-Replayed on every answer that can be replayed; a replay carries it", async () => {
+    const posts = operations().filter((o) => o.name.startsWith("POST /v1/") && (o.op.security ?? []).length > 0);
+    expect(posts.length).toBeGreaterThan(15);
+    for (const { name, op } of posts) {
+      const params = (op as { parameters?: { in: string; name: string }[] }).parameters ?? [];
+      expect(
+        params.some((p) => p.in === "header" && p.name === "idempotency-key"),
+        name,
+      ).toBe(true);
+      expect(op.responses[409], name).toBeDefined();
+      expect(op.responses[422], name).toBeDefined();
+      // a 5xx is never kept, so never replayed
+      for (const [status, response] of Object.entries(op.responses))
+        if (Number(status) < 500) expect(Object.keys(response.headers ?? {}), `${name} ${status}`).toContain("Idempotent-Replayed");
+    }
+    const t = await createTestContext();
+    const { baselineAnnex, createOrg } = await import("./helpers/factories");
+    const processor = await createOrg(t, "Omsorgspartner ApS");
+    const controller = await createOrg(t, "Aarhus Kommune");
+    const proposed = await t.call(processor.key, "POST", "/v1/agreements", {
+      controller_id: controller.id,
+      title: "Databehandleraftale",
+      authorisation: "general",
+      third_country_transfers: "with_transfer_mechanism",
+      annex: baselineAnnex(),
+    });
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
+    const confirm = () => t.call(controller.key, "POST", `/v1/agreements/${proposed.body.id}/confirm`, undefined, { "Idempotency-Key": "confirm-once" });
+    const first = await confirm();
+    const again = await confirm();
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+  });
+
   it("an approval may be sent without a body, as declared; a 401 names its scheme", async () => {
     const t = await createTestContext();
     const { createActiveAgreement, createOrg, addBackupOp } = await import("./helpers/factories");

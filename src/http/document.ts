@@ -65,9 +65,45 @@ function inlineDefaultedInputs(doc: Doc) {
   for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
 }
 
+type Operation = {
+  security?: unknown[];
+  parameters?: { in: string; name: string }[];
+  responses: Record<string, { headers?: Record<string, unknown> }>;
+};
+
+const IDEMPOTENCY_KEY = {
+  in: "header",
+  name: "idempotency-key",
+  required: false,
+  description:
+    "Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`.",
+  schema: { type: "string", minLength: 1, maxLength: 255, example: "8e03978e-40d5-43e8-bc93-6894a57f9324" },
+};
+const REPLAYED = { description: "`true` when this is the kept answer to an earlier request with the same Idempotency-Key", schema: { type: "string", enum: ["true"] } };
+
+/**
+ * Idempotency-Key, as the middleware takes it (src/http/idempotency.ts): on every keyed POST, with
+ * the two refusals it adds and `Idempotent-Replayed` on every answer that can be replayed.
+ */
+function declareIdempotency(doc: Doc) {
+  const operations = Object.values(doc.paths ?? {}).flatMap((item) => Object.values(item as Record<string, Operation>));
+  // the 409 and 422 as every route declares them (errorResponses in ./router.ts), already in document form
+  const declared = (status: string) => operations.find((op) => op.responses?.[status])!.responses[status]!;
+  const refusals = { "409": declared("409"), "422": declared("422") };
+  for (const item of Object.values(doc.paths ?? {})) {
+    const op = (item as { post?: Operation }).post;
+    if (!op?.security?.length) continue;
+    op.parameters ??= [];
+    if (!op.parameters.some((p) => p.in === "header" && p.name.toLowerCase() === "idempotency-key")) op.parameters.push(IDEMPOTENCY_KEY);
+    for (const status of ["409", "422"] as const) op.responses[status] ??= structuredClone(refusals[status]);
+    for (const [status, response] of Object.entries(op.responses)) if (Number(status) < 500) response.headers = { ...response.headers, "Idempotent-Replayed": REPLAYED };
+  }
+}
+
 /** The OpenAPI document of the app, as served at /openapi.json and committed under openapi/. */
 export function openApiDocument(app: OpenAPIHono<AppEnv>, config: Config): Doc {
   const doc = structuredClone(app.getOpenAPI31Document(config));
   inlineDefaultedInputs(doc);
+  declareIdempotency(doc);
   return doc;
 }

@@ -3672,7 +3672,10 @@ export interface operations {
     createOrganisation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3704,6 +3707,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3736,6 +3741,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3768,6 +3775,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3790,6 +3799,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3807,6 +3818,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -3814,6 +3849,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3836,6 +3873,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3858,6 +3897,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3896,6 +3937,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4410,7 +4453,10 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 organisation_id: string;
             };
@@ -4450,6 +4496,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4477,6 +4525,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4509,6 +4559,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4531,6 +4583,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4553,6 +4607,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4570,6 +4626,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4577,6 +4657,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4599,6 +4681,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4621,6 +4705,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4659,6 +4745,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5424,7 +5512,10 @@ export interface operations {
     createAgreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5573,6 +5664,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5721,6 +5814,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5753,6 +5848,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5775,6 +5872,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5792,6 +5891,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -5799,6 +5922,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5821,6 +5946,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5843,6 +5970,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -5881,6 +6010,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6108,7 +6239,10 @@ export interface operations {
     confirmAgreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 agreement_id: string;
             };
@@ -6121,6 +6255,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6185,6 +6321,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6217,6 +6355,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6239,6 +6379,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6261,6 +6403,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6283,6 +6427,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6295,6 +6441,38 @@ export interface operations {
                      *       "code": "invalid_state",
                      *       "instance": "/v1/agreements",
                      *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6313,6 +6491,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6335,7 +6515,10 @@ export interface operations {
     declineAgreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 agreement_id: string;
             };
@@ -6357,6 +6540,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6421,6 +6606,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6453,6 +6640,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6475,6 +6664,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6497,6 +6688,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6519,6 +6712,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6543,6 +6738,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6565,6 +6762,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6587,6 +6786,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6625,6 +6826,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6647,7 +6850,10 @@ export interface operations {
     amendAgreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path: {
                 agreement_id: string;
             };
@@ -6671,6 +6877,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6702,6 +6910,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6734,6 +6944,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6756,6 +6968,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6778,6 +6992,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6800,6 +7016,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6824,6 +7042,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6846,6 +7066,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6868,6 +7090,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -6906,6 +7130,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9134,6 +9360,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9305,6 +9533,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9337,6 +9567,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9359,6 +9591,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9381,6 +9615,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9405,6 +9641,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9427,6 +9665,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9449,6 +9689,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9487,6 +9729,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -9837,6 +10081,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10008,6 +10254,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10040,6 +10288,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10062,6 +10312,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10084,6 +10336,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10106,6 +10360,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10118,6 +10374,38 @@ export interface operations {
                      *       "code": "invalid_state",
                      *       "instance": "/v1/agreements",
                      *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -10136,6 +10424,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10670,6 +10960,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10781,6 +11073,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10813,6 +11107,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10835,6 +11131,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10857,6 +11155,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10879,6 +11179,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10903,6 +11205,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10925,6 +11229,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10947,6 +11253,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -10985,6 +11293,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11032,6 +11342,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11143,6 +11455,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11175,6 +11489,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11197,6 +11513,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11219,6 +11537,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11241,6 +11561,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11265,6 +11587,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11287,6 +11611,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11309,6 +11635,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11347,6 +11675,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11385,6 +11715,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11492,6 +11824,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11524,6 +11858,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11546,6 +11882,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11568,6 +11906,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11590,6 +11930,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -11602,6 +11944,38 @@ export interface operations {
                      *       "code": "invalid_state",
                      *       "instance": "/v1/agreements",
                      *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -11620,6 +11994,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12423,7 +12799,10 @@ export interface operations {
     openWebhookPortal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12434,6 +12813,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12445,6 +12826,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12477,6 +12860,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12499,6 +12884,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12521,6 +12908,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12533,6 +12922,38 @@ export interface operations {
                      *       "code": "invalid_state",
                      *       "instance": "/v1/agreements",
                      *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -12551,6 +12972,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12796,6 +13219,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12828,6 +13253,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12860,6 +13287,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12882,6 +13311,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12899,6 +13330,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -12906,6 +13361,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12928,6 +13385,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12950,6 +13409,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -12988,6 +13449,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13610,6 +14073,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13642,6 +14107,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13674,6 +14141,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13696,6 +14165,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13718,6 +14189,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13730,6 +14203,62 @@ export interface operations {
                      *       "code": "not_found",
                      *       "instance": "/v1/agreements",
                      *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -13748,6 +14277,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13786,6 +14317,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13811,6 +14344,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13843,6 +14378,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13865,6 +14402,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13887,6 +14426,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13909,6 +14450,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -13921,6 +14464,38 @@ export interface operations {
                      *       "code": "invalid_state",
                      *       "instance": "/v1/agreements",
                      *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -13939,6 +14514,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14374,6 +14951,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14395,6 +14974,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14427,6 +15008,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14449,6 +15032,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14471,6 +15056,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14493,6 +15080,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14517,6 +15106,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14539,6 +15130,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14561,6 +15154,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14599,6 +15194,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14823,6 +15420,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14855,6 +15454,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14887,6 +15488,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14909,6 +15512,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14926,6 +15531,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -14933,6 +15562,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14955,6 +15586,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -14977,6 +15610,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15015,6 +15650,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15065,6 +15702,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15093,6 +15732,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15125,6 +15766,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15147,6 +15790,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15169,6 +15814,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15186,6 +15833,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -15193,6 +15864,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15215,6 +15888,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15237,6 +15912,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -15275,6 +15952,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16569,7 +17248,10 @@ export interface operations {
     createAuditCheckpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -16580,6 +17262,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16601,6 +17285,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16633,6 +17319,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16655,6 +17343,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16677,6 +17367,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -16689,6 +17381,38 @@ export interface operations {
                      *       "code": "invalid_state",
                      *       "instance": "/v1/agreements",
                      *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -16707,6 +17431,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18128,7 +18854,10 @@ export interface operations {
     advanceTestClock: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any keyed POST takes one (1–255 characters): the first answer (2xx or 4xx) is kept for 24 hours and replayed for the same key and body, with `Idempotent-Replayed: true`; the same key with another body is 422 `idempotency_key_reused`, and while the first request still runs, 409 `idempotency_in_progress`. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -18148,6 +18877,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18172,6 +18903,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18204,6 +18937,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
                     "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18226,6 +18961,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18248,6 +18985,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18265,6 +19004,30 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -18272,6 +19035,8 @@ export interface operations {
                     "X-Request-Id"?: string;
                     /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
                     Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18294,6 +19059,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18316,6 +19083,8 @@ export interface operations {
                 headers: {
                     /** @description This request's id, as in the logs and the audit trail */
                     "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -18354,6 +19123,8 @@ export interface operations {
                     "RateLimit-Remaining"?: number;
                     /** @description Seconds until the window resets */
                     "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
