@@ -9,7 +9,12 @@ import type { Db, DbOrTx } from "./client";
  */
 export async function readTogether<T extends [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]>(db: DbOrTx, queries: T): Promise<BatchResponse<T>> {
   // a transaction, or a local file: as they are
-  const client = (db as { $client?: Client }).$client;
-  if (!client || client.protocol === "file") return (await Promise.all(queries)) as BatchResponse<T>;
+  if (isLocal(db)) return (await Promise.all(queries)) as BatchResponse<T>;
   return (db as Db).batch(queries) as Promise<BatchResponse<T>>;
+}
+
+/** A transaction or a local file: no round trip to save (a hot path may use its prepared statements instead). */
+export function isLocal(db: DbOrTx): boolean {
+  const client = (db as { $client?: Client }).$client;
+  return !client || client.protocol === "file";
 }

@@ -89,6 +89,13 @@ function exceptPublic(isPublic: (c: Context) => boolean, middleware: MiddlewareH
 export function createApp(deps: Deps) {
   const app = createRouter();
 
+  // test mode on Workers: the test clock another isolate moved, before anything reads the clock
+  const { testClock } = deps;
+  if (testClock)
+    app.use("*", async (_c, next) => {
+      await testClock.sync();
+      await next();
+    });
   // our own id on every request, never one a client sends: audit records and logs carry it
   app.use("*", async (c, next) => {
     const id = deps.newId("request");

@@ -1,5 +1,7 @@
 import type { Client } from "@libsql/client";
+import { eq, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
+import { testClockState } from "../db/schema";
 import { readClientOf } from "../db/read-client";
 import { type Clock, createSignal, type Deps, type DocsAssetSource, jsonLogger, ManualClock, type RateLimitBinding, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
@@ -21,6 +23,11 @@ export interface Platform {
   rateLimitBinding?: RateLimitBinding;
   /** the audit signing key when it does not come from AUDIT_SIGNING_KEY (Node: the key file) */
   auditSigningKey?: string;
+  /**
+   * Test mode: the test clock's instant is kept in the database and read before each request, so
+   * every isolate of a Worker sees the clock one of them moved. Node's one process keeps it in memory.
+   */
+  sharedTestClock?: boolean;
   /** group commit of read records: a local file only (Node); on Workers a batch would outlive its request */
   groupCommitReads?: boolean;
 }
@@ -59,11 +66,47 @@ export function buildDeps(env: Env, platform: Platform): Deps {
     retention: { personalDataDays: env.AUDIT_PERSONAL_DATA_DAYS },
     auditSigner: env.AUDIT_SIGNING_KEY || platform.auditSigningKey ? createAuditSigner((env.AUDIT_SIGNING_KEY ?? platform.auditSigningKey)!) : undefined,
   };
-  if (testClock)
+  if (testClock) {
+    const kept = platform.sharedTestClock ? keptTestClock(deps.db, testClock) : undefined;
     deps.testClock = {
       clock: testClock,
       // moving the clock runs the scheduler at every instant something falls due on the way
-      advance: (to: Date) => advanceClock({ ...deps, clock: testClock }, to),
+      advance: async (to: Date) => {
+        const ran = await advanceClock({ ...deps, clock: testClock }, to);
+        await kept?.save();
+        return ran;
+      },
+      sync: async () => kept?.load(),
     };
+  }
   return deps;
+}
+
+/**
+ * The test clock's instant in the database. An isolate's first read takes the kept instant (or
+ * keeps its own when there is none yet); later reads only move it forward, as a test clock only
+ * moves forward: to the kept instant when another isolate moved it further.
+ */
+function keptTestClock(db: Deps["db"], clock: ManualClock) {
+  const t = testClockState;
+  let loaded = false;
+  return {
+    async load() {
+      const read = () => db.select({ now: t.now }).from(t).where(eq(t.id, 1));
+      let [row] = await read();
+      if (!row) {
+        await db.insert(t).values({ id: 1, now: clock.now() }).onConflictDoNothing();
+        [row] = await read();
+      }
+      if (row && (!loaded || row.now > clock.now())) clock.set(row.now);
+      loaded = true;
+    },
+    async save() {
+      const now = clock.now();
+      await db
+        .insert(t)
+        .values({ id: 1, now })
+        .onConflictDoUpdate({ target: t.id, set: { now: sql`max(${t.now}, excluded.now)` } });
+    },
+  };
 }

@@ -122,7 +122,12 @@ export interface Deps {
   /** the API reference's static files; absent where the platform serves them itself */
   docsAssets?: DocsAssetSource;
   /** present only in test mode (TEST_CLOCK=1): the clock an operator may move, and how moving it runs the scheduler */
-  testClock?: { clock: ManualClock; advance(to: Date): Promise<SchedulerRun> };
+  testClock?: {
+    clock: ManualClock;
+    advance(to: Date): Promise<SchedulerRun>;
+    /** brings the clock up to the instant kept in the database (Workers: another isolate may have moved it) */
+    sync(): Promise<void>;
+  };
   /**
    * The audit chain's end as this process last wrote it. Over HTTP a change with no events skips
    * reading it (one round trip fewer); the batch's head guard refuses a stale one, and the writer

@@ -33,6 +33,8 @@ export interface WorkerEnv {
   MAIL_FROM?: string;
   /** the Ed25519 key that signs audit checkpoints (a secret, PKCS #8 PEM or base64); without it, no checkpoints */
   AUDIT_SIGNING_KEY?: string;
+  /** "1": test mode, as on Node (the test clock and its routes); never on a production deployment */
+  TEST_CLOCK?: string;
   /** optional: Cloudflare's Rate Limiting binding ([[ratelimits]] in wrangler.toml), shared by all isolates */
   RATE_LIMITER?: RateLimitBinding;
   /** the static assets of wrangler.toml [assets]: Swagger UI's files for /docs */
@@ -44,7 +46,8 @@ let built: { url: string; app: App; deps: Deps; relay: Promise<RelayDeps>; maile
 
 function appFor(bindings: WorkerEnv) {
   if (built?.url === bindings.DATABASE_URL) return built;
-  const env: Env = parseEnv({ ...bindings, DEMO: undefined, TEST_CLOCK: undefined });
+  // TEST_CLOCK works here as on Node (a local or test deployment, never production): its instant is kept in the database
+  const env: Env = parseEnv({ ...bindings, DEMO: undefined });
   // Turso/libSQL over HTTP: the edge has no local file and no sockets to keep open
   const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
   const deps = buildDeps(env, {
@@ -52,6 +55,7 @@ function appFor(bindings: WorkerEnv) {
     rateLimitBinding: bindings.RATE_LIMITER,
     docsAssets: bindings.ASSETS ? assetsFrom(bindings.ASSETS) : undefined,
     resolveHost: dohResolveHost(),
+    sharedTestClock: true,
   });
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
   // Workers' own fetch: Cloudflare does not let a Worker reach private addresses
@@ -88,7 +92,9 @@ export default {
     ctx.waitUntil(
       checkLegalData(deps)
         // a bounded amount of work per invocation: what is left is still due at the next minute's cron
-        .then(() => runScheduled(deps, new Date(controller.scheduledTime), { budget: env.SCHEDULER_BUDGET }))
+        // in test mode the scheduler runs at the test clock's instant, as everything else does
+        .then(() => deps.testClock?.sync())
+        .then(() => runScheduled(deps, deps.testClock ? deps.clock.now() : new Date(controller.scheduledTime), { budget: env.SCHEDULER_BUDGET }))
         .then(() => Promise.all([relay.then(drainOutbox), mailer ? drainMail(mailer) : null])),
     );
   },

@@ -1,8 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { type NodeService, ROOT, startNodeService, tempDatabase } from "./helpers/node-service";
-import { shellBlocks } from "./helpers/readme";
+import { runReadmeWalkThrough } from "./helpers/readme";
 
 let service: NodeService | undefined;
 let db: ReturnType<typeof tempDatabase> | undefined;
@@ -22,26 +21,8 @@ describe("the README", () => {
   it("its curl walk-through runs verbatim against the demo (npm run demo)", async () => {
     db = tempDatabase("readme");
     service = await startNodeService(db.path, { DEMO: "1", TEST_CLOCK: "1" });
-    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-    const script = ["set -euo pipefail", ...shellBlocks(readme, "A walk-through with curl")].join("\n");
-    const run = spawnSync("bash", ["-c", script], { cwd: ROOT, env: { ...process.env, BASE: service.base }, encoding: "utf8", timeout: 60_000 });
-    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    expect(run.stdout).toContain("Helpdesk Inc.: United States of America, third_country");
-    expect(run.stdout).toContain("third_country: true");
-    expect(run.stdout).toContain("deemed_approved, applied as version 2");
-    expect(run.stdout).toContain("now: version 2");
-    expect(run.stdout).toMatch(/as of .*: version 1/);
-    expect(run.stdout).toContain("Kista Backup AB");
-    expect(run.stdout).toContain("annex.version_created");
-    // a removal is a notice; the controller amends its instruction; a conflicting approval needs the amendment
-    expect(run.stdout).toContain("notice: noticed, applied as version 3");
-    expect(run.stdout).toContain("409 notice_only");
-    expect(run.stdout).toMatch(/terms version 2, in force /);
-    expect(run.stdout).toContain("v2: prohibited, in force true");
-    expect(run.stdout).toContain("introduces third country: true, instruction conflict: true");
-    expect(run.stdout).toContain("409 instruction_conflict");
-    expect(run.stdout).toContain("approved, applied as version 4");
-    expect(run.stdout).toContain("instruction: with_transfer_mechanism, terms version 3");
+    // the same walk-through, the same output, against the Worker in workerd: test/worker/test-mode.test.ts
+    await runReadmeWalkThrough(service.base);
   });
 });
 

@@ -9,3 +9,4 @@ export * from "./people";
 export * from "./mail";
 export * from "./write-guards";
 export * from "./page-subscriptions";
+export * from "./test-clock";

@@ -1,5 +1,6 @@
-// Annex reads per second (auth, isolation check, read, audit record) beside a bare Hono route
-// on the same server and the same connections; and the service's peak RSS under that load.
+// Annex reads per second (auth, isolation check, read, audit record) beside the least a correct
+// implementation must do, on the same server, database and connections (scripts/bench/annex-floor.ts:
+// one prepared read, one group-committed audit record); and the service's peak RSS under that load.
 // The server runs in a child process, the load generator (autocannon) in this one.
 import autocannon from "autocannon";
 import { type ChildProcess, fork } from "node:child_process";
@@ -44,16 +45,16 @@ export async function benchAnnexRead({ connections, seconds, rounds }: { connect
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = fork(server, [db.path, agreementIds[42]!, PROCESSOR_KEY], { execArgv: [...startFlags(), ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   try {
-    const { port, annexPath } = await ask<{ port: number; annexPath: string }>(child, {}, "ready");
+    const { port, annexPath, floorPath } = await ask<{ port: number; annexPath: string; floorPath: string }>(child, {}, "ready");
     const idle = await ask<{ maxRssBytes: number; rssBytes: number }>(child, { stats: true }, "maxRssBytes");
     const base = `http://127.0.0.1:${port}`;
     // warm both paths up (JIT, caches), then alternate so that drift on the machine hits both alike
-    await load(`${base}/bare`, connections, 1);
+    await load(`${base}${floorPath}`, connections, 1);
     await load(`${base}${annexPath}`, connections, 1);
-    let bare = 0;
+    let floor = 0;
     const annexRounds: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      bare += await load(`${base}/bare`, connections, seconds);
+      floor += await load(`${base}${floorPath}`, connections, seconds);
       annexRounds.push(await load(`${base}${annexPath}`, connections, seconds));
     }
     const annex = annexRounds.reduce((s, n) => s + n, 0);
@@ -61,7 +62,7 @@ export async function benchAnnexRead({ connections, seconds, rounds }: { connect
     const stats = await ask<{ maxRssBytes: number }>(child, { stats: true }, "maxRssBytes");
     const peakMb = stats.maxRssBytes / 1024 / 1024;
     return {
-      annex: figure(annex / rounds, bare / rounds, "req/s", { ratio: ">=", limit: 0.5 }, 0, {
+      annex: figure(annex / rounds, floor / rounds, "req/s", { ratio: ">=", limit: 0.8 }, 0, {
         min: sorted[0]!,
         median: sorted[Math.floor(sorted.length / 2)]!,
         max: sorted.at(-1)!,

@@ -1,18 +1,21 @@
 // The Node service as `npm start` runs it (API, relay, scheduler) over a seeded database, with
-// one bare Hono route beside it on the same server: the annex benchmark's baseline. The parent
-// process sends the load and asks for this process's peak RSS over IPC.
+// the annex benchmark's baseline beside it on the same server: a route doing the least a correct
+// annex read must do (scripts/bench/annex-floor.ts): one prepared read, one group-committed
+// audit record. The parent process sends the load and asks for this process's peak RSS over IPC.
 //   node --import tsx scripts/bench/annex-server.ts <database file> <agreement id> <api key>
-import { Hono } from "hono";
+import type { Client } from "@libsql/client";
 import { parseEnv } from "../../src/env";
 import { startNodeService } from "../../src/node-service";
+import { annexFloor, FLOOR_PREFIX } from "./annex-floor";
 
 const [path, agreementId, key] = process.argv.slice(2);
 if (!path || !agreementId || !key || !process.send) throw new Error("usage: annex-server.ts <database file> <agreement id> <api key>, with an IPC channel");
 
 const annexPath = `/v1/agreements/${agreementId}/annex`;
-// the bare route answers with the same annex document, held in memory
-let document: unknown = null;
-const bare = new Hono().get("/bare", (c) => c.json(document));
+type Fetch = (request: Request, ...rest: unknown[]) => Response | Promise<Response>;
+let floor: Fetch | null = null;
+let listening: (port: number) => void;
+const port = new Promise<number>((resolve) => (listening = resolve));
 
 const service = await startNodeService(
   parseEnv({
@@ -24,15 +27,25 @@ const service = await startNodeService(
     OPERATOR_API_KEY: "sk_live_bench_operator_000000000",
   }),
   {
-    wrapFetch: (appFetch) => (request) => (request.url.endsWith("/bare") ? bare.fetch(request) : appFetch(request)),
-    onListening: async (port) => {
-      const res = await fetch(`http://127.0.0.1:${port}${annexPath}`, { headers: { authorization: `Bearer ${key}` } });
-      if (res.status !== 200) throw new Error(`annex read: ${res.status} ${await res.text()}`);
-      document = await res.json();
-      process.send!({ ready: true, port, annexPath });
-    },
+    // the server's bindings (the socket, for the client's address) go through to both routes
+    wrapFetch: (appFetch) =>
+      ((request: Request, ...rest: unknown[]) =>
+        floor && new URL(request.url).pathname.startsWith(FLOOR_PREFIX) ? floor(request, ...rest) : (appFetch as Fetch)(request, ...rest)) as typeof appFetch,
+    onListening: (p) => listening(p),
   },
 );
+floor = annexFloor(service.deps, service.deps.db.$client as Client).fetch as Fetch;
+
+const base = `http://127.0.0.1:${await port}`;
+const read = async (at: string) => {
+  const res = await fetch(`${base}${at}`, { headers: { authorization: `Bearer ${key}` } });
+  if (res.status !== 200) throw new Error(`${at}: ${res.status} ${await res.text()}`);
+  return res.text();
+};
+// both routes answer with the same document, or the comparison means nothing
+const [product, baseline] = [await read(annexPath), await read(`${FLOOR_PREFIX}${annexPath}`)];
+if (product !== baseline) throw new Error(`the baseline's annex differs from the product's:\n${baseline}\n${product}`);
+process.send({ ready: true, port: await port, annexPath, floorPath: `${FLOOR_PREFIX}${annexPath}` });
 
 process.on("message", async (message: { stats?: boolean; stop?: boolean }) => {
   if (message.stats) process.send!({ maxRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage().rss });

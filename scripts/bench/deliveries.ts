@@ -1,5 +1,6 @@
-// Deliveries per second through the embedded relay to a loopback receiver, beside a raw
-// fetch loop posting the same signed body to the same receiver at the same concurrency.
+// Deliveries per second through the embedded relay to a loopback receiver, beside a raw loop of
+// signed fetch: the same body, signed anew for each request (Standard Webhooks, as the relay
+// signs), posted to the same receiver at the same concurrency. Goal: at least 0.8 of it.
 import { createServer } from "node:http";
 import { eventsWithAudit } from "../../src/core/events";
 import { commit } from "../../src/core/writer";
@@ -71,7 +72,7 @@ export async function benchDeliveries({ events, concurrency, iterations }: { eve
     const timed = ms.relay!;
     // a rate: the slowest repetition is the lowest
     const spread = { min: perSecond(timed.max), median: perSecond(timed.median), max: perSecond(timed.min) };
-    return figure(perSecond(timed.mean), perSecond(ms.raw!.mean), "deliveries/s", { ratio: ">=", limit: 0.5 }, 0, spread);
+    return figure(perSecond(timed.mean), perSecond(ms.raw!.mean), "deliveries/s", { ratio: ">=", limit: 0.8 }, 0, spread);
   } finally {
     receiver.close();
     client.close();

@@ -1,6 +1,9 @@
 // The notice sweep: `runDue` over N pending decisions whose notice has ended (deemed approval
 // of a general authorisation: the decision, its event, the audit record and the outbox), beside
-// one bulk UPDATE moving the same rows to the same state in an identical copy of the database.
+// the same updates and rows written raw in one transaction, in an identical copy of the database:
+// one bulk UPDATE moving the decisions to the same state, and exactly the rows runDue wrote
+// (events, audit records, deliveries) as INSERT … SELECT FROM json_each. The bare UPDATE alone
+// is measured too, for context.
 import type { InStatement, InValue } from "@libsql/client";
 import { createApp } from "../../src/app";
 import { runDue } from "../../src/jobs/run-due";
@@ -69,7 +72,7 @@ async function seedPending(decisions: number, now: Date) {
   return template;
 }
 
-export async function benchSweep({ decisions, iterations, sameRows }: { decisions: number; iterations: number; sameRows: boolean }) {
+export async function benchSweep({ decisions, iterations, bareUpdate }: { decisions: number; iterations: number; bareUpdate: boolean }) {
   const submitted = new Date();
   const template = await seedPending(decisions, submitted);
   // the sweep runs a day after the 30 days' notice ended; the requested effective date is later
@@ -88,45 +91,49 @@ export async function benchSweep({ decisions, iterations, sameRows }: { decision
           name: "runDue",
           before: async () => {
             const product = await db.openProduct();
-            if (sameRows && !written) before = await maxRowids(product.client);
+            if (!written) before = await maxRowids(product.client);
           },
           run: async () => {
             const result = await runDue(db.product.deps, now);
             if (result.deemed_approved !== decisions) throw new Error(`runDue deemed ${result.deemed_approved} of ${decisions}`);
           },
           after: async () => {
-            if (sameRows) written ??= await writtenSinceAsJson(db.product.client, before);
+            written ??= await writtenSinceAsJson(db.product.client, before);
             await db.close();
           },
         },
-        {
-          name: "bulk update",
-          before: async () => void (await db.openRaw()),
-          run: async () => {
-            const rs = await db.raw.execute(bulkUpdate);
-            if (rs.rowsAffected !== decisions) throw new Error(`bulk update moved ${rs.rowsAffected} of ${decisions}`);
-          },
-          after: db.close,
-        },
-        ...(sameRows
+        ...(bareUpdate
           ? [
               {
-                // context, not the goal: the same update and exactly the rows runDue wrote (events,
-                // audit records, deliveries), in one raw transaction: what the disk and SQLite need
-                name: "same rows",
+                // context, not the goal: the update alone, without the rows a deemed approval must write
+                name: "bulk update",
                 before: async () => void (await db.openRaw()),
-                run: () => db.raw.batch([bulkUpdate, ...written!.statements], "write"),
+                run: async () => {
+                  const rs = await db.raw.execute(bulkUpdate);
+                  if (rs.rowsAffected !== decisions) throw new Error(`bulk update moved ${rs.rowsAffected} of ${decisions}`);
+                },
                 after: db.close,
               },
             ]
           : []),
+        {
+          // the baseline: the same update and exactly the rows runDue wrote (events, audit
+          // records, deliveries), in one raw transaction: what the disk and SQLite need
+          name: "same rows",
+          before: async () => void (await db.openRaw()),
+          run: async () => {
+            const [update] = await db.raw.batch([bulkUpdate, ...written!.statements], "write");
+            if (update!.rowsAffected !== decisions) throw new Error(`same rows moved ${update!.rowsAffected} of ${decisions}`);
+          },
+          after: db.close,
+        },
       ],
       iterations,
     );
     return {
-      figure: figure(ms.runDue!.mean, ms["bulk update"]!.mean, "ms", { ratio: "<=", limit: 3 }, 1, ms.runDue),
-      sameRowsMs: sameRows ? round(ms["same rows"]!.mean, 1) : null,
-      rowsWritten: (written as { rows: number } | null)?.rows ?? null,
+      figure: figure(ms.runDue!.mean, ms["same rows"]!.mean, "ms", { ratio: "<=", limit: 1.3 }, 1, ms.runDue),
+      bareUpdateMs: bareUpdate ? round(ms["bulk update"]!.mean, 1) : null,
+      rowsWritten: (written as { rows: number } | null)?.rows ?? 0,
     };
   } finally {
     await db.close();

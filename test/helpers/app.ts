@@ -30,6 +30,9 @@ export interface TestContext {
   call: (key: string | null, method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<TestResponse>;
 }
 
+/** What a scenario that only speaks HTTP needs: a request, and the operator's key. The in-process app and the Worker in workerd both give it. */
+export type HttpApi = Pick<TestContext, "call" | "operatorKey">;
+
 export interface TestResponse {
   status: number;
   headers: Headers;
@@ -108,4 +111,14 @@ export async function readResponse(res: Response): Promise<TestResponse> {
     // not JSON: keep the text
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+/** `TestContext.call` over real HTTP: requests to a service listening at `base` (the Worker in workerd), JSON in and out. */
+export function callOverHttp(base: URL | string): TestContext["call"] {
+  return async (key, method, route, body, extraHeaders = {}) => {
+    const headers: Record<string, string> = { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...extraHeaders };
+    if (body !== undefined) headers["Content-Type"] ??= "application/json";
+    const payload = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+    return readResponse(await fetch(new URL(route, base), { method, headers, body: payload }));
+  };
 }

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { TestContext } from "./app";
+import type { HttpApi } from "./app";
 
 export interface TestOrg {
   id: string;
@@ -23,7 +23,7 @@ export function nextCvr(): string {
 }
 
 /** An organisation with one API key, created by the operator through the API. */
-export async function createOrg(t: TestContext, name = `Org ${++counter}`, country = "DK"): Promise<TestOrg> {
+export async function createOrg(t: HttpApi, name = `Org ${++counter}`, country = "DK"): Promise<TestOrg> {
   const registration = country === "SE" ? { scheme: "se_orgnr", number: "212000-1355" } : { scheme: "dk_cvr", number: nextCvr() };
   const org = await t.call(t.operatorKey, "POST", "/v1/organisations", {
     name,
@@ -85,7 +85,7 @@ export interface AgreementOptions {
 }
 
 /** A proposed agreement, then confirmed by the controller: active with version 1. */
-export async function createActiveAgreement(t: TestContext, processor: TestOrg, controller: TestOrg, opts: AgreementOptions = {}) {
+export async function createActiveAgreement(t: HttpApi, processor: TestOrg, controller: TestOrg, opts: AgreementOptions = {}) {
   const proposed = await t.call(processor.key, "POST", "/v1/agreements", {
     controller_id: controller.id,
     title: "Databehandleraftale",
@@ -101,7 +101,7 @@ export async function createActiveAgreement(t: TestContext, processor: TestOrg, 
 }
 
 /** The id of an organisation's first API key, read by the operator. */
-export async function firstKeyId(t: TestContext, organisationId: string): Promise<string> {
+export async function firstKeyId(t: HttpApi, organisationId: string): Promise<string> {
   const keys = await t.call(t.operatorKey, "GET", `/v1/organisations/${organisationId}/api-keys`);
   expect(keys.status, JSON.stringify(keys.body)).toBe(200);
   return keys.body.data.at(-1).id as string;

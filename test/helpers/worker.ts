@@ -9,6 +9,8 @@
  */
 import { createClient } from "@libsql/client";
 import { stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Binding } from "wrangler";
 import { migrateDatabase } from "../../db/migrate";
@@ -92,6 +94,21 @@ export async function startLocalWorker(opts: LocalWorkerOptions): Promise<LocalW
     throw error;
   }
   return worker;
+}
+
+/** An HTTP e-mail API in Resend's shape (the Worker's MAIL_API_URL), recording what it is sent. */
+export async function startMailApi() {
+  const received: { authorization?: string; body: { to: string[]; subject: string; text: string; headers: Record<string, string> } }[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ authorization: req.headers.authorization, body: JSON.parse(body) });
+      res.writeHead(200, { "content-type": "application/json" }).end('{"id":"re_1"}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/emails`, received, close: () => server.close() };
 }
 
 /**

@@ -4,33 +4,16 @@
  * Node Hrana server on a temporary SQLite file. Requests go through the Worker's HTTP endpoint.
  */
 import { createClient } from "@libsql/client";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readResponse, type TestResponse } from "../helpers/app";
+import { callOverHttp, type TestContext } from "../helpers/app";
 import { address, usAnnex } from "../helpers/factories";
 import { startHranaServer, type HranaServer } from "../helpers/hrana-server";
-import { migrateFile, startLocalWorker, waitForQuietFile, type LocalWorker } from "../helpers/worker";
+import { migrateFile, startLocalWorker, startMailApi, waitForQuietFile, type LocalWorker } from "../helpers/worker";
 
 const OPERATOR_KEY = "sk_live_worker_test_operator_0000";
-
-/** An HTTP e-mail API in Resend's shape, recording what it is sent. */
-async function startMailApi() {
-  const received: { authorization?: string; body: { to: string[]; subject: string; text: string; headers: Record<string, string> } }[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => (body += c));
-    req.on("end", () => {
-      received.push({ authorization: req.headers.authorization, body: JSON.parse(body) });
-      res.writeHead(200, { "content-type": "application/json" }).end('{"id":"re_1"}');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/emails`, received, close: () => server.close() };
-}
 
 describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 }, () => {
   let dir: string | undefined;
@@ -41,12 +24,8 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
   let base: URL;
   let mailApi: Awaited<ReturnType<typeof startMailApi>> | undefined;
 
-  /** A request to the Worker's HTTP endpoint (the workerd socket wrangler's dev server listens on). */
-  async function call(key: string | null, method: string, route: string, body?: unknown): Promise<TestResponse> {
-    const headers: Record<string, string> = key ? { Authorization: `Bearer ${key}` } : {};
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    return readResponse(await fetch(new URL(route, base), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-  }
+  /** a request to the Worker's HTTP endpoint (the workerd socket wrangler's dev server listens on) */
+  let call: TestContext["call"];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "worker-test-"));
@@ -65,6 +44,7 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
       secrets: { MAIL_API_KEY: "re_worker_test" },
     });
     base = await worker.url;
+    call = callOverHttp(base);
   }, 120_000); // the first workerd start (and the esbuild bundle) can be slow on a cold machine
 
   afterAll(async () => {
@@ -172,6 +152,19 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
       expect(versions.rows).toHaveLength(1);
       expect(versions.rows[0]?.version).toBe(1);
       expect(String(versions.rows[0]?.content)).toContain("US Cloud Inc.");
+    } finally {
+      file.close();
+    }
+  });
+
+  it("has no test clock without TEST_CLOCK: its routes do not exist and nothing is kept in the database", async () => {
+    const res = await call(OPERATOR_KEY, "GET", "/v1/test-clock");
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: "route_not_found" });
+    expect((await call(OPERATOR_KEY, "POST", "/v1/test-clock/advance", { days: 1 })).status).toBe(404);
+    const file = createClient({ url: `file:${path}` });
+    try {
+      expect((await file.execute("SELECT count(*) AS n FROM test_clock")).rows[0]!.n).toBe(0);
     } finally {
       file.close();
     }

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { schema, type DbOrTx } from "../../../db/client";
 import { prepared } from "../../../db/prepared";
+import { readTogether } from "../../../db/read-together";
 import { type AnnexContent, buildAnnex, checkDerogationsFor, classificationSnapshot, classifyAnnex } from "../../domain/annex";
 import { AppError, type FieldError, notFound, validationFailed } from "../../domain/errors";
 import { requireOrganisation } from "../../core/actor";
@@ -203,14 +204,31 @@ export async function listAgreements({ ctx, limit, cursor, status, role }: { ctx
   const after = decodeCursor(cursor, "string");
   const t = schema.agreements;
   const parties = role === "processor" ? eq(t.processorId, org) : role === "controller" ? eq(t.controllerId, org) : or(eq(t.processorId, org), eq(t.controllerId, org));
-  const rows = await ctx.db.query.agreements.findMany({
-    where: and(parties, status ? eq(t.status, status) : undefined, after ? lt(t.id, after) : undefined),
-    orderBy: desc(t.id),
-    limit: limit + 1,
-  });
+  const where = and(parties, status ? eq(t.status, status) : undefined, after ? lt(t.id, after) : undefined);
+  // the page and the parties of its rows in one round trip: the parties by a subquery of the same page
+  const onPage = ctx.db
+    .select({ processorId: t.processorId, controllerId: t.controllerId })
+    .from(t)
+    .where(where)
+    .orderBy(desc(t.id))
+    .limit(limit + 1)
+    .as("on_page");
+  const o = schema.organisations;
+  const [rows, parties_] = await readTogether(ctx.db, [
+    ctx.db
+      .select()
+      .from(t)
+      .where(where)
+      .orderBy(desc(t.id))
+      .limit(limit + 1),
+    ctx.db
+      .select()
+      .from(o)
+      .where(or(inArray(o.id, ctx.db.select({ id: onPage.processorId }).from(onPage)), inArray(o.id, ctx.db.select({ id: onPage.controllerId }).from(onPage)))),
+  ]);
   const page = toPage(rows, limit, (a) => a.id);
   // lists leave the proposed baseline out: it is read (and audited) one agreement at a time
-  const related = await partiesById(ctx.db, page.data);
+  const related = new Map(parties_.map((r) => [r.id, r]));
   return { ...page, data: page.data.map((a) => ({ ...presentAgreementWith(a, related, org), proposed_annex: null })) };
 }
 

@@ -1,8 +1,10 @@
-import { and, desc, eq, lt, lte, sql } from "drizzle-orm";
+import { and, desc, eq, lt, lte, or, sql } from "drizzle-orm";
 import { schema } from "../../../db/client";
 import { prepared } from "../../../db/prepared";
+import { isLocal, readTogether } from "../../../db/read-together";
 import { diffEntries } from "../../domain/annex";
-import { AppError } from "../../domain/errors";
+import { AppError, notFound } from "../../domain/errors";
+import { requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import { loadAgreementFor } from "../agreements/agreements.service";
 import { recordAnnexRead } from "../audit/audit.service";
@@ -24,6 +26,11 @@ export const presentAnnex = (v: VersionRow) => ({ object: "annex" as const, ...v
 /** An agreement that has an annex: a proposed or declined one has only its proposal. */
 async function loadActiveAgreement(ctx: Ctx, agreementId: string) {
   const { agreement } = await loadAgreementFor(ctx, agreementId);
+  return activeOnly(agreement);
+}
+
+/** An agreement with an annex in force; a proposed or declined one is a 409 naming its state. */
+function activeOnly<A extends { status: string }>(agreement: A): A {
   if (agreement.status !== "active")
     throw new AppError("invalid_state", `The agreement is ${agreement.status}; it has no annex in force until the controller confirms its baseline.`, [], {
       current_state: agreement.status,
@@ -40,19 +47,46 @@ async function findVersion(ctx: Ctx, agreementId: string, version: number) {
 }
 
 /** The annex in force now, or at `asOf`: the latest version whose effective instant is not after it. */
-export async function getAnnex({ ctx, agreementId, asOf }: { ctx: Ctx; agreementId: string; asOf?: Date }) {
-  const agreement = await loadActiveAgreement(ctx, agreementId);
-  const at = asOf ?? ctx.clock.now();
+/** The version of an annex in force at an instant, and the agreement it belongs to if the caller is party to it: read together. */
+async function readInForce(ctx: Ctx, agreementId: string, at: Date) {
   const v = schema.annexVersions;
-  const row = await prepared(ctx.readDb, "annex.in_force", (db) =>
-    db
+  // on a local file, each from its prepared statement; over HTTP, one round trip for both
+  if (isLocal(ctx.db)) {
+    const version = prepared(ctx.readDb, "annex.in_force", (db) =>
+      db
+        .select()
+        .from(v)
+        .where(and(eq(v.agreementId, sql.placeholder("agreement")), lte(v.effectiveAt, sql.placeholder("at"))))
+        .orderBy(desc(v.effectiveAt), desc(v.version))
+        .limit(1)
+        .prepare(),
+    ).get({ agreement: agreementId, at });
+    const [agreement, row] = await Promise.all([loadActiveAgreement(ctx, agreementId), version]);
+    return { agreement, row };
+  }
+  const org = requireOrganisation(ctx.actor);
+  const t = schema.agreements;
+  const [agreements, rows] = await readTogether(ctx.db, [
+    ctx.db
+      .select()
+      .from(t)
+      .where(and(eq(t.id, agreementId), or(eq(t.processorId, org), eq(t.controllerId, org))))
+      .limit(1),
+    ctx.db
       .select()
       .from(v)
-      .where(and(eq(v.agreementId, sql.placeholder("agreement")), lte(v.effectiveAt, sql.placeholder("at"))))
+      .where(and(eq(v.agreementId, agreementId), lte(v.effectiveAt, at)))
       .orderBy(desc(v.effectiveAt), desc(v.version))
-      .limit(1)
-      .prepare(),
-  ).get({ agreement: agreementId, at });
+      .limit(1),
+  ]);
+  if (!agreements[0]) throw notFound("agreement");
+  return { agreement: activeOnly(agreements[0]), row: rows[0] };
+}
+
+export async function getAnnex({ ctx, agreementId, asOf }: { ctx: Ctx; agreementId: string; asOf?: Date }) {
+  const at = asOf ?? ctx.clock.now();
+  // the version is only answered once the agreement proves the caller a party to it
+  const { agreement, row } = await readInForce(ctx, agreementId, at);
   if (!row) throw new AppError("not_found", `No annex version of this agreement was in force at ${at.toISOString()}.`);
   await recordAnnexRead(ctx, agreement, asOf ? "annex.read_as_of" : "annex.read", `${agreementId}@v${row.version}`);
   return presentAnnex(row);

@@ -1,4 +1,5 @@
-import { inArray } from "drizzle-orm";
+import { inArray, or, type SQLWrapper } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { BatchItem } from "drizzle-orm/batch";
 import { schema, type DbOrTx } from "../../../db/client";
 import { readTogether } from "../../../db/read-together";
@@ -18,39 +19,75 @@ export interface DecisionContext {
   zones: Map<string, string>;
 }
 
-export async function loadDecisionContext(db: DbOrTx, rows: DecisionRow[], known: Partial<DecisionContext> = {}): Promise<DecisionContext> {
-  const unique = (xs: string[]) => [...new Set(xs)];
-  const requests = new Map(known.requests);
-  const agreements = new Map(known.agreements);
-  const names = new Map(known.names);
-  const zones = new Map(known.zones);
-  const missingRequests = unique(rows.map((r) => r.changeRequestId)).filter((id) => !requests.has(id));
-  const missingAgreements = unique(rows.map((r) => r.agreementId)).filter((id) => !agreements.has(id));
-  const missingOrgs = unique(rows.flatMap((r) => [r.processorId, r.controllerId])).filter((id) => !names.has(id) || !zones.has(id));
-  // SQLite caps bound variables per statement, so large sets are read in slices; all of them at once
+type ContextQuery = { kind: "requests" | "agreements" | "organisations"; query: BatchItem<"sqlite"> };
+
+/** The queries of a context, each over a list of ids or over a subquery (a page read in the same batch). */
+function contextQueries(db: DbOrTx, ids: { requests: Ids; agreements: Ids; organisations: Ids }): ContextQuery[] {
   const o = schema.organisations;
-  const queries = [
-    ...[...slices(missingRequests)].map((ids) => ({ kind: "requests" as const, query: db.select().from(schema.changeRequests).where(inArray(schema.changeRequests.id, ids)) })),
-    ...[...slices(missingAgreements)].map((ids) => ({ kind: "agreements" as const, query: db.select().from(schema.agreements).where(inArray(schema.agreements.id, ids)) })),
-    ...[...slices(missingOrgs)].map((ids) => ({
+  /** one condition per slice of a list (none when empty), or one over the subqueries */
+  const over = (ids: Ids, column: SQLiteColumn) =>
+    Array.isArray(ids) && (ids.length === 0 || typeof ids[0] === "string")
+      ? [...slices(ids as string[])].map((set) => inArray(column, set))
+      : [or(...(ids as SQLWrapper[]).map((sub) => inArray(column, sub)))!];
+  return [
+    ...over(ids.requests, schema.changeRequests.id).map((where) => ({ kind: "requests" as const, query: db.select().from(schema.changeRequests).where(where) })),
+    ...over(ids.agreements, schema.agreements.id).map((where) => ({ kind: "agreements" as const, query: db.select().from(schema.agreements).where(where) })),
+    ...over(ids.organisations, o.id).map((where) => ({
       kind: "organisations" as const,
-      query: db.select({ id: o.id, name: o.name, timeZone: o.timeZone }).from(o).where(inArray(o.id, ids)),
+      query: db.select({ id: o.id, name: o.name, timeZone: o.timeZone }).from(o).where(where),
     })),
   ];
-  if (!queries.length) return { requests, agreements, names, zones };
-  const results = (await readTogether(db, queries.map((q) => q.query) as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[][];
+}
+/** ids to read: a list (read in slices, none when empty), or subqueries (any of their ids) */
+type Ids = string[] | SQLWrapper[];
+
+/** Adds what the context queries answered (results in the queries' order) to a context. */
+function fillContext(context: DecisionContext, queries: ContextQuery[], results: unknown[][]): DecisionContext {
   queries.forEach((q, i) => {
     for (const row of results[i]!) {
-      if (q.kind === "requests") requests.set((row as ChangeRequestRow).id, row as ChangeRequestRow);
-      else if (q.kind === "agreements") agreements.set((row as AgreementRow).id, row as AgreementRow);
+      if (q.kind === "requests") context.requests.set((row as ChangeRequestRow).id, row as ChangeRequestRow);
+      else if (q.kind === "agreements") context.agreements.set((row as AgreementRow).id, row as AgreementRow);
       else {
         const org = row as { id: string; name: string; timeZone: string };
-        names.set(org.id, org.name);
-        zones.set(org.id, org.timeZone);
+        context.names.set(org.id, org.name);
+        context.zones.set(org.id, org.timeZone);
       }
     }
   });
-  return { requests, agreements, names, zones };
+  return context;
+}
+
+export async function loadDecisionContext(db: DbOrTx, rows: DecisionRow[], known: Partial<DecisionContext> = {}): Promise<DecisionContext> {
+  const unique = (xs: string[]) => [...new Set(xs)];
+  const context: DecisionContext = { requests: new Map(known.requests), agreements: new Map(known.agreements), names: new Map(known.names), zones: new Map(known.zones) };
+  const missing = {
+    requests: unique(rows.map((r) => r.changeRequestId)).filter((id) => !context.requests.has(id)),
+    agreements: unique(rows.map((r) => r.agreementId)).filter((id) => !context.agreements.has(id)),
+    organisations: unique(rows.flatMap((r) => [r.processorId, r.controllerId])).filter((id) => !context.names.has(id) || !context.zones.has(id)),
+  };
+  // SQLite caps bound variables per statement, so large sets are read in slices; all of them at once
+  const queries = contextQueries(db, missing);
+  if (!queries.length) return context;
+  const results = (await readTogether(db, queries.map((q) => q.query) as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[][];
+  return fillContext(context, queries, results);
+}
+
+/**
+ * A page of decisions and everything presenting it needs, in one round trip: the page's query, and
+ * the context's queries over the same page as a subquery (its change requests, agreements, parties).
+ */
+export async function loadDecisionPage(
+  db: DbOrTx,
+  page: { rows: BatchItem<"sqlite">; ids: (column: "change_request_id" | "agreement_id" | "processor_id" | "controller_id") => SQLWrapper },
+): Promise<{ rows: DecisionRow[]; context: DecisionContext }> {
+  const queries = contextQueries(db, {
+    requests: [page.ids("change_request_id")],
+    agreements: [page.ids("agreement_id")],
+    organisations: [page.ids("processor_id"), page.ids("controller_id")],
+  });
+  const [rows, ...results] = (await readTogether(db, [page.rows, ...queries.map((q) => q.query)] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[][];
+  const context: DecisionContext = { requests: new Map(), agreements: new Map(), names: new Map(), zones: new Map() };
+  return { rows: rows as DecisionRow[], context: fillContext(context, queries, results) };
 }
 
 export function* slices<T>(list: T[], size = 500): Generator<T[]> {

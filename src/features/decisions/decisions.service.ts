@@ -15,7 +15,8 @@ import { planAmendment, type TermsChange } from "../agreements/agreement-terms.s
 import { countryName, INTERNATIONAL_ORGANISATIONS } from "../../domain/countries";
 import { applyOperations, assessChange } from "../../domain/operations";
 import { isWithdrawable, withdrawable } from "../change-requests/change-requests.service";
-import { type DecisionRow, loadDecisionContext, presentDecision } from "./decisions.presenter";
+import { type DecisionContext, type DecisionRow, loadDecisionContext, loadDecisionPage, presentDecision } from "./decisions.presenter";
+import { readTogether } from "../../../db/read-together";
 import type { ListDecisionsQuery } from "./decisions.schemas";
 
 const d = schema.decisions;
@@ -52,13 +53,29 @@ export async function listDecisions({ ctx, limit, cursor, state, agreement_id, o
   const isOverdue = and(eq(d.state, "pending"), lte(d.noticeEndsAt, now), or(eq(d.authorisation, "specific"), eq(d.instructionConflict, true)));
   if (overdue !== undefined) filters.push(overdue ? isOverdue : not(isOverdue!));
   const after = decodeCursor(cursor, "string");
-  const rows = await ctx.db.query.decisions.findMany({
-    where: and(...filters, after ? lt(d.id, after) : undefined),
-    orderBy: desc(d.id),
-    limit: limit + 1,
+  const where = and(...filters, after ? lt(d.id, after) : undefined);
+  const column = { change_request_id: d.changeRequestId, agreement_id: d.agreementId, processor_id: d.processorId, controller_id: d.controllerId };
+  // the page and what presenting it needs, in one round trip
+  const { rows, context } = await loadDecisionPage(ctx.db, {
+    rows: ctx.db
+      .select()
+      .from(d)
+      .where(where)
+      .orderBy(desc(d.id))
+      .limit(limit + 1),
+    ids: (name) => {
+      const onPage = ctx.db
+        .select({ id: column[name] })
+        .from(d)
+        .where(where)
+        .orderBy(desc(d.id))
+        .limit(limit + 1)
+        .as("on_page");
+      return ctx.db.select({ id: onPage.id }).from(onPage);
+    },
   });
   const page = toPage(rows, limit, (r) => r.id);
-  const data = await presentDecisions(ctx, page.data);
+  const data = page.data.map((r) => presentDecision(r, context, now));
   if (state === "pending") data.sort((a, b) => a.notice_ends_at.localeCompare(b.notice_ends_at));
   return { ...page, data };
 }
@@ -88,10 +105,15 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
   if (amendment && verb !== "approve") throw new AppError("invalid_request", "Only an approval carries an amendment.");
   const now = ctx.clock.now();
   // a notice that ended under a general authorisation has already approved the change by silence
-  await deemIfDue(ctx, [row.id], now);
+  // (only a decision that may be due is looked at again: its notice end never moves)
+  const mayBeDue = row.state === "pending" && row.noticeEndsAt <= now && row.authorisation === "general" && !row.instructionConflict;
+  const deemed = mayBeDue ? await deemIfDue(ctx, [row.id], now) : 0;
+  // the row as read, while nothing has moved it; after a conflict, as it is then
+  let known: DecisionRow | undefined = deemed ? undefined : row;
   // read, decide and commit; if the decision moves before the commit, all of it again on what is there then
   return retryOnConflict(async () => {
-    const fresh = (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
+    const fresh = known ?? (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
+    known = undefined;
     const step = next(fresh.state, verb);
     if ("refused" in step) {
       if (step.refused === "notice_only")
@@ -106,7 +128,18 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
     // a notice can be withdrawn only while it has yet to take effect (the guard `withdrawable`)
     if (verb === "withdraw" && !isWithdrawable(fresh)) throw alreadyFinal(fresh);
 
-    const agreement = (await ctx.db.query.agreements.findFirst({ where: eq(schema.agreements.id, fresh.agreementId) }))!;
+    // its agreement, change request and parties: one round trip
+    const o = schema.organisations;
+    const [agreements, requests, parties] = await readTogether(ctx.db, [
+      ctx.db.select().from(schema.agreements).where(eq(schema.agreements.id, fresh.agreementId)),
+      ctx.db.select().from(schema.changeRequests).where(eq(schema.changeRequests.id, fresh.changeRequestId)),
+      ctx.db
+        .select({ id: o.id, name: o.name, timeZone: o.timeZone })
+        .from(o)
+        .where(inArray(o.id, [fresh.processorId, fresh.controllerId])),
+    ]);
+    const agreement = agreements[0]!;
+    const cr = requests[0];
     if (verb === "approve" && conflictsNow(fresh, agreement)) {
       const lifts = amendment?.third_country_transfers === "with_transfer_mechanism";
       if (!lifts) {
@@ -127,7 +160,6 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
       }
     }
 
-    const cr = await ctx.db.query.changeRequests.findFirst({ where: eq(schema.changeRequests.id, fresh.changeRequestId) });
     const due = verb === "approve" ? effectiveAt(cr!.effectiveDate, now) : null;
     const guard = verb === "withdraw" ? withdrawable : inArray(d.state, statesAllowing(verb));
     const set = {
@@ -143,7 +175,12 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
     const updated: DecisionRow = { ...fresh, ...set };
     // the amendment first, then the approval it makes possible: one change, in that order
     const amended = amendment ? await planAmendment(ctx, agreement, amendment, { effectiveAt: now, decisionId: updated.id, base: "/amendment" }) : undefined;
-    const loaded = await loadDecisionContext(ctx.db, [updated], { requests: new Map([[cr!.id, cr!]]), agreements: new Map([[agreement.id, amended?.agreement ?? agreement]]) });
+    const loaded: DecisionContext = {
+      requests: new Map([[cr!.id, cr!]]),
+      agreements: new Map([[agreement.id, amended?.agreement ?? agreement]]),
+      names: new Map(parties.map((p) => [p.id, p.name])),
+      zones: new Map(parties.map((p) => [p.id, p.timeZone])),
+    };
     const decision: Change = {
       writes: [
         guarded(
@@ -158,7 +195,7 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
     };
     // an approval whose effective date has come takes effect at once, in the same change
     const applied = due && due <= now ? await planApply(ctx, updated, loaded, amended?.agreement) : undefined;
-    const answer = (await presentDecisions(ctx, [applied?.decision ?? updated]))[0]!;
+    const answer = presentDecision(applied?.decision ?? updated, loaded, now);
     await commit(ctx, { ...joinChanges(amended?.change, decision, applied?.change), response: answer });
     return answer;
   });
