@@ -61,19 +61,29 @@ export interface Problem {
   [extra: string]: unknown;
 }
 
-export function problemBody(c: Context, code: ErrorCode, detail: string, errors: Problem["errors"] = [], extra: Record<string, unknown> = {}): Problem {
+/** A problem of an error code, about a request (its path and id): the body the service sends, and the document's examples. */
+export function problemOf(
+  code: ErrorCode,
+  detail: string,
+  request: { instance: string; requestId?: string },
+  errors: Problem["errors"] = [],
+  extra: Record<string, unknown> = {},
+): Problem {
   return {
     type: problemType(code),
     title: ERROR_TITLES[code],
     status: ERROR_STATUS[code],
     detail,
     code,
-    instance: new URL(c.req.url).pathname,
-    request_id: c.get("requestId"),
+    instance: request.instance,
+    request_id: request.requestId,
     ...(errors.length ? { errors } : {}),
     ...extra,
   };
 }
+
+export const problemBody = (c: Context, code: ErrorCode, detail: string, errors: Problem["errors"] = [], extra: Record<string, unknown> = {}): Problem =>
+  problemOf(code, detail, { instance: new URL(c.req.url).pathname, requestId: c.get("requestId") }, errors, extra);
 
 /** Answers with an RFC 9457 application/problem+json body. */
 export function problem(c: Context, code: ErrorCode, detail: string, errors: Problem["errors"] = [], extra: Record<string, unknown> = {}) {

@@ -6,7 +6,7 @@ import type { FieldError } from "../domain/errors";
 import type { Actor } from "../core/actor";
 import type { IdempotencyClaim } from "../core/context";
 import { ERROR_CODES } from "../domain/errors";
-import { ERROR_STATUS, ERROR_TITLES, type Problem, problem, problemType } from "./problem";
+import { ERROR_STATUS, ERROR_TITLES, type Problem, problem, problemOf } from "./problem";
 import type { ErrorCode } from "../domain/errors";
 
 export interface AppEnv {
@@ -140,16 +140,7 @@ const PROBLEM_EXAMPLES: Record<number, { code: ErrorCode; detail: string; errors
 
 const problemExample = (status: number) => {
   const { code, detail, errors } = PROBLEM_EXAMPLES[status] ?? PROBLEM_EXAMPLES[400]!;
-  return {
-    type: problemType(code),
-    title: ERROR_TITLES[code],
-    status: ERROR_STATUS[code],
-    detail,
-    code,
-    instance: "/v1/agreements",
-    request_id: "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
-    ...(errors ? { errors } : {}),
-  };
+  return problemOf(code, detail, { instance: "/v1/agreements", requestId: "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S" }, errors);
 };
 
 /**

@@ -8,13 +8,16 @@
  * fetch() to the Hrana server on 127.0.0.1 goes straight through; nothing has to be configured for it.
  */
 import { createClient } from "@libsql/client";
-import { stat } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Binding } from "wrangler";
 import { migrateDatabase } from "../../db/migrate";
 import { prepareWorkerAssets } from "../../scripts/worker-assets";
+import { type HranaServer, startHranaServer } from "./hrana-server";
 
 export const WRANGLER_CONFIG = fileURLToPath(new URL("../../wrangler.toml", import.meta.url));
 
@@ -128,5 +131,48 @@ export async function waitForQuietFile(path: string, quietMs = 150, maxMs = 3_00
       last = size;
       quietSince = Date.now();
     }
+  }
+}
+
+/**
+ * What each Worker test starts: a new migrated SQLite file behind a Hrana server (as Turso is at the
+ * edge), an HTTP e-mail API that records what it is sent, and the Worker in workerd over both.
+ * `stop` undoes all of it, the file and wrangler's log included.
+ */
+export async function startWorkerOnFile(opts: { name: string; operatorKey: string; vars?: Record<string, string>; secrets?: Record<string, string> }) {
+  const dir = await mkdtemp(join(tmpdir(), `${opts.name}-`));
+  const path = join(dir, "registry.db");
+  // wrangler's debug log, kept out of ~/.config/.wrangler/logs
+  const wranglerLog = join(dir, "wrangler.log");
+  let hrana: HranaServer | undefined;
+  let mailApi: Awaited<ReturnType<typeof startMailApi>> | undefined;
+  let worker: LocalWorker | undefined;
+  const stop = async () => {
+    try {
+      await worker?.dispose();
+    } finally {
+      await hrana?.close();
+      mailApi?.close();
+      await waitForQuietFile(wranglerLog);
+      await rm(dir, { recursive: true, force: true }); // the database (+ -wal/-shm) and wrangler's log
+    }
+  };
+  try {
+    await migrateFile(path);
+    hrana = await startHranaServer({ path });
+    mailApi = await startMailApi();
+    worker = await startLocalWorker({
+      databaseUrl: hrana.url,
+      operatorKey: opts.operatorKey,
+      logLevel: "silent",
+      wranglerLogPath: wranglerLog,
+      // the Worker's mail leaves through an HTTP e-mail API: here a real HTTP server that records it
+      vars: { MAIL_API_URL: mailApi.url, ...opts.vars },
+      secrets: { MAIL_API_KEY: "re_worker_test", ...opts.secrets },
+    });
+    return { path, hrana, mailApi, worker, url: await worker.url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }

@@ -6,23 +6,16 @@
  * database (the table test_clock) and reads it before every request.
  */
 import { createClient } from "@libsql/client";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_KEYS } from "../../src/bootstrap/demo";
 import { callOverHttp, DAY, type HttpApi } from "../helpers/app";
-import { startHranaServer, type HranaServer } from "../helpers/hrana-server";
 import { changeRequestLifecycle, testClockNow } from "../helpers/lifecycle";
 import { runReadmeWalkThrough } from "../helpers/readme";
-import { migrateFile, startLocalWorker, startMailApi, waitForQuietFile, type LocalWorker } from "../helpers/worker";
+import { type startMailApi, startWorkerOnFile } from "../helpers/worker";
 
 describe("the Worker in workerd in test mode: the README walk-through and a change request's life", { timeout: 120_000 }, () => {
-  let dir: string | undefined;
+  let fixture: Awaited<ReturnType<typeof startWorkerOnFile>> | undefined;
   let path: string;
-  let wranglerLog: string;
-  let hrana: HranaServer | undefined;
-  let worker: LocalWorker | undefined;
   let mailApi: Awaited<ReturnType<typeof startMailApi>> | undefined;
   let base: string;
   let api: HttpApi;
@@ -39,37 +32,20 @@ describe("the Worker in workerd in test mode: the README walk-through and a chan
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "worker-test-mode-"));
-    path = join(dir, "registry.db");
-    wranglerLog = join(dir, "wrangler.log");
-    await migrateFile(path);
-    hrana = await startHranaServer({ path });
-    mailApi = await startMailApi();
-    worker = await startLocalWorker({
-      databaseUrl: hrana.url,
+    fixture = await startWorkerOnFile({
+      name: "worker-test-mode",
       // the walk-through's OP is the demo's operator key: the only thing it takes from the demo's seed
       operatorKey: DEMO_KEYS.operator,
-      logLevel: "silent",
-      wranglerLogPath: wranglerLog,
-      // the demo writes its mails to files; the Worker sends them through an HTTP e-mail API, here one that records them
-      vars: { TEST_CLOCK: "1", MAIL_API_URL: mailApi.url },
-      secrets: { MAIL_API_KEY: "re_worker_test" },
+      // the demo writes its mails to files; the Worker sends them through the recording HTTP e-mail API
+      vars: { TEST_CLOCK: "1" },
     });
-    base = (await worker.url).origin;
+    ({ path, mailApi } = fixture);
+    base = fixture.url.origin;
     api = { call: callOverHttp(base), operatorKey: DEMO_KEYS.operator };
   }, 120_000);
 
   afterAll(async () => {
-    try {
-      await worker?.dispose();
-    } finally {
-      await hrana?.close();
-      mailApi?.close();
-      if (dir) {
-        await waitForQuietFile(wranglerLog);
-        await rm(dir, { recursive: true, force: true });
-      }
-    }
+    await fixture?.stop();
   });
 
   it("keeps the test clock in the database: moved through the Worker or by another isolate, later requests see it", async () => {

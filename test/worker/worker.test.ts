@@ -4,22 +4,16 @@
  * Node Hrana server on a temporary SQLite file. Requests go through the Worker's HTTP endpoint.
  */
 import { createClient } from "@libsql/client";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callOverHttp, type TestContext } from "../helpers/app";
 import { address, usAnnex } from "../helpers/factories";
-import { startHranaServer, type HranaServer } from "../helpers/hrana-server";
-import { migrateFile, startLocalWorker, startMailApi, waitForQuietFile, type LocalWorker } from "../helpers/worker";
+import { type LocalWorker, type startMailApi, startWorkerOnFile } from "../helpers/worker";
 
 const OPERATOR_KEY = "sk_live_worker_test_operator_0000";
 
 describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 }, () => {
-  let dir: string | undefined;
+  let fixture: Awaited<ReturnType<typeof startWorkerOnFile>> | undefined;
   let path: string;
-  let wranglerLog: string;
-  let hrana: HranaServer | undefined;
   let worker: LocalWorker | undefined;
   let base: URL;
   let mailApi: Awaited<ReturnType<typeof startMailApi>> | undefined;
@@ -28,36 +22,13 @@ describe("the Worker in workerd, database over Hrana/HTTP", { timeout: 30_000 },
   let call: TestContext["call"];
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "worker-test-"));
-    path = join(dir, "registry.db");
-    wranglerLog = join(dir, "wrangler.log"); // wrangler's debug log, kept out of ~/.config/.wrangler/logs
-    await migrateFile(path);
-    hrana = await startHranaServer({ path });
-    mailApi = await startMailApi();
-    worker = await startLocalWorker({
-      databaseUrl: hrana.url,
-      operatorKey: OPERATOR_KEY,
-      logLevel: "silent",
-      wranglerLogPath: wranglerLog,
-      // the Worker's mail leaves through an HTTP e-mail API: here a real HTTP server that records it
-      vars: { MAIL_API_URL: mailApi.url, PUBLIC_URL: "https://registry.example" },
-      secrets: { MAIL_API_KEY: "re_worker_test" },
-    });
-    base = await worker.url;
+    fixture = await startWorkerOnFile({ name: "worker-test", operatorKey: OPERATOR_KEY, vars: { PUBLIC_URL: "https://registry.example" } });
+    ({ path, worker, mailApi, url: base } = fixture);
     call = callOverHttp(base);
   }, 120_000); // the first workerd start (and the esbuild bundle) can be slow on a cold machine
 
   afterAll(async () => {
-    try {
-      await worker?.dispose();
-    } finally {
-      await hrana?.close();
-      mailApi?.close();
-      if (dir) {
-        await waitForQuietFile(wranglerLog);
-        await rm(dir, { recursive: true, force: true }); // the database (+ -wal/-shm) and wrangler's log
-      }
-    }
+    await fixture?.stop();
   });
 
   it("serves the health check and the API index through workerd", async () => {
