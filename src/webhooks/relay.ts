@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import { insertRows } from "../../db/bulk";
-import { schema, type DbOrTx } from "../../db/client";
+import type { BatchItem } from "drizzle-orm/batch";
+import { insertRowsSql } from "../../db/bulk";
+import { type Db, schema, type DbOrTx } from "../../db/client";
+import { isLocal } from "../../db/read-together";
 import type { Clock, Deps } from "../deps";
 import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "../domain/webhooks";
 import { RELAY } from "../core/actor";
@@ -57,19 +59,80 @@ const isSuccess = (r: SendResult) => r.statusCode !== null && r.statusCode >= 20
  * delivery keeps its event's id, so a receiver sees the same webhook-id on every attempt.
  */
 export async function claimDue(deps: RelayDeps, limit: number, db: DbOrTx = deps.db): Promise<DeliveryRow[]> {
+  return await claimStatements(deps, limit, db).claim;
+}
+
+/**
+ * The claim (not yet run), and the reads of what it takes (its events and endpoints): a claim
+ * stamps its deliveries with this relay and a lease end of its own, so statements after it in the
+ * same batch find them by that stamp.
+ */
+function claimStatements(deps: RelayDeps, limit: number, db: DbOrTx) {
   const now = deps.clock.now();
   const wall = deps.wallClock.now();
+  const leaseUntil = new Date(wall.getTime() + deps.leaseMs);
   const due = db
     .select({ id: d.id })
     .from(d)
     .where(and(eq(d.state, "pending"), lte(d.nextAttemptAt, now), or(isNull(d.leaseUntil), lte(d.leaseUntil, wall))))
     .orderBy(asc(d.nextAttemptAt))
     .limit(limit);
-  return db
-    .update(d)
-    .set({ leaseOwner: deps.owner, leaseUntil: new Date(wall.getTime() + deps.leaseMs) })
-    .where(and(inArray(d.id, due), or(isNull(d.leaseUntil), lte(d.leaseUntil, wall))))
-    .returning();
+  const claimed = and(eq(d.leaseOwner, deps.owner), eq(d.leaseUntil, leaseUntil));
+  return {
+    claim: db
+      .update(d)
+      .set({ leaseOwner: deps.owner, leaseUntil })
+      .where(and(inArray(d.id, due), or(isNull(d.leaseUntil), lte(d.leaseUntil, wall))))
+      .returning(),
+    events: db
+      .select()
+      .from(schema.events)
+      .where(inArray(schema.events.id, db.select({ id: d.eventId }).from(d).where(claimed))),
+    endpoints: db
+      .select()
+      .from(ep)
+      .where(inArray(ep.id, db.select({ id: d.endpointId }).from(d).where(claimed))),
+  };
+}
+
+/** A claimed batch with what sending it needs. */
+interface Claimed {
+  batch: DeliveryRow[];
+  events: Map<string, EventRow>;
+  endpoints: Map<string, EndpointRow>;
+}
+
+const claimedOf = (batch: DeliveryRow[], events: EventRow[], endpoints: EndpointRow[]): Claimed => ({
+  batch,
+  events: new Map(events.map((e) => [e.id, e])),
+  endpoints: new Map(endpoints.map((e) => [e.id, e])),
+});
+
+/**
+ * Records what was sent (if anything) and claims the next batch with its events and endpoints, all
+ * at once: on a local file one transaction (one fsync); over HTTP (Turso, the Worker) one batch,
+ * one round trip, which libSQL runs as one transaction.
+ */
+async function recordAndClaim(deps: RelayDeps, outcomes: Outcome[]): Promise<{ claimed: Claimed; disable: Disable[] }> {
+  if (isLocal(deps.db)) {
+    const run = async (db: DbOrTx) => {
+      const recorded = outcomeStatements(db, deps, outcomes);
+      for (const statement of recorded.statements) await statement;
+      const next = claimStatements(deps, PER_WORKER, db);
+      const batch = await next.claim;
+      const [events, endpoints] = batch.length ? await Promise.all([next.events, next.endpoints]) : [[], []];
+      return { claimed: claimedOf(batch, events, endpoints), disable: recorded.disable };
+    };
+    return outcomes.length ? deps.db.transaction(run) : run(deps.db);
+  }
+  const recorded = outcomeStatements(deps.db, deps, outcomes);
+  const next = claimStatements(deps, PER_WORKER, deps.db);
+  const results = (await (deps.db as Db).batch([...recorded.statements, next.claim, next.events, next.endpoints] as unknown as [
+    BatchItem<"sqlite">,
+    ...BatchItem<"sqlite">[],
+  ])) as unknown[];
+  const [batch, events, endpoints] = results.slice(-3) as [DeliveryRow[], EventRow[], EndpointRow[]];
+  return { claimed: claimedOf(batch, events, endpoints), disable: recorded.disable };
 }
 
 /** Deliveries one worker claims and sends together: few enough that all fit well inside a lease. */
@@ -84,26 +147,23 @@ const PER_WORKER = 8;
 export async function drainOutbox(deps: RelayDeps): Promise<number> {
   let attempted = 0;
   const worker = async () => {
-    let batch = await claimDue(deps, PER_WORKER);
-    while (batch.length) {
+    let { claimed } = await recordAndClaim(deps, []);
+    while (claimed.batch.length) {
       let outcomes: Outcome[] = [];
       try {
-        outcomes = await sendBatch(deps, batch);
-        // what was sent is recorded and the next batch claimed in one commit: half the commits
-        // (each a synchronous fsync on a local file) of recording and claiming apart
-        let disable: Disable[] = [];
-        batch = await deps.db.transaction(async (tx) => {
-          disable = await recordOutcomes(tx, deps, outcomes);
-          return claimDue(deps, PER_WORKER, tx);
-        });
-        if (disable.length) {
-          await disableAll(deps, disable);
+        outcomes = await sendBatch(deps, claimed);
+        // what was sent is recorded and the next batch claimed at once: half the commits (each a
+        // synchronous fsync on a local file) of recording and claiming apart, one round trip over HTTP
+        const next = await recordAndClaim(deps, outcomes);
+        claimed = next.claimed;
+        if (next.disable.length) {
+          await disableAll(deps, next.disable);
           // the owner's notice of a disabled endpoint is due now: this drain delivers it too
-          if (!batch.length) batch = await claimDue(deps, PER_WORKER);
+          if (!claimed.batch.length) claimed = (await recordAndClaim(deps, [])).claimed;
         }
       } catch (err) {
         // the leases run out and a later round retries the batch; nothing is lost
-        deps.logger.error("delivery batch failed to record", { deliveries: batch.length, error: String(err) });
+        deps.logger.error("delivery batch failed to record", { deliveries: claimed.batch.length, error: String(err) });
         return;
       }
       attempted += outcomes.length;
@@ -121,11 +181,7 @@ interface Outcome {
 }
 
 /** Sends a claimed batch at once; what happened is recorded by the caller. */
-async function sendBatch(deps: RelayDeps, batch: DeliveryRow[]): Promise<Outcome[]> {
-  const eventIds = [...new Set(batch.map((b) => b.eventId))];
-  const endpointIds = [...new Set(batch.flatMap((b) => (b.endpointId ? [b.endpointId] : [])))];
-  const events = new Map((await deps.db.select().from(schema.events).where(inArray(schema.events.id, eventIds))).map((e) => [e.id, e]));
-  const endpoints = new Map((endpointIds.length ? await deps.db.select().from(ep).where(inArray(ep.id, endpointIds)) : []).map((e) => [e.id, e]));
+async function sendBatch(deps: RelayDeps, { batch, events, endpoints }: Claimed): Promise<Outcome[]> {
   const now = deps.clock.now();
   const outcomes: Outcome[] = await Promise.all(
     batch.map(async (delivery) => {
@@ -155,10 +211,11 @@ interface Disable {
   result: SendResult;
 }
 
-/** Writes the attempts of a batch, in the caller's transaction; returns the endpoints to disable. */
-async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]): Promise<Disable[]> {
+/** The writes that record a batch's attempts (statements, not yet run), and the endpoints to disable. */
+function outcomeStatements(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]): { statements: Statement[]; disable: Disable[] } {
   const now = deps.clock.now();
   const disable: Disable[] = [];
+  const statements: Statement[] = [];
   const attempts: (typeof schema.deliveryAttempts.$inferInsert)[] = [];
   const succeeded: string[] = [];
   const cancelled: string[] = [];
@@ -190,17 +247,19 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]):
     });
     if (ok) succeeded.push(delivery.id);
     else
-      await tx
-        .update(d)
-        .set({ state: next ? "pending" : "failed", attempts: count, nextAttemptAt: next ?? delivery.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
-        .where(and(eq(d.id, delivery.id), heldBy(deps)));
+      statements.push(
+        tx
+          .update(d)
+          .set({ state: next ? "pending" : "failed", attempts: count, nextAttemptAt: next ?? delivery.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
+          .where(and(eq(d.id, delivery.id), heldBy(deps))),
+      );
     if (!endpoint) continue;
     if (ok) {
       healthy.add(endpoint.id);
       if (endpoint.failingSince) recovered.add(endpoint.id);
     } else failing.set(endpoint.id, { endpoint, results: [...(failing.get(endpoint.id)?.results ?? []), result] });
   }
-  await insertRows(tx, schema.deliveryAttempts, attempts);
+  for (const insert of insertRowsSql(schema.deliveryAttempts, attempts)) statements.push(tx.run(insert));
   for (const [ids, state] of [
     [succeeded, "succeeded"],
     [cancelled, "cancelled"],
@@ -208,32 +267,41 @@ async function recordOutcomes(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]):
     if (!ids.length) continue;
     const extra = state === "succeeded" ? { attempts: sql`${d.attempts} + 1` } : {};
     for (let i = 0; i < ids.length; i += 500)
-      await tx
-        .update(d)
-        .set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra })
-        .where(and(inArray(d.id, ids.slice(i, i + 500)), heldBy(deps)));
+      statements.push(
+        tx
+          .update(d)
+          .set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra })
+          .where(and(inArray(d.id, ids.slice(i, i + 500)), heldBy(deps))),
+      );
   }
   // a success in the batch ends the endpoint's run of failures
   if (recovered.size)
-    await tx
-      .update(ep)
-      .set({ failingSince: null })
-      .where(inArray(ep.id, [...recovered]));
+    statements.push(
+      tx
+        .update(ep)
+        .set({ failingSince: null })
+        .where(inArray(ep.id, [...recovered])),
+    );
   for (const [id, { endpoint, results }] of failing) {
     if (healthy.has(id)) continue;
     const failingSince = endpoint.failingSince ?? now;
     if (!endpoint.failingSince)
-      await tx
-        .update(ep)
-        .set({ failingSince })
-        .where(and(eq(ep.id, id), isNull(ep.failingSince)));
+      statements.push(
+        tx
+          .update(ep)
+          .set({ failingSince })
+          .where(and(eq(ep.id, id), isNull(ep.failingSince))),
+      );
     const gone = results.find((r) => r.statusCode === 410);
     if (gone) disable.push({ endpoint: { ...endpoint, failingSince }, reason: "gone", result: gone });
     else if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS)
       disable.push({ endpoint: { ...endpoint, failingSince }, reason: "failing", result: results.at(-1)! });
   }
-  return disable;
+  return { statements, disable };
 }
+
+/** A write of the relay's, built and not yet run: awaited alone, or sent in a batch. */
+type Statement = BatchItem<"sqlite"> & PromiseLike<unknown>;
 
 /** Endpoints an outcome turns off: each its own change, after the outcomes commit. */
 async function disableAll(deps: RelayDeps, list: Disable[]) {
