@@ -11,6 +11,7 @@ import { decisionEvent } from "./decision-events";
 import { type DecisionContext, type DecisionRow, loadDecisionContext } from "./decisions.presenter";
 
 type AgreementRow = typeof schema.agreements.$inferSelect;
+export type AnnexVersionRow = typeof schema.annexVersions.$inferSelect;
 type PlanDeps = Pick<Ctx, "db" | "newId" | "clock">;
 
 export interface PlannedApply {
@@ -28,13 +29,20 @@ export interface PlannedApply {
  * decision still being scheduled and the annex still at the version it was planned on.
  * `agreement`: the agreement as the same change leaves it, when the change also amends it.
  */
-export async function planApply(deps: PlanDeps, d: DecisionRow, known?: Partial<DecisionContext>, agreement?: AgreementRow): Promise<PlannedApply> {
+export async function planApply(
+  deps: PlanDeps,
+  d: DecisionRow,
+  known?: Partial<DecisionContext>,
+  agreement?: AgreementRow,
+  /** the agreement's latest annex version, when the caller has read it (null: it has none) */
+  latest?: AnnexVersionRow | null,
+): Promise<PlannedApply> {
   const ctx = await loadDecisionContext(deps.db, [d], known);
   const cr = ctx.requests.get(d.changeRequestId)!;
   const now = deps.clock.now();
   const v = schema.annexVersions;
   const decisions = schema.decisions;
-  const current = await deps.db.query.annexVersions.findFirst({ where: eq(v.agreementId, d.agreementId), orderBy: desc(v.version) });
+  const current = latest !== undefined ? latest : await deps.db.query.annexVersions.findFirst({ where: eq(v.agreementId, d.agreementId), orderBy: desc(v.version) });
   const a = agreement ?? ctx.agreements.get(d.agreementId) ?? (await deps.db.query.agreements.findFirst({ where: eq(schema.agreements.id, d.agreementId) }));
   const applied0 = current
     ? applyOperations(current.content, cr.operations, deps.newId)

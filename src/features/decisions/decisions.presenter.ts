@@ -79,15 +79,20 @@ export async function loadDecisionContext(db: DbOrTx, rows: DecisionRow[], known
 export async function loadDecisionPage(
   db: DbOrTx,
   page: { rows: BatchItem<"sqlite">; ids: (column: "change_request_id" | "agreement_id" | "processor_id" | "controller_id") => SQLWrapper },
-): Promise<{ rows: DecisionRow[]; context: DecisionContext }> {
+  /** more reads to send in the same round trip; their rows come back in `extra` */
+  more: BatchItem<"sqlite">[] = [],
+): Promise<{ rows: DecisionRow[]; context: DecisionContext; extra: unknown[][] }> {
   const queries = contextQueries(db, {
     requests: [page.ids("change_request_id")],
     agreements: [page.ids("agreement_id")],
     organisations: [page.ids("processor_id"), page.ids("controller_id")],
   });
-  const [rows, ...results] = (await readTogether(db, [page.rows, ...queries.map((q) => q.query)] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[][];
+  const [rows, ...results] = (await readTogether(db, [page.rows, ...queries.map((q) => q.query), ...more] as unknown as [
+    BatchItem<"sqlite">,
+    ...BatchItem<"sqlite">[],
+  ])) as unknown[][];
   const context: DecisionContext = { requests: new Map(), agreements: new Map(), names: new Map(), zones: new Map() };
-  return { rows: rows as DecisionRow[], context: fillContext(context, queries, results) };
+  return { rows: rows as DecisionRow[], context: fillContext(context, queries, results.slice(0, queries.length)), extra: results.slice(queries.length) };
 }
 
 export function* slices<T>(list: T[], size = 500): Generator<T[]> {

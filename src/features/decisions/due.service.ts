@@ -4,10 +4,10 @@ import type { Deps } from "../../deps";
 import type { EventType } from "../../domain/events";
 import { effectiveAt } from "../../domain/decisions";
 import { eventsWithAudit } from "../../core/events";
-import { commit, guarded, retryOnConflict } from "../../core/writer";
-import { planApply } from "./apply";
+import { commit, guarded, joinChanges, retryOnConflict } from "../../core/writer";
+import { type AnnexVersionRow, planApply } from "./apply";
 import { decisionEvent } from "./decision-events";
-import { type DecisionContext, type DecisionRow, loadDecisionContext } from "./decisions.presenter";
+import { type DecisionContext, type DecisionRow, loadDecisionContext, loadDecisionPage, slices } from "./decisions.presenter";
 
 // The decision verbs time makes due, each a set-based sweep: the scheduler (src/jobs/run-due.ts)
 // and the API (a late decision first lets a due deemed approval happen) call them.
@@ -26,6 +26,7 @@ const spend = (deps: JobDeps, n: number) => {
 };
 const d = schema.decisions;
 const a = schema.agreements;
+const v = schema.annexVersions;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Decisions one sweep change moves: 5,000 took a quarter off the sweep against 2,000 (fewer commits rewriting the same index pages) and holds the write lock under a second. */
@@ -142,7 +143,17 @@ export async function remind(deps: JobDeps, now: Date, days: number, column: "re
   );
 }
 
-/** Approved changes whose effective instant has come, oldest first, each its own change. */
+/** Decisions applied in one change: their plans, read in one round trip and written in one. */
+const APPLY_SLICE = 200;
+
+/**
+ * Approved changes whose effective instant has come, oldest first. A round takes the oldest due
+ * decision of each agreement (a later one on the same agreement builds on the version the earlier
+ * makes, so it waits for the next round), and applies them a slice at a time: one read of the
+ * decisions with everything their plans need, one change with every plan. A decision the API moved
+ * meanwhile, or an annex changed since it was read, fails the change's guards, and the slice is read
+ * and planned again.
+ */
 export async function applyDue(deps: JobDeps, now: Date) {
   const due = await deps.db.query.decisions.findMany({
     where: and(eq(d.application, "scheduled"), lte(d.effectiveAt, now)),
@@ -152,17 +163,47 @@ export async function applyDue(deps: JobDeps, now: Date) {
   spend(deps, due.length);
   let applied = 0;
   let failed = 0;
-  for (const { id } of due) {
-    const result = await retryOnConflict(async () => {
-      // read again: a retry, or the API, may have moved it since the list was read
-      const row = await deps.db.query.decisions.findFirst({ where: and(eq(d.id, id), eq(d.application, "scheduled"), lte(d.effectiveAt, now)) });
-      if (!row) return null;
-      const plan = await planApply(deps, row);
-      await commit(deps, plan.change);
-      return plan;
-    });
-    if (result?.applied) applied++;
-    else if (result?.decision.application === "failed") failed++;
+  let left = due;
+  while (left.length) {
+    const agreements = new Set<string>();
+    const round: DecisionRow[] = [];
+    const later: DecisionRow[] = [];
+    for (const row of left) {
+      if (agreements.has(row.agreementId)) later.push(row);
+      else {
+        agreements.add(row.agreementId);
+        round.push(row);
+      }
+    }
+    left = later;
+    for (const slice of slices(
+      round.map((r) => r.id),
+      APPLY_SLICE,
+    )) {
+      const plans = await retryOnConflict(async () => {
+        // read again: a retry, or the API, may have moved them since the list was read
+        const still = and(inArray(d.id, slice), eq(d.application, "scheduled"), lte(d.effectiveAt, now));
+        const ids = (column: "change_request_id" | "agreement_id" | "processor_id" | "controller_id") =>
+          deps.db
+            .select({ id: { change_request_id: d.changeRequestId, agreement_id: d.agreementId, processor_id: d.processorId, controller_id: d.controllerId }[column] })
+            .from(d)
+            .where(still);
+        const { rows, context, extra } = await loadDecisionPage(deps.db, { rows: deps.db.select().from(d).where(still).orderBy(asc(d.effectiveAt), asc(d.id)), ids }, [
+          deps.db
+            .select()
+            .from(v)
+            .where(
+              and(inArray(v.agreementId, ids("agreement_id")), sql`${v.version} = (SELECT max(version) FROM annex_versions latest WHERE latest.agreement_id = ${v.agreementId})`),
+            ),
+        ]);
+        const latest = new Map((extra[0] as AnnexVersionRow[]).map((row) => [row.agreementId, row]));
+        const planned = await Promise.all(rows.map((row) => planApply(deps, row, context, undefined, latest.get(row.agreementId) ?? null)));
+        if (planned.length) await commit(deps, joinChanges(...planned.map((p) => p.change)));
+        return planned;
+      });
+      applied += plans.filter((p) => p.applied).length;
+      failed += plans.filter((p) => !p.applied && p.decision.application === "failed").length;
+    }
   }
   return { applied, failed };
 }
