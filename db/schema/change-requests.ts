@@ -1,5 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { DecisionState } from "../../src/domain/decisions";
+import type { DecisionState, ObjectionGround, ObjectionResponse } from "../../src/domain/decisions";
 import type { Operation } from "../../src/domain/operations";
 import type { Person } from "../../src/domain/people";
 import { agreements } from "./agreements";
@@ -51,6 +51,14 @@ export const decisions = sqliteTable(
     noticeRule: integer("notice_rule").notNull().default(2),
     comment: text("comment"),
     objectionReason: text("objection_reason"),
+    /** what an objection rests on (docs/rules.md, rule 6); null unless objected, and for objections made before grounds were recorded */
+    objectionGround: text("objection_ground").$type<ObjectionGround>(),
+    /** the processor's answer to the objection, once (docs/rules.md, rule 6); all four null until it answers */
+    objectionResponse: text("objection_response").$type<ObjectionResponse>(),
+    objectionResponseNote: text("objection_response_note"),
+    objectionRespondedAt: integer("objection_responded_at", { mode: "timestamp_ms" }),
+    /** the person who answered, as they were then; null: a key of the organisation */
+    objectionRespondedBy: text("objection_responded_by", { mode: "json" }).$type<Person | null>(),
     decidedAt: integer("decided_at", { mode: "timestamp_ms" }),
     decidedByKey: text("decided_by_key"),
     /** the person who approved, objected or withdrew, as they were then; null: a key or the scheduler */

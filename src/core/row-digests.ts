@@ -21,10 +21,32 @@ export interface DecisionState {
   application: string;
   appliedVersion: number | null;
   effectiveAt: Date | string | null;
+  /** an objection's ground, and the processor's answer to it (docs/rules.md, rule 6) */
+  objectionGround?: string | null;
+  objectionResponse?: string | null;
+  objectionResponseNote?: string | null;
+  objectionRespondedAt?: Date | string | null;
 }
 
+/**
+ * The ground and the answer of an objection join the digest only where there is one: the digest
+ * of every decision written before they existed stays what its audit record holds.
+ */
 export const decisionDigest = (d: DecisionState): RowDigests => ({
-  [`decision:${d.id}`]: sha256Hex(JSON.stringify(["decision", d.id, d.state, iso(d.decidedAt), d.objectionReason, d.comment, d.application, d.appliedVersion, iso(d.effectiveAt)])),
+  [`decision:${d.id}`]: sha256Hex(
+    JSON.stringify([
+      "decision",
+      d.id,
+      d.state,
+      iso(d.decidedAt),
+      d.objectionReason,
+      d.comment,
+      d.application,
+      d.appliedVersion,
+      iso(d.effectiveAt),
+      ...(d.objectionGround || d.objectionResponse ? [d.objectionGround ?? null, d.objectionResponse ?? null, d.objectionResponseNote ?? null, iso(d.objectionRespondedAt)] : []),
+    ]),
+  ),
 });
 
 /** The same state as a decision event carries it (src/features/decisions/decisions.presenter.ts). */
@@ -35,6 +57,8 @@ export const decisionStateOfView = (v: {
   objection_reason: string | null;
   comment: string | null;
   application: { state: string; version: number | null; effective_at: string | null };
+  objection_ground?: string | null;
+  objection_response?: { response: string; note: string; responded_at: string } | null;
 }): DecisionState => ({
   id: v.id,
   state: v.state,
@@ -44,6 +68,10 @@ export const decisionStateOfView = (v: {
   application: v.application.state,
   appliedVersion: v.application.version,
   effectiveAt: v.application.effective_at,
+  objectionGround: v.objection_ground ?? null,
+  objectionResponse: v.objection_response?.response ?? null,
+  objectionResponseNote: v.objection_response?.note ?? null,
+  objectionRespondedAt: v.objection_response?.responded_at ?? null,
 });
 
 export const annexVersionDigest = (v: { agreementId: string; version: number; content: unknown; effectiveAt: Date }): RowDigests => ({

@@ -14,6 +14,18 @@ export const APPROVED_STATES: ReadonlySet<DecisionState> = new Set(["approved", 
 /** What happens to an approved change in the annex. */
 export type ApplicationState = "not_applicable" | "scheduled" | "applied" | "failed";
 
+/**
+ * What an objection rests on, besides its reason text (docs/rules.md, rule 6): the agreement's
+ * clause 4.2 asks for "en konkret saglig begrundelse"; the ground names its kind. `other` is what
+ * an objection without one is recorded as.
+ */
+export const OBJECTION_GROUNDS = ["third_country", "security", "insufficient_information", "sub_processor_reputation", "other"] as const;
+export type ObjectionGround = (typeof OBJECTION_GROUNDS)[number];
+
+/** How the processor answers an objection (docs/rules.md, rule 6), once, with a note of what it will do. */
+export const OBJECTION_RESPONSES = ["keep_current_arrangement", "propose_alternative", "end_service"] as const;
+export type ObjectionResponse = (typeof OBJECTION_RESPONSES)[number];
+
 /** What a party (or the scheduler: `deem`) can do to a decision. */
 export const DECISION_VERBS = ["approve", "object", "withdraw", "deem"] as const;
 export type DecisionVerb = (typeof DECISION_VERBS)[number];

@@ -8,7 +8,9 @@ export const EVENT_TYPES = {
   "agreement.amended":
     "The controller amended the agreement's terms (third-country instruction, notice period, authorisation): a new numbered version, in force from its effective date.",
   "decision.approved": "The controller approved the change for this agreement.",
-  "decision.objected": "The controller objected to the change for this agreement, with its reason; the change never takes effect here.",
+  "decision.objected": "The controller objected to the change for this agreement, with its reason and its ground (objection_ground); the change never takes effect here.",
+  "decision.objection_responded":
+    "The processor answered the controller's objection, once: it keeps the current arrangement, will propose an alternative, or will end the service, with a note of what it will do (objection_response). The decision stays objected.",
   "decision.withdrawn": "The processor withdrew the change for this agreement.",
   "decision.deemed_approved": "The notice ended without objection under a general authorisation: the change is approved by silence.",
   "decision.overdue": "The notice ended, and silence does not approve here (specific authorisation or an instruction conflict): a decision is still needed.",

@@ -6,8 +6,9 @@ export type Side = "controller" | "processor" | "owner";
 
 /**
  * The events people are told of by e-mail, and on which side (docs/rules.md, "Notices by e-mail").
- * A controller hears of what waits for its decision and what happened to its annex; a processor of
- * what its controllers decided; the owner of an endpoint that it was disabled.
+ * A controller hears of what waits for its decision, what happened to its annex and the processor's
+ * answer to its objection; a processor of what its controllers decided; the owner of an endpoint
+ * that it was disabled.
  */
 export const NOTICES = {
   "change_request.submitted": ["controller"],
@@ -16,6 +17,7 @@ export const NOTICES = {
   "decision.deemed_approved": ["controller", "processor"],
   "decision.approved": ["processor"],
   "decision.objected": ["processor"],
+  "decision.objection_responded": ["controller"],
   "decision.withdrawn": ["controller"],
   "annex.version_created": ["controller", "processor"],
   "change_request.failed": ["controller", "processor"],

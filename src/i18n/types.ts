@@ -158,6 +158,27 @@ export interface ConsoleMessages {
   objection_reason: string;
   objection_explainer: string;
   objection_reason_required: string;
+  /** what an objection rests on (docs/rules.md, rule 6): the select's label, its placeholder, its error, and the five grounds */
+  objection_ground: string;
+  objection_ground_choose: string;
+  objection_ground_required: string;
+  objection_grounds: Record<import("../domain/decisions").ObjectionGround, string>;
+  /** the processor's answer to an objection, as the decision page shows it and the processor's form asks for it */
+  objection_response: string;
+  objection_responses: Record<import("../domain/decisions").ObjectionResponse, string>;
+  objection_response_answer: string;
+  objection_response_note: string;
+  objection_responded_at: string;
+  objection_responded_by: string;
+  objection_response_awaited: string;
+  respond_title: string;
+  respond_response: string;
+  respond_choose: string;
+  respond_note: string;
+  respond_explainer: string;
+  respond_required: string;
+  respond: string;
+  respond_conflict: string;
   comment: string;
   decided_at: string;
   final_note: string;
@@ -179,7 +200,7 @@ export interface ConsoleMessages {
   forbidden: string;
   conflict: string;
   /** a confirmation after an action, shown on the page it returns to */
-  done: Record<"approved" | "objected" | "withdrawn" | "withdrawn_all", string>;
+  done: Record<"approved" | "objected" | "responded" | "withdrawn" | "withdrawn_all", string>;
   confirm: string;
   cancel: string;
   /** approving with the amendment that lifts a conflict: the step before it is done */

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { raw } from "hono/html";
 import type { FC } from "hono/jsx";
 import { countryName, isThirdCountry } from "../domain/countries";
-import { DECISION_STATES } from "../domain/decisions";
+import { DECISION_STATES, OBJECTION_GROUNDS, OBJECTION_RESPONSES } from "../domain/decisions";
 import type { EventType } from "../domain/events";
 import { formatDeadline } from "../i18n/format";
 import { MESSAGES } from "../i18n/messages";
@@ -50,7 +50,9 @@ const DecisionData = z.object({
   instruction_conflict: z.boolean(),
   comment: z.string().nullish(),
   objection_reason: z.string().nullish(),
+  objection_ground: z.enum(OBJECTION_GROUNDS).nullish(),
   decided_by: Person.nullish(),
+  objection_response: z.object({ response: z.enum(OBJECTION_RESPONSES), note: z.string(), responded_at: z.string(), responded_by: Person.nullish() }).nullish(),
   application: z.object({ effective_at: z.string().nullish(), failure_reason: z.string().nullish() }),
   change: z.object({
     operations: z.array(z.record(z.string(), z.unknown())),
@@ -331,13 +333,14 @@ const personName = (p: z.infer<typeof Person>) => p.name ?? p.email;
 function decisionFacts(
   w: Words,
   d: DecisionData,
-  show: { deadline?: string; state?: boolean; authorisation?: boolean; flags?: boolean; effective?: boolean; submittedBy?: boolean; decidedBy?: boolean },
+  show: { deadline?: string; state?: boolean; authorisation?: boolean; flags?: boolean; effective?: boolean; submittedBy?: boolean; decidedBy?: boolean; ground?: boolean },
 ): Block {
   const rows = partyFacts(w, aboutDecision(d), d.agreement.controller_reference);
   if (show.submittedBy && d.change.submitted_by) rows.push({ label: w.m.labels.submitted_by, value: personName(d.change.submitted_by) });
   if (show.decidedBy && d.decided_by) rows.push({ label: w.m.labels.decided_by, value: personName(d.decided_by) });
   if (show.authorisation) rows.push({ label: w.doc.authorisation_label, value: w.doc.authorisation[d.authorisation] });
   if (show.state) rows.push({ label: w.con.state_label, value: w.con.state[d.state] });
+  if (show.ground && d.objection_ground) rows.push({ label: w.con.objection_ground, value: w.con.objection_grounds[d.objection_ground] });
   if (show.deadline) rows.push(instantFact(w.m.labels.notice_ends, show.deadline, w.lang, d.controller.time_zone));
   if (show.flags)
     rows.push(
@@ -451,12 +454,34 @@ function noticeBody(type: EventType, data: unknown, c: Ctx): Body | null {
       const a = aboutDecision(d);
       const m = type === "decision.approved" ? w.m.approved : type === "decision.objected" ? w.m.objected : w.m.withdrawn;
       const blocks: Block[] = [{ type: "p", text: m.lead(a) }];
-      // the reason of an objection is what the processor needs most: right under the first sentence
+      // the reason of an objection, and its ground, are what the processor needs most: right under the first sentence
+      if (type === "decision.objected" && d.objection_ground)
+        blocks.push({ type: "facts", rows: [{ label: w.con.objection_ground, value: w.con.objection_grounds[d.objection_ground] }] });
       if (type === "decision.objected" && d.objection_reason) blocks.push({ type: "quote", label: w.m.labels.objection_reason, text: d.objection_reason });
       blocks.push(decisionFacts(w, d, { state: true, effective: type === "decision.approved", decidedBy: type !== "decision.withdrawn" }));
       if (d.comment) blocks.push({ type: "quote", label: w.con.comment, text: d.comment });
       blocks.push(changeList(w, describeOperations(d.change.operations, w)));
       return { subject: m.subject(a.agreement), blocks, action: { label: m.action, url: decisionUrl(links, d.id) }, organisation: partyOf(recipient, a) };
+    }
+    case "decision.objection_responded": {
+      const { decision: d } = read(WithDecision, type, data);
+      const a = aboutDecision(d);
+      const r = d.objection_response;
+      const blocks: Block[] = [{ type: "p", text: w.m.objection_responded.lead(a) }];
+      // the answer first, then the objection it answers
+      if (r) {
+        const rows: Fact[] = [{ label: w.con.objection_response, value: w.con.objection_responses[r.response] }];
+        if (r.responded_by) rows.push({ label: w.con.objection_responded_by, value: personName(r.responded_by) });
+        blocks.push({ type: "facts", rows }, { type: "quote", label: w.con.objection_response_note, text: r.note });
+      }
+      if (d.objection_reason) blocks.push({ type: "quote", label: w.m.labels.objection_reason, text: d.objection_reason });
+      blocks.push(decisionFacts(w, d, { state: true, decidedBy: true, ground: true }), changeList(w, describeOperations(d.change.operations, w)));
+      return {
+        subject: w.m.objection_responded.subject(a.agreement),
+        blocks,
+        action: { label: w.m.objection_responded.action, url: decisionUrl(links, d.id) },
+        organisation: partyOf(recipient, a),
+      };
     }
     case "change_request.failed": {
       const p = read(Failed, type, data);

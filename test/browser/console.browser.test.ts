@@ -58,6 +58,9 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       await assertAccessible(page, "decision");
       await shot(page, "decision");
 
+      // the ground is a required choice: the browser keeps the form until one is chosen
+      expect(await page.getAttribute("#ground", "required")).not.toBeNull();
+      await page.getByLabel("Ground for the objection").selectOption({ label: "Transfer to a third country" });
       // keyboard only: focus the objection field, Tab to its button, Enter
       await page.focus("#reason");
       await page.keyboard.press("Tab");
@@ -69,12 +72,16 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       await assertAccessible(page, "decision with error");
       await shot(page, "objection-error");
 
+      // the ground chosen before the error is kept
+      expect(await page.inputValue("#ground")).toBe("third_country");
       await page.getByLabel("Reason for the objection").fill("The backup site is outside the regions our DPIA covers.");
       await page.getByRole("button", { name: "Object" }).click();
       await page.waitForLoadState();
       const final = await page.innerText("main");
       expect(final).toContain("objected");
       expect(final).toContain("The backup site is outside the regions our DPIA covers.");
+      expect(final).toContain("Transfer to a third country");
+      expect(final).toContain("The processor has not answered the objection yet.");
       expect(final).toContain("The decision is final");
       expect(await page.getByRole("button", { name: /Approve|Object/ }).count()).toBe(0);
       await assertAccessible(page, "decision objected");
@@ -109,7 +116,7 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       await context.close();
     }
 
-    // the processor sees both states
+    // the processor sees both states, and answers the objection
     {
       const { context, page } = await signIn(processor.key, "processor");
       await page.goto(`${base}/console/requests`);
@@ -119,6 +126,26 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       expect(await page.getByRole("button", { name: /Withdraw/ }).count()).toBe(0);
       await assertAccessible(page, "requests");
       await shot(page, "requests");
+
+      await page
+        .getByRole("row", { name: /Aarhus Kommune/ })
+        .getByRole("link")
+        .click();
+      await page.waitForURL(/\/console\/decisions\//);
+      expect(await page.innerText("main")).toContain("Transfer to a third country");
+      await assertAccessible(page, "objection to answer");
+      await page.getByLabel("Your answer").selectOption("propose_alternative");
+      await page.getByLabel("What you will do").fill("We will propose a backup site in Denmark in a new change request.");
+      await page.getByRole("button", { name: "Record the answer" }).click();
+      await page.waitForURL(/done=responded/);
+      const answered = await page.innerText("main");
+      expect(answered).toContain("Your answer is recorded, and the controller has been told.");
+      expect(answered).toContain("Proposes an alternative");
+      expect(answered).toContain("We will propose a backup site in Denmark in a new change request.");
+      expect(await page.getByRole("button", { name: "Record the answer" }).count()).toBe(0);
+      await assertAccessible(page, "objection answered");
+      await shot(page, "objection-answered");
+      await page.goto(`${base}/console/requests`);
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.waitForURL(`${base}/console/sign-in`);
       await page.goto(`${base}/console/requests`);
@@ -138,6 +165,8 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
         approve: "Godkend",
         object: "Gør indsigelse",
         reason: "Begrundelse for indsigelsen",
+        ground: "Grundlag for indsigelsen",
+        security: "Sikkerhed",
         objected: "Indsigelsen er registreret",
         approved: "Godkendelsen er registreret.",
         silence: "Gør I intet, er ændringen godkendt",
@@ -149,6 +178,8 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
         approve: "Godkänn",
         object: "Invänd",
         reason: "Skäl för invändningen",
+        ground: "Grund för invändningen",
+        security: "Säkerhet",
         objected: "Invändningen är registrerad",
         approved: "Godkännandet är registrerat.",
         silence: "Gör ni ingenting är ändringen godkänd",
@@ -193,10 +224,12 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
           await assertAccessible(page, `decision ${name}`);
           await assertNoSidewaysScroll(page, `decision ${name}`);
           await shot(page, `walk-decision-${name}`);
+          await page.getByLabel(w.ground).selectOption({ label: w.security });
           await page.getByLabel(w.reason).fill("Ingen databehandleraftale med underleverandøren / Inget avtal med underbiträdet");
           await page.getByRole("button", { name: w.object }).click();
           await page.waitForURL(/done=objected/);
           expect(await page.innerText("main")).toContain(w.objected);
+          expect(await page.innerText("main")).toContain(w.security);
           await assertNoSidewaysScroll(page, `objected ${name}`);
 
           // approve the specific one

@@ -84,6 +84,7 @@ describe.skipIf(chromiumMissing !== null)("people and their mail in a browser (h
         await page.goto(linkIn(notice, new RegExp(`/console/decisions/${cr.body.decisions[0].id}`)).href);
         expect(await page.innerText("main")).toContain("Backup kista AB");
         await assertAccessible(page, "decision from the notice");
+        await page.getByLabel("Grundlag for indsigelsen").selectOption({ label: "Utilstrækkelige oplysninger" });
         await page.getByLabel("Begrundelse for indsigelsen").fill("Kista er ikke omfattet af vores konsekvensanalyse.");
         await page.getByRole("button", { name: "Gør indsigelse" }).click();
         await page.waitForURL(/done=objected/);
@@ -93,6 +94,7 @@ describe.skipIf(chromiumMissing !== null)("people and their mail in a browser (h
         const objection = await mailTo(smtp, "compliance@omsorgspartner.example", 2);
         expect(objection.parsed.text).toContain("Kista er ikke omfattet af vores konsekvensanalyse.");
         expect(objection.parsed.text).toContain("Mette Hansen");
+        expect(objection.parsed.text).toContain("Grundlag for indsigelsen: Utilstrækkelige oplysninger");
 
         // the admin's own pages: the organisation's people, and one's notices
         for (const [path, name] of [

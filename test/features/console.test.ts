@@ -90,11 +90,12 @@ describe("decision console", () => {
     }
     expect(await snapshotState(w.t)).toEqual(before);
     // the same form with its own token is decided, through decide(): the API sees it
-    const ok = await post(w.t, s1, path, { reason: "The backup site is outside our approved regions.", csrf: token1 });
+    const ok = await post(w.t, s1, path, { reason: "The backup site is outside our approved regions.", ground: "third_country", csrf: token1 });
     expect(ok.status).toBe(303);
     const decision = await w.t.call(w.a.key, "GET", `/v1/decisions/${w.decisionA}`);
     expect(decision.body.state).toBe("objected");
     expect(decision.body.objection_reason).toBe("The backup site is outside our approved regions.");
+    expect(decision.body.objection_ground).toBe("third_country");
   });
 
   it("re-renders an objection without a reason with an accessible error and changes nothing", async () => {

@@ -34,7 +34,9 @@ describe("the catalogue of event types", () => {
     const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [general.id, specific.id], operations: [addBackupOp("kista")], reason: "Backup" });
     await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [prohibited.id], operations: ukSupportOps(), reason: "Night support" });
     const onSpecific = cr.body.decisions.find((d: { agreement: { id: string } }) => d.agreement.id === specific.id).id;
-    await t.call(controller.key, "POST", `/v1/decisions/${onSpecific}/object`, { reason: "Not without a DPIA" });
+    await t.call(controller.key, "POST", `/v1/decisions/${onSpecific}/object`, { reason: "Not without a DPIA", ground: "insufficient_information" });
+    const answered = await t.call(processor.key, "POST", `/v1/decisions/${onSpecific}/objection-response`, { response: "propose_alternative", note: "A DPIA follows" });
+    expect(answered.status, JSON.stringify(answered.body)).toBe(200);
     await t.call(controller.key, "POST", `/v1/agreements/${general.id}/amendments`, { notice_days: 20, reason: "Longer notice" });
     const endpoint = await t.call(controller.key, "POST", "/v1/webhook-endpoints", { url: "http://127.0.0.1:9/hook" });
     await t.call(controller.key, "POST", `/v1/webhook-endpoints/${endpoint.body.id}/ping`);
@@ -71,6 +73,7 @@ describe("the catalogue of event types", () => {
       "agreement.amended",
       "change_request.submitted",
       "decision.objected",
+      "decision.objection_responded",
       "decision.withdrawn",
       "decision.deemed_approved",
       "decision.overdue",

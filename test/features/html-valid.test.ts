@@ -38,6 +38,18 @@ describe("valid HTML on every page", () => {
     const general = await createActiveAgreement(t, processor, controller, { authorisation: "general" });
     const prohibited = await createActiveAgreement(t, processor, controller, { authorisation: "specific", third_country_transfers: "prohibited" });
     const cr = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [general.id], operations: [addBackupOp("kista")], reason: "Backup" });
+    // an objected decision, and one the processor has answered: the ground, the answer and the form to give it
+    const objectedAgreement = await createActiveAgreement(t, processor, controller, { authorisation: "general" });
+    const answeredAgreement = await createActiveAgreement(t, processor, controller, { authorisation: "general" });
+    const objectOn = async (a: { id: string }) => {
+      const r = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [a.id], operations: [addBackupOp("kista")], reason: "Backup" });
+      const id = r.body.decisions[0].id as string;
+      expect((await t.call(controller.key, "POST", `/v1/decisions/${id}/object`, { reason: "Not in our regions", ground: "third_country" })).status).toBe(200);
+      return id;
+    };
+    const toObject = await objectOn(objectedAgreement);
+    const toAnswer = await objectOn(answeredAgreement);
+    expect((await t.call(processor.key, "POST", `/v1/decisions/${toAnswer}/objection-response`, { response: "propose_alternative", note: "A Danish site" })).status).toBe(200);
     const conflicting = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [prohibited.id], operations: ukSupportOps(), reason: "Night support" });
     expect(conflicting.status, JSON.stringify(conflicting.body)).toBe(201);
     const published = await t.call(processor.key, "PATCH", "/v1/organisations/me/public-page", { enabled: true, slug: "omsorgspartner", agreements: "all" });
@@ -57,6 +69,13 @@ describe("valid HTML on every page", () => {
       await expectValid(`conflicting decision ${lang}`, await page(`/console/decisions/${conflicting.body.decisions[0].id}`, asController, lang));
       await expectValid(`agreement ${lang}`, await page(`/console/agreements/${general.id}`, asController, lang));
       await expectValid(`processor's requests ${lang}`, await page("/console/requests", asProcessor, lang));
+      for (const [name, id] of [
+        ["objected", toObject],
+        ["answered", toAnswer],
+      ] as const) {
+        await expectValid(`${name} decision, controller ${lang}`, await page(`/console/decisions/${id}`, asController, lang));
+        await expectValid(`${name} decision, processor ${lang}`, await page(`/console/decisions/${id}`, asProcessor, lang));
+      }
       await expectValid(`annex document ${lang}`, await page(`/console/agreements/${general.id}/document?lang=${lang}`, asController, lang));
     }
     // the people pages, the page behind a link, and the unsubscribe page
@@ -81,6 +100,16 @@ describe("valid HTML on every page", () => {
     });
     expect(amend.status).toBe(200);
     await expectValid("amendment, confirm", await amend.text());
+    // the forms sent back with their errors: an objection without a reason or a ground, an answer without its note
+    const form = (path: string, cookie: string, body: Record<string, string>) =>
+      t.app.request(path, { method: "POST", headers: { Cookie: cookie, Origin: ORIGIN, "Accept-Language": "da" }, body: new URLSearchParams(body) });
+    const noGround = await form(`/console/decisions/${cr.body.decisions[0].id}/object`, asController, { csrf, reason: "" });
+    expect(noGround.status).toBe(422);
+    await expectValid("objection without reason and ground", await noGround.text());
+    const processorCsrf = /name="csrf" value="([^"]+)"/.exec(await page(`/console/decisions/${toObject}`, asProcessor))![1]!;
+    const noNote = await form(`/console/decisions/${toObject}/objection-response`, asProcessor, { csrf: processorCsrf, response: "end_service", note: "" });
+    expect(noNote.status).toBe(422);
+    await expectValid("answer without its note", await noNote.text());
     const missing = await t.app.request("/console/decisions/dec_missing", { headers: { Cookie: asController } });
     expect(missing.status).toBe(404);
     await expectValid("not found", await missing.text());

@@ -238,7 +238,7 @@ describe("every action names the person", () => {
     const res = await t.app.request(`/console/decisions/${decision}/object`, {
       method: "POST",
       headers: { Cookie: s.cookie, Origin: ORIGIN },
-      body: new URLSearchParams({ csrf, reason: "The backup site is not approved by our IT security." }),
+      body: new URLSearchParams({ csrf, reason: "The backup site is not approved by our IT security.", ground: "security" }),
     });
     expect(res.status).toBe(303);
     const named = { id: person.id, name: "Mette Hansen", email: person.email };

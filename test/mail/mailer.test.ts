@@ -68,10 +68,12 @@ describe("mail through the outbox", () => {
     expect(page.status).toBe(200);
     const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())![1]!;
     const reason = "The backup site in Kista is not in our approved regions.";
-    expect((await consolePost(w.t, cookie, `/console/decisions/${decision.id}/object`, { csrf, reason })).status).toBe(303);
+    expect((await consolePost(w.t, cookie, `/console/decisions/${decision.id}/object`, { csrf, reason, ground: "third_country" })).status).toBe(303);
     await w.send();
     const objection = w.smtp.to("compliance@omsorgspartner.example")[1]!;
     expect(objection.parsed.text).toContain(reason);
+    // the ground, in the recipient's language (Danish for a Danish organisation)
+    expect(objection.parsed.text).toContain("Grundlag for indsigelsen: Overførsel til tredjeland");
     expect(objection.parsed.text).toContain("Mette Hansen");
     expect(headerOf(objection, "References")).toBe(headerOf(notice, "References"));
 

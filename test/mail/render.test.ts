@@ -54,8 +54,10 @@ function decision(over: Record<string, unknown> = {}) {
     instruction_conflict: false,
     comment: null,
     objection_reason: null,
+    objection_ground: null,
     decided_at: null,
     decided_by: null,
+    objection_response: null,
     application: { state: "not_applicable", effective_at: null, version: null, failure_reason: null },
     change: {
       operations: [
@@ -166,7 +168,24 @@ const DATA: Record<EventType, unknown> = {
       application: { state: "scheduled", effective_at: "2026-12-01T10:00:00.000Z", version: null, failure_reason: null },
     }),
   },
-  "decision.objected": { decision: decision({ state: "objected", objection_reason: "No transfers to London without a DPIA", decided_at: "2026-12-01T10:00:00.000Z" }) },
+  "decision.objected": {
+    decision: decision({ state: "objected", objection_reason: "No transfers to London without a DPIA", objection_ground: "third_country", decided_at: "2026-12-01T10:00:00.000Z" }),
+  },
+  "decision.objection_responded": {
+    decision: decision({
+      state: "objected",
+      objection_reason: "No transfers to London without a DPIA",
+      objection_ground: "third_country",
+      decided_at: "2026-12-01T10:00:00.000Z",
+      decided_by: { id: "usr_2", name: "Mette Hansen", email: "mette@kommune.example" },
+      objection_response: {
+        response: "propose_alternative",
+        note: "We will propose night support from Dublin instead",
+        responded_at: "2026-12-02T09:00:00.000Z",
+        responded_by: { id: "usr_1", name: "Jens Jensen", email: "jens@omsorgspartner.example" },
+      },
+    }),
+  },
   "decision.withdrawn": { decision: decision({ state: "withdrawn", decided_at: "2026-12-01T10:00:00.000Z" }) },
   "decision.deemed_approved": {
     decision: decision({
@@ -228,6 +247,8 @@ const DATA: Record<EventType, unknown> = {
     from_seq: 1,
   },
 };
+
+const DATA_OBJECTED = () => (DATA["decision.objected"] as { decision: Record<string, unknown> }).decision;
 
 const NOT_MAILED: EventType[] = ["webhook_endpoint.ping", "audit.checkpoint"];
 const MAILED = EVENT_TYPE_NAMES.filter((t) => !NOT_MAILED.includes(t));
@@ -485,6 +506,38 @@ describe("what the other notices say", () => {
     expect(reason).toBeGreaterThan(0);
     expect(reason).toBeLessThan(mail.text.indexOf("Agreement:"));
     expect(mail.html).toMatch(/<blockquote>No transfers to London without a DPIA<\/blockquote>/);
+  });
+
+  it.each([
+    ["en", "Ground for the objection: Transfer to a third country"],
+    ["da", "Grundlag for indsigelsen: Overførsel til tredjeland"],
+    ["sv", "Grund för invändningen: Överföring till tredjeland"],
+  ] as const)("an objection names its ground in the recipient's language (%s), before the reason", (lang, ground) => {
+    const mail = render("decision.objected", lang, "processor");
+    const text = mail.text.replace(/\s+/g, " ");
+    expect(text).toContain(ground);
+    expect(text.indexOf(ground)).toBeLessThan(text.indexOf("> No transfers to London without a DPIA"));
+    expect(mail.html).toContain(ground.split(": ")[1]);
+  });
+
+  it("an objection recorded before grounds existed names none", () => {
+    const mail = render("decision.objected", "en", "processor", { decision: { ...DATA_OBJECTED(), objection_ground: null } });
+    expect(mail.text).not.toContain("Ground for the objection");
+    expect(mail.text).toContain("> No transfers to London without a DPIA");
+  });
+
+  it("the processor's answer tells the controller what it will do, and the objection it answers", () => {
+    const text = render("decision.objection_responded", "en", "controller").text.replace(/\s+/g, " ");
+    expect(text).toContain("Omsorgspartner ApS answered Aarhus Kommune's objection");
+    expect(text).toContain("The processor's answer to the objection: Proposes an alternative");
+    expect(text).toContain("Answered by: Jens Jensen");
+    expect(text).toContain("> We will propose night support from Dublin instead");
+    expect(text).toContain("> No transfers to London without a DPIA");
+    expect(text).toContain("Ground for the objection: Transfer to a third country");
+    const da = render("decision.objection_responded", "da", "controller").text.replace(/\s+/g, " ");
+    expect(da).toContain("Databehandlerens svar på indsigelsen: Foreslår et alternativ");
+    const sv = render("decision.objection_responded", "sv", "controller").text.replace(/\s+/g, " ");
+    expect(sv).toContain("Personuppgiftsbiträdets svar på invändningen: Föreslår ett alternativ");
   });
 
   it("an approval names who decided and when it takes effect", () => {

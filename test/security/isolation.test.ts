@@ -388,6 +388,14 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     operator: 403,
     foreign: 404,
   },
+  // only the processor answers an objection: the victim is the decision's controller, so it gets 403 before its
+  // decision's state is looked at (the world's decision is pending, which would answer the processor 409)
+  "POST /v1/decisions/{decision_id}/objection-response": {
+    request: (ids) => ({ path: `/v1/decisions/${ids.decision_id}/objection-response`, body: { response: "keep_current_arrangement", note: "We keep the annex as it is." } }),
+    owner: 403,
+    operator: 403,
+    foreign: 404,
+  },
   "GET /v1/events": { request: () => ({ path: "/v1/events" }), owner: 200, operator: 403, foreign: listWithoutVictim },
   "GET /v1/events/{event_id}": { request: (ids) => ({ path: `/v1/events/${ids.event_id}` }), owner: 200, operator: 403, foreign: 404 },
   "GET /v1/events/{event_id}/attempts": { request: (ids) => ({ path: `/v1/events/${ids.event_id}/attempts` }), owner: 200, operator: 403, foreign: 404 },

@@ -507,8 +507,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Object to the change for this agreement (controller); a concrete reason is required (docs/rules.md, rule 6)
-         * @description The controller only, with its key with `write` scope (tied to a person: a decider or an admin); the processor gets 403. The change never takes effect in this agreement, and the processor gets `decision.objected` with the reason. A notice has nothing to object to (409 `notice_only`), and under a general authorisation a notice that ended without objection has already approved the change; 409 `invalid_state` when the decision is already final; send an `Idempotency-Key` to retry safely.
+         * Object to the change for this agreement (controller); a concrete reason is required, and its ground (docs/rules.md, rule 6)
+         * @description The controller only, with its key with `write` scope (tied to a person: a decider or an admin); the processor gets 403. The objection names its `ground` (`third_country`, `security`, `insufficient_information`, `sub_processor_reputation` or `other`) besides its `reason`; `ground` is optional so that clients written before it keep working, and an objection without it is recorded as `other`. The change never takes effect in this agreement, and the processor gets `decision.objected` with the reason and the ground, and may answer it (POST /v1/decisions/{decision_id}/objection-response). A notice has nothing to object to (409 `notice_only`), and under a general authorisation a notice that ended without objection has already approved the change; 409 `invalid_state` when the decision is already final; send an `Idempotency-Key` to retry safely.
          */
         post: operations["objectToDecision"];
         delete?: never;
@@ -531,6 +531,26 @@ export interface paths {
          * @description The processor only, with its key with `write` scope (tied to a person: a decider or an admin); the controller gets 403. A pending decision, or a notice that has not yet taken effect, is withdrawn, and the controller gets `decision.withdrawn`; the change stays in the processor's other agreements (POST /v1/change-requests/{change_request_id}/withdraw withdraws it from all). 409 `invalid_state` when the decision is already final; send an `Idempotency-Key` to retry safely.
          */
         post: operations["withdrawDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/decisions/{decision_id}/objection-response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the controller's objection (processor): what it will do, recorded once (docs/rules.md, rule 6)
+         * @description The processor of the decision only, with its key with `write` scope (tied to a person: a decider or an admin); the controller gets 403, and any other organisation 404, like an unknown decision. The processor says how it meets the objection — `keep_current_arrangement` (the annex stays as it is, without the change), `propose_alternative` (another sub-processor or location, in a new change request) or `end_service` (it cannot provide the service without the change) — with a `note` of what it will do. The answer is recorded on the decision (`objection_response`, with the person who gave it), both parties get `decision.objection_responded`, and it is audited; the decision stays `objected`, and nothing changes in the annex. 409 `invalid_state` unless the decision is `objected`, and when it has been answered already: an answer is given once. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["respondToObjection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1334,9 +1354,29 @@ export interface webhooks {
         put?: never;
         /**
          * decision.objected
-         * @description The controller objected to the change for this agreement, with its reason; the change never takes effect here.
+         * @description The controller objected to the change for this agreement, with its reason and its ground (objection_ground); the change never takes effect here.
          */
         post: operations["onDecisionObjected"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "decision.objection_responded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * decision.objection_responded
+         * @description The processor answered the controller's objection, once: it keeps the current arrangement, will propose an alternative, or will end the service, with a note of what it will do (objection_response). The decision stays objected.
+         */
+        post: operations["onDecisionObjectionResponded"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1606,11 +1646,33 @@ export interface components {
             comment: string | null;
             objection_reason: string | null;
             /**
+             * @description What the objection rests on (docs/rules.md, rule 6): `third_country` (personal data would go outside the EU/EEA), `security` (the sub-processor's or the location's security), `insufficient_information` (the processor has not given what the controller needs to decide), `sub_processor_reputation` (the sub-processor's record or standing), `other`. Set only on an objected decision; null otherwise, and on an objection recorded before grounds were
+             * @example third_country
+             * @enum {string|null}
+             */
+            objection_ground: "third_country" | "security" | "insufficient_information" | "sub_processor_reputation" | "other" | null;
+            /**
              * Format: date-time
              * @example 2026-11-22T10:00:00.000Z
              */
             decided_at: string | null;
             decided_by: components["schemas"]["PersonRef"];
+            /** @description The processor's answer to the objection (POST /v1/decisions/{decision_id}/objection-response), given once; null until it answers, and on a decision that is not objected */
+            objection_response: {
+                /**
+                 * @description `keep_current_arrangement`: the processor keeps the agreement's sub-processors and locations as they are, without the change; `propose_alternative`: it will propose another sub-processor or location in a new change request; `end_service`: it cannot provide the service without the change and will end it as the agreement provides
+                 * @enum {string}
+                 */
+                response: "keep_current_arrangement" | "propose_alternative" | "end_service";
+                /** @description What the processor will do */
+                note: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T10:00:00.000Z
+                 */
+                responded_at: string;
+                responded_by: components["schemas"]["PersonRef"] & unknown;
+            } | null;
             application: {
                 /** @enum {string} */
                 state: "not_applicable" | "scheduled" | "applied" | "failed";
@@ -1890,6 +1952,19 @@ export interface components {
                 decision: components["schemas"]["Decision"];
             };
         };
+        DecisionObjectionRespondedWebhook: {
+            /** @enum {string} */
+            type: "decision.objection_responded";
+            /**
+             * Format: date-time
+             * @description When the event happened
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            timestamp: string;
+            data: {
+                decision: components["schemas"]["Decision"];
+            };
+        };
         DecisionWithdrawnWebhook: {
             /** @enum {string} */
             type: "decision.withdrawn";
@@ -2110,7 +2185,8 @@ export interface components {
          *     `agreement.declined`: The controller declined a proposed agreement, with its reason if it gave one.
          *     `agreement.amended`: The controller amended the agreement's terms (third-country instruction, notice period, authorisation): a new numbered version, in force from its effective date.
          *     `decision.approved`: The controller approved the change for this agreement.
-         *     `decision.objected`: The controller objected to the change for this agreement, with its reason; the change never takes effect here.
+         *     `decision.objected`: The controller objected to the change for this agreement, with its reason and its ground (objection_ground); the change never takes effect here.
+         *     `decision.objection_responded`: The processor answered the controller's objection, once: it keeps the current arrangement, will propose an alternative, or will end the service, with a note of what it will do (objection_response). The decision stays objected.
          *     `decision.withdrawn`: The processor withdrew the change for this agreement.
          *     `decision.deemed_approved`: The notice ended without objection under a general authorisation: the change is approved by silence.
          *     `decision.overdue`: The notice ended, and silence does not approve here (specific authorisation or an instruction conflict): a decision is still needed.
@@ -2123,7 +2199,7 @@ export interface components {
          *     `audit.checkpoint`: A signed checkpoint of the audit trail that covers records of this organisation: keep it. Any later export can be checked against it offline with the published public key (GET /v1/audit/public-key).
          * @enum {string}
          */
-        EventType: "change_request.submitted" | "agreement.proposed" | "agreement.confirmed" | "agreement.declined" | "agreement.amended" | "decision.approved" | "decision.objected" | "decision.withdrawn" | "decision.deemed_approved" | "decision.overdue" | "notice.reminder" | "annex.version_created" | "classification.changed" | "change_request.failed" | "webhook_endpoint.disabled" | "webhook_endpoint.ping" | "audit.checkpoint";
+        EventType: "change_request.submitted" | "agreement.proposed" | "agreement.confirmed" | "agreement.declined" | "agreement.amended" | "decision.approved" | "decision.objected" | "decision.objection_responded" | "decision.withdrawn" | "decision.deemed_approved" | "decision.overdue" | "notice.reminder" | "annex.version_created" | "classification.changed" | "change_request.failed" | "webhook_endpoint.disabled" | "webhook_endpoint.ping" | "audit.checkpoint";
         WebhookEndpointPingWebhook: {
             /** @enum {string} */
             type: "webhook_endpoint.ping";
@@ -2861,9 +2937,15 @@ export interface components {
             /** @description Why the controller amends its instruction; part of the record */
             reason: string;
         };
-        ObjectToDecision: {
-            /** @description The concrete, objective reason (docs/rules.md, rule 6: the controller cannot refuse without one) */
-            reason: string;
+        RespondToObjection: {
+            /**
+             * @description `keep_current_arrangement`: the processor keeps the agreement's sub-processors and locations as they are, without the change; `propose_alternative`: it will propose another sub-processor or location in a new change request; `end_service`: it cannot provide the service without the change and will end it as the agreement provides
+             * @example propose_alternative
+             * @enum {string}
+             */
+            response: "keep_current_arrangement" | "propose_alternative" | "end_service";
+            /** @description What the processor will do, in its own words (1–2,000 characters) */
+            note: string;
         };
         EventTypeList: {
             /** @enum {string} */
@@ -3029,7 +3111,7 @@ export interface components {
              */
             language: "da" | "sv" | "en" | null;
             /** @description The notices the person gets by e-mail; null: the defaults of the role */
-            notices: ("change_request.submitted" | "notice.reminder" | "decision.overdue" | "decision.deemed_approved" | "decision.approved" | "decision.objected" | "decision.withdrawn" | "annex.version_created" | "change_request.failed" | "agreement.proposed" | "agreement.confirmed" | "agreement.declined" | "agreement.amended" | "webhook_endpoint.disabled")[] | null;
+            notices: ("change_request.submitted" | "notice.reminder" | "decision.overdue" | "decision.deemed_approved" | "decision.approved" | "decision.objected" | "decision.objection_responded" | "decision.withdrawn" | "annex.version_created" | "change_request.failed" | "agreement.proposed" | "agreement.confirmed" | "agreement.declined" | "agreement.amended" | "webhook_endpoint.disabled")[] | null;
             /**
              * @description invited: has not signed in yet; deactivated: can no longer sign in, history kept
              * @enum {string}
@@ -3086,7 +3168,7 @@ export interface components {
             /** @enum {string|null} */
             language?: "da" | "sv" | "en" | null;
             /** @description The notices the person gets by e-mail; null: the defaults of the role */
-            notices?: ("change_request.submitted" | "notice.reminder" | "decision.overdue" | "decision.deemed_approved" | "decision.approved" | "decision.objected" | "decision.withdrawn" | "annex.version_created" | "change_request.failed" | "agreement.proposed" | "agreement.confirmed" | "agreement.declined" | "agreement.amended" | "webhook_endpoint.disabled")[] | null;
+            notices?: ("change_request.submitted" | "notice.reminder" | "decision.overdue" | "decision.deemed_approved" | "decision.approved" | "decision.objected" | "decision.objection_responded" | "decision.withdrawn" | "annex.version_created" | "change_request.failed" | "agreement.proposed" | "agreement.confirmed" | "agreement.declined" | "agreement.amended" | "webhook_endpoint.disabled")[] | null;
         };
         SsoConnection: {
             /** @enum {string} */
@@ -8929,8 +9011,10 @@ export interface operations {
                      *               "instruction_conflict": false,
                      *               "comment": null,
                      *               "objection_reason": null,
+                     *               "objection_ground": null,
                      *               "decided_at": null,
                      *               "decided_by": null,
+                     *               "objection_response": null,
                      *               "application": {
                      *                 "state": "not_applicable",
                      *                 "effective_at": null,
@@ -9455,8 +9539,10 @@ export interface operations {
                      *           "instruction_conflict": false,
                      *           "comment": null,
                      *           "objection_reason": null,
+                     *           "objection_ground": null,
                      *           "decided_at": null,
                      *           "decided_by": null,
+                     *           "objection_response": null,
                      *           "application": {
                      *             "state": "not_applicable",
                      *             "effective_at": null,
@@ -9859,8 +9945,10 @@ export interface operations {
                      *           "instruction_conflict": false,
                      *           "comment": null,
                      *           "objection_reason": null,
+                     *           "objection_ground": null,
                      *           "decided_at": null,
                      *           "decided_by": null,
+                     *           "objection_response": null,
                      *           "application": {
                      *             "state": "not_applicable",
                      *             "effective_at": null,
@@ -10176,8 +10264,10 @@ export interface operations {
                      *           "instruction_conflict": false,
                      *           "comment": null,
                      *           "objection_reason": null,
+                     *           "objection_ground": null,
                      *           "decided_at": "2026-11-10T14:00:00.000Z",
                      *           "decided_by": null,
+                     *           "objection_response": null,
                      *           "application": {
                      *             "state": "not_applicable",
                      *             "effective_at": null,
@@ -10501,8 +10591,10 @@ export interface operations {
                      *           "instruction_conflict": false,
                      *           "comment": null,
                      *           "objection_reason": null,
+                     *           "objection_ground": null,
                      *           "decided_at": null,
                      *           "decided_by": null,
+                     *           "objection_response": null,
                      *           "application": {
                      *             "state": "not_applicable",
                      *             "effective_at": null,
@@ -10731,8 +10823,10 @@ export interface operations {
                      *       "instruction_conflict": false,
                      *       "comment": null,
                      *       "objection_reason": null,
+                     *       "objection_ground": null,
                      *       "decided_at": null,
                      *       "decided_by": null,
+                     *       "objection_response": null,
                      *       "application": {
                      *         "state": "not_applicable",
                      *         "effective_at": null,
@@ -10993,12 +11087,14 @@ export interface operations {
                      *       "instruction_conflict": false,
                      *       "comment": "Approved; the DPIA is updated (case 26/01234).",
                      *       "objection_reason": null,
+                     *       "objection_ground": null,
                      *       "decided_at": "2026-11-20T10:15:00.000Z",
                      *       "decided_by": {
                      *         "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
                      *         "name": "Mette Hansen",
                      *         "email": "mette.hansen@aarhus.example"
                      *       },
+                     *       "objection_response": null,
                      *       "application": {
                      *         "state": "applied",
                      *         "effective_at": "2026-11-20T10:15:00.000Z",
@@ -11330,10 +11426,21 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "reason": "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve."
+                 *       "reason": "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve.",
+                 *       "ground": "third_country"
                  *     }
                  */
-                "application/json": components["schemas"]["ObjectToDecision"];
+                "application/json": {
+                    /** @description The concrete, objective reason (docs/rules.md, rule 6: the controller cannot refuse without one) */
+                    reason: string;
+                    /**
+                     * @description What the objection rests on (docs/rules.md, rule 6): `third_country` (personal data would go outside the EU/EEA), `security` (the sub-processor's or the location's security), `insufficient_information` (the processor has not given what the controller needs to decide), `sub_processor_reputation` (the sub-processor's record or standing), `other`. Optional for clients written before grounds existed: without it the objection is recorded with `other`
+                     * @default other
+                     * @example third_country
+                     * @enum {string}
+                     */
+                    ground?: "third_country" | "security" | "insufficient_information" | "sub_processor_reputation" | "other";
+                };
             };
         };
         responses: {
@@ -11375,12 +11482,14 @@ export interface operations {
                      *       "instruction_conflict": false,
                      *       "comment": null,
                      *       "objection_reason": "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve.",
+                     *       "objection_ground": "third_country",
                      *       "decided_at": "2026-11-20T10:15:00.000Z",
                      *       "decided_by": {
                      *         "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
                      *         "name": "Mette Hansen",
                      *         "email": "mette.hansen@aarhus.example"
                      *       },
+                     *       "objection_response": null,
                      *       "application": {
                      *         "state": "not_applicable",
                      *         "effective_at": null,
@@ -11748,8 +11857,10 @@ export interface operations {
                      *       "instruction_conflict": false,
                      *       "comment": null,
                      *       "objection_reason": null,
+                     *       "objection_ground": null,
                      *       "decided_at": "2026-11-10T14:00:00.000Z",
                      *       "decided_by": null,
+                     *       "objection_response": null,
                      *       "application": {
                      *         "state": "not_applicable",
                      *         "effective_at": null,
@@ -12015,6 +12126,396 @@ export interface operations {
             };
         };
     };
+    respondToObjection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same key and body (24 hours) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                decision_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "response": "propose_alternative",
+                 *       "note": "We will submit a new change request with the backup in Microsoft's EU Data Boundary, with Microsoft's written confirmation that support access from outside the EU is excluded."
+                 *     }
+                 */
+                "application/json": components["schemas"]["RespondToObjection"];
+            };
+        };
+        responses: {
+            /** @description The decision, with the processor's answer */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "decision",
+                     *       "id": "dec_01M6DSG7E0082NQZ2CYK60VPJZ",
+                     *       "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *       "agreement": {
+                     *         "id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *         "title": "Databehandleraftale – omsorgssystem til hjemmeplejen",
+                     *         "controller_reference": "AAK-2026-0412"
+                     *       },
+                     *       "processor": {
+                     *         "id": "org_01M1E000Z0991YMC84YH7BPYM1",
+                     *         "name": "NordCare Systems ApS"
+                     *       },
+                     *       "controller": {
+                     *         "id": "org_01M1DZPW00W26P2YQMXQNKN9XH",
+                     *         "name": "Aarhus Kommune",
+                     *         "time_zone": "Europe/Copenhagen"
+                     *       },
+                     *       "kind": "decision",
+                     *       "state": "objected",
+                     *       "overdue": false,
+                     *       "authorisation": "specific",
+                     *       "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *       "introduces_third_country": false,
+                     *       "instruction_conflict": false,
+                     *       "comment": null,
+                     *       "objection_reason": "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve.",
+                     *       "objection_ground": "third_country",
+                     *       "decided_at": "2026-11-20T10:15:00.000Z",
+                     *       "decided_by": {
+                     *         "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
+                     *         "name": "Mette Hansen",
+                     *         "email": "mette.hansen@aarhus.example"
+                     *       },
+                     *       "objection_response": {
+                     *         "response": "propose_alternative",
+                     *         "note": "We will submit a new change request with the backup in Microsoft's EU Data Boundary, with Microsoft's written confirmation that support access from outside the EU is excluded.",
+                     *         "responded_at": "2026-11-21T09:00:00.000Z",
+                     *         "responded_by": null
+                     *       },
+                     *       "application": {
+                     *         "state": "not_applicable",
+                     *         "effective_at": null,
+                     *         "version": null,
+                     *         "failure_reason": null
+                     *       },
+                     *       "change": {
+                     *         "operations": [
+                     *           {
+                     *             "op": "add_location",
+                     *             "location": {
+                     *               "ref": "azure-north-europe",
+                     *               "label": "Microsoft Azure North Europe (Dublin)",
+                     *               "address": {
+                     *                 "street": "Grange Castle Business Park",
+                     *                 "postal_code": "D22 XR57",
+                     *                 "city": "Dublin",
+                     *                 "country": "IE"
+                     *               },
+                     *               "activities": [
+                     *                 "backup",
+                     *                 "disaster_recovery"
+                     *               ]
+                     *             }
+                     *           },
+                     *           {
+                     *             "op": "update_sub_processor",
+                     *             "target": "hetzner",
+                     *             "changes": {
+                     *               "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *             }
+                     *           },
+                     *           {
+                     *             "op": "add_sub_processor",
+                     *             "sub_processor": {
+                     *               "ref": "microsoft-ireland",
+                     *               "legal_name": "Microsoft Ireland Operations Limited",
+                     *               "registration": {
+                     *                 "scheme": "eu_vat",
+                     *                 "number": "IE8256796U"
+                     *               },
+                     *               "address": {
+                     *                 "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *                 "postal_code": "D18 P521",
+                     *                 "city": "Dublin",
+                     *                 "country": "IE"
+                     *               },
+                     *               "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *               "locations": [
+                     *                 "azure-north-europe"
+                     *               ],
+                     *               "dpf_certified": false,
+                     *               "contact": {
+                     *                 "name": "EU Data Protection Officer",
+                     *                 "email": "eudpo@microsoft-ireland.example"
+                     *               }
+                     *             }
+                     *           }
+                     *         ],
+                     *         "reason": "A second, off-site backup in another EU country, so that the care system can be restored if the Falkenstein site is lost",
+                     *         "effective_date": null,
+                     *         "submitted_at": "2026-11-02T09:30:00.000Z",
+                     *         "submitted_by": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
+                    Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is too large.",
+                     *       "code": "payload_too_large",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "code": "unsupported_media_type",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEventTypes: {
         parameters: {
             query?: never;
@@ -12136,7 +12637,8 @@ export interface operations {
                  *     `agreement.declined`: The controller declined a proposed agreement, with its reason if it gave one.
                  *     `agreement.amended`: The controller amended the agreement's terms (third-country instruction, notice period, authorisation): a new numbered version, in force from its effective date.
                  *     `decision.approved`: The controller approved the change for this agreement.
-                 *     `decision.objected`: The controller objected to the change for this agreement, with its reason; the change never takes effect here.
+                 *     `decision.objected`: The controller objected to the change for this agreement, with its reason and its ground (objection_ground); the change never takes effect here.
+                 *     `decision.objection_responded`: The processor answered the controller's objection, once: it keeps the current arrangement, will propose an alternative, or will end the service, with a note of what it will do (objection_response). The decision stays objected.
                  *     `decision.withdrawn`: The processor withdrew the change for this agreement.
                  *     `decision.deemed_approved`: The notice ended without objection under a general authorisation: the change is approved by silence.
                  *     `decision.overdue`: The notice ended, and silence does not approve here (specific authorisation or an instruction conflict): a decision is still needed.
@@ -12206,12 +12708,14 @@ export interface operations {
                      *               "instruction_conflict": false,
                      *               "comment": "Approved; the DPIA is updated (case 26/01234).",
                      *               "objection_reason": null,
+                     *               "objection_ground": null,
                      *               "decided_at": "2026-11-20T10:15:00.000Z",
                      *               "decided_by": {
                      *                 "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
                      *                 "name": "Mette Hansen",
                      *                 "email": "mette.hansen@aarhus.example"
                      *               },
+                     *               "objection_response": null,
                      *               "application": {
                      *                 "state": "applied",
                      *                 "effective_at": "2026-11-20T10:15:00.000Z",
@@ -12345,12 +12849,14 @@ export interface operations {
                      *               "instruction_conflict": false,
                      *               "comment": "Approved; the DPIA is updated (case 26/01234).",
                      *               "objection_reason": null,
+                     *               "objection_ground": null,
                      *               "decided_at": "2026-11-20T10:15:00.000Z",
                      *               "decided_by": {
                      *                 "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
                      *                 "name": "Mette Hansen",
                      *                 "email": "mette.hansen@aarhus.example"
                      *               },
+                     *               "objection_response": null,
                      *               "application": {
                      *                 "state": "applied",
                      *                 "effective_at": "2026-11-20T10:15:00.000Z",
@@ -12589,12 +13095,14 @@ export interface operations {
                      *           "instruction_conflict": false,
                      *           "comment": "Approved; the DPIA is updated (case 26/01234).",
                      *           "objection_reason": null,
+                     *           "objection_ground": null,
                      *           "decided_at": "2026-11-20T10:15:00.000Z",
                      *           "decided_by": {
                      *             "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
                      *             "name": "Mette Hansen",
                      *             "email": "mette.hansen@aarhus.example"
                      *           },
+                     *           "objection_response": null,
                      *           "application": {
                      *             "state": "applied",
                      *             "effective_at": "2026-11-20T10:15:00.000Z",
@@ -19806,6 +20314,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["DecisionObjectedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; 410 Gone disables the endpoint; anything else is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onDecisionObjectionResponded: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry, so a receiver can drop duplicates */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when two secrets overlap after a rotation */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionObjectionRespondedWebhook"];
             };
         };
         responses: {

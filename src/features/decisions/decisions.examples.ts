@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Operation } from "../change-requests/change-requests.schemas";
 import { EXAMPLE_IDS, EXAMPLE_TIMES } from "../examples";
-import type { ApproveBody, Decision, ObjectBody } from "./decisions.schemas";
+import type { ApproveBody, Decision, ObjectBody, ObjectionResponseBody } from "./decisions.schemas";
 
 /** The change of the story: Microsoft's Dublin region for an off-site backup, and Hetzner's description to match. */
 export const changeOperationsExample: z.output<typeof Operation>[] = [
@@ -51,8 +51,10 @@ export const pendingDecisionExample: z.output<typeof Decision> = {
   instruction_conflict: false,
   comment: null,
   objection_reason: null,
+  objection_ground: null,
   decided_at: null,
   decided_by: null,
+  objection_response: null,
   application: { state: "not_applicable", effective_at: null, version: null, failure_reason: null },
   change: { operations: changeOperationsExample, reason: changeReasonExample, effective_date: null, submitted_at: EXAMPLE_TIMES.submitted, submitted_by: null },
 };
@@ -71,14 +73,27 @@ export const approvedDecisionExample: z.output<typeof Decision> = {
 
 export const objectToDecisionExample: z.input<typeof ObjectBody> = {
   reason: "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve.",
+  ground: "third_country",
 };
 
 export const objectedDecisionExample: z.output<typeof Decision> = {
   ...pendingDecisionExample,
   state: "objected",
   objection_reason: objectToDecisionExample.reason,
+  objection_ground: "third_country",
   decided_at: EXAMPLE_TIMES.approved,
   decided_by: mette,
+};
+
+export const respondToObjectionExample: z.input<typeof ObjectionResponseBody> = {
+  response: "propose_alternative",
+  note: "We will submit a new change request with the backup in Microsoft's EU Data Boundary, with Microsoft's written confirmation that support access from outside the EU is excluded.",
+};
+
+/** NordCare answers Aarhus Kommune's objection through its organisation key: no person is named. */
+export const respondedDecisionExample: z.output<typeof Decision> = {
+  ...objectedDecisionExample,
+  objection_response: { response: "propose_alternative", note: respondToObjectionExample.note, responded_at: "2026-11-21T09:00:00.000Z", responded_by: null },
 };
 
 /** Withdrawn by the processor's key: no person is named. */

@@ -12,8 +12,15 @@ export const approveDecision: AppRouteHandler<R.ApproveDecisionRoute> = async (c
   return c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "approve", comment, amendment }), 200);
 };
 
-export const objectToDecision: AppRouteHandler<R.ObjectToDecisionRoute> = async (c) =>
-  c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "object", reason: c.req.valid("json").reason }), 200);
+export const objectToDecision: AppRouteHandler<R.ObjectToDecisionRoute> = async (c) => {
+  const { reason, ground } = c.req.valid("json");
+  return c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "object", reason, ground }), 200);
+};
+
+export const respondToObjection: AppRouteHandler<R.RespondToObjectionRoute> = async (c) => {
+  const { response, note } = c.req.valid("json");
+  return c.json(await service.respondToObjection({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, response, note }), 200);
+};
 
 export const withdrawDecision: AppRouteHandler<R.WithdrawDecisionRoute> = async (c) =>
   c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "withdraw" }), 200);

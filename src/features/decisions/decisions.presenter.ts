@@ -119,8 +119,18 @@ export function presentDecision(d: DecisionRow, ctx: DecisionContext, now: Date)
     instruction_conflict: d.instructionConflict,
     comment: d.comment,
     objection_reason: d.objectionReason,
+    objection_ground: d.objectionGround ?? null,
     decided_at: iso(d.decidedAt),
     decided_by: d.decidedBy ?? null,
+    objection_response:
+      d.objectionResponse && d.objectionRespondedAt
+        ? {
+            response: d.objectionResponse,
+            note: d.objectionResponseNote ?? "",
+            responded_at: d.objectionRespondedAt.toISOString(),
+            responded_by: d.objectionRespondedBy ?? null,
+          }
+        : null,
     application: { state: d.application, effective_at: iso(d.effectiveAt), version: d.appliedVersion, failure_reason: d.failureReason },
     change: {
       operations: cr.operations as unknown as Record<string, unknown>[],

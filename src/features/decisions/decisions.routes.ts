@@ -2,7 +2,7 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import { listOf, PageQuery } from "../../http/pagination";
 import { errorResponses, jsonBody, jsonContent } from "../../http/router";
 import { IdempotencyHeader } from "../../http/schemas";
-import { ApproveBody, Decision, DecisionIdParam, ListDecisionsQuery, ObjectBody } from "./decisions.schemas";
+import { ApproveBody, Decision, DecisionIdParam, ListDecisionsQuery, ObjectBody, ObjectionResponseBody } from "./decisions.schemas";
 import { listExample } from "../examples";
 import {
   approveDecisionExample,
@@ -10,6 +10,8 @@ import {
   objectedDecisionExample,
   objectToDecisionExample,
   pendingDecisionExample,
+  respondedDecisionExample,
+  respondToObjectionExample,
   withdrawnDecisionExample,
 } from "./decisions.examples";
 
@@ -85,8 +87,8 @@ export const approveDecision = verbRoute(
 export const objectToDecision = verbRoute(
   "/v1/decisions/{decision_id}/object",
   "objectToDecision",
-  "Object to the change for this agreement (controller); a concrete reason is required (docs/rules.md, rule 6)",
-  `The controller only, with its key with \`write\` scope (tied to a person: a decider or an admin); the processor gets 403. The change never takes effect in this agreement, and the processor gets \`decision.objected\` with the reason. A notice has nothing to object to (409 \`notice_only\`), and under a general authorisation a notice that ended without objection has already approved the change; ${FINAL}`,
+  "Object to the change for this agreement (controller); a concrete reason is required, and its ground (docs/rules.md, rule 6)",
+  `The controller only, with its key with \`write\` scope (tied to a person: a decider or an admin); the processor gets 403. The objection names its \`ground\` (\`third_country\`, \`security\`, \`insufficient_information\`, \`sub_processor_reputation\` or \`other\`) besides its \`reason\`; \`ground\` is optional so that clients written before it keep working, and an objection without it is recorded as \`other\`. The change never takes effect in this agreement, and the processor gets \`decision.objected\` with the reason and the ground, and may answer it (POST /v1/decisions/{decision_id}/objection-response). A notice has nothing to object to (409 \`notice_only\`), and under a general authorisation a notice that ended without objection has already approved the change; ${FINAL}`,
   ObjectBody,
   { body: objectToDecisionExample, decision: objectedDecisionExample },
 );
@@ -102,8 +104,22 @@ export const withdrawDecision = createRoute({
   responses: { 200: jsonContent(Decision, "The decision, withdrawn", withdrawnDecisionExample), ...errorResponses(403, 404, 409) },
 });
 
+export const respondToObjection = createRoute({
+  method: "post",
+  path: "/v1/decisions/{decision_id}/objection-response",
+  operationId: "respondToObjection",
+  summary: "Answer the controller's objection (processor): what it will do, recorded once (docs/rules.md, rule 6)",
+  description:
+    "The processor of the decision only, with its key with `write` scope (tied to a person: a decider or an admin); the controller gets 403, and any other organisation 404, like an unknown decision. The processor says how it meets the objection — `keep_current_arrangement` (the annex stays as it is, without the change), `propose_alternative` (another sub-processor or location, in a new change request) or `end_service` (it cannot provide the service without the change) — with a `note` of what it will do. The answer is recorded on the decision (`objection_response`, with the person who gave it), both parties get `decision.objection_responded`, and it is audited; the decision stays `objected`, and nothing changes in the annex. 409 `invalid_state` unless the decision is `objected`, and when it has been answered already: an answer is given once. Send an `Idempotency-Key` to retry safely.",
+  tags,
+  security,
+  request: { headers: IdempotencyHeader, params: DecisionIdParam, body: jsonBody(ObjectionResponseBody, undefined, respondToObjectionExample) },
+  responses: { 200: jsonContent(Decision, "The decision, with the processor's answer", respondedDecisionExample), ...errorResponses(403, 404, 409, 415, 422) },
+});
+
 export type ListDecisionsRoute = typeof listDecisions;
 export type GetDecisionRoute = typeof getDecision;
 export type ApproveDecisionRoute = typeof approveDecision;
 export type ObjectToDecisionRoute = typeof objectToDecision;
 export type WithdrawDecisionRoute = typeof withdrawDecision;
+export type RespondToObjectionRoute = typeof respondToObjection;

@@ -1,9 +1,26 @@
 import { z } from "@hono/zod-openapi";
-import { DECISION_STATES } from "../../domain/decisions";
+import { DECISION_STATES, OBJECTION_GROUNDS, OBJECTION_RESPONSES } from "../../domain/decisions";
 import { PersonRef, text, Timestamp } from "../../http/schemas";
 import { TermsChangeBody } from "../agreements/agreements.schemas";
 
 const PartyRef = z.object({ id: z.string(), name: z.string() });
+
+const GROUNDS_DESCRIPTION =
+  "What the objection rests on (docs/rules.md, rule 6): `third_country` (personal data would go outside the EU/EEA), `security` (the sub-processor's or the location's security), `insufficient_information` (the processor has not given what the controller needs to decide), `sub_processor_reputation` (the sub-processor's record or standing), `other`";
+
+// inline, not a named component: a named schema made nullable in one place would be documented nullable everywhere
+export const ObjectionGround = z.enum(OBJECTION_GROUNDS).openapi({ description: GROUNDS_DESCRIPTION, example: "third_country" });
+
+const RESPONSES_DESCRIPTION =
+  "`keep_current_arrangement`: the processor keeps the agreement's sub-processors and locations as they are, without the change; `propose_alternative`: it will propose another sub-processor or location in a new change request; `end_service`: it cannot provide the service without the change and will end it as the agreement provides";
+
+/** The processor's answer to an objection, as the decision shows it. */
+export const ObjectionResponseView = z.object({
+  response: z.enum(OBJECTION_RESPONSES).openapi({ description: RESPONSES_DESCRIPTION }),
+  note: z.string().openapi({ description: "What the processor will do" }),
+  responded_at: Timestamp,
+  responded_by: PersonRef.nullable().openapi({ description: "The person who answered (in the console, or through a key tied to them); null for a key of the organisation" }),
+});
 
 export const Decision = z
   .object({
@@ -36,9 +53,16 @@ export const Decision = z
     }),
     comment: z.string().nullable(),
     objection_reason: z.string().nullable(),
+    objection_ground: ObjectionGround.nullable().openapi({
+      description: `${GROUNDS_DESCRIPTION}. Set only on an objected decision; null otherwise, and on an objection recorded before grounds were`,
+    }),
     decided_at: Timestamp.nullable(),
     decided_by: PersonRef.nullable().openapi({
       description: "The person who approved, objected or withdrew (in the console, or through a key tied to them); null for a key of the organisation or the service",
+    }),
+    objection_response: ObjectionResponseView.nullable().openapi({
+      description:
+        "The processor's answer to the objection (POST /v1/decisions/{decision_id}/objection-response), given once; null until it answers, and on a decision that is not objected",
     }),
     application: z.object({
       state: z.enum(["not_applicable", "scheduled", "applied", "failed"]),
@@ -72,8 +96,18 @@ export const ApproveBody = z
 export const ObjectBody = z
   .strictObject({
     reason: text(4000).openapi({ description: "The concrete, objective reason (docs/rules.md, rule 6: the controller cannot refuse without one)" }),
+    ground: ObjectionGround.default("other").openapi({
+      description: `${GROUNDS_DESCRIPTION}. Optional for clients written before grounds existed: without it the objection is recorded with \`other\``,
+    }),
   })
   .openapi("ObjectToDecision");
+
+export const ObjectionResponseBody = z
+  .strictObject({
+    response: z.enum(OBJECTION_RESPONSES).openapi({ description: RESPONSES_DESCRIPTION, example: "propose_alternative" }),
+    note: text(2000).openapi({ description: "What the processor will do, in its own words (1–2,000 characters)" }),
+  })
+  .openapi("RespondToObjection");
 
 export const ListDecisionsQuery = z.object({
   state: z.enum(DECISION_STATES).optional(),

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { and, asc, desc, eq, inArray, lt, lte, not, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, lte, not, or, type SQL } from "drizzle-orm";
 import { schema } from "../../../db/client";
-import { type DecisionVerb, VERB_ROLE, effectiveAt, next, statesAllowing } from "../../domain/decisions";
+import { type DecisionVerb, VERB_ROLE, effectiveAt, next, type ObjectionGround, type ObjectionResponse, statesAllowing } from "../../domain/decisions";
 import { AppError, notFound } from "../../domain/errors";
 import { personOf, requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
@@ -94,7 +94,24 @@ type HumanVerb = Exclude<DecisionVerb, "deem">;
  * Approving a change that conflicts with the instruction in force is refused unless the
  * approval carries the amendment that lifts the conflict: then both commit in one transaction.
  */
-export async function decide({ ctx, id, verb, comment, reason, amendment }: { ctx: Ctx; id: string; verb: HumanVerb; comment?: string; reason?: string; amendment?: TermsChange }) {
+export async function decide({
+  ctx,
+  id,
+  verb,
+  comment,
+  reason,
+  ground,
+  amendment,
+}: {
+  ctx: Ctx;
+  id: string;
+  verb: HumanVerb;
+  comment?: string;
+  reason?: string;
+  /** what an objection rests on; `other` when not named (docs/rules.md, rule 6) */
+  ground?: ObjectionGround;
+  amendment?: TermsChange;
+}) {
   const { row, org } = await loadDecisionFor(ctx, id);
   const role = row.controllerId === org ? "controller" : "processor";
   if (VERB_ROLE[verb] !== role)
@@ -169,6 +186,7 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
       decidedBy: personOf(ctx.actor),
       comment: verb === "approve" ? (comment ?? null) : null,
       objectionReason: verb === "object" ? reason! : null,
+      objectionGround: verb === "object" ? (ground ?? "other") : null,
       effectiveAt: due,
       application: verb === "approve" ? ("scheduled" as const) : ("not_applicable" as const),
     };
@@ -197,6 +215,49 @@ export async function decide({ ctx, id, verb, comment, reason, amendment }: { ct
     const applied = due && due <= now ? await planApply(ctx, updated, loaded, amended?.agreement) : undefined;
     const answer = presentDecision(applied?.decision ?? updated, loaded, now);
     await commit(ctx, { ...joinChanges(amended?.change, decision, applied?.change), response: answer });
+    return answer;
+  });
+}
+
+/**
+ * The processor answers an objection (docs/rules.md, rule 6; the agreement's clause 4.2): what it
+ * will do, recorded once on the decision, with a `decision.objection_responded` event to both
+ * parties and its audit record. Only the processor of the decision (the controller gets 403, anyone
+ * else 404); only an objected decision, and only once (409 `invalid_state` for both). The UPDATE is
+ * guarded on the decision still being objected and unanswered, so of two racing answers exactly one
+ * is recorded and the other is told it was given already.
+ */
+export async function respondToObjection({ ctx, id, response, note }: { ctx: Ctx; id: string; response: ObjectionResponse; note: string }) {
+  const { row, org } = await loadDecisionFor(ctx, id);
+  if (row.processorId !== org) throw new AppError("forbidden", "Only the processor answers an objection to its change.");
+  let known: DecisionRow | undefined = row;
+  return retryOnConflict(async () => {
+    const fresh = known ?? (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
+    known = undefined;
+    if (fresh.state !== "objected") throw new AppError("invalid_state", `The decision is ${fresh.state}: only an objection can be answered.`, [], { current_state: fresh.state });
+    if (fresh.objectionResponse !== null)
+      throw new AppError("invalid_state", "The objection has been answered already; an answer is recorded once.", [], {
+        current_state: fresh.state,
+        objection_response: fresh.objectionResponse,
+      });
+    const now = ctx.clock.now();
+    const set = { objectionResponse: response, objectionResponseNote: note, objectionRespondedAt: now, objectionRespondedBy: personOf(ctx.actor) };
+    const updated: DecisionRow = { ...fresh, ...set };
+    const loaded = await loadDecisionContext(ctx.db, [updated]);
+    const answer = presentDecision(updated, loaded, now);
+    await commit(ctx, {
+      writes: [
+        guarded(
+          "decision.objection_response",
+          ctx.db
+            .update(d)
+            .set(set)
+            .where(and(eq(d.id, id), eq(d.state, "objected"), isNull(d.objectionResponse))),
+        ),
+      ],
+      ...eventsWithAudit(ctx, [decisionEvent("decision.objection_responded", updated, loaded, now)]),
+      response: answer,
+    });
     return answer;
   });
 }

@@ -7,4 +7,5 @@ export const decisionsRouter = createRouter()
   .openapi(routes.getDecision, handlers.getDecision)
   .openapi(routes.approveDecision, handlers.approveDecision)
   .openapi(routes.objectToDecision, handlers.objectToDecision)
-  .openapi(routes.withdrawDecision, handlers.withdrawDecision);
+  .openapi(routes.withdrawDecision, handlers.withdrawDecision)
+  .openapi(routes.respondToObjection, handlers.respondToObjection);

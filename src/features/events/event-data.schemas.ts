@@ -18,7 +18,10 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
   "agreement.declined": withAgreement(),
   "agreement.amended": z.object({ terms: AgreementTerms, previous: AgreementTerms }),
   "decision.approved": withDecision(),
+  // the decision carries the objection's reason and ground (objection_reason, objection_ground)
   "decision.objected": withDecision(),
+  // the decision carries the processor's answer (objection_response), and still the objection it answers
+  "decision.objection_responded": withDecision(),
   "decision.withdrawn": withDecision(),
   "decision.deemed_approved": withDecision(),
   "decision.overdue": withDecision(),

@@ -54,6 +54,7 @@ export const da = {
     "decision.deemed_approved": "en ændring er godkendt ved tavshed",
     "decision.approved": "en dataansvarlig har godkendt en ændring",
     "decision.objected": "en dataansvarlig har gjort indsigelse mod en ændring",
+    "decision.objection_responded": "databehandleren har svaret på vores indsigelse",
     "decision.withdrawn": "databehandleren har trukket en ændring tilbage",
     "annex.version_created": "en ændring er trådt i kraft i bilaget",
     "change_request.failed": "en godkendt ændring kunne ikke gennemføres",

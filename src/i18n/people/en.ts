@@ -54,6 +54,7 @@ export const en = {
     "decision.deemed_approved": "a change was approved by silence",
     "decision.approved": "a controller approved a change",
     "decision.objected": "a controller objected to a change",
+    "decision.objection_responded": "the processor answered our objection",
     "decision.withdrawn": "the processor withdrew a change",
     "annex.version_created": "a change took effect in the annex",
     "change_request.failed": "an approved change could not be applied",

@@ -54,6 +54,7 @@ export const sv = {
     "decision.deemed_approved": "en ändring har godkänts genom tystnad",
     "decision.approved": "en personuppgiftsansvarig har godkänt en ändring",
     "decision.objected": "en personuppgiftsansvarig har invänt mot en ändring",
+    "decision.objection_responded": "personuppgiftsbiträdet har svarat på vår invändning",
     "decision.withdrawn": "personuppgiftsbiträdet har dragit tillbaka en ändring",
     "annex.version_created": "en ändring har trätt i kraft i bilagan",
     "change_request.failed": "en godkänd ändring kunde inte genomföras",

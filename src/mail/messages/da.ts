@@ -94,6 +94,11 @@ export const da = {
     lead: (a) => `${a.controller} har gjort indsigelse mod ændringen fra ${a.processor} i aftalen ”${a.agreement}”. Ændringen træder ikke i kraft for denne aftale.`,
     action: "Se beslutningen",
   },
+  objection_responded: {
+    subject: (t) => `Svar på jeres indsigelse: ${t}`,
+    lead: (a) => `${a.processor} har svaret på indsigelsen fra ${a.controller} mod ændringen i aftalen ”${a.agreement}”. Ændringen træder fortsat ikke i kraft for denne aftale.`,
+    action: "Se beslutningen",
+  },
   withdrawn: {
     subject: (t) => `Ændring trukket tilbage: ${t}`,
     lead: (a) => `${a.processor} har trukket sin ændring i aftalen ”${a.agreement}” med ${a.controller} tilbage. Der er ikke mere at beslutte, og bilaget forbliver uændret.`,

@@ -94,6 +94,11 @@ export const en = {
     lead: (a) => `${a.controller} objected to ${a.processor}'s change to the agreement “${a.agreement}”. The change will not take effect for this agreement.`,
     action: "See the decision",
   },
+  objection_responded: {
+    subject: (t) => `Answer to your objection: ${t}`,
+    lead: (a) => `${a.processor} answered ${a.controller}'s objection to its change to the agreement “${a.agreement}”. The change still does not take effect for this agreement.`,
+    action: "See the decision",
+  },
   withdrawn: {
     subject: (t) => `Change withdrawn: ${t}`,
     lead: (a) => `${a.processor} withdrew its change to the agreement “${a.agreement}” with ${a.controller}. There is nothing more to decide, and the annex stays as it is.`,

@@ -94,6 +94,12 @@ export const sv = {
     lead: (a) => `${a.controller} har invänt mot ändringen från ${a.processor} i avtalet ”${a.agreement}”. Ändringen träder inte i kraft för detta avtal.`,
     action: "Se beslutet",
   },
+  objection_responded: {
+    subject: (t) => `Svar på er invändning: ${t}`,
+    lead: (a) =>
+      `${a.processor} har svarat på invändningen från ${a.controller} mot ändringen i avtalet ”${a.agreement}”. Ändringen träder fortfarande inte i kraft för detta avtal.`,
+    action: "Se beslutet",
+  },
   withdrawn: {
     subject: (t) => `Ändring återkallad: ${t}`,
     lead: (a) => `${a.processor} har återkallat sin ändring i avtalet ”${a.agreement}” med ${a.controller}. Det finns inget mer att besluta, och bilagan förblir oförändrad.`,

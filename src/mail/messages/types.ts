@@ -98,6 +98,8 @@ export interface MailMessages {
   };
   approved: DecisionNotice;
   objected: DecisionNotice;
+  /** the processor's answer to an objection, told to the controller */
+  objection_responded: DecisionNotice;
   withdrawn: DecisionNotice;
   failed: DecisionNotice & { to_processor: string };
   version_created: {

@@ -12,7 +12,8 @@ import { buildDocumentView } from "../annex-document/annex-document.view";
 import { renderHtml } from "../annex-document/render-html";
 import { getChangeRequest, withdrawChangeRequest } from "../../features/change-requests/change-requests.service";
 import { ctxOf } from "../../http/context";
-import { decide, getDecision } from "../../features/decisions/decisions.service";
+import { decide, getDecision, respondToObjection } from "../../features/decisions/decisions.service";
+import { OBJECTION_GROUNDS, OBJECTION_RESPONSES } from "../../domain/decisions";
 import { listTerms } from "../../features/agreements/agreement-terms.service";
 import { allChangeRequests, allDecisions, decisionDiff } from "./console.service";
 import { clearSessionCookie, type ConsoleSession, csrfMatches, loadSession } from "./console.session";
@@ -94,7 +95,21 @@ export async function inbox(c: C) {
   return html(c, <InboxPage {...pageOf(c, session)} decisions={mine} now={c.get("deps").clock.now()} />);
 }
 
-async function renderDecision(c: C, extra: { error?: string; approveError?: string; reason?: string; comment?: string; conflict?: boolean; done?: Done } = {}, status = 200) {
+type DecisionExtra = {
+  error?: string;
+  groundError?: string;
+  approveError?: string;
+  reason?: string;
+  ground?: string;
+  comment?: string;
+  respondError?: string;
+  response?: string;
+  note?: string;
+  conflict?: boolean | string;
+  done?: Done;
+};
+
+async function renderDecision(c: C, extra: DecisionExtra = {}, status = 200) {
   const session = c.get("session");
   const d = await getDecision({ ctx: ctx(c), id: c.req.param("id")! });
   const diff = await decisionDiff(ctx(c), d);
@@ -157,16 +172,36 @@ export async function approve(c: C) {
 export async function object(c: C) {
   const form = await c.req.parseBody();
   const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 2000) : "";
-  // docs/rules.md, rule 6: no objection without a concrete reason; nothing is decided
-  if (!reason) return renderDecision(c, { error: t(pickLang(c)).objection_reason_required }, 422);
-  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "object", reason }), { reason }, "objected");
+  const chosen = typeof form.ground === "string" ? form.ground : "";
+  const ground = OBJECTION_GROUNDS.find((g) => g === chosen);
+  // docs/rules.md, rule 6: no objection without a concrete reason and its ground; nothing is decided
+  if (!reason || !ground) {
+    const m = t(pickLang(c));
+    return renderDecision(
+      c,
+      { error: reason ? undefined : m.objection_reason_required, groundError: ground ? undefined : m.objection_ground_required, reason, ground: chosen },
+      422,
+    );
+  }
+  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "object", reason, ground }), { reason, ground }, "objected");
 }
 
-async function act(c: C, run: () => Promise<unknown>, kept: { reason?: string; comment?: string }, done: Done) {
+/** The processor answers an objection, once (docs/rules.md, rule 6): an answer and a note of what it will do. */
+export async function respond(c: C) {
+  const form = await c.req.parseBody();
+  const note = typeof form.note === "string" ? form.note.trim().slice(0, 2000) : "";
+  const chosen = typeof form.response === "string" ? form.response : "";
+  const response = OBJECTION_RESPONSES.find((r) => r === chosen);
+  if (!note || !response) return renderDecision(c, { respondError: t(pickLang(c)).respond_required, response: chosen, note }, 422);
+  const conflict = t(pickLang(c)).respond_conflict;
+  return act(c, () => respondToObjection({ ctx: ctx(c), id: c.req.param("id")!, response, note }), { response, note }, "responded", conflict);
+}
+
+async function act(c: C, run: () => Promise<unknown>, kept: DecisionExtra, done: Done, conflict: boolean | string = true) {
   try {
     await run();
   } catch (err) {
-    if (err instanceof AppError && err.code === "invalid_state") return renderDecision(c, { conflict: true }, 409);
+    if (err instanceof AppError && err.code === "invalid_state") return renderDecision(c, { conflict }, 409);
     if (err instanceof AppError && err.code === "instruction_conflict") return renderDecision(c, { approveError: t(pickLang(c)).amendment_required, ...kept }, 409);
     if (err instanceof AppError && err.code === "notice_only") return renderDecision(c, { approveError: t(pickLang(c)).notice_explainer, ...kept }, 409);
     if (err instanceof AppError && err.code === "validation_failed") return renderDecision(c, { error: err.message, ...kept }, 422);

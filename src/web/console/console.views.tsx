@@ -8,6 +8,7 @@ import { localDaysBetween } from "../../domain/time-zones";
 import { type Lang, LANGS, MESSAGES } from "../../i18n/messages";
 import type { DecisionView } from "../../features/decisions/decisions.presenter";
 import type { Role } from "../../domain/people";
+import { OBJECTION_GROUNDS, OBJECTION_RESPONSES, type ObjectionGround, type ObjectionResponse } from "../../domain/decisions";
 import { PEOPLE } from "../../i18n/people";
 
 /** One inline stylesheet: the console loads nothing else. Focus is always visible; colour is never the only signal. */
@@ -37,6 +38,7 @@ fieldset { border: 1px solid #bbb; margin: .75rem 0; padding: .5rem .75rem; }
 .hint { margin: 0 0 .5rem; color: #333; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 textarea, select, input[type=password], input[type=text], input[type=email] { width: 100%; box-sizing: border-box; font: inherit; padding: .35rem; border: 1px solid #555; }
+form.action select { margin-bottom: .75rem; }
 button { font: inherit; padding: .35rem .9rem; margin-top: .5rem; border: 2px solid #0b4f9c; background: #0b4f9c; color: #fff; border-radius: .25rem; cursor: pointer; }
 button.secondary { background: #fff; color: #0b4f9c; }
 .error { border-left: 4px solid #a00; padding: .5rem .75rem; background: #fff4f4; color: #700; }
@@ -387,7 +389,7 @@ export const DiffView: FC<{ diff: AnnexDiff & { names?: Record<string, string> }
 };
 
 export type Done = keyof ReturnType<typeof t>["done"];
-export const isDone = (x: string | undefined): x is Done => x === "approved" || x === "objected" || x === "withdrawn" || x === "withdrawn_all";
+export const isDone = (x: string | undefined): x is Done => x === "approved" || x === "objected" || x === "responded" || x === "withdrawn" || x === "withdrawn_all";
 
 /** The action just done, said where the user lands (a status message screen readers announce). */
 export const DoneNote: FC<{ done?: Done; lang: Lang }> = ({ done, lang }) =>
@@ -423,10 +425,19 @@ export const DecisionPage: FC<
     role: "controller" | "processor";
     canWrite: boolean;
     error?: string;
+    /** the objection's ground was not chosen */
+    groundError?: string;
     approveError?: string;
-    conflict?: boolean;
+    /** the decision moved before this action: true, or what to say */
+    conflict?: boolean | string;
     reason?: string;
+    /** the ground chosen, kept when the form comes back with an error */
+    ground?: string;
     comment?: string;
+    /** the processor's answer to an objection: its error, and what was entered */
+    respondError?: string;
+    response?: string;
+    note?: string;
     /** the instruction in force, when the change conflicts with it */
     instructionConflict?: "prohibited" | null;
     now: Date;
@@ -438,13 +449,15 @@ export const DecisionPage: FC<
   const doc = MESSAGES[p.lang];
   const d = p.d;
   const actionable = d.state === "pending" && p.role === "controller" && p.canWrite;
+  // the processor answers an objection once (docs/rules.md, rule 6)
+  const answerable = d.state === "objected" && d.objection_response === null && p.role === "processor" && p.canWrite;
   return (
     <Layout {...p} title={m.decision_title}>
       <h1>{`${m.decision_title}: ${d.agreement.title}`}</h1>
       <DoneNote done={p.done} lang={p.lang} />
       {p.conflict ? (
         <p class="error" role="alert">
-          {m.conflict}
+          {typeof p.conflict === "string" ? p.conflict : m.conflict}
         </p>
       ) : null}
       <Silence d={d} lang={p.lang} />
@@ -478,6 +491,12 @@ export const DecisionPage: FC<
             <dd>{date(d.decided_at, p.lang)}</dd>
           </>
         ) : null}
+        {d.objection_ground ? (
+          <>
+            <dt>{m.objection_ground}</dt>
+            <dd>{m.objection_grounds[d.objection_ground]}</dd>
+          </>
+        ) : null}
         {d.objection_reason ? (
           <>
             <dt>{m.objection_reason}</dt>
@@ -491,6 +510,7 @@ export const DecisionPage: FC<
           </>
         ) : null}
       </dl>
+      {d.state === "objected" ? <ObjectionResponseSection {...p} answerable={answerable} /> : null}
       <h2>{m.processor_reason}</h2>
       <p>{d.change.reason}</p>
       <h2>{m.change}</h2>
@@ -526,6 +546,22 @@ export const DecisionPage: FC<
           </form>
           <form class="action" method="post" action={`/console/decisions/${d.id}/object`}>
             <Csrf token={p.session!.csrfToken} />
+            <label for="ground">{m.objection_ground}</label>
+            {p.groundError ? (
+              <p id="ground-error" class="error" role="alert">
+                {p.groundError}
+              </p>
+            ) : null}
+            <select id="ground" name="ground" required aria-invalid={p.groundError ? "true" : undefined} aria-describedby={p.groundError ? "ground-error" : undefined}>
+              <option value="" selected={!isGround(p.ground)}>
+                {m.objection_ground_choose}
+              </option>
+              {OBJECTION_GROUNDS.map((g) => (
+                <option value={g} selected={p.ground === g}>
+                  {m.objection_grounds[g]}
+                </option>
+              ))}
+            </select>
             <label for="reason">{m.objection_reason}</label>
             <p id="reason-explainer">{m.objection_explainer}</p>
             {p.error ? (
@@ -546,7 +582,7 @@ export const DecisionPage: FC<
             <button type="submit">{m.object}</button>
           </form>
         </>
-      ) : !stillOpen(d) ? (
+      ) : !stillOpen(d) && !answerable ? (
         <p class="note">{m.final_note}</p>
       ) : null}
       {p.role === "processor" && p.canWrite && stillOpen(d) ? (
@@ -559,6 +595,87 @@ export const DecisionPage: FC<
     </Layout>
   );
 };
+
+const isGround = (x: string | undefined): x is ObjectionGround => (OBJECTION_GROUNDS as readonly string[]).includes(x ?? "");
+
+/**
+ * An objected decision: the processor's answer (read-only for both parties once given), or, for
+ * the processor that may still answer, the form that records it once.
+ */
+const ObjectionResponseSection: FC<Page & { d: DecisionView; answerable: boolean; respondError?: string; response?: string; note?: string }> = (p) => {
+  const m = t(p.lang);
+  const r = p.d.objection_response;
+  return (
+    <section aria-labelledby="objection-response">
+      <h2 id="objection-response">{m.objection_response}</h2>
+      {r ? (
+        <dl class="facts">
+          <dt>{m.objection_response_answer}</dt>
+          <dd>
+            <strong>{m.objection_responses[r.response]}</strong>
+          </dd>
+          <dt>{m.objection_response_note}</dt>
+          <dd>{r.note}</dd>
+          <dt>{m.objection_responded_at}</dt>
+          <dd>
+            <time datetime={r.responded_at}>{date(r.responded_at, p.lang)}</time>
+          </dd>
+          {r.responded_by ? (
+            <>
+              <dt>{m.objection_responded_by}</dt>
+              <dd>{r.responded_by.name ?? r.responded_by.email}</dd>
+            </>
+          ) : null}
+        </dl>
+      ) : p.answerable ? (
+        <form class="action" method="post" action={`/console/decisions/${p.d.id}/objection-response`}>
+          <Csrf token={p.session!.csrfToken} />
+          <p id="respond-explainer" class="hint">
+            {m.respond_explainer}
+          </p>
+          {p.respondError ? (
+            <p id="respond-error" class="error" role="alert">
+              {p.respondError}
+            </p>
+          ) : null}
+          <label for="response">{m.respond_response}</label>
+          <select
+            id="response"
+            name="response"
+            required
+            aria-invalid={p.respondError && !isResponse(p.response) ? "true" : undefined}
+            aria-describedby={p.respondError ? "respond-explainer respond-error" : "respond-explainer"}
+          >
+            <option value="" selected={!isResponse(p.response)}>
+              {m.respond_choose}
+            </option>
+            {OBJECTION_RESPONSES.map((o) => (
+              <option value={o} selected={p.response === o}>
+                {m.objection_responses[o]}
+              </option>
+            ))}
+          </select>
+          <label for="note">{m.respond_note}</label>
+          <textarea
+            id="note"
+            name="note"
+            rows={3}
+            aria-required="true"
+            aria-invalid={p.respondError && !p.note ? "true" : undefined}
+            aria-describedby={p.respondError ? "respond-explainer respond-error" : "respond-explainer"}
+          >
+            {p.note ?? ""}
+          </textarea>
+          <button type="submit">{m.respond}</button>
+        </form>
+      ) : (
+        <p class="note">{m.objection_response_awaited}</p>
+      )}
+    </section>
+  );
+};
+
+const isResponse = (x: string | undefined): x is ObjectionResponse => (OBJECTION_RESPONSES as readonly string[]).includes(x ?? "");
 
 export const DecisionsTable: FC<{ decisions: DecisionView[]; lang: Lang; party: "processor" | "controller" }> = ({ decisions, lang, party }) => {
   const m = t(lang);

@@ -35,6 +35,7 @@ consoleRouter.post("/console/sign-out", p.signOut);
 consoleRouter.get("/console/decisions/:id", h.decisionPage);
 consoleRouter.post("/console/decisions/:id/approve", h.approve);
 consoleRouter.post("/console/decisions/:id/object", h.object);
+consoleRouter.post("/console/decisions/:id/objection-response", h.respond);
 consoleRouter.get("/console/agreements/:id", h.agreementPage);
 consoleRouter.get("/console/agreements/:id/document", h.agreementDocument);
 consoleRouter.get("/console/decisions/:id/withdraw", h.withdrawDecisionConfirm);
