@@ -9,13 +9,14 @@ import type { Ctx } from "../../core/context";
 import { eventsWithAudit } from "../../core/events";
 import { type Change, commit, guarded, joinChanges, retryOnConflict } from "../../core/writer";
 import { deemIfDue } from "./due.service";
-import { planApply } from "./apply";
+import { type AnnexVersionRow, planApply } from "./apply";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { decisionEvent } from "./decision-events";
 import { planAmendment, type TermsChange } from "../agreements/agreement-terms.service";
 import { countryName, INTERNATIONAL_ORGANISATIONS } from "../../domain/countries";
 import { applyOperations, assessChange } from "../../domain/operations";
 import { isWithdrawable, withdrawable } from "../change-requests/change-requests.service";
-import { type DecisionContext, type DecisionRow, loadDecisionContext, loadDecisionPage, presentDecision } from "./decisions.presenter";
+import { type ChangeRequestRow, type DecisionContext, type DecisionRow, loadDecisionContext, loadDecisionPage, presentDecision } from "./decisions.presenter";
 import { readTogether } from "../../../db/read-together";
 import type { ListDecisionsQuery } from "./decisions.schemas";
 
@@ -34,6 +35,51 @@ async function loadDecisionFor(ctx: Ctx, id: string) {
   const row = await ctx.db.query.decisions.findFirst({ where: and(eq(d.id, id), partyTo(org)) });
   if (!row) throw notFound("decision");
   return { row, org };
+}
+
+interface DecisionWhole {
+  row: DecisionRow;
+  agreement: typeof schema.agreements.$inferSelect;
+  cr: ChangeRequestRow;
+  parties: { id: string; name: string; timeZone: string }[];
+  /** the agreement's latest annex version: what an approval that takes effect at once builds on */
+  latest: AnnexVersionRow | null;
+}
+
+/**
+ * A decision the calling organisation is party to, with its agreement, change request, parties and
+ * the agreement's latest annex version: one round trip, the others found through the decision by
+ * subqueries. Anyone else's decision is a 404 like a missing one.
+ */
+async function readDecisionWhole(ctx: Ctx, id: string, org: string): Promise<DecisionWhole> {
+  const mine = and(eq(d.id, id), partyTo(org));
+  const of = (column: SQLiteColumn) => ctx.db.select({ id: column }).from(d).where(mine);
+  const o = schema.organisations;
+  const v = schema.annexVersions;
+  const [rows, agreements, requests, parties, versions] = await readTogether(ctx.db, [
+    ctx.db.select().from(d).where(mine),
+    ctx.db
+      .select()
+      .from(schema.agreements)
+      .where(inArray(schema.agreements.id, of(d.agreementId))),
+    ctx.db
+      .select()
+      .from(schema.changeRequests)
+      .where(inArray(schema.changeRequests.id, of(d.changeRequestId))),
+    ctx.db
+      .select({ id: o.id, name: o.name, timeZone: o.timeZone })
+      .from(o)
+      .where(or(inArray(o.id, of(d.processorId)), inArray(o.id, of(d.controllerId)))),
+    ctx.db
+      .select()
+      .from(v)
+      .where(inArray(v.agreementId, of(d.agreementId)))
+      .orderBy(desc(v.version))
+      .limit(1),
+  ]);
+  const row = rows[0];
+  if (!row) throw notFound("decision");
+  return { row, agreement: agreements[0]!, cr: requests[0]!, parties, latest: versions[0] ?? null };
 }
 
 export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
@@ -112,7 +158,10 @@ export async function decide({
   ground?: ObjectionGround;
   amendment?: TermsChange;
 }) {
-  const { row, org } = await loadDecisionFor(ctx, id);
+  const org = requireOrganisation(ctx.actor);
+  // the decision with all that deciding needs, while nothing has moved it; after a conflict or a deemed approval, read again
+  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id, org);
+  const row = read.row;
   const role = row.controllerId === org ? "controller" : "processor";
   if (VERB_ROLE[verb] !== role)
     throw new AppError(
@@ -124,13 +173,12 @@ export async function decide({
   // a notice that ended under a general authorisation has already approved the change by silence
   // (only a decision that may be due is looked at again: its notice end never moves)
   const mayBeDue = row.state === "pending" && row.noticeEndsAt <= now && row.authorisation === "general" && !row.instructionConflict;
-  const deemed = mayBeDue ? await deemIfDue(ctx, [row.id], now) : 0;
-  // the row as read, while nothing has moved it; after a conflict, as it is then
-  let known: DecisionRow | undefined = deemed ? undefined : row;
+  if (mayBeDue && (await deemIfDue(ctx, [row.id], now))) read = undefined;
   // read, decide and commit; if the decision moves before the commit, all of it again on what is there then
   return retryOnConflict(async () => {
-    const fresh = known ?? (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
-    known = undefined;
+    const whole = read ?? (await readDecisionWhole(ctx, id, org));
+    read = undefined;
+    const fresh = whole.row;
     const step = next(fresh.state, verb);
     if ("refused" in step) {
       if (step.refused === "notice_only")
@@ -145,18 +193,7 @@ export async function decide({
     // a notice can be withdrawn only while it has yet to take effect (the guard `withdrawable`)
     if (verb === "withdraw" && !isWithdrawable(fresh)) throw alreadyFinal(fresh);
 
-    // its agreement, change request and parties: one round trip
-    const o = schema.organisations;
-    const [agreements, requests, parties] = await readTogether(ctx.db, [
-      ctx.db.select().from(schema.agreements).where(eq(schema.agreements.id, fresh.agreementId)),
-      ctx.db.select().from(schema.changeRequests).where(eq(schema.changeRequests.id, fresh.changeRequestId)),
-      ctx.db
-        .select({ id: o.id, name: o.name, timeZone: o.timeZone })
-        .from(o)
-        .where(inArray(o.id, [fresh.processorId, fresh.controllerId])),
-    ]);
-    const agreement = agreements[0]!;
-    const cr = requests[0];
+    const { agreement, cr, parties } = whole;
     if (verb === "approve" && conflictsNow(fresh, agreement)) {
       const lifts = amendment?.third_country_transfers === "with_transfer_mechanism";
       if (!lifts) {
@@ -212,7 +249,7 @@ export async function decide({
       ...eventsWithAudit(ctx, [decisionEvent(`decision.${updated.state}` as "decision.approved", updated, loaded, now)]),
     };
     // an approval whose effective date has come takes effect at once, in the same change
-    const applied = due && due <= now ? await planApply(ctx, updated, loaded, amended?.agreement) : undefined;
+    const applied = due && due <= now ? await planApply(ctx, updated, loaded, amended?.agreement, whole.latest) : undefined;
     const answer = presentDecision(applied?.decision ?? updated, loaded, now);
     await commit(ctx, { ...joinChanges(amended?.change, decision, applied?.change), response: answer });
     return answer;
