@@ -19,31 +19,59 @@ import { benchHandoff } from "./bench/handoff";
 import { benchSweep } from "./bench/sweep";
 
 const PARTS = ["annex", "fan-out", "deliveries", "sweep", "feeds", "audit", "round-trips", "handoff", "bundle"] as const;
-const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, json: { type: "string" }, only: { type: "string" } } });
+const { values } = parseArgs({
+  options: { quick: { type: "boolean", default: false }, smoke: { type: "boolean", default: false }, json: { type: "string" }, only: { type: "string" } },
+});
 const only = new Set(values.only ? values.only.split(",") : PARTS);
 for (const part of only) if (!(PARTS as readonly string[]).includes(part)) throw new Error(`--only: unknown part ${part}; one of ${PARTS.join(", ")}`);
-const quick = values.quick;
+// --smoke: every part and every figure at small sizes, to prove the bench runs (the test suite); no measurement
+const smoke = values.smoke;
+const quick = values.quick || smoke;
 
-/** How much each part does: --quick trades repetitions for time, never the sizes the goals name. */
-const plan = quick
+/**
+ * How much each part does: --quick trades repetitions for time, never the sizes the goals name;
+ * --smoke shrinks the sizes too. Each growth series' last size is the one its figure is taken at.
+ */
+const plan = smoke
   ? {
-      annex: { connections: 10, seconds: 3, rounds: 1 },
-      fanOut: [10, 100, 1000],
-      fanOutIterations: 2,
-      deliveries: { events: 500, concurrency: 16, iterations: 2 },
-      sweep: [100_000],
+      annex: { connections: 4, seconds: 1, rounds: 1 },
+      fanOut: [10, 100],
+      fanOutIterations: 1,
+      deliveries: { events: 100, concurrency: 8, iterations: 1 },
+      sweep: [1000],
       sweepIterations: 1,
       bareUpdate: false,
+      feedRows: [100, 1000],
+      auditRecords: 1000,
+      handoff: { events: 16, receiverMs: 100, concurrency: 16 },
     }
-  : {
-      annex: { connections: 10, seconds: 10, rounds: 3 },
-      fanOut: [10, 100, 1000, 10_000],
-      fanOutIterations: 5,
-      deliveries: { events: 1000, concurrency: 16, iterations: 5 },
-      sweep: [1000, 10_000, 100_000],
-      sweepIterations: 2,
-      bareUpdate: true,
-    };
+  : quick
+    ? {
+        annex: { connections: 10, seconds: 3, rounds: 1 },
+        fanOut: [10, 100, 1000],
+        fanOutIterations: 2,
+        deliveries: { events: 500, concurrency: 16, iterations: 2 },
+        sweep: [100_000],
+        sweepIterations: 1,
+        bareUpdate: false,
+        feedRows: [1000, 100_000],
+        auditRecords: 100_000,
+        handoff: { events: 100, receiverMs: 1000, concurrency: 16 },
+      }
+    : {
+        annex: { connections: 10, seconds: 10, rounds: 3 },
+        fanOut: [10, 100, 1000, 10_000],
+        fanOutIterations: 5,
+        deliveries: { events: 1000, concurrency: 16, iterations: 5 },
+        sweep: [1000, 10_000, 100_000],
+        sweepIterations: 2,
+        bareUpdate: true,
+        feedRows: [1000, 100_000],
+        auditRecords: 100_000,
+        handoff: { events: 100, receiverMs: 1000, concurrency: 16 },
+      };
+/** the size a growth series' figure is taken at: the goals name 1,000 agreements and 100,000 decisions */
+const figureAt = (series: number[], named: number) => (series.includes(named) ? named : series.at(-1)!);
 
 const figures: Record<string, Figure> = {};
 const growth: Record<string, { n: number; ms: number; baselineMs: number; perItemUs: number; bareUpdateMs?: number }[]> = {};
@@ -64,10 +92,10 @@ if (only.has("fan-out")) {
     step(`fan-out: one change request covering ${n} agreements`);
     // 10,000 agreements take long: fewer repetitions
     const r = await benchFanOut({ agreements: n, iterations: n >= 10_000 ? Math.min(2, plan.fanOutIterations) : plan.fanOutIterations });
-    if (n === 1000) {
+    if (n === figureAt(plan.fanOut, 1000)) {
       figures.fan_out = r.figure;
       notes.push(
-        `fan-out: 1,000 agreements wrote ${r.rows} rows (request, decisions, events, audit records, deliveries); the baseline reads the 1,000 annexes and inserts those rows with ${r.statements} set-based statements, all in one transaction`,
+        `fan-out: ${n.toLocaleString("en")} agreements wrote ${r.rows} rows (request, decisions, events, audit records, deliveries); the baseline reads the ${n.toLocaleString("en")} annexes and inserts those rows with ${r.statements} set-based statements, all in one transaction`,
       );
     }
     growth.fan_out.push({ n, ms: r.figure.value, baselineMs: r.figure.baseline, perItemUs: round((r.figure.value / n) * 1000, 1) });
@@ -82,10 +110,10 @@ if (only.has("sweep")) {
   for (const n of plan.sweep) {
     step(`notice sweep: runDue over ${n} pending decisions`);
     const r = await benchSweep({ decisions: n, iterations: plan.sweepIterations, bareUpdate: plan.bareUpdate });
-    if (n === 100_000) {
+    if (n === figureAt(plan.sweep, 100_000)) {
       figures.notice_sweep = r.figure;
       notes.push(
-        `notice sweep: runDue wrote ${r.rowsWritten} rows besides the 100,000 updates (an event, its audit record and its delivery per decision); the baseline is that update and those same rows in one raw transaction${r.bareUpdateMs ? `; the bare UPDATE alone takes ${r.bareUpdateMs} ms (runDue ${round(r.figure.value / r.bareUpdateMs, 2)}× it)` : ""}`,
+        `notice sweep: runDue wrote ${r.rowsWritten} rows besides the ${n.toLocaleString("en")} updates (an event, its audit record and its delivery per decision); the baseline is that update and those same rows in one raw transaction${r.bareUpdateMs ? `; the bare UPDATE alone takes ${r.bareUpdateMs} ms (runDue ${round(r.figure.value / r.bareUpdateMs, 2)}× it)` : ""}`,
       );
     }
     growth.sweep.push({
@@ -98,8 +126,8 @@ if (only.has("sweep")) {
   }
 }
 if (only.has("feeds")) {
-  step("feeds: a page of events and of the audit list at 100,000 rows vs 1,000");
-  const r = await benchFeeds({ iterations: quick ? 20 : 100 });
+  step(`feeds: a page of events and of the audit list at ${plan.feedRows[1]!.toLocaleString("en")} rows vs ${plan.feedRows[0]!.toLocaleString("en")}`);
+  const r = await benchFeeds({ iterations: smoke ? 5 : quick ? 20 : 100, rows: plan.feedRows as [number, number] });
   figures.feeds = r.figure;
   for (const s of r.series)
     notes.push(
@@ -109,10 +137,12 @@ if (only.has("feeds")) {
     );
 }
 if (only.has("audit")) {
-  step("audit verify: 100,000 records, from the newest checkpoint vs the whole chain");
-  const r = await benchAuditVerify({ records: 100_000, sinceCheckpoint: 100, iterations: quick ? 3 : 10 });
+  step(`audit verify: ${plan.auditRecords.toLocaleString("en")} records, from the newest checkpoint vs the whole chain`);
+  const r = await benchAuditVerify({ records: plan.auditRecords, sinceCheckpoint: 100, iterations: quick ? 3 : 10 });
   figures.audit_verify = r.figure;
-  notes.push(`audit verify at 100,000 records: ${r.incrementalMs} ms from a checkpoint 100 records back (goal: under 50 ms), ${r.fullMs} ms for the whole chain`);
+  notes.push(
+    `audit verify at ${plan.auditRecords.toLocaleString("en")} records: ${r.incrementalMs} ms from a checkpoint 100 records back (goal: under 50 ms), ${r.fullMs} ms for the whole chain`,
+  );
 }
 if (only.has("round-trips")) {
   step("round trips per request, counted at a Hrana server as the Worker reaches Turso");
@@ -121,8 +151,8 @@ if (only.has("round-trips")) {
   notes.push(...r.notes);
 }
 if (only.has("handoff")) {
-  step("handoff: a Worker's work after a write of 100 events, delivering itself vs handing to Svix");
-  const r = await benchHandoff({ events: 100, receiverMs: 1000, concurrency: 16 });
+  step(`handoff: a Worker's work after a write of ${plan.handoff.events} events, delivering itself vs handing to Svix`);
+  const r = await benchHandoff(plan.handoff);
   notes.push(
     `handoff: ${r.events} events to a receiver answering in ${r.receiverMs} ms, ${r.concurrency} at a time: ${r.embeddedMs} ms delivering them (embedded relay), ${r.svixMs} ms handing them to Svix (the tests' fake Svix on loopback); a Worker's waitUntil ends 30 s after the response`,
   );

@@ -62,9 +62,9 @@ async function pageMs(n: number, iterations: number) {
   }
 }
 
-export async function benchFeeds(opts: { iterations: number }): Promise<{ figure: Figure; series: { n: number; ms: Record<string, number> }[] }> {
+export async function benchFeeds(opts: { iterations: number; rows?: [number, number] }): Promise<{ figure: Figure; series: { n: number; ms: Record<string, number> }[] }> {
   const series = [];
-  for (const n of [1000, 100_000]) series.push({ n, ms: await pageMs(n, opts.iterations) });
+  for (const n of opts.rows ?? [1000, 100_000]) series.push({ n, ms: await pageMs(n, opts.iterations) });
   const small = series[0]!.ms;
   const large = series[1]!.ms;
   // the slowest of the four pages at 100,000 rows against the same page at 1,000, by their medians:
