@@ -864,17 +864,27 @@ export function renderEventNotice(input: { type: EventType; data: unknown; recip
   });
 }
 
+/** A mail whose point is one link: a line of what it is for and how long it works, the button, and why the recipient got it. */
+function linkMail(recipient: MailRecipient, text: { subject: string; lead: string; expires: string; action: string; why: string }, url: string): RenderedMail {
+  const w = words(recipient.lang);
+  return finish({
+    lang: recipient.lang,
+    subject: text.subject,
+    greeting: w.m.greeting(recipient.name),
+    blocks: [{ type: "p", text: `${text.lead} ${text.expires}` }],
+    action: { label: text.action, url },
+    footer: { why: text.why, links: [] },
+  });
+}
+
 /** The sign-in link mail (passwordless sign-in). */
 export function renderSignIn(input: { recipient: MailRecipient; url: string; expiresMinutes: number; organisationName: string }): RenderedMail {
-  const w = words(input.recipient.lang);
-  return finish({
-    lang: input.recipient.lang,
-    subject: w.m.sign_in.subject(input.organisationName),
-    greeting: w.m.greeting(input.recipient.name),
-    blocks: [{ type: "p", text: `${w.m.sign_in.lead(input.organisationName)} ${w.m.sign_in.expires(input.expiresMinutes)}` }],
-    action: { label: w.m.sign_in.action, url: input.url },
-    footer: { why: w.m.sign_in.why, links: [] },
-  });
+  const m = words(input.recipient.lang).m.sign_in;
+  return linkMail(
+    input.recipient,
+    { subject: m.subject(input.organisationName), lead: m.lead(input.organisationName), expires: m.expires(input.expiresMinutes), action: m.action, why: m.why },
+    input.url,
+  );
 }
 
 /** An invitation to join an organisation's console with a role. */
@@ -908,15 +918,12 @@ export function renderInvitation(input: {
 
 /** The confirmation link of a public page subscription (docs/rules.md, "Public page subscriptions"). */
 export function renderPageConfirm(input: { recipient: MailRecipient; url: string; pageName: string; expiresDays: number }): RenderedMail {
-  const w = words(input.recipient.lang);
-  return finish({
-    lang: input.recipient.lang,
-    subject: w.m.page_confirm.subject(input.pageName),
-    greeting: w.m.greeting(input.recipient.name),
-    blocks: [{ type: "p", text: `${w.m.page_confirm.lead(input.pageName)} ${w.m.page_confirm.expires(input.expiresDays)}` }],
-    action: { label: w.m.page_confirm.action, url: input.url },
-    footer: { why: w.m.page_confirm.why, links: [] },
-  });
+  const m = words(input.recipient.lang).m.page_confirm;
+  return linkMail(
+    input.recipient,
+    { subject: m.subject(input.pageName), lead: m.lead(input.pageName), expires: m.expires(input.expiresDays), action: m.action, why: m.why },
+    input.url,
+  );
 }
 
 const PageAddress = z.object({ street: z.string(), postal_code: z.string(), city: z.string(), region: z.string().nullish(), country: z.string() });

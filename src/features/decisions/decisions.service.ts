@@ -82,6 +82,14 @@ async function readDecisionWhole(ctx: Ctx, id: string, org: string): Promise<Dec
   return { row, agreement: agreements[0]!, cr: requests[0]!, parties, latest: versions[0] ?? null };
 }
 
+/** What presenting the decision needs, from what was read with it. */
+const contextOf = ({ agreement, cr, parties }: Pick<DecisionWhole, "agreement" | "cr" | "parties">): DecisionContext => ({
+  requests: new Map([[cr.id, cr]]),
+  agreements: new Map([[agreement.id, agreement]]),
+  names: new Map(parties.map((p) => [p.id, p.name])),
+  zones: new Map(parties.map((p) => [p.id, p.timeZone])),
+});
+
 export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
   const { row } = await loadDecisionFor(ctx, id);
   return (await presentDecisions(ctx, [row]))[0]!;
@@ -193,7 +201,7 @@ export async function decide({
     // a notice can be withdrawn only while it has yet to take effect (the guard `withdrawable`)
     if (verb === "withdraw" && !isWithdrawable(fresh)) throw alreadyFinal(fresh);
 
-    const { agreement, cr, parties } = whole;
+    const { agreement, cr } = whole;
     if (verb === "approve" && conflictsNow(fresh, agreement)) {
       const lifts = amendment?.third_country_transfers === "with_transfer_mechanism";
       if (!lifts) {
@@ -214,7 +222,7 @@ export async function decide({
       }
     }
 
-    const due = verb === "approve" ? effectiveAt(cr!.effectiveDate, now) : null;
+    const due = verb === "approve" ? effectiveAt(cr.effectiveDate, now) : null;
     const guard = verb === "withdraw" ? withdrawable : inArray(d.state, statesAllowing(verb));
     const set = {
       state: verb === "approve" ? ("approved" as const) : verb === "object" ? ("objected" as const) : ("withdrawn" as const),
@@ -230,12 +238,7 @@ export async function decide({
     const updated: DecisionRow = { ...fresh, ...set };
     // the amendment first, then the approval it makes possible: one change, in that order
     const amended = amendment ? await planAmendment(ctx, agreement, amendment, { effectiveAt: now, decisionId: updated.id, base: "/amendment" }) : undefined;
-    const loaded: DecisionContext = {
-      requests: new Map([[cr!.id, cr!]]),
-      agreements: new Map([[agreement.id, amended?.agreement ?? agreement]]),
-      names: new Map(parties.map((p) => [p.id, p.name])),
-      zones: new Map(parties.map((p) => [p.id, p.timeZone])),
-    };
+    const loaded = contextOf({ ...whole, agreement: amended?.agreement ?? agreement });
     const decision: Change = {
       writes: [
         guarded(
@@ -265,12 +268,14 @@ export async function decide({
  * is recorded and the other is told it was given already.
  */
 export async function respondToObjection({ ctx, id, response, note }: { ctx: Ctx; id: string; response: ObjectionResponse; note: string }) {
-  const { row, org } = await loadDecisionFor(ctx, id);
-  if (row.processorId !== org) throw new AppError("forbidden", "Only the processor answers an objection to its change.");
-  let known: DecisionRow | undefined = row;
+  const org = requireOrganisation(ctx.actor);
+  // the decision with what presenting it needs, while nothing has moved it; after a conflict, read again
+  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id, org);
+  if (read.row.processorId !== org) throw new AppError("forbidden", "Only the processor answers an objection to its change.");
   return retryOnConflict(async () => {
-    const fresh = known ?? (await ctx.db.query.decisions.findFirst({ where: eq(d.id, id) }))!;
-    known = undefined;
+    const whole = read ?? (await readDecisionWhole(ctx, id, org));
+    read = undefined;
+    const fresh = whole.row;
     if (fresh.state !== "objected") throw new AppError("invalid_state", `The decision is ${fresh.state}: only an objection can be answered.`, [], { current_state: fresh.state });
     if (fresh.objectionResponse !== null)
       throw new AppError("invalid_state", "The objection has been answered already; an answer is recorded once.", [], {
@@ -280,7 +285,7 @@ export async function respondToObjection({ ctx, id, response, note }: { ctx: Ctx
     const now = ctx.clock.now();
     const set = { objectionResponse: response, objectionResponseNote: note, objectionRespondedAt: now, objectionRespondedBy: personOf(ctx.actor) };
     const updated: DecisionRow = { ...fresh, ...set };
-    const loaded = await loadDecisionContext(ctx.db, [updated]);
+    const loaded = contextOf(whole);
     const answer = presentDecision(updated, loaded, now);
     await commit(ctx, {
       writes: [
