@@ -27,6 +27,10 @@ import { requireJsonBody } from "./http/content-type";
 import { limitBody, limitRate, logRequests } from "./http/limits";
 import { idempotency } from "./http/idempotency";
 import { problem } from "./http/problem";
+import { settleKey } from "./core/keyed-reads";
+import * as annexRoutes from "./features/annex/annex.routes";
+import * as decisionRoutes from "./features/decisions/decisions.routes";
+import * as changeRequestRoutes from "./features/change-requests/change-requests.routes";
 import { type AppEnv, createRouter } from "./http/router";
 import { docsAsset, docsPage } from "./http/docs";
 
@@ -70,6 +74,18 @@ export const OPENAPI_INFO = {
 
 /** The operations anyone may call without an API key: the legal reference data. */
 const PUBLIC_ROUTES = [...countriesPublicRoutes, ...eventsPublicRoutes, ...auditPublicRoutes];
+
+/**
+ * The hot routes that, at the edge, read the request's key with their own first reads (one round
+ * trip for both; src/core/keyed-reads.ts): the annex read, the decision verbs and a change request.
+ */
+const KEY_READ_WITH_ROUTE = [
+  annexRoutes.getAnnex,
+  decisionRoutes.approveDecision,
+  decisionRoutes.objectToDecision,
+  decisionRoutes.withdrawDecision,
+  changeRequestRoutes.submitChangeRequest,
+];
 
 /** Matches a request to one of the routes, by method and path (`{param}` is one path segment; a trailing slash is allowed, as the router allows it). */
 function routeMatcher(routes: readonly { method: string; path: string }[]) {
@@ -115,7 +131,7 @@ export function createApp(deps: Deps) {
   app.use("/v1/*", requireJsonBody);
   // authentication, the per-key rate limit and Idempotency-Key all need a key: the public routes skip them
   const isPublic = routeMatcher(PUBLIC_ROUTES);
-  app.use("/v1/*", exceptPublic(isPublic, authenticate));
+  app.use("/v1/*", exceptPublic(isPublic, authenticate(routeMatcher(KEY_READ_WITH_ROUTE))));
   app.use("/v1/*", exceptPublic(isPublic, limitRate({ perMinute: deps.limits?.requestsPerMinute ?? 600, binding: deps.limits?.binding })));
   app.use("/v1/*", exceptPublic(isPublic, idempotency));
 
@@ -158,7 +174,15 @@ export function createApp(deps: Deps) {
   app.get("/healthz", (c) => c.json({ ok: true }));
 
   app.notFound((c) => problem(c, "route_not_found", `No route ${c.req.method} ${new URL(c.req.url).pathname}.`));
-  app.onError((err, c) => {
+  app.onError(async (thrown, c) => {
+    let err: unknown = thrown;
+    // a request refused before its route read its key (at the edge): a bad key is answered first
+    const key = c.get("deferredKey");
+    if (key && !key.settled)
+      err = await settleKey(key).then(
+        () => thrown,
+        (refusal: unknown) => refusal,
+      );
     if (err instanceof AppError) return problem(c, err.code, err.message, err.errors, err.extra);
     if (err instanceof HTTPException && err.status === 400)
       return problem(c, "malformed_json", "The request body is not valid JSON.", [{ in: "json", pointer: "", rule: "json", detail: err.message }]);

@@ -5,6 +5,7 @@
 // each against the budget. The isolate is warm: a key's last use is noted at most once a
 // minute, so each key is used once, uncounted, before a counted request, and the audit chain's
 // end is cached from an earlier write, so only the request's own work is counted.
+// RT_SQL=1 prints the SQL of every round trip counted.
 import { createClient } from "@libsql/client/web";
 import { createServer } from "node:http";
 import { startHranaServer } from "../../test/helpers/hrana-server";
@@ -112,6 +113,7 @@ export async function benchRoundTrips(): Promise<{ figures: Record<string, Figur
       const from = pipelines.length;
       const result = await run();
       const sent = pipelines.slice(from).map(describe);
+      if (process.env.RT_SQL) for (const s of sent) console.error("RT>", s.kinds, JSON.stringify(s.sql).slice(0, 1500));
       return { result, roundTrips: sent.length, sent };
     };
     const warm = (key: string) => call(key, "GET", "/v1/agreements?limit=1");

@@ -1,8 +1,9 @@
 import type { Client, InStatement, InValue, Transaction } from "@libsql/client";
-import { and, eq, is, SQL } from "drizzle-orm";
-import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { and, eq, is, isNull, ne, SQL, sql } from "drizzle-orm";
+import { SQLiteAsyncDialect, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { insertRowsSql } from "../../db/bulk";
-import { schema } from "../../db/client";
+import { isLocal } from "../../db/read-together";
+import { type Db, schema } from "../../db/client";
 import type { Deps } from "../deps";
 import { AppError } from "../domain/errors";
 import { SCHEDULER } from "./actor";
@@ -36,6 +37,15 @@ export interface Change {
   auditOf?: AuditItem[];
   /** the verb's answer: stored with the change for the request's Idempotency-Key, if it has one */
   response?: unknown;
+  /** the endpoints and people of these organisations, read with the verb's own reads (`audienceReads`) */
+  prefetched?: Prefetched;
+}
+
+/** What the snapshot needs of some organisations, read beforehand: a commit whose events go only to them reads none of it again. */
+export interface Prefetched {
+  audience: string[];
+  endpoints: OutboxEndpoint[];
+  recipients: MailRecipient[];
 }
 
 /** What a commit reads first: the audit chain's end, and the endpoints and people the events go to. */
@@ -160,6 +170,38 @@ function snapshotOf([head, endpoints, people]: { rows: Record<string, unknown>[]
   };
 }
 
+/**
+ * The snapshot's endpoints and people of the organisations `of` picks (a condition on an
+ * organisation id column, usually a subquery), as reads a verb sends with its own: at the edge
+ * its commit is then one round trip. `prefetchedOf` makes a `Prefetched` of what they found.
+ */
+export function audienceReads(db: Db, of: (organisationId: SQLiteColumn) => SQL | undefined) {
+  const e = schema.webhookEndpoints;
+  const u = schema.users;
+  const o = schema.organisations;
+  // on a local file the writer reads them in its transaction, under the write lock: nothing to read here
+  const wanted = (organisationId: SQLiteColumn) => (isLocal(db) ? sql`0` : of(organisationId));
+  return [
+    db
+      .select({ id: e.id, organisationId: e.organisationId, eventTypes: e.eventTypes })
+      .from(e)
+      .where(and(wanted(e.organisationId), eq(e.enabled, true), isNull(e.deletedAt))),
+    db
+      .select({ userId: u.id, organisationId: u.organisationId, email: u.email, role: u.role, language: u.language, notices: u.notices, country: o.country })
+      .from(u)
+      .innerJoin(o, eq(o.id, u.organisationId))
+      .where(and(wanted(u.organisationId), ne(u.status, "deactivated"))),
+  ] as const;
+}
+
+export const prefetchedOf = (audience: string[], endpoints: OutboxEndpoint[], recipients: MailRecipient[]): Prefetched => ({ audience, endpoints, recipients });
+
+/** Whether every event of the change goes only to organisations prefetched. */
+function covered(change: Change): boolean {
+  const audience = new Set(change.prefetched?.audience ?? []);
+  return !!change.prefetched && (change.events ?? []).every((e) => e.audience.every((org) => audience.has(org)));
+}
+
 /** Reads the snapshot in one round trip: a lone read needs no batch around it. */
 async function readSnapshot(target: Pick<Client, "execute" | "batch"> | Transaction, change: Change, remote: boolean): Promise<Snapshot> {
   const reads = snapshotReads(change);
@@ -204,8 +246,7 @@ async function commitOnce(deps: WriterDeps, change: Change): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     // the chain's end as this process last wrote it spares a round trip; the head guard catches a stale one
     const cached = attempt === 1 ? deps.auditHead?.hash : null;
-    const read = !!change.events?.length || (audits && !cached);
-    const snapshot = read ? await readSnapshot(client, change, true) : { head: cached ?? GENESIS_HASH, endpoints: [], recipients: [] };
+    const snapshot = await remoteSnapshot(client, change, audits, cached);
     try {
       const head = await runPlanned(client, deps, change, snapshot);
       if (deps.auditHead && audits) deps.auditHead.hash = head;
@@ -216,6 +257,15 @@ async function commitOnce(deps: WriterDeps, change: Change): Promise<void> {
       throw err;
     }
   }
+}
+
+/** Over HTTP: what is not cached or prefetched, in one round trip; nothing at all when it all is. */
+async function remoteSnapshot(client: Client, change: Change, audits: boolean, cached: string | null | undefined): Promise<Snapshot> {
+  const head = audits && !cached ? undefined : (cached ?? GENESIS_HASH);
+  if (!change.events?.length) return head ? { head, endpoints: [], recipients: [] } : readSnapshot(client, change, true);
+  if (!covered(change)) return readSnapshot(client, change, true);
+  const { endpoints, recipients } = change.prefetched!;
+  return { head: head ?? snapshotOf([await client.execute(HEAD_SQL)]).head, endpoints, recipients };
 }
 
 /** Runs the planned statements; returns the audit chain's new end. */
@@ -261,5 +311,6 @@ export function joinChanges(...changes: (Change | undefined)[]): Change {
     events: present.flatMap((c) => c.events ?? []),
     audit: present.flatMap((c) => c.audit ?? []),
     auditOf: present.flatMap((c) => c.auditOf ?? []),
+    prefetched: present.find((c) => c.prefetched)?.prefetched,
   };
 }

@@ -18,5 +18,18 @@ export function clientIp(c: Context<AppEnv>): string | null {
 export const ctxOf = (c: Context<AppEnv>, answers?: number): Ctx => {
   const idempotency = c.get("idempotency");
   if (idempotency && answers) idempotency.status = answers;
-  return { ...c.get("deps"), actor: c.get("actor"), request: { id: c.get("requestId"), ip: clientIp(c) }, idempotency };
+  const request = { id: c.get("requestId"), ip: clientIp(c) };
+  const deferredKey = c.get("deferredKey");
+  if (!deferredKey) return { ...c.get("deps"), actor: c.get("actor"), request, idempotency };
+  // the key is read with the route's first reads: no actor before them
+  return {
+    ...c.get("deps"),
+    get actor() {
+      if (!deferredKey.actor) throw new Error("the actor was asked for before the request's key was read (readWithKey)");
+      return deferredKey.actor;
+    },
+    deferredKey,
+    request,
+    idempotency,
+  };
 };

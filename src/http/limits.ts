@@ -28,7 +28,7 @@ export interface RateLimitOptions {
  */
 export function limitRate(opts: RateLimitOptions) {
   const common = {
-    keyGenerator: (c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]) => c.get("actor").keyId ?? "system",
+    keyGenerator: (c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]) => c.get("keyHash") ?? "system",
     handler: () => {
       throw new AppError("rate_limited", `More than ${opts.perMinute} requests a minute with this key; retry after the time in Retry-After.`);
     },

@@ -4,8 +4,9 @@ import type { ZodError } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../domain/errors";
 import type { Actor } from "../core/actor";
-import type { IdempotencyClaim } from "../core/context";
+import type { DeferredKey, IdempotencyClaim } from "../core/context";
 import { ERROR_CODES } from "../domain/errors";
+import { settleKey } from "../core/keyed-reads";
 import { ERROR_STATUS, ERROR_TITLES, type Problem, problem, problemOf } from "./problem";
 import type { ErrorCode } from "../domain/errors";
 
@@ -14,6 +15,9 @@ export interface AppEnv {
     requestId: string;
     deps: Deps;
     actor: Actor;
+    /** the SHA-256 of the presented key: what the rate limit counts by */
+    keyHash?: string;
+    deferredKey?: DeferredKey;
     idempotency?: IdempotencyClaim;
   };
 }
@@ -47,8 +51,10 @@ export function fieldErrors(error: ZodError, part: string, input?: unknown) {
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     strict: false,
-    defaultHook: (result, c) => {
+    defaultHook: async (result, c) => {
       if (result.success) return;
+      // a bad key is answered before a bad request
+      await settleKey(c.get("deferredKey"));
       const part = result.target === "param" ? "path" : result.target;
       const errors = fieldErrors(result.error as unknown as ZodError, part, (result as { data?: unknown }).data);
       const code = part === "json" ? "validation_failed" : "invalid_request";

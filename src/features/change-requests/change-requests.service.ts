@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, lt, or } from "drizzle-orm";
 import { insertRowsSql } from "../../../db/bulk";
 import { schema } from "../../../db/client";
 import { type AnnexContent, checkDerogationsFor } from "../../domain/annex";
@@ -11,10 +11,11 @@ import { decodeCursor, toPage } from "../../core/pagination";
 import { type Ctx, iso } from "../../core/context";
 import { planApply } from "../decisions/apply";
 import { decisionEvent } from "../decisions/decision-events";
-import { readTogether } from "../../../db/read-together";
+import { callerOrganisation, readWithKey } from "../../core/keyed-reads";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, presentDecision } from "../decisions/decisions.presenter";
 import { eventsWithAudit } from "../../core/events";
-import { commit, guarded, joinChanges, retryOnConflict } from "../../core/writer";
+import { audienceReads, commit, guarded, joinChanges, prefetchedOf, retryOnConflict } from "../../core/writer";
 import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
 
 const cr = schema.changeRequests;
@@ -45,26 +46,56 @@ function presentChangeRequest(row: ChangeRequestRow, decisions: ReturnType<typeo
   };
 }
 
+const agreementColumns = Object.entries(getTableColumns(a));
+const coveredSelection = { ...getTableColumns(a), content: schema.annexVersions.content };
+
+/**
+ * A covered agreement and its annex from the values of `coveredSelection`, decoded by their
+ * columns: drizzle's row mapping (generic, a walk per value) cost more than the read itself
+ * when a request covers a thousand agreements.
+ */
+function coveredRow(values: unknown[]) {
+  const agreement: Record<string, unknown> = {};
+  for (let i = 0; i < agreementColumns.length; i++) {
+    const [key, column] = agreementColumns[i]!;
+    agreement[key] = values[i] === null ? null : column.mapFromDriverValue(values[i]);
+  }
+  return { agreement: agreement as typeof a.$inferSelect, content: coveredSelection.content.mapFromDriverValue(values[agreementColumns.length] as string) as AnnexContent };
+}
+
 /**
  * The processor's active agreements a request covers, with each one's annex as it now stands, and
  * the parties: for the rules, whether each controller is a public authority (GDPR Art. 49(3)) and
  * its time zone (rule 4); for the answer, their names. One round trip: the parties by a subquery.
  */
-async function coveredAgreements(ctx: Ctx, processorId: string, requested: "all" | string[]) {
-  const where = and(eq(a.processorId, processorId), eq(a.status, "active"), requested === "all" ? undefined : inArray(a.id, requested));
+async function coveredAgreements(ctx: Ctx, requested: "all" | string[]) {
+  // with the request's key, when it is still to be read
+  const where = and(eq(a.processorId, callerOrganisation(ctx)), eq(a.status, "active"), requested === "all" ? undefined : inArray(a.id, requested));
   const o = schema.organisations;
-  const [rows, parties] = await readTogether(ctx.db, [
-    ctx.db
-      .select({ agreement: a, content: schema.annexVersions.content })
-      .from(a)
-      .innerJoin(schema.annexVersions, and(eq(schema.annexVersions.agreementId, a.id), eq(schema.annexVersions.version, a.currentVersion)))
-      .where(where),
-    ctx.db
-      .select({ id: o.id, name: o.name, publicAuthority: o.publicAuthority, timeZone: o.timeZone })
-      .from(o)
-      .where(or(eq(o.id, processorId), inArray(o.id, ctx.db.select({ id: a.controllerId }).from(a).where(where)))),
+  const parties = (organisationId: SQLiteColumn) =>
+    or(eq(organisationId, callerOrganisation(ctx)), inArray(organisationId, ctx.db.select({ id: a.controllerId }).from(a).where(where)));
+  const [rows, found, endpoints, recipients] = await readWithKey(ctx, [
+    ctx.db.values(
+      ctx.db
+        .select(coveredSelection)
+        .from(a)
+        .innerJoin(schema.annexVersions, and(eq(schema.annexVersions.agreementId, a.id), eq(schema.annexVersions.version, a.currentVersion)))
+        .where(where),
+    ),
+    ctx.db.select({ id: o.id, name: o.name, publicAuthority: o.publicAuthority, timeZone: o.timeZone }).from(o).where(parties(o.id)),
+    ...audienceReads(ctx.db, parties),
   ]);
-  return { covered: rows as { agreement: typeof a.$inferSelect; content: AnnexContent }[], parties: new Map(parties.map((p) => [p.id, p])) };
+  const processorId = requireOrganisation(ctx.actor);
+  return {
+    processorId,
+    covered: (rows as unknown[][]).map(coveredRow),
+    parties: new Map(found.map((p) => [p.id, p])),
+    prefetched: prefetchedOf(
+      found.map((p) => p.id),
+      endpoints,
+      recipients,
+    ),
+  };
 }
 
 /**
@@ -73,13 +104,12 @@ async function coveredAgreements(ctx: Ctx, processorId: string, requested: "all"
  * apply. Each agreement gets its own decision with its own notice end and flags.
  */
 export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.infer<typeof SubmitChangeRequestBody> }) {
-  const processorId = requireOrganisation(ctx.actor);
+  const { processorId, covered, parties: controllers, prefetched } = await coveredAgreements(ctx, input.agreements);
   const now = ctx.clock.now();
   const errors: FieldError[] = [];
   const effectiveDate = input.effective_date ? new Date(input.effective_date) : null;
   if (effectiveDate && effectiveDate < now) errors.push({ pointer: "/effective_date", rule: "not_in_past", detail: "The effective date cannot be in the past." });
 
-  const { covered, parties: controllers } = await coveredAgreements(ctx, processorId, input.agreements);
   if (input.agreements === "all") {
     if (!covered.length) errors.push({ pointer: "/agreements", rule: "active_agreement", detail: "The processor has no active agreement to change." });
   } else {
@@ -120,6 +150,17 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   };
   // a notice (removals, corrections) needs no decision: it takes effect at its effective date, or at once
   const noticeEffectiveAt = effectiveDate ?? now;
+  // the covered agreements share a few notice periods and time zones: each notice end is computed once
+  const noticeEnds = new Map<string, number>();
+  const noticeEnd = (days: number, zone: string) => {
+    const key = `${days}:${zone}`;
+    let at = noticeEnds.get(key);
+    if (at === undefined) {
+      at = noticeEndsAt(now, days, zone).getTime();
+      noticeEnds.set(key, at);
+    }
+    return new Date(at);
+  };
   const decisions: DecisionRow[] = plans.map((p) => ({
     id: ctx.newId("decision"),
     changeRequestId: id,
@@ -131,7 +172,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     introducesThirdCountry: p!.introduces_third_country,
     instructionConflict: p!.instruction_conflict,
     state: p!.kind === "notice" ? "noticed" : "pending",
-    noticeEndsAt: noticeEndsAt(now, p!.agreement.noticeDays, controllers.get(p!.agreement.controllerId)?.timeZone ?? "UTC"),
+    noticeEndsAt: noticeEnd(p!.agreement.noticeDays, controllers.get(p!.agreement.controllerId)?.timeZone ?? "UTC"),
     noticeRule: 2,
     comment: null,
     objectionReason: null,
@@ -177,6 +218,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
       },
       ...applies.map((p) => p.change),
     ),
+    prefetched,
     response: answer,
   });
   return answer;

@@ -7,7 +7,8 @@ import { personOf, requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
 import type { Ctx } from "../../core/context";
 import { eventsWithAudit } from "../../core/events";
-import { type Change, commit, guarded, joinChanges, retryOnConflict } from "../../core/writer";
+import { audienceReads, type Change, commit, guarded, joinChanges, type Prefetched, prefetchedOf, retryOnConflict } from "../../core/writer";
+import { callerOrganisation, readWithKey } from "../../core/keyed-reads";
 import { deemIfDue } from "./due.service";
 import { type AnnexVersionRow, planApply } from "./apply";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
@@ -17,11 +18,10 @@ import { countryName, INTERNATIONAL_ORGANISATIONS } from "../../domain/countries
 import { applyOperations, assessChange } from "../../domain/operations";
 import { isWithdrawable, withdrawable } from "../change-requests/change-requests.service";
 import { type ChangeRequestRow, type DecisionContext, type DecisionRow, loadDecisionContext, loadDecisionPage, presentDecision } from "./decisions.presenter";
-import { readTogether } from "../../../db/read-together";
 import type { ListDecisionsQuery } from "./decisions.schemas";
 
 const d = schema.decisions;
-const partyTo = (org: string) => or(eq(d.processorId, org), eq(d.controllerId, org));
+const partyTo = (org: string | SQL) => or(eq(d.processorId, org), eq(d.controllerId, org));
 
 export async function presentDecisions(ctx: Ctx, rows: DecisionRow[]) {
   const now = ctx.clock.now();
@@ -44,6 +44,8 @@ interface DecisionWhole {
   parties: { id: string; name: string; timeZone: string }[];
   /** the agreement's latest annex version: what an approval that takes effect at once builds on */
   latest: AnnexVersionRow | null;
+  /** the parties' endpoints and people, for the commit */
+  prefetched: Prefetched;
 }
 
 /**
@@ -51,12 +53,14 @@ interface DecisionWhole {
  * the agreement's latest annex version: one round trip, the others found through the decision by
  * subqueries. Anyone else's decision is a 404 like a missing one.
  */
-async function readDecisionWhole(ctx: Ctx, id: string, org: string): Promise<DecisionWhole> {
-  const mine = and(eq(d.id, id), partyTo(org));
+async function readDecisionWhole(ctx: Ctx, id: string): Promise<DecisionWhole> {
+  // with the request's key, when it is still to be read
+  const mine = and(eq(d.id, id), partyTo(callerOrganisation(ctx)));
   const of = (column: SQLiteColumn) => ctx.db.select({ id: column }).from(d).where(mine);
   const o = schema.organisations;
   const v = schema.annexVersions;
-  const [rows, agreements, requests, parties, versions] = await readTogether(ctx.db, [
+  const party = (organisationId: SQLiteColumn) => or(inArray(organisationId, of(d.processorId)), inArray(organisationId, of(d.controllerId)));
+  const [rows, agreements, requests, parties, versions, endpoints, recipients] = await readWithKey(ctx, [
     ctx.db.select().from(d).where(mine),
     ctx.db
       .select()
@@ -76,10 +80,19 @@ async function readDecisionWhole(ctx: Ctx, id: string, org: string): Promise<Dec
       .where(inArray(v.agreementId, of(d.agreementId)))
       .orderBy(desc(v.version))
       .limit(1),
+    ...audienceReads(ctx.db, party),
   ]);
+  requireOrganisation(ctx.actor);
   const row = rows[0];
   if (!row) throw notFound("decision");
-  return { row, agreement: agreements[0]!, cr: requests[0]!, parties, latest: versions[0] ?? null };
+  return {
+    row,
+    agreement: agreements[0]!,
+    cr: requests[0]!,
+    parties,
+    latest: versions[0] ?? null,
+    prefetched: prefetchedOf([row.processorId, row.controllerId], endpoints, recipients),
+  };
 }
 
 /** What presenting the decision needs, from what was read with it. */
@@ -166,9 +179,9 @@ export async function decide({
   ground?: ObjectionGround;
   amendment?: TermsChange;
 }) {
-  const org = requireOrganisation(ctx.actor);
   // the decision with all that deciding needs, while nothing has moved it; after a conflict or a deemed approval, read again
-  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id, org);
+  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
+  const org = requireOrganisation(ctx.actor);
   const row = read.row;
   const role = row.controllerId === org ? "controller" : "processor";
   if (VERB_ROLE[verb] !== role)
@@ -184,7 +197,7 @@ export async function decide({
   if (mayBeDue && (await deemIfDue(ctx, [row.id], now))) read = undefined;
   // read, decide and commit; if the decision moves before the commit, all of it again on what is there then
   return retryOnConflict(async () => {
-    const whole = read ?? (await readDecisionWhole(ctx, id, org));
+    const whole = read ?? (await readDecisionWhole(ctx, id));
     read = undefined;
     const fresh = whole.row;
     const step = next(fresh.state, verb);
@@ -250,6 +263,7 @@ export async function decide({
         ),
       ],
       ...eventsWithAudit(ctx, [decisionEvent(`decision.${updated.state}` as "decision.approved", updated, loaded, now)]),
+      prefetched: whole.prefetched,
     };
     // an approval whose effective date has come takes effect at once, in the same change
     const applied = due && due <= now ? await planApply(ctx, updated, loaded, amended?.agreement, whole.latest) : undefined;
@@ -268,12 +282,12 @@ export async function decide({
  * is recorded and the other is told it was given already.
  */
 export async function respondToObjection({ ctx, id, response, note }: { ctx: Ctx; id: string; response: ObjectionResponse; note: string }) {
-  const org = requireOrganisation(ctx.actor);
   // the decision with what presenting it needs, while nothing has moved it; after a conflict, read again
-  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id, org);
+  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
+  const org = requireOrganisation(ctx.actor);
   if (read.row.processorId !== org) throw new AppError("forbidden", "Only the processor answers an objection to its change.");
   return retryOnConflict(async () => {
-    const whole = read ?? (await readDecisionWhole(ctx, id, org));
+    const whole = read ?? (await readDecisionWhole(ctx, id));
     read = undefined;
     const fresh = whole.row;
     if (fresh.state !== "objected") throw new AppError("invalid_state", `The decision is ${fresh.state}: only an objection can be answered.`, [], { current_state: fresh.state });
@@ -299,6 +313,7 @@ export async function respondToObjection({ ctx, id, response, note }: { ctx: Ctx
       ],
       ...eventsWithAudit(ctx, [decisionEvent("decision.objection_responded", updated, loaded, now)]),
       response: answer,
+      prefetched: whole.prefetched,
     });
     return answer;
   });
