@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { insertRowsSql } from "../../db/bulk";
 import { type Db, schema, type DbOrTx } from "../../db/client";
 import { isLocal } from "../../db/read-together";
 import type { Clock, Deps } from "../deps";
-import { DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "../domain/webhooks";
+import { DELIVERY_TIMEOUT_MS, DISABLE_AFTER_FAILING_MS, nextAttemptAt } from "../domain/webhooks";
 import { RELAY } from "../core/actor";
 import { startLoop } from "../core/loop";
 import { disableEndpoint } from "../features/webhook-endpoints/webhook-endpoints.service";
@@ -54,20 +55,22 @@ export const webhookPayload = (event: EventRow) => JSON.stringify({ type: event.
 const isSuccess = (r: SendResult) => r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300;
 
 /**
+ * `column in (ids)`, the ids as one JSON parameter: one statement whatever their number (so it
+ * stays prepared), and no limit on parameters.
+ */
+const inIds = (column: SQLiteColumn, ids: string[]): SQL => sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`;
+
+/**
  * Claims due deliveries in one statement: whatever another relay holds under a live lease
  * is skipped, and a lease left by a crashed relay is taken over once it has run out. The
  * delivery keeps its event's id, so a receiver sees the same webhook-id on every attempt.
  */
 export async function claimDue(deps: RelayDeps, limit: number, db: DbOrTx = deps.db): Promise<DeliveryRow[]> {
-  return await claimStatements(deps, limit, db).claim;
+  return await claimStatement(deps, limit, db).claim;
 }
 
-/**
- * The claim (not yet run), and the reads of what it takes (its events and endpoints): a claim
- * stamps its deliveries with this relay and a lease end of its own, so statements after it in the
- * same batch find them by that stamp.
- */
-function claimStatements(deps: RelayDeps, limit: number, db: DbOrTx) {
+/** The claim, not yet run, and the lease end it stamps its deliveries with (beside this relay's id). */
+function claimStatement(deps: RelayDeps, limit: number, db: DbOrTx) {
   const now = deps.clock.now();
   const wall = deps.wallClock.now();
   const leaseUntil = new Date(wall.getTime() + deps.leaseMs);
@@ -77,99 +80,216 @@ function claimStatements(deps: RelayDeps, limit: number, db: DbOrTx) {
     .where(and(eq(d.state, "pending"), lte(d.nextAttemptAt, now), or(isNull(d.leaseUntil), lte(d.leaseUntil, wall))))
     .orderBy(asc(d.nextAttemptAt))
     .limit(limit);
-  const claimed = and(eq(d.leaseOwner, deps.owner), eq(d.leaseUntil, leaseUntil));
   return {
+    leaseUntil,
     claim: db
       .update(d)
       .set({ leaseOwner: deps.owner, leaseUntil })
       .where(and(inArray(d.id, due), or(isNull(d.leaseUntil), lte(d.leaseUntil, wall))))
       .returning(),
+  };
+}
+
+/**
+ * The reads of what a claim in the same batch takes (its events and endpoints), not yet run: they
+ * find its deliveries by the claim's stamp, among the pending ones (an index).
+ */
+function stampedReads(deps: RelayDeps, leaseUntil: Date, db: DbOrTx) {
+  const claimed = (column: typeof d.eventId | typeof d.endpointId) =>
+    db
+      .select({ id: column })
+      .from(d)
+      .where(and(eq(d.state, "pending"), eq(d.leaseOwner, deps.owner), eq(d.leaseUntil, leaseUntil)));
+  return {
     events: db
       .select()
       .from(schema.events)
-      .where(inArray(schema.events.id, db.select({ id: d.eventId }).from(d).where(claimed))),
+      .where(inArray(schema.events.id, claimed(d.eventId))),
     endpoints: db
       .select()
       .from(ep)
-      .where(inArray(ep.id, db.select({ id: d.endpointId }).from(d).where(claimed))),
+      .where(inArray(ep.id, claimed(d.endpointId))),
   };
 }
 
-/** A claimed batch with what sending it needs. */
-interface Claimed {
-  batch: DeliveryRow[];
-  events: Map<string, EventRow>;
-  endpoints: Map<string, EndpointRow>;
+/** A claimed delivery waiting for a free slot, with its event (none if the event is gone). */
+interface InHand {
+  delivery: DeliveryRow;
+  event: EventRow | undefined;
+  /** wall time after which it is not sent: a send started later could outlive the lease */
+  startBy: number;
 }
 
-const claimedOf = (batch: DeliveryRow[], events: EventRow[], endpoints: EndpointRow[]): Claimed => ({
-  batch,
-  events: new Map(events.map((e) => [e.id, e])),
-  endpoints: new Map(endpoints.map((e) => [e.id, e])),
-});
+/** What this relay knows of the endpoints it sends to: as last read, with its own writes since. */
+type EndpointView = Map<string, EndpointRow>;
+
+function inHand(deps: RelayDeps, claimed: DeliveryRow[], events: EventRow[], endpoints: EndpointRow[], view: EndpointView): InHand[] {
+  for (const e of endpoints) view.set(e.id, e);
+  const byId = new Map(events.map((e) => [e.id, e]));
+  // a send ends within DELIVERY_TIMEOUT_MS of its start; a short lease keeps half of itself for it
+  const margin = Math.min(DELIVERY_TIMEOUT_MS, deps.leaseMs / 2);
+  return claimed.map((delivery) => ({ delivery, event: byId.get(delivery.eventId), startBy: delivery.leaseUntil!.getTime() - margin }));
+}
+
+/** What a round of the relay writes: the outcomes of sends, and deliveries given back unsent. */
+interface Finished {
+  outcomes: Outcome[];
+  released: string[];
+}
 
 /**
- * Records what was sent (if anything) and claims the next batch with its events and endpoints, all
- * at once: on a local file one transaction (one fsync); over HTTP (Turso, the Worker) one batch,
- * one round trip, which libSQL runs as one transaction.
+ * Records what was sent (if anything) and claims up to `limit` deliveries with their events and
+ * endpoints, all at once: on a local file one transaction (one fsync); over HTTP (Turso, the
+ * Worker) one batch, one round trip, which libSQL runs as one transaction.
  */
-async function recordAndClaim(deps: RelayDeps, outcomes: Outcome[]): Promise<{ claimed: Claimed; disable: Disable[] }> {
+async function recordAndClaim(deps: RelayDeps, done: Finished, limit: number, view: EndpointView): Promise<{ claimed: InHand[]; disable: Disable[] }> {
   if (isLocal(deps.db)) {
     const run = async (db: DbOrTx) => {
-      const recorded = outcomeStatements(db, deps, outcomes);
+      const recorded = outcomeStatements(db, deps, done, view);
       for (const statement of recorded.statements) await statement;
-      const next = claimStatements(deps, PER_WORKER, db);
-      const batch = await next.claim;
-      const [events, endpoints] = batch.length ? await Promise.all([next.events, next.endpoints]) : [[], []];
-      return { claimed: claimedOf(batch, events, endpoints), disable: recorded.disable };
+      const claimed = limit > 0 ? await claimStatement(deps, limit, db).claim : [];
+      if (!claimed.length) return { claimed: [], disable: recorded.disable };
+      // the claim returned its deliveries: their events and endpoints are read by id
+      const [events, endpoints] = await Promise.all([
+        db
+          .select()
+          .from(schema.events)
+          .where(inIds(schema.events.id, [...new Set(claimed.map((c) => c.eventId))])),
+        db
+          .select()
+          .from(ep)
+          .where(inIds(ep.id, [...new Set(claimed.flatMap((c) => (c.endpointId ? [c.endpointId] : [])))])),
+      ]);
+      return { claimed: inHand(deps, claimed, events, endpoints, view), disable: recorded.disable };
     };
-    return outcomes.length ? deps.db.transaction(run) : run(deps.db);
+    return done.outcomes.length || done.released.length ? deps.db.transaction(run) : run(deps.db);
   }
-  const recorded = outcomeStatements(deps.db, deps, outcomes);
-  const next = claimStatements(deps, PER_WORKER, deps.db);
-  const results = (await (deps.db as Db).batch([...recorded.statements, next.claim, next.events, next.endpoints] as unknown as [
+  const recorded = outcomeStatements(deps.db, deps, done, view);
+  const { claim, leaseUntil } = claimStatement(deps, limit, deps.db);
+  const reads = stampedReads(deps, leaseUntil, deps.db);
+  const results = (await (deps.db as Db).batch([...recorded.statements, claim, reads.events, reads.endpoints] as unknown as [
     BatchItem<"sqlite">,
     ...BatchItem<"sqlite">[],
   ])) as unknown[];
-  const [batch, events, endpoints] = results.slice(-3) as [DeliveryRow[], EventRow[], EndpointRow[]];
-  return { claimed: claimedOf(batch, events, endpoints), disable: recorded.disable };
+  const [claimed, events, endpoints] = results.slice(-3) as [DeliveryRow[], EventRow[], EndpointRow[]];
+  return { claimed: inHand(deps, claimed, events, endpoints, view), disable: recorded.disable };
 }
 
-/** Deliveries one worker claims and sends together: few enough that all fit well inside a lease. */
-const PER_WORKER = 8;
+/**
+ * How many deliveries a relay holds (in flight and claimed ahead): about what its slots send in
+ * HOLD_MS at the rate seen, within 4 to 64 slots' worth. When half of it is sent, the outcomes are
+ * recorded and as many claimed. More in hand, fewer writes (each a synchronous fsync on a local
+ * file); less, less held under lease.
+ */
+const HOLD_MS = 500;
+const HOLD_SLOTS = { min: 4, max: 64 };
+/** Each relay's last hold: a drain starts where the one before it ended. */
+const holds = new WeakMap<RelayDeps, number>();
+/** While every slot is busy, an outcome waits at most this long to be recorded. */
+const RECORD_WITHIN_MS = 1_000;
 
 /**
  * Claims and sends everything due until nothing is left; returns how many were attempted.
- * Independent workers each claim a few deliveries, send them at once and record them in one
- * transaction, so a slow endpoint holds up only its own worker, and the database is not what
- * limits delivery.
+ * `concurrency` sends are kept in flight: each slot takes the next claimed delivery as soon as its
+ * send ends, so a slow endpoint holds up only its own slot. Outcomes are recorded by group commit:
+ * whatever finished since the last write is recorded in one, together with the claim of the next
+ * deliveries, when half of those in hand are sent (or all are, or an outcome has waited long).
  */
 export async function drainOutbox(deps: RelayDeps): Promise<number> {
+  const slots = Math.max(1, deps.concurrency);
+  const view: EndpointView = new Map();
+  const ready: InHand[] = [];
+  let done: Finished = { outcomes: [], released: [] };
+  let inFlight = 0;
   let attempted = 0;
-  const worker = async () => {
-    let { claimed } = await recordAndClaim(deps, []);
-    while (claimed.batch.length) {
-      let outcomes: Outcome[] = [];
-      try {
-        outcomes = await sendBatch(deps, claimed);
-        // what was sent is recorded and the next batch claimed at once: half the commits (each a
-        // synchronous fsync on a local file) of recording and claiming apart, one round trip over HTTP
-        const next = await recordAndClaim(deps, outcomes);
-        claimed = next.claimed;
-        if (next.disable.length) {
-          await disableAll(deps, next.disable);
-          // the owner's notice of a disabled endpoint is due now: this drain delivers it too
-          if (!claimed.batch.length) claimed = (await recordAndClaim(deps, [])).claimed;
-        }
-      } catch (err) {
-        // the leases run out and a later round retries the batch; nothing is lost
-        deps.logger.error("delivery batch failed to record", { deliveries: claimed.batch.length, error: String(err) });
-        return;
+  let hold = holds.get(deps) ?? slots * HOLD_SLOTS.min;
+  let lastWrite = performance.now();
+  /** the last claim took all that was due: only the end of the sends or a long wait calls for a write */
+  let exhausted = false;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const pressing = () => inFlight === 0 || (!exhausted && inFlight + ready.length <= hold / 2);
+  const resume = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const resolve = wake;
+    wake = null;
+    resolve?.();
+  };
+  const poke = () => {
+    if (!wake) return;
+    if (pressing()) resume();
+    else if (done.outcomes.length && !timer) timer = setTimeout(resume, RECORD_WITHIN_MS);
+  };
+  const next = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      poke();
+    });
+  const fill = () => {
+    const wall = deps.wallClock.now().getTime();
+    while (!stopped && inFlight < slots && ready.length) {
+      const item = ready.shift()!;
+      if (wall > item.startBy) {
+        done.released.push(item.delivery.id);
+        continue;
       }
-      attempted += outcomes.length;
+      inFlight++;
+      sendOne(deps, item, view).then(
+        (outcome) => {
+          done.outcomes.push(outcome);
+          inFlight--;
+          fill();
+          poke();
+        },
+        (err) => {
+          // not recorded: the lease runs out and a later round sends it again
+          deps.logger.error("delivery failed to send", { delivery: item.delivery.id, error: String(err) });
+          inFlight--;
+          fill();
+          poke();
+        },
+      );
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.ceil(deps.concurrency / PER_WORKER)) }, worker));
+
+  for (;;) {
+    const writing = done;
+    done = { outcomes: [], released: [] };
+    const started = performance.now();
+    if (writing.outcomes.length && started > lastWrite) {
+      const rate = writing.outcomes.length / (started - lastWrite);
+      // halfway to what the last round's rate asks for: one slow or fast round moves it only so far
+      hold = Math.min(slots * HOLD_SLOTS.max, Math.max(slots * HOLD_SLOTS.min, Math.round((hold + rate * HOLD_MS) / 2)));
+      holds.set(deps, hold);
+    }
+    lastWrite = started;
+    const limit = Math.max(0, hold - inFlight - ready.length);
+    try {
+      const { claimed, disable } = await recordAndClaim(deps, writing, limit, view);
+      attempted += writing.outcomes.length;
+      exhausted = claimed.length < limit;
+      ready.push(...claimed);
+      fill();
+      if (disable.length) {
+        await disableAll(deps, disable, view);
+        // the owner's notice of a disabled endpoint is due now: this drain delivers it too
+        exhausted = false;
+        continue;
+      }
+    } catch (err) {
+      // what is in hand stays leased: the leases run out and a later round sends it; nothing is lost
+      deps.logger.error("deliveries failed to record", { deliveries: writing.outcomes.length, error: String(err) });
+      stopped = true;
+      break;
+    }
+    if (exhausted && !inFlight && !ready.length && !done.outcomes.length && !done.released.length) break;
+    await next();
+  }
+  while (inFlight) await next();
+  clearTimeout(timer);
   return attempted;
 }
 
@@ -180,20 +300,13 @@ interface Outcome {
   result: SendResult | null;
 }
 
-/** Sends a claimed batch at once; what happened is recorded by the caller. */
-async function sendBatch(deps: RelayDeps, { batch, events, endpoints }: Claimed): Promise<Outcome[]> {
-  const now = deps.clock.now();
-  const outcomes: Outcome[] = await Promise.all(
-    batch.map(async (delivery) => {
-      const event = events.get(delivery.eventId);
-      const endpoint = delivery.endpointId ? endpoints.get(delivery.endpointId) : null;
-      if (!event || (delivery.endpointId && (!endpoint?.enabled || endpoint.deletedAt))) return { delivery, endpoint: null, result: null };
-      const secrets = endpoint ? activeSecrets(endpoint, now) : [];
-      const result = await deps.sender.send({ delivery, event, endpoint: endpoint ?? null, payload: webhookPayload(event), secrets });
-      return { delivery, endpoint: endpoint ?? null, result };
-    }),
-  );
-  return outcomes;
+/** Sends one claimed delivery, to its endpoint as this relay last knew it; what happened is recorded by the caller. */
+async function sendOne(deps: RelayDeps, { delivery, event }: InHand, view: EndpointView): Promise<Outcome> {
+  const endpoint = delivery.endpointId ? view.get(delivery.endpointId) : undefined;
+  if (!event || (delivery.endpointId && (!endpoint?.enabled || endpoint.deletedAt))) return { delivery, endpoint: null, result: null };
+  const secrets = endpoint ? activeSecrets(endpoint, deps.clock.now()) : [];
+  const result = await deps.sender.send({ delivery, event, endpoint: endpoint ?? null, payload: webhookPayload(event), secrets });
+  return { delivery, endpoint: endpoint ?? null, result };
 }
 
 /** The current secret, and the previous one during the 24 hours after a rotation. */
@@ -211,8 +324,11 @@ interface Disable {
   result: SendResult;
 }
 
-/** The writes that record a batch's attempts (statements, not yet run), and the endpoints to disable. */
-function outcomeStatements(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]): { statements: Statement[]; disable: Disable[] } {
+/**
+ * The writes that record a round's attempts and give back what was not sent (statements, not yet
+ * run), and the endpoints to disable. The view of the endpoints takes in the writes.
+ */
+function outcomeStatements(tx: DbOrTx, deps: RelayDeps, { outcomes, released }: Finished, view: EndpointView): { statements: Statement[]; disable: Disable[] } {
   const now = deps.clock.now();
   const disable: Disable[] = [];
   const statements: Statement[] = [];
@@ -222,8 +338,8 @@ function outcomeStatements(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]): { 
   const failing = new Map<string, { endpoint: EndpointRow; results: SendResult[] }>();
   const healthy = new Set<string>();
   // endpoints whose run of failures a success ends: only they need a write
-  const recovered = new Set<string>();
-  for (const { delivery, endpoint, result } of outcomes) {
+  const recovered = new Map<string, EndpointRow>();
+  for (const { delivery, endpoint: sentTo, result } of outcomes) {
     if (!result) {
       cancelled.push(delivery.id);
       continue;
@@ -253,10 +369,12 @@ function outcomeStatements(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]): { 
           .set({ state: next ? "pending" : "failed", attempts: count, nextAttemptAt: next ?? delivery.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
           .where(and(eq(d.id, delivery.id), heldBy(deps))),
       );
-    if (!endpoint) continue;
+    if (!sentTo) continue;
+    // as the relay knows it now: an earlier round's outcomes may have moved its run of failures
+    const endpoint = view.get(sentTo.id) ?? sentTo;
     if (ok) {
       healthy.add(endpoint.id);
-      if (endpoint.failingSince) recovered.add(endpoint.id);
+      if (endpoint.failingSince) recovered.set(endpoint.id, endpoint);
     } else failing.set(endpoint.id, { endpoint, results: [...(failing.get(endpoint.id)?.results ?? []), result] });
   }
   for (const insert of insertRowsSql(schema.deliveryAttempts, attempts)) statements.push(tx.run(insert));
@@ -266,32 +384,42 @@ function outcomeStatements(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]): { 
   ] as const) {
     if (!ids.length) continue;
     const extra = state === "succeeded" ? { attempts: sql`${d.attempts} + 1` } : {};
-    for (let i = 0; i < ids.length; i += 500)
-      statements.push(
-        tx
-          .update(d)
-          .set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra })
-          .where(and(inArray(d.id, ids.slice(i, i + 500)), heldBy(deps))),
-      );
+    statements.push(
+      tx
+        .update(d)
+        .set({ state, leaseOwner: null, leaseUntil: null, updatedAt: now, ...extra })
+        .where(and(inIds(d.id, ids), heldBy(deps))),
+    );
   }
-  // a success in the batch ends the endpoint's run of failures
+  // claimed too long ago to be sent within the lease: pending again, for the next claim
+  if (released.length)
+    statements.push(
+      tx
+        .update(d)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where(and(inIds(d.id, released), heldBy(deps))),
+    );
+  // a success in the round ends the endpoint's run of failures
   if (recovered.size)
     statements.push(
       tx
         .update(ep)
         .set({ failingSince: null })
-        .where(inArray(ep.id, [...recovered])),
+        .where(inIds(ep.id, [...recovered.keys()])),
     );
+  for (const [id, endpoint] of recovered) view.set(id, { ...endpoint, failingSince: null });
   for (const [id, { endpoint, results }] of failing) {
     if (healthy.has(id)) continue;
     const failingSince = endpoint.failingSince ?? now;
-    if (!endpoint.failingSince)
+    if (!endpoint.failingSince) {
+      view.set(id, { ...endpoint, failingSince });
       statements.push(
         tx
           .update(ep)
           .set({ failingSince })
           .where(and(eq(ep.id, id), isNull(ep.failingSince))),
       );
+    }
     const gone = results.find((r) => r.statusCode === 410);
     if (gone) disable.push({ endpoint: { ...endpoint, failingSince }, reason: "gone", result: gone });
     else if (now.getTime() - failingSince.getTime() >= DISABLE_AFTER_FAILING_MS)
@@ -303,9 +431,12 @@ function outcomeStatements(tx: DbOrTx, deps: RelayDeps, outcomes: Outcome[]): { 
 /** A write of the relay's, built and not yet run: awaited alone, or sent in a batch. */
 type Statement = BatchItem<"sqlite"> & PromiseLike<unknown>;
 
-/** Endpoints an outcome turns off: each its own change, after the outcomes commit. */
-async function disableAll(deps: RelayDeps, list: Disable[]) {
-  for (const { endpoint, reason, result } of list) await disableEndpoint({ ...deps, actor: RELAY }, endpoint, reason, result);
+/** Endpoints an outcome turns off: each its own change, after the outcomes commit; what is in hand for them is not sent. */
+async function disableAll(deps: RelayDeps, list: Disable[], view: EndpointView) {
+  for (const { endpoint, reason, result } of list) {
+    await disableEndpoint({ ...deps, actor: RELAY }, endpoint, reason, result);
+    view.set(endpoint.id, { ...endpoint, enabled: false });
+  }
 }
 
 /**
