@@ -34,7 +34,7 @@ export const auditContent = (r: Omit<AuditRow, "seq" | "hash">) =>
   JSON.stringify(
     r.personalDigest !== null
       ? // the personal data is covered by its salted digest, never by itself: retention can erase it
-        [...contentOf({ ...r, clientIp: null }), r.userId, r.detail, r.personalDigest]
+        [...contentOf(r, null), r.userId, r.detail, r.personalDigest]
       : // records written before: the person and the detail came later, and a record without them hashes as before
         [...contentOf(r), ...(r.userId !== null || r.detail !== null ? [r.userId, r.detail] : [])],
   );
@@ -43,9 +43,23 @@ export const auditContent = (r: Omit<AuditRow, "seq" | "hash">) =>
 export const personalDigest = (salt: string, p: { clientIp: string | null; userName: string | null; userEmail: string | null }) =>
   sha256Hex(JSON.stringify([salt, p.clientIp, p.userName, p.userEmail]));
 
-const newSalt = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const SALT_BYTES = 16;
+/** getRandomValues fills at most 65,536 bytes a call. */
+const RANDOM_BYTES_PER_CALL = 65_536;
 
-const contentOf = (r: Omit<AuditRow, "seq" | "hash">) => [
+/** A salt of 16 random bytes, hex, for each of `n` records: the bytes drawn a few calls at a time, not one per record. */
+function newSalts(n: number): string[] {
+  const bytes = new Uint8Array(n * SALT_BYTES);
+  for (let i = 0; i < bytes.length; i += RANDOM_BYTES_PER_CALL) crypto.getRandomValues(bytes.subarray(i, i + RANDOM_BYTES_PER_CALL));
+  return Array.from({ length: n }, (_, i) => {
+    let salt = "";
+    for (let j = i * SALT_BYTES; j < (i + 1) * SALT_BYTES; j++) salt += HEX[bytes[j]!];
+    return salt;
+  });
+}
+
+const contentOf = (r: Omit<AuditRow, "seq" | "hash">, clientIp = r.clientIp) => [
   r.prevHash,
   r.id,
   r.at.getTime(),
@@ -60,7 +74,7 @@ const contentOf = (r: Omit<AuditRow, "seq" | "hash">) => [
   r.processorId,
   r.controllerId,
   r.requestId,
-  r.clientIp,
+  clientIp,
   r.outcome,
 ];
 
@@ -77,7 +91,8 @@ export interface AuditItem {
  */
 export function chainAudit(items: AuditItem[], prevHash: string): Omit<AuditRow, "seq">[] {
   const rows: Omit<AuditRow, "seq">[] = [];
-  for (const { ctx, entry: e } of items) {
+  const salts = newSalts(items.length);
+  for (const [i, { ctx, entry: e }] of items.entries()) {
     const actor = ctx.actor;
     const row = {
       id: ctx.newId("audit"),
@@ -102,12 +117,13 @@ export function chainAudit(items: AuditItem[], prevHash: string): Omit<AuditRow,
       personalDigest: null as string | null,
       personalSalt: null as string | null,
       prevHash,
+      hash: "",
     };
-    row.personalSalt = newSalt();
+    row.personalSalt = salts[i]!;
     row.personalDigest = personalDigest(row.personalSalt, row);
-    const hash = sha256Hex(auditContent(row));
-    rows.push({ ...row, hash });
-    prevHash = hash;
+    row.hash = sha256Hex(auditContent(row));
+    rows.push(row);
+    prevHash = row.hash;
   }
   return rows;
 }

@@ -40,19 +40,25 @@ function encodeTime(ms: number): string {
  */
 export function createIdGenerator(now: () => Date, random: (bytes: Uint8Array<ArrayBuffer>) => Uint8Array): IdGenerator {
   let lastTime = -1;
-  let lastRand: number[] = [];
+  // the time part is encoded once per instant: a change over 1,000 agreements makes thousands of ids in one
+  let time = "";
+  const rand = new Uint8Array(16);
   return (kind) => {
     const t = now().getTime();
     if (t > lastTime) {
       lastTime = t;
-      lastRand = [...random(new Uint8Array(16))].map((b) => b % 32);
+      time = encodeTime(t);
+      const bytes = random(new Uint8Array(16));
+      for (let i = 0; i < 16; i++) rand[i] = bytes[i]! % 32;
     } else {
       // same (or earlier) instant: the next id is the previous one plus one
-      let i = lastRand.length - 1;
-      while (i >= 0 && lastRand[i] === 31) lastRand[i--] = 0;
-      if (i >= 0) lastRand[i]! += 1;
+      let i = rand.length - 1;
+      while (i >= 0 && rand[i] === 31) rand[i--] = 0;
+      if (i >= 0) rand[i]! += 1;
     }
-    return `${ID_PREFIX[kind]}_${encodeTime(lastTime)}${lastRand.map((d) => ALPHABET[d]).join("")}`;
+    let suffix = "";
+    for (let i = 0; i < 16; i++) suffix += ALPHABET[rand[i]!];
+    return `${ID_PREFIX[kind]}_${time}${suffix}`;
   };
 }
 /** True when the value looks like an id of the given kind. */

@@ -1,4 +1,4 @@
-import { type AnnexContent, checkAnnex, entryCountries, isOutsideEuEea, type LocationInput, type SubProcessorInput, toLocation } from "./annex";
+import { type AnnexContent, checkAnnex, entryCountries, isOutsideEuEea, type LocationInput, type SubProcessor, type SubProcessorInput, toLocation } from "./annex";
 import type { FieldError } from "./errors";
 
 type SubProcessorChanges = Partial<Omit<SubProcessorInput, "ref">>;
@@ -27,19 +27,12 @@ export const OPERATION_KINDS = [
 type NewId = (kind: "location" | "subProcessor") => string;
 
 const byRefOrId = <T extends { id: string; ref: string }>(list: T[], target: string) => list.findIndex((e) => e.id === target || e.ref === target);
+/** The id of the entry a ref (or an id) names. */
+const resolve = (list: { id: string; ref: string }[], target: string) => list.find((e) => e.ref === target || e.id === target)?.id;
 
-/**
- * Applies operations, in order, to a copy of an annex. Either every operation applies and
- * the result obeys every annex rule, or nothing does and the errors say why: a change is
- * never half-applied. Pointers are relative to the request (`/operations/2/target`).
- */
-export function applyOperations(annex: AnnexContent, operations: Operation[], newId: NewId): { content: AnnexContent } | { errors: FieldError[] } {
-  const next: AnnexContent = structuredClone(annex);
-  const errors: FieldError[] = [];
-  const resolveLocation = (r: string) => next.locations.find((l) => l.ref === r || l.id === r)?.id;
-  const resolveSub = (r: string) => next.sub_processors.find((s) => s.ref === r || s.id === r)?.id;
-
-  const toSubProcessor = (input: SubProcessorInput, at: string, id = newId("subProcessor")) => ({
+/** A sub-processor as stored, from a party's input; its locations and parent resolved in `next`. */
+function toSubProcessor(next: AnnexContent, errors: FieldError[], input: SubProcessorInput, at: string, id: string): SubProcessor {
+  return {
     id,
     ref: input.ref,
     legal_name: input.legal_name,
@@ -47,37 +40,50 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
     address: input.address,
     description: input.description,
     location_ids: input.locations.map((r, j) => {
-      const found = resolveLocation(r);
+      const found = resolve(next.locations, r);
       if (!found) errors.push({ pointer: `${at}/locations/${j}`, rule: "known_location", detail: `The annex has no location "${r}".` });
       return found ?? r;
     }),
-    parent_id: input.parent == null ? null : (resolveSub(input.parent) ?? input.parent),
+    parent_id: input.parent == null ? null : (resolve(next.sub_processors, input.parent) ?? input.parent),
     dpf_certified: input.dpf_certified ?? false,
     pipeda_covered: input.pipeda_covered ?? false,
     international_organisation: input.international_organisation ?? null,
     transfer_mechanism: input.transfer_mechanism ?? null,
     contact: input.contact ?? null,
-  });
-  const missing = (at: string, what: string, target: string) =>
-    errors.push({ pointer: `${at}/target`, rule: `known_${what.replace("-", "_")}`, detail: `The annex has no ${what} "${target}".` });
-  const refTaken = (list: { ref: string }[], ref: string, at: string) => {
-    if (!list.some((e) => e.ref === ref)) return false;
-    errors.push({ pointer: at, rule: "unique", detail: `The annex already has an entry with ref "${ref}".` });
-    return true;
   };
+}
+
+const missing = (errors: FieldError[], at: string, what: string, target: string) =>
+  errors.push({ pointer: `${at}/target`, rule: `known_${what.replace("-", "_")}`, detail: `The annex has no ${what} "${target}".` });
+
+function refTaken(errors: FieldError[], list: { ref: string }[], ref: string, at: string) {
+  if (!list.some((e) => e.ref === ref)) return false;
+  errors.push({ pointer: at, rule: "unique", detail: `The annex already has an entry with ref "${ref}".` });
+  return true;
+}
+
+/**
+ * Applies operations, in order, to a copy of an annex. Either every operation applies and
+ * the result obeys every annex rule, or nothing does and the errors say why: a change is
+ * never half-applied. Pointers are relative to the request (`/operations/2/target`).
+ */
+export function applyOperations(annex: AnnexContent, operations: Operation[], newId: NewId): { content: AnnexContent } | { errors: FieldError[] } {
+  // copy on write: the lists are copied, an entry is replaced rather than changed, so `annex` is left as it was
+  const next: AnnexContent = { ...annex, locations: [...annex.locations], sub_processors: [...annex.sub_processors] };
+  const errors: FieldError[] = [];
 
   operations.forEach((op, i) => {
     const at = `/operations/${i}`;
     switch (op.op) {
       case "add_location": {
-        if (refTaken(next.locations, op.location.ref, `${at}/location/ref`)) return;
+        if (refTaken(errors, next.locations, op.location.ref, `${at}/location/ref`)) return;
         next.locations.push(toLocation(op.location, newId("location")));
         return;
       }
       case "update_location": {
         const idx = byRefOrId(next.locations, op.target);
         if (idx < 0) {
-          missing(at, "location", op.target);
+          missing(errors, at, "location", op.target);
           return;
         }
         const cur = next.locations[idx]!;
@@ -95,7 +101,7 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
       case "remove_location": {
         const idx = byRefOrId(next.locations, op.target);
         if (idx < 0) {
-          missing(at, "location", op.target);
+          missing(errors, at, "location", op.target);
           return;
         }
         const id = next.locations[idx]!.id;
@@ -110,33 +116,35 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
         return;
       }
       case "add_sub_processor": {
-        if (refTaken(next.sub_processors, op.sub_processor.ref, `${at}/sub_processor/ref`)) return;
-        next.sub_processors.push(toSubProcessor(op.sub_processor, `${at}/sub_processor`));
+        if (refTaken(errors, next.sub_processors, op.sub_processor.ref, `${at}/sub_processor/ref`)) return;
+        next.sub_processors.push(toSubProcessor(next, errors, op.sub_processor, `${at}/sub_processor`, newId("subProcessor")));
         return;
       }
       case "replace_sub_processor": {
         const idx = byRefOrId(next.sub_processors, op.target);
         if (idx < 0) {
-          missing(at, "sub-processor", op.target);
+          missing(errors, at, "sub-processor", op.target);
           return;
         }
         const old = next.sub_processors[idx]!;
-        if (op.with.ref !== old.ref && refTaken(next.sub_processors, op.with.ref, `${at}/with/ref`)) return;
-        const replacement = toSubProcessor(op.with, `${at}/with`);
+        if (op.with.ref !== old.ref && refTaken(errors, next.sub_processors, op.with.ref, `${at}/with/ref`)) return;
+        const replacement = toSubProcessor(next, errors, op.with, `${at}/with`, newId("subProcessor"));
         next.sub_processors[idx] = replacement;
         // whoever the old one had engaged now hangs under its replacement
-        for (const s of next.sub_processors) if (s.parent_id === old.id) s.parent_id = replacement.id;
+        next.sub_processors = next.sub_processors.map((s) => (s.parent_id === old.id ? { ...s, parent_id: replacement.id } : s));
         return;
       }
       case "update_sub_processor": {
         const idx = byRefOrId(next.sub_processors, op.target);
         if (idx < 0) {
-          missing(at, "sub-processor", op.target);
+          missing(errors, at, "sub-processor", op.target);
           return;
         }
         const cur = next.sub_processors[idx]!;
         const c = op.changes;
         const merged = toSubProcessor(
+          next,
+          errors,
           {
             ref: cur.ref,
             legal_name: c.legal_name ?? cur.legal_name,
@@ -160,7 +168,7 @@ export function applyOperations(annex: AnnexContent, operations: Operation[], ne
       case "remove_sub_processor": {
         const idx = byRefOrId(next.sub_processors, op.target);
         if (idx < 0) {
-          missing(at, "sub-processor", op.target);
+          missing(errors, at, "sub-processor", op.target);
           return;
         }
         const id = next.sub_processors[idx]!.id;
