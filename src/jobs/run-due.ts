@@ -6,11 +6,10 @@ import { commit } from "../core/writer";
 import { applyDue, deemIfDue, type JobDeps, markOverdue, remind } from "../features/decisions/due.service";
 import { putAmendmentsInForce } from "../features/agreements/agreement-terms.service";
 import { sendDigests } from "../features/public-page/subscriptions.service";
+import { type DueSteps, dueSteps, EVERY_DECISION_STEP, IDEMPOTENCY_TTL_MS } from "./due-steps";
 
 const d = schema.decisions;
-const _a = schema.agreements;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const IDEMPOTENCY_TTL_MS = DAY_MS;
 
 export type RunDueResult = SchedulerRun;
 
@@ -19,19 +18,23 @@ export type RunDueResult = SchedulerRun;
  * 1 day before a notice ends, approved changes whose effective instant has come, and the digests
  * of public page subscribers whose changes have settled. Every step is a conditional update, so
  * running it twice for the same instant changes nothing the second time, and it can race the
- * API's decisions safely.
+ * API's decisions safely. Only the steps that have work run (`steps`: read here unless the caller
+ * has read them).
  */
-export async function runDue(deps: JobDeps & Pick<Deps, "publicUrl">, now: Date): Promise<RunDueResult> {
+export async function runDue(deps: JobDeps & Pick<Deps, "publicUrl">, now: Date, steps?: DueSteps): Promise<RunDueResult> {
+  let due = steps ?? (await dueSteps(deps, now));
   // the terms in force first: whether silence may approve depends on the instruction in force
-  await putAmendmentsInForce(deps, now);
-  const deemed = await deemIfDue(deps, null, now);
-  const overdue = await markOverdue(deps, now);
+  if (due.amendments && (await putAmendmentsInForce(deps, now))) due = { ...due, ...EVERY_DECISION_STEP };
+  const deemed = due.deem ? await deemIfDue(deps, null, now) : 0;
+  const overdue = due.overdue ? await markOverdue(deps, now) : 0;
   let reminders = 0;
-  for (const r of REMINDERS) reminders += await remind(deps, now, r.days, r.column);
-  const { applied, failed } = await applyDue(deps, now);
+  for (const r of REMINDERS) if (due.reminders[r.column]) reminders += await remind(deps, now, r.days, r.column);
+  // a change deemed approved just now may take effect at once
+  const { applied, failed } = due.apply || deemed ? await applyDue(deps, now) : { applied: 0, failed: 0 };
   // after applying: a change applied at this instant is mailed as the page now shows it
-  await sendDigests(deps, now);
-  await commit(deps, { writes: [deps.db.delete(schema.idempotencyKeys).where(lt(schema.idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)))] });
+  if (due.digests) await sendDigests(deps, now);
+  if (due.idempotencyKeys)
+    await commit(deps, { writes: [deps.db.delete(schema.idempotencyKeys).where(lt(schema.idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)))] });
   return { deemed_approved: deemed, overdue, reminders, applied, failed };
 }
 
