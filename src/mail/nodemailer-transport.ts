@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createTransport } from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { MailTransport, OutgoingMail } from "./transport";
 
 const message = (mail: OutgoingMail) => ({
@@ -15,16 +15,20 @@ const message = (mail: OutgoingMail) => ({
 
 /** SMTP through nodemailer (Node): `smtp://user:password@host:587` or `smtps://…:465`. */
 export function createSmtpTransport(url: string, from: string): MailTransport & { close(): void } {
-  const transport = createTransport(url);
+  let transport: Promise<Transporter> | undefined;
   return {
     from,
     async send(mail) {
-      const info = await transport.sendMail(message(mail));
-      return info.response;
+      transport ??= loadTransport(url);
+      const info = await (await transport).sendMail(message(mail));
+      return info.response ?? "";
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }
+
+/** nodemailer, loaded with the first mail: a service that sends none never holds it in memory. */
+const loadTransport = async (options: Parameters<typeof import("nodemailer").createTransport>[0]): Promise<Transporter> => (await import("nodemailer")).createTransport(options);
 
 /**
  * No mail server (the embedded default): each mail is written as an `.eml` file under `dir`,
@@ -32,11 +36,12 @@ export function createSmtpTransport(url: string, from: string): MailTransport & 
  * works offline (`npm run demo`).
  */
 export function createFileTransport(dir: string, from: string, log: (msg: string, fields: Record<string, unknown>) => void): MailTransport {
-  const transport = createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  let transport: Promise<Transporter> | undefined;
   return {
     from,
     async send(mail) {
-      const info = await transport.sendMail(message(mail));
+      transport ??= loadTransport({ streamTransport: true, buffer: true, newline: "unix" });
+      const info = await (await transport).sendMail(message(mail));
       await mkdir(dir, { recursive: true });
       const file = join(dir, `${mail.messageId.replace(/[<>]/g, "").replace(/[^A-Za-z0-9_.@-]/g, "_")}.eml`);
       await writeFile(file, info.message as Buffer);

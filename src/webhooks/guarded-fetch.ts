@@ -2,7 +2,7 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP, type LookupFunction } from "node:net";
-import { Agent, buildConnector, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from "undici";
+import type { Dispatcher, RequestInit as UndiciRequestInit } from "undici";
 import { type AddressPolicy, isAllowedAddress, refusedRange } from "./address-policy";
 
 export type PolicyRefusalCode = "EADDRREFUSED_POLICY" | "EHTTPS_REQUIRED_POLICY";
@@ -100,27 +100,35 @@ export function createPolicyLookup(policy: AddressPolicy, resolve: (hostname: st
  * pass a URL string or URL (a global Request is converted), AbortSignal.timeout() works as usual.
  */
 export function createGuardedFetch(policy: AddressPolicy, options: GuardedFetchOptions = {}): typeof fetch {
-  const connectSocket = buildConnector({
-    lookup: createPolicyLookup(policy, options.resolve),
-    ...(options.connectTimeout === undefined ? {} : { timeout: options.connectTimeout }),
-  });
-  const dispatcher = new Agent({
-    connect: (connectOptions, callback) => {
-      // undici has already removed the brackets of an IPv6 literal
-      const { hostname, protocol } = connectOptions;
-      if (!policy.allowInsecure && protocol !== "https:") {
-        callback(new PolicyRefusedError("EHTTPS_REQUIRED_POLICY", `refusing to connect to ${hostname} over ${protocol.replace(/:$/, "")}: https is required`, hostname), null);
-        return;
-      }
-      if (isIP(hostname) !== 0 && !isAllowedAddress(hostname, policy)) {
-        callback(addressRefused(hostname, hostname), null);
-        return;
-      }
-      connectSocket(connectOptions, callback);
-    },
-  });
+  // undici is loaded with the first request: a service that never sends a webhook never holds it in memory
+  let client: Promise<{ dispatcher: Dispatcher; undiciFetch: typeof import("undici").fetch }> | undefined;
+  const load = async () => {
+    const { Agent, buildConnector, fetch: undiciFetch } = await import("undici");
+    const connectSocket = buildConnector({
+      lookup: createPolicyLookup(policy, options.resolve),
+      ...(options.connectTimeout === undefined ? {} : { timeout: options.connectTimeout }),
+    });
+    const dispatcher = new Agent({
+      connect: (connectOptions, callback) => {
+        // undici has already removed the brackets of an IPv6 literal
+        const { hostname, protocol } = connectOptions;
+        if (!policy.allowInsecure && protocol !== "https:") {
+          callback(new PolicyRefusedError("EHTTPS_REQUIRED_POLICY", `refusing to connect to ${hostname} over ${protocol.replace(/:$/, "")}: https is required`, hostname), null);
+          return;
+        }
+        if (isIP(hostname) !== 0 && !isAllowedAddress(hostname, policy)) {
+          callback(addressRefused(hostname, hostname), null);
+          return;
+        }
+        connectSocket(connectOptions, callback);
+      },
+    });
+    return { dispatcher, undiciFetch };
+  };
 
-  const guardedFetch = (input: unknown, init?: unknown): Promise<unknown> => {
+  const guardedFetch = async (input: unknown, init?: unknown): Promise<unknown> => {
+    client ??= load();
+    const { dispatcher, undiciFetch } = await client;
     const extra = { ...(init as UndiciRequestInit | undefined), dispatcher };
     if (typeof input === "string" || input instanceof URL) return undiciFetch(input, extra);
     // A Request from the global fetch implementation is another class than undici's; rebuild it.
