@@ -5,25 +5,16 @@
 // validate); a read key is 403 on a write; the operator key is 403; another organisation's
 // resource is 404 (or, in a change request, not an agreement of the processor). Counted at the
 // Hrana server, as the Worker reaches Turso: two round trips for each of these routes.
-import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createClient } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../db/connect";
-import { migrateDatabase } from "../db/migrate";
-import { createTestContext, type TestContext } from "./helpers/app";
+import type { TestContext } from "./helpers/app";
+import { startAppOverHrana } from "./helpers/app-over-hrana";
 import { addBackupOp, createActiveAgreement, createOrg, type TestOrg } from "./helpers/factories";
-import { startHranaServer, type HranaServer } from "./helpers/hrana-server";
 import { invitePerson } from "./helpers/people";
 
 describe("keys read with the route's own reads (libSQL over HTTP)", () => {
-  const path = join(tmpdir(), `edge-keys-${randomBytes(6).toString("hex")}.db`);
-  let server: HranaServer;
-  let client: ReturnType<typeof createClient>;
+  let over: Awaited<ReturnType<typeof startAppOverHrana>>;
   let t: TestContext;
-  let requests = 0;
+  let client: Awaited<ReturnType<typeof startAppOverHrana>>["client"];
   let processor: TestOrg;
   let controller: TestOrg;
   let stranger: TestOrg;
@@ -50,12 +41,8 @@ describe("keys read with the route's own reads (libSQL over HTTP)", () => {
   let made = 0;
 
   beforeAll(async () => {
-    const local = openDatabase(`file:${path}`);
-    await migrateDatabase(local);
-    local.close();
-    server = await startHranaServer({ path, onPipeline: () => requests++ });
-    client = createClient({ url: server.url });
-    t = await createTestContext({ client });
+    over = await startAppOverHrana("edge-keys");
+    ({ t, client } = over);
     processor = await createOrg(t, "Omsorgspartner ApS");
     controller = await createOrg(t, "Aarhus Kommune");
     stranger = await createOrg(t, "Odense Kommune");
@@ -75,16 +62,12 @@ describe("keys read with the route's own reads (libSQL over HTTP)", () => {
     for (const key of [processor.key, controller.key, stranger.key]) await t.call(key, "GET", "/v1/agreements?limit=1");
   }, 60_000);
 
-  afterAll(async () => {
-    client?.close();
-    await server?.close();
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
-  });
+  afterAll(() => over?.close());
 
   const counted = async (key: string | null, method: string, url: string, body?: unknown) => {
-    const from = requests;
+    const from = over.roundTrips();
     const res = await t.call(key, method, url, body);
-    return { ...res, roundTrips: requests - from };
+    return { ...res, roundTrips: over.roundTrips() - from };
   };
 
   it("a good key: each hot route in two round trips (its reads with the key, then its one write)", async () => {

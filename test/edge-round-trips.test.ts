@@ -1,34 +1,20 @@
 // At the edge every database round trip costs 5–50 ms (Workers + Turso). A list's round trips
 // must not grow with its page size: related rows come with one IN (…) query, never one per row.
 // Counted at the Hrana server, as the Worker reaches Turso.
-import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createClient } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../db/connect";
-import { migrateDatabase } from "../db/migrate";
-import { createTestContext, type TestContext } from "./helpers/app";
+import type { TestContext } from "./helpers/app";
+import { startAppOverHrana } from "./helpers/app-over-hrana";
 import { addBackupOp, createActiveAgreement, createOrg, type TestOrg } from "./helpers/factories";
-import { startHranaServer, type HranaServer } from "./helpers/hrana-server";
 
 describe("round trips of a list do not grow with its page size (libSQL over HTTP)", () => {
-  const path = join(tmpdir(), `edge-${randomBytes(6).toString("hex")}.db`);
-  let server: HranaServer;
-  let client: ReturnType<typeof createClient>;
+  let over: Awaited<ReturnType<typeof startAppOverHrana>>;
   let t: TestContext;
-  let requests = 0;
   let processor: TestOrg;
   let controller: TestOrg;
 
   beforeAll(async () => {
-    const local = openDatabase(`file:${path}`);
-    await migrateDatabase(local);
-    local.close();
-    server = await startHranaServer({ path, onPipeline: () => requests++ });
-    client = createClient({ url: server.url });
-    t = await createTestContext({ client });
+    over = await startAppOverHrana("edge");
+    ({ t } = over);
     processor = await createOrg(t, "Omsorgspartner ApS");
     controller = await createOrg(t, "Aarhus Kommune");
     const agreements = [];
@@ -39,17 +25,13 @@ describe("round trips of a list do not grow with its page size (libSQL over HTTP
     for (const key of [processor.key, controller.key]) await t.call(key, "GET", "/v1/agreements?limit=1");
   }, 60_000);
 
-  afterAll(async () => {
-    client?.close();
-    await server?.close();
-    for (const suffix of ["", "-wal", "-shm"]) rmSync(path + suffix, { force: true });
-  });
+  afterAll(() => over?.close());
 
   const count = async (key: string, url: string) => {
-    const from = requests;
+    const from = over.roundTrips();
     const res = await t.call(key, "GET", url);
     expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBe(200);
-    return requests - from;
+    return over.roundTrips() - from;
   };
 
   it.each([
