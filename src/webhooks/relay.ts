@@ -201,6 +201,8 @@ export async function drainOutbox(deps: RelayDeps): Promise<number> {
   const ready: InHand[] = [];
   let done: Finished = { outcomes: [], released: [] };
   let inFlight = 0;
+  /** the deliveries being sent: a later claim of the relay's own (its lease ran short) does not take them again */
+  const sending = new Set<string>();
   let attempted = 0;
   let hold = holds.get(deps) ?? slots * HOLD_SLOTS.min;
   let lastWrite = performance.now();
@@ -237,9 +239,11 @@ export async function drainOutbox(deps: RelayDeps): Promise<number> {
         continue;
       }
       inFlight++;
+      sending.add(item.delivery.id);
       sendOne(deps, item, view).then(
         (outcome) => {
           done.outcomes.push(outcome);
+          sending.delete(item.delivery.id);
           inFlight--;
           fill();
           poke();
@@ -247,6 +251,7 @@ export async function drainOutbox(deps: RelayDeps): Promise<number> {
         (err) => {
           // not recorded: the lease runs out and a later round sends it again
           deps.logger.error("delivery failed to send", { delivery: item.delivery.id, error: String(err) });
+          sending.delete(item.delivery.id);
           inFlight--;
           fill();
           poke();
@@ -271,18 +276,23 @@ export async function drainOutbox(deps: RelayDeps): Promise<number> {
       const { claimed, disable } = await recordAndClaim(deps, writing, limit, view);
       attempted += writing.outcomes.length;
       exhausted = claimed.length < limit;
-      ready.push(...claimed);
-      fill();
+      const held = new Set(ready.map((r) => r.delivery.id));
+      ready.push(...claimed.filter((c) => !sending.has(c.delivery.id) && !held.has(c.delivery.id)));
       if (disable.length) {
+        // before anything more is sent: what is in hand for a disabled endpoint is not sent
         await disableAll(deps, disable, view);
+        fill();
         // the owner's notice of a disabled endpoint is due now: this drain delivers it too
         exhausted = false;
         continue;
       }
+      fill();
     } catch (err) {
       // what is in hand stays leased: the leases run out and a later round sends it; nothing is lost
       deps.logger.error("deliveries failed to record", { deliveries: writing.outcomes.length, error: String(err) });
+      // nothing more is claimed or sent; the sends under way end, unrecorded
       stopped = true;
+      exhausted = true;
       break;
     }
     if (exhausted && !inFlight && !ready.length && !done.outcomes.length && !done.released.length) break;
@@ -367,7 +377,8 @@ function outcomeStatements(tx: DbOrTx, deps: RelayDeps, { outcomes, released }: 
         tx
           .update(d)
           .set({ state: next ? "pending" : "failed", attempts: count, nextAttemptAt: next ?? delivery.nextAttemptAt, leaseOwner: null, leaseUntil: null, updatedAt: now })
-          .where(and(eq(d.id, delivery.id), heldBy(deps))),
+          // a delivery cancelled meanwhile (its endpoint disabled) stays cancelled
+          .where(and(eq(d.id, delivery.id), heldBy(deps), eq(d.state, "pending"))),
       );
     if (!sentTo) continue;
     // as the relay knows it now: an earlier round's outcomes may have moved its run of failures

@@ -2,6 +2,25 @@ import { createServer, type Server } from "node:http";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 
+/** Which of the two libraries verify a delivery's signature with one secret: Standard Webhooks' and Svix's. */
+export function verifyWith(secret: string, body: string, headers: Record<string, string>): { standard: boolean; svix: boolean } {
+  let standard = false;
+  let svix = false;
+  try {
+    new StandardWebhook(secret.replace(/^whsec_/, "")).verify(body, headers);
+    standard = true;
+  } catch {}
+  try {
+    new SvixWebhook(secret).verify(body, {
+      "svix-id": headers["webhook-id"]!,
+      "svix-timestamp": headers["webhook-timestamp"]!,
+      "svix-signature": headers["webhook-signature"]!,
+    });
+    svix = true;
+  } catch {}
+  return { standard, svix };
+}
+
 export interface Received {
   id: string;
   type: string;
@@ -49,18 +68,9 @@ export async function startReceiver(secrets: string[] = []): Promise<Receiver> {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
       const verifiedWith: string[] = [];
       for (const secret of receiver.secrets) {
-        try {
-          new StandardWebhook(secret.replace(/^whsec_/, "")).verify(body, headers);
-          verifiedWith.push(`standardwebhooks:${secret}`);
-        } catch {}
-        try {
-          new SvixWebhook(secret).verify(body, {
-            "svix-id": headers["webhook-id"]!,
-            "svix-timestamp": headers["webhook-timestamp"]!,
-            "svix-signature": headers["webhook-signature"]!,
-          });
-          verifiedWith.push(`svix:${secret}`);
-        } catch {}
+        const { standard, svix } = verifyWith(secret, body, headers);
+        if (standard) verifiedWith.push(`standardwebhooks:${secret}`);
+        if (svix) verifiedWith.push(`svix:${secret}`);
       }
       let parsed: { type?: string; timestamp?: string; data?: unknown } = {};
       try {

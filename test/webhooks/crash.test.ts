@@ -1,7 +1,6 @@
+import { verifyWith } from "../helpers/receiver";
 import { createClient } from "@libsql/client";
 import { createServer, type Server } from "node:http";
-import { Webhook as StandardWebhook } from "standardwebhooks";
-import { Webhook as SvixWebhook } from "svix";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_KEYS } from "../../src/bootstrap/demo";
 import { type NodeService, startNodeService, tempDatabase } from "../helpers/node-service";
@@ -68,18 +67,9 @@ async function startCrashReceiver(): Promise<CrashReceiver> {
       let standard = false;
       let svix = false;
       for (const secret of r.secrets) {
-        try {
-          new StandardWebhook(secret.replace(/^whsec_/, "")).verify(body, headers);
-          standard = true;
-        } catch {}
-        try {
-          new SvixWebhook(secret).verify(body, {
-            "svix-id": headers["webhook-id"]!,
-            "svix-timestamp": headers["webhook-timestamp"]!,
-            "svix-signature": headers["webhook-signature"]!,
-          });
-          svix = true;
-        } catch {}
+        const verified = verifyWith(secret, body, headers);
+        standard ||= verified.standard;
+        svix ||= verified.svix;
       }
       const arrival: Arrival = { id: headers["webhook-id"] ?? "", body, verified: standard && svix, status: null, phase: r.phase };
       r.arrivals.push(arrival);
