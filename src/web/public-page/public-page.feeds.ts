@@ -1,3 +1,4 @@
+import { generateAtomFeed, generateJsonFeed } from "feedsmith";
 import type { Lang } from "../../i18n/messages";
 import { type Words, wordsFor } from "./public-page.words";
 import { type PublicChange, type PublicView, structuredChange } from "../../features/public-page/public-page.view";
@@ -27,8 +28,6 @@ const entryUrl = (urls: FeedUrls, c: PublicChange) => `${urls.page}#${c.status}-
 export async function atomFeed(view: PublicView, urls: FeedUrls, lang: Lang = "en"): Promise<string> {
   const w = wordsFor(lang);
   const list = entries(view);
-  // loaded with the first feed asked for: a service whose feeds nobody reads never holds it in memory
-  const { generateAtomFeed } = await import("feedsmith");
   return generateAtomFeed(
     {
       id: `urn:subprocessor-registry:${view.slug}`,
@@ -76,7 +75,6 @@ export async function jsonFeed(view: PublicView, urls: FeedUrls, lang: Lang = "e
       return item;
     }),
   );
-  const { generateJsonFeed } = await import("feedsmith");
   const feed = generateJsonFeed(
     {
       title: w.m.feed_title(view.processorName),
