@@ -48,7 +48,7 @@ function actorOf(found: KeyFound | undefined, method: string, now: Date): Actor 
 }
 
 /**
- * A key read later, with the route's own first reads (over HTTP, where each round trip costs):
+ * A key read later, with the route's own first reads (at the edge, in the same round trip):
  * the route reads what is scoped to the key's organisation through `organisation`, a subquery,
  * and nothing is answered or written until `settle` has found the key good.
  */

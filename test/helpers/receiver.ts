@@ -21,6 +21,18 @@ export function verifyWith(secret: string, body: string, headers: Record<string,
   return { standard, svix };
 }
 
+/** Whether a delivery verifies with one of the secrets under both libraries. */
+export function verifiedByBoth(secrets: string[], body: string, headers: Record<string, string>): boolean {
+  let standard = false;
+  let svix = false;
+  for (const secret of secrets) {
+    const verified = verifyWith(secret, body, headers);
+    standard ||= verified.standard;
+    svix ||= verified.svix;
+  }
+  return standard && svix;
+}
+
 export interface Received {
   id: string;
   type: string;

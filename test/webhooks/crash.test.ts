@@ -1,4 +1,4 @@
-import { verifyWith } from "../helpers/receiver";
+import { verifiedByBoth } from "../helpers/receiver";
 import { createClient } from "@libsql/client";
 import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
@@ -64,14 +64,7 @@ async function startCrashReceiver(): Promise<CrashReceiver> {
       const n = ++count;
       const body = Buffer.concat(chunks).toString("utf8");
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      let standard = false;
-      let svix = false;
-      for (const secret of r.secrets) {
-        const verified = verifyWith(secret, body, headers);
-        standard ||= verified.standard;
-        svix ||= verified.svix;
-      }
-      const arrival: Arrival = { id: headers["webhook-id"] ?? "", body, verified: standard && svix, status: null, phase: r.phase };
+      const arrival: Arrival = { id: headers["webhook-id"] ?? "", body, verified: verifiedByBoth(r.secrets, body, headers), status: null, phase: r.phase };
       r.arrivals.push(arrival);
       const { status, delayMs } = behaviour(n);
       open.set(n, arrival.id);

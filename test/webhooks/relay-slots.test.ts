@@ -1,4 +1,4 @@
-import { verifyWith } from "../helpers/receiver";
+import { verifiedByBoth } from "../helpers/receiver";
 import { rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -76,14 +76,7 @@ async function startSlotReceiver(name: string, log: string[] = []): Promise<Slot
     req.on("end", async () => {
       const body = Buffer.concat(chunks).toString("utf8");
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      let standard = false;
-      let svix = false;
-      for (const secret of r.secrets) {
-        const verified = verifyWith(secret, body, headers);
-        standard ||= verified.standard;
-        svix ||= verified.svix;
-      }
-      const arrival: Arrival = { id: headers["webhook-id"] ?? "", body, verified: standard && svix, status: null };
+      const arrival: Arrival = { id: headers["webhook-id"] ?? "", body, verified: verifiedByBoth(r.secrets, body, headers), status: null };
       r.arrivals.push(arrival);
       if (openIds.get(arrival.id)) r.concurrentRepeats.push(arrival.id);
       openIds.set(arrival.id, (openIds.get(arrival.id) ?? 0) + 1);
@@ -121,6 +114,14 @@ async function subscribe(t: TestContext, org: TestOrg, receiver: SlotReceiver, b
 }
 
 /** `n` pings to one endpoint, at once: each an event with one delivery; returns the event ids (the webhook-ids). */
+/** A fresh app with one organisation, subscribed with one endpoint to one receiver. */
+async function oneEndpoint() {
+  const t = await createTestContext();
+  const org = await createOrg(t);
+  const receiver = await startSlotReceiver("receiver");
+  return { t, org, receiver, endpoint: await subscribe(t, org, receiver) };
+}
+
 async function ping(t: TestContext, org: TestOrg, endpointId: string, n: number): Promise<string[]> {
   const answers = await Promise.all(Array.from({ length: n }, () => t.call(org.key, "POST", `/v1/webhook-endpoints/${endpointId}/ping`)));
   for (const res of answers) expect(res.status, JSON.stringify(res.body)).toBe(202);
@@ -233,10 +234,7 @@ describe("hand-back: a claimed delivery is sent only if it can finish within its
       ],
     },
   ])("$lease", async ({ leaseMs, stepMs, sends }) => {
-    const t = await createTestContext();
-    const org = await createOrg(t);
-    const receiver = await startSlotReceiver("receiver");
-    const endpoint = await subscribe(t, org, receiver);
+    const { t, org, receiver, endpoint } = await oneEndpoint();
     const ids = await ping(t, org, endpoint, 4);
     const wall = new ManualClock(new Date());
     const relay = testRelay(t, { concurrency: 1, leaseMs, wallClock: wall });
@@ -285,10 +283,7 @@ describe("hand-back: a claimed delivery is sent only if it can finish within its
 
   it("a send that outlives its lease (a receiver slower than what remains of it): the relay does not claim that delivery again while it has it", async () => {
     // one slot, a 1 s lease (sendable until 500 ms after the claim); four deliveries, claimed at 0
-    const t = await createTestContext();
-    const org = await createOrg(t);
-    const receiver = await startSlotReceiver("receiver");
-    const endpoint = await subscribe(t, org, receiver);
+    const { t, org, receiver, endpoint } = await oneEndpoint();
     const ids = await ping(t, org, endpoint, 4);
     const wall = new ManualClock(new Date());
     const relay = testRelay(t, { concurrency: 1, leaseMs: 1_000, wallClock: wall });
@@ -370,10 +365,7 @@ describe("group commit: outcomes are recorded durably", () => {
   });
 
   it("a relay whose writes fail mid-drain loses nothing: another takes over its leases once they run out", async () => {
-    const t = await createTestContext();
-    const org = await createOrg(t);
-    const receiver = await startSlotReceiver("receiver");
-    const endpoint = await subscribe(t, org, receiver);
+    const { t, org, receiver, endpoint } = await oneEndpoint();
     // two slots, fewer deliveries than the relay holds at first (4 slots' worth): one claim takes them all
     const ids = await ping(t, org, endpoint, 7);
     const wall = new ManualClock(new Date());
