@@ -12,7 +12,8 @@ export function decodeCursor<K extends "string" | "number">(cursor: string | und
   if (cursor === undefined) return undefined;
   try {
     const k = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")))?.k;
-    if (typeof k === kind) return k;
+    // a number key is a row's sequence: an integer SQLite can bind (1e309 parses as Infinity)
+    if (kind === "number" ? Number.isSafeInteger(k) : typeof k === "string") return k;
   } catch {
     // fall through: any undecodable cursor is the same client error
   }

@@ -315,3 +315,22 @@ describe("retention of subscription addresses", () => {
     expect(left).toEqual(["sub_b", "sub_d"]);
   });
 });
+
+describe("a cursor that is no cursor this API issued", () => {
+  // a number too large to bind (`{"k":1e309}` parses as Infinity), a fraction, a string where a sequence number goes:
+  // each is the client's error, named, never a 500
+  it.each([
+    ["/v1/audit/checkpoints", { k: "1e309" }],
+    ["/v1/audit/checkpoints", { k: 1.5 }],
+    ["/v1/audit/checkpoints", { k: "12" }],
+    ["/v1/audit", { k: 1.5 }],
+  ])("%s?cursor=%j → 400 naming the cursor", async (path, cursor) => {
+    const t = await createTestContext();
+    const org = await createOrg(t, "Odense Kommune");
+    const raw = JSON.stringify(cursor).replace('"1e309"', "1e309");
+    const encoded = btoa(raw).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+    const res = await t.call(org.key, "GET", `${path}?cursor=${encoded}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/cursor", rule: "cursor" })]);
+  });
+});
