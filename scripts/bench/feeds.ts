@@ -38,13 +38,20 @@ async function pageMs(n: number, iterations: number) {
   try {
     await seed(client, n);
     const ctx = { ...deps, actor: { kind: "organisation", organisationId: org(7), keyId: "key_bench", keyPrefix: "sk_live_benc", scope: "read" } } as Ctx;
-    // a page deep in the feed: its cursor, found once
-    let cursor: string | undefined;
-    let audited: string | undefined;
-    for (let i = 0; i < 20; i++) {
-      cursor = (await listEvents({ ctx, limit: 20, cursor, order: "desc" })).next_cursor ?? cursor;
-      audited = (await listAudit({ ctx, limit: 20, cursor: audited })).next_cursor ?? audited;
-    }
+    // a page deep in the feed (up to 20 pages in), found once: the deepest that is still a full page,
+    // so that the page at 1,000 rows (where the organisation has only a few pages) returns as many rows
+    // as the page at 100,000 it is compared with
+    const deepest = async (page: (cursor: string | undefined) => Promise<{ data: unknown[]; next_cursor: string | null }>) => {
+      let at: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        const next = (await page(at)).next_cursor;
+        if (!next || (await page(next)).data.length < 20) break;
+        at = next;
+      }
+      return at;
+    };
+    const cursor = await deepest((c) => listEvents({ ctx, limit: 20, cursor: c, order: "desc" }));
+    const audited = await deepest((c) => listAudit({ ctx, limit: 20, cursor: c }));
     const ms = await timeMs(
       [
         { name: "events", run: () => listEvents({ ctx, limit: 20, order: "desc" }) },
