@@ -13,6 +13,7 @@ import { organisationsRouter } from "./features/organisations";
 import { publicPageRouter } from "./features/public-page";
 import { advanceTestClock, getTestClock, testClockRouter } from "./features/test-clock";
 import { webhookEndpointsRouter } from "./features/webhook-endpoints";
+import { upstreamRouter } from "./features/upstream";
 import { auditPublicRoutes, auditRouter } from "./features/audit";
 import { usersRouter } from "./features/users";
 import { ssoRouter } from "./features/sso";
@@ -56,6 +57,11 @@ export const OPENAPI_INFO = {
     { name: "Change requests", description: "A processor proposes a change to the annexes of its agreements: one decision per covered agreement." },
     { name: "Decisions", description: "Each controller approves, objects (with a reason) or lets the notice run out; the processor may withdraw." },
     { name: "Events", description: "The feed of what happened, the same events the webhooks deliver, and the catalogue of their types." },
+    {
+      name: "Upstream changes",
+      description:
+        "A processor's sub-processors announce changes of their own (in this register, or in a feed): each becomes a draft change request to the processor's controllers, and their objections go back up (docs/rules.md, rule 14).",
+    },
     { name: "Webhooks", description: "Endpoints that receive signed events (Standard Webhooks), their deliveries and attempts." },
     { name: "Audit", description: "The hash-chained audit trail, its signed checkpoints, its export and verification." },
     { name: "Public page", description: "A processor's public sub-processor page: its settings here, the page and its feeds under /public." },
@@ -141,6 +147,7 @@ export function createApp(deps: Deps) {
   app.route("/", annexDocumentRouter);
   app.route("/", changeRequestsRouter);
   app.route("/", decisionsRouter);
+  app.route("/", upstreamRouter);
   app.route("/", eventsRouter);
   app.route("/", webhookEndpointsRouter);
   app.route("/", usersRouter);

@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { testClockState } from "../db/schema";
 import { readClientOf } from "../db/read-client";
-import { type Clock, createSignal, type Deps, type DocsAssetSource, jsonLogger, ManualClock, type RateLimitBinding, silentLogger, systemClock } from "./deps";
+import { type Clock, createSignal, type Deps, type DocsAssetSource, type FeedReader, jsonLogger, ManualClock, type RateLimitBinding, silentLogger, systemClock } from "./deps";
 import { createIdGenerator } from "./domain/ids";
 import { createAuditSigner } from "./core/audit-signing";
 import type { Env } from "./env";
@@ -30,6 +30,8 @@ export interface Platform {
   sharedTestClock?: boolean;
   /** group commit of read records: a local file only (Node); on Workers a batch would outlive its request */
   groupCommitReads?: boolean;
+  /** how the scheduler reads upstream feeds (docs/rules.md, rule 14); absent: they are not polled */
+  feeds?: FeedReader;
 }
 
 /**
@@ -65,6 +67,7 @@ export function buildDeps(env: Env, platform: Platform): Deps {
     auditHead: { hash: null },
     retention: { personalDataDays: env.AUDIT_PERSONAL_DATA_DAYS },
     auditSigner: env.AUDIT_SIGNING_KEY || platform.auditSigningKey ? createAuditSigner((env.AUDIT_SIGNING_KEY ?? platform.auditSigningKey)!) : undefined,
+    feeds: platform.feeds,
   };
   if (testClock) {
     const kept = platform.sharedTestClock ? keptTestClock(deps.db, testClock) : undefined;

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import type { webhookEndpoints } from "../db/schema";
 import type { IdGenerator } from "./domain/ids";
+import type { FeedEntry } from "./domain/upstream";
 import type { AuditSigner } from "./core/audit-signing";
 
 /** The service's notion of now; tests and test mode move it, production reads the system clock. */
@@ -89,6 +90,14 @@ export interface RateLimitBinding {
 /** Reads one file of the pinned Swagger UI package by name (platform specific): /docs serves it, no CDN. */
 export type DocsAssetSource = (name: "swagger-ui.css" | "swagger-ui-bundle.js") => Promise<BodyInit | null | undefined>;
 
+/** How the scheduler reads upstream feeds (docs/rules.md, rule 14). */
+export interface FeedReader {
+  /** a fetch through the address guard of webhooks (rule 9): on Node, `createGuardedFetch` with the webhook policy */
+  fetch: typeof fetch;
+  /** the entries of an Atom or JSON Feed document; throws on anything else */
+  parse(text: string): FeedEntry[];
+}
+
 /** What one run of the scheduler did. */
 export interface SchedulerRun {
   deemed_approved: number;
@@ -138,4 +147,6 @@ export interface Deps {
   retention?: { personalDataDays: number };
   /** the key that signs audit checkpoints, held outside the database (AUDIT_SIGNING_KEY); absent: no checkpoints */
   auditSigner?: AuditSigner;
+  /** reads upstream feeds (docs/rules.md, rule 14): Node reads Atom, JSON Feed and RSS, the Worker Atom and JSON Feed; absent (a test's deps), feeds are not polled */
+  feeds?: FeedReader;
 }

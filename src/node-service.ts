@@ -14,6 +14,7 @@ import type { Env } from "./env";
 import { startScheduler } from "./jobs/scheduler";
 import { checkLegalData } from "./features/annex/legal-data-check";
 import { recountNoticeEnds } from "./features/decisions/recount";
+import { parseFeedEntries } from "./features/upstream/feed-entries";
 import { nodeResolveHost } from "./webhooks/guarded-fetch";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { createGuardedFetch } from "./webhooks/guarded-fetch";
@@ -49,7 +50,10 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
   await migrateDatabase(client);
 
   const auditSigningKey = env.AUDIT_SIGNING_KEY ? undefined : await auditKeyFile(env.AUDIT_KEY_FILE);
-  const deps = buildDeps(env, { client, groupCommitReads: !!fileMatch, docsAssets: nodeDocsAssets(), resolveHost: nodeResolveHost, auditSigningKey });
+  // one guarded fetch for webhooks and upstream feeds: the same address policy (docs/rules.md, rules 9 and 14)
+  const guardedFetch = createGuardedFetch({ allowInsecure: env.WEBHOOK_ALLOW_INSECURE });
+  const feeds = { fetch: guardedFetch, parse: parseFeedEntries };
+  const deps = buildDeps(env, { client, groupCommitReads: !!fileMatch, docsAssets: nodeDocsAssets(), resolveHost: nodeResolveHost, auditSigningKey, feeds });
   const publicKey = await deps.auditSigner!.publicKey();
   console.log(`\nAudit checkpoints are signed with key ${publicKey.key_id}; its public key (also at GET /v1/audit/public-key):\n${publicKey.pem}`);
   const testClock = deps.testClock;
@@ -81,7 +85,7 @@ export async function startNodeService(env: Env, options: NodeServiceOptions = {
     options.onListening?.(info.port);
   });
 
-  const relay = await createWebhookRelay(deps, env, { fetch: createGuardedFetch({ allowInsecure: env.WEBHOOK_ALLOW_INSECURE }) });
+  const relay = await createWebhookRelay(deps, env, { fetch: guardedFetch });
   const poller = startRelay(relay, 1000, deps.webhooks.outbox);
   const transport = nodeMailTransport(env, deps);
   const mailer = startLoop("mailer", () => drainMail(createMailer(deps, transport)), deps.logger, 1000, deps.webhooks.outbox);

@@ -1,4 +1,5 @@
 import { createClient } from "@libsql/client/web";
+import { createCheckedFetch } from "./webhooks/checked-fetch";
 import { dohResolveHost } from "./webhooks/doh-resolver";
 import { type App, createApp } from "./app";
 import { buildDeps } from "./build-deps";
@@ -7,6 +8,7 @@ import type { Deps, RateLimitBinding } from "./deps";
 import { type Env, parseEnv } from "./env";
 import { runScheduled } from "./jobs/scheduler";
 import { checkLegalData } from "./features/annex/legal-data-check";
+import { parseAtomOrJsonFeedEntries } from "./features/upstream/feed-entries";
 import { createWebhookRelay } from "./webhooks/create-relay";
 import { drainOutbox, type RelayDeps } from "./webhooks/relay";
 import { createMailer } from "./mail/create-mailer";
@@ -50,12 +52,16 @@ function appFor(bindings: WorkerEnv) {
   const env: Env = parseEnv({ ...bindings, DEMO: undefined });
   // Turso/libSQL over HTTP: the edge has no local file and no sockets to keep open
   const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+  const resolveHost = dohResolveHost();
+  // upstream feeds are fetched as webhooks are sent, every address (a redirect's too) checked as at registration (docs/rules.md, rules 9 and 14)
+  const feeds = { fetch: createCheckedFetch({ allowInsecure: env.WEBHOOK_ALLOW_INSECURE }, { resolveHost }), parse: parseAtomOrJsonFeedEntries };
   const deps = buildDeps(env, {
     client,
     rateLimitBinding: bindings.RATE_LIMITER,
     docsAssets: bindings.ASSETS ? assetsFrom(bindings.ASSETS) : undefined,
-    resolveHost: dohResolveHost(),
+    resolveHost,
     sharedTestClock: true,
+    feeds,
   });
   const ready = env.OPERATOR_API_KEY ? ensureOperatorKey(deps.db, deps, env.OPERATOR_API_KEY) : Promise.resolve();
   // Workers' own fetch: Cloudflare does not let a Worker reach private addresses

@@ -18,6 +18,8 @@ export const agreements = sqliteTable(
     authorisation: text("authorisation", { enum: ["specific", "general"] }).notNull(),
     noticeDays: integer("notice_days").notNull(),
     thirdCountryTransfers: text("third_country_transfers", { enum: ["prohibited", "with_transfer_mechanism"] }).notNull(),
+    /** days an open question extends the notice after it is answered (docs/rules.md, rule 13); null: questions do not extend it (the default) */
+    questionExtensionDays: integer("question_extension_days"),
     status: text("status", { enum: ["proposed", "active", "declined"] }).notNull(),
     /** the baseline annex while proposed; version 1 holds it once confirmed */
     proposedAnnex: text("proposed_annex", { mode: "json" }).$type<AnnexContent>(),
@@ -66,6 +68,7 @@ export const agreementTerms = sqliteTable(
     authorisation: text("authorisation", { enum: ["specific", "general"] }).notNull(),
     noticeDays: integer("notice_days").notNull(),
     thirdCountryTransfers: text("third_country_transfers", { enum: ["prohibited", "with_transfer_mechanism"] }).notNull(),
+    questionExtensionDays: integer("question_extension_days"),
     /** from this instant these terms are in force */
     effectiveAt: integer("effective_at", { mode: "timestamp_ms" }).notNull(),
     /** the controller's reason; null for version 1 */

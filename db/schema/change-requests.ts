@@ -20,6 +20,8 @@ export const changeRequests = sqliteTable(
     submittedByKey: text("submitted_by_key").notNull(),
     /** the person who submitted it, as they were then; null: an organisation key */
     submittedBy: text("submitted_by", { mode: "json" }).$type<Person | null>(),
+    /** the upstream change it passes on (docs/rules.md, rule 14): submitted from its draft; null otherwise */
+    upstreamChangeId: text("upstream_change_id"),
   },
   (t) => [index("change_requests_processor_idx").on(t.processorId, t.id)],
 );
@@ -49,10 +51,16 @@ export const decisions = sqliteTable(
     noticeEndsAt: integer("notice_ends_at", { mode: "timestamp_ms" }).notNull(),
     /** how notice_ends_at was counted: 1, whole days of 24 hours from the submission (before 2026-11-27); 2, to 24:00 local time on the last day (docs/rules.md, rule 4) */
     noticeRule: integer("notice_rule").notNull().default(2),
+    /** the notice end as submitted, before an answered question extended it (docs/rules.md, rule 13); null: never extended */
+    originalNoticeEndsAt: integer("original_notice_ends_at", { mode: "timestamp_ms" }),
+    /** an open question holds the notice: it does not end, nor is the decision deemed, until the question is answered (docs/rules.md, rule 13) */
+    noticeHeld: integer("notice_held", { mode: "boolean" }).notNull().default(false),
     comment: text("comment"),
     objectionReason: text("objection_reason"),
     /** what an objection rests on (docs/rules.md, rule 6); null unless objected, and for objections made before grounds were recorded */
     objectionGround: text("objection_ground").$type<ObjectionGround>(),
+    /** the controller agrees that its reason is passed upstream with its name (docs/rules.md, rule 14); otherwise it goes anonymised */
+    objectionShareUpstream: integer("objection_share_upstream", { mode: "boolean" }).notNull().default(false),
     /** the processor's answer to the objection, once (docs/rules.md, rule 6); all four null until it answers */
     objectionResponse: text("objection_response").$type<ObjectionResponse>(),
     objectionResponseNote: text("objection_response_note"),

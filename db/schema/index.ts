@@ -10,3 +10,5 @@ export * from "./mail";
 export * from "./write-guards";
 export * from "./page-subscriptions";
 export * from "./test-clock";
+export * from "./questions";
+export * from "./upstream";

@@ -85,8 +85,19 @@ export const termsDigest = (t: {
   noticeDays: number;
   thirdCountryTransfers: string;
   effectiveAt: Date;
+  /** joins the digest only where set (docs/rules.md, rule 13): the digest of every version written before it existed stays what its audit record holds */
+  questionExtensionDays?: number | null;
 }): RowDigests => ({
   [`terms:${t.agreementId}:${t.version}`]: sha256Hex(
-    JSON.stringify(["terms", t.agreementId, t.version, t.authorisation, t.noticeDays, t.thirdCountryTransfers, iso(t.effectiveAt)]),
+    JSON.stringify([
+      "terms",
+      t.agreementId,
+      t.version,
+      t.authorisation,
+      t.noticeDays,
+      t.thirdCountryTransfers,
+      iso(t.effectiveAt),
+      ...(t.questionExtensionDays === null || t.questionExtensionDays === undefined ? [] : [t.questionExtensionDays]),
+    ]),
   ),
 });

@@ -74,8 +74,19 @@ export const noticeEndsAt = (submittedAt: Date, noticeDays: number, timeZone: st
  */
 export const silenceApproves = (d: { authorisation: "specific" | "general"; instructionConflict: boolean }) => d.authorisation === "general" && !d.instructionConflict;
 
-/** A pending decision whose notice has ended without approval by silence. */
-export const isOverdue = (d: { state: DecisionState; noticeEndsAt: Date }, now: Date) => d.state === "pending" && d.noticeEndsAt.getTime() <= now.getTime();
+/** A pending decision whose notice has ended without approval by silence; a notice held by an open question has not ended (docs/rules.md, rule 13). */
+export const isOverdue = (d: { state: DecisionState; noticeEndsAt: Date; noticeHeld?: boolean }, now: Date) =>
+  d.state === "pending" && !d.noticeHeld && d.noticeEndsAt.getTime() <= now.getTime();
+
+/**
+ * Where a held notice ends once the last question holding it is answered (docs/rules.md, rule 13):
+ * the later of its end before and 24:00 in the controller's time zone on the day `days` days after
+ * the answer, counted as the notice itself is (rule 4). A notice is never shortened.
+ */
+export function extendedNoticeEnd(before: Date, answeredAt: Date, days: number, timeZone: string): Date {
+  const after = noticeEndsAt(answeredAt, days, timeZone);
+  return after > before ? after : before;
+}
 
 /** An approved change takes effect on its effective date, or at the decision if later. */
 export function effectiveAt(effectiveDate: Date | null, decidedAt: Date): Date {

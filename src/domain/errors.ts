@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   "invalid_state",
   "notice_only",
   "instruction_conflict",
+  "not_in_register",
+  "controllers_pending",
   "idempotency_key_reused",
   "idempotency_in_progress",
   "payload_too_large",

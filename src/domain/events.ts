@@ -11,6 +11,9 @@ export const EVENT_TYPES = {
   "decision.objected": "The controller objected to the change for this agreement, with its reason and its ground (objection_ground); the change never takes effect here.",
   "decision.objection_responded":
     "The processor answered the controller's objection, once: it keeps the current arrangement, will propose an alternative, or will end the service, with a note of what it will do (objection_response). The decision stays objected.",
+  "decision.question_asked":
+    "The controller asked the processor a question on a pending decision (question): the information it needs to decide. Where the agreement says so, the notice is held until the answer and ends no sooner than the agreed number of days after it.",
+  "decision.question_answered": "The processor answered the controller's question (question, answer); where the question held the notice, notice_ends_at is the notice's new end.",
   "decision.withdrawn": "The processor withdrew the change for this agreement.",
   "decision.deemed_approved": "The notice ended without objection under a general authorisation: the change is approved by silence.",
   "decision.overdue": "The notice ended, and silence does not approve here (specific authorisation or an instruction conflict): a decision is still needed.",
@@ -19,6 +22,8 @@ export const EVENT_TYPES = {
   "classification.changed":
     "A new release of the legal reference data (adequacy decisions, their scope and expiry) classifies entries of the annex in force differently: which entries, from what to what. The stored version keeps the classification it was approved under.",
   "change_request.failed": "An approved change could no longer be applied to the annex as it now is; nothing was applied.",
+  "upstream_change.received":
+    "One of the processor's sub-processors announced a change of its own (in this register, or in its feed): a draft change request covers exactly the processor's agreements whose annex has that sub-processor, with notices proposed to end before the upstream deadline.",
   "webhook_endpoint.disabled": "One of the organisation's webhook endpoints was disabled: it answered 410 Gone, or kept failing for 5 days.",
   "webhook_endpoint.ping": "A test event, sent on request to one endpoint.",
   "audit.checkpoint":

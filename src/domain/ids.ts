@@ -17,6 +17,10 @@ export const ID_PREFIX = {
   mail: "mail",
   mailAttempt: "mat",
   pageSubscription: "sub",
+  question: "qst",
+  upstreamSource: "ups",
+  upstreamChange: "upc",
+  changeRequestDraft: "crd",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIX;

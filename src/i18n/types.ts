@@ -157,6 +157,8 @@ export interface ConsoleMessages {
   object: string;
   objection_reason: string;
   objection_explainer: string;
+  objection_share_upstream: string;
+  objection_share_upstream_explainer: string;
   objection_reason_required: string;
   /** what an objection rests on (docs/rules.md, rule 6): the select's label, its placeholder, its error, and the five grounds */
   objection_ground: string;
@@ -179,6 +181,25 @@ export interface ConsoleMessages {
   respond_required: string;
   respond: string;
   respond_conflict: string;
+  /** questions before objections (docs/rules.md, rule 13): the list on the decision page, and the controller's and the processor's forms */
+  questions: string;
+  question: string;
+  question_asked_at: string;
+  question_asked_by: string;
+  question_answer: string;
+  question_open: string;
+  question_holds: string;
+  notice_held: string;
+  notice_as_submitted: string;
+  ask_explainer: string;
+  ask_question: string;
+  ask_required: string;
+  ask: string;
+  answer_explainer: string;
+  answer_label: string;
+  answer_required: string;
+  answer_submit: string;
+  answer_conflict: string;
   comment: string;
   decided_at: string;
   final_note: string;
@@ -193,14 +214,20 @@ export interface ConsoleMessages {
   requests_empty: string;
   submitted: string;
   withdraw: string;
+  /** the withdraw-for-all button's accessible name: its visible words first (WCAG 2.5.3), then which request */
   withdraw_label: (id: string) => string;
+  /** a change request passed on from a sub-processor's own change (docs/rules.md, rule 14) */
+  upstream_change: (title: string) => string;
+  col_upstream_deadline: string;
+  /** the controller's notice ends after the upstream deadline: its objection may come too late to go up */
+  upstream_too_late: string;
   not_found_title: string;
   not_found: string;
   forbidden_title: string;
   forbidden: string;
   conflict: string;
   /** a confirmation after an action, shown on the page it returns to */
-  done: Record<"approved" | "objected" | "responded" | "withdrawn" | "withdrawn_all", string>;
+  done: Record<"approved" | "objected" | "responded" | "asked" | "answered" | "withdrawn" | "withdrawn_all", string>;
   confirm: string;
   cancel: string;
   /** approving with the amendment that lifts a conflict: the step before it is done */

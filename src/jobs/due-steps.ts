@@ -4,6 +4,7 @@ import type { Deps } from "../deps";
 import { REMINDERS } from "../domain/decisions";
 import { deemable, dueToApply, overdueUnnoticed, type ReminderColumn, reminderDue } from "../features/decisions/due.service";
 import { PERSONAL_DATA_DAYS, SUBSCRIPTION_ADDRESS_DAYS } from "../features/audit/retention.service";
+import { upstreamChecks } from "../features/upstream/intake.service";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Idempotency keys are kept a day: a retry later than that is a new request. */
@@ -18,6 +19,8 @@ export interface DueSteps {
   apply: boolean;
   digests: boolean;
   idempotencyKeys: boolean;
+  /** upstream changes to receive: a register source's new upstream decision, or a feed due for its poll (docs/rules.md, rule 14) */
+  upstream: boolean;
   /** only when asked for (`retention`): audit records whose personal data is past its period */
   erasure: boolean;
   /** only when asked for (`retention`): page subscriptions ended or never confirmed long enough ago */
@@ -83,6 +86,8 @@ export async function dueSteps(deps: Pick<Deps, "db">, now: Date, retention?: { 
         .where(lt(k.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)))
         .limit(1),
     ],
+    // as receiveUpstream chooses its work
+    ...upstreamChecks(db, now),
   ];
   if (retention) {
     // as erasePersonalData and forgetSubscriptions choose their rows
@@ -122,6 +127,7 @@ export async function dueSteps(deps: Pick<Deps, "db">, now: Date, retention?: { 
     apply: has("apply"),
     digests: has("digests"),
     idempotencyKeys: has("idempotencyKeys"),
+    upstream: has("upstreamRegister") || has("upstreamFeeds"),
     erasure: has("erasure"),
     subscriptions: has("subscriptions"),
   };

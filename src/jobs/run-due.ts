@@ -6,6 +6,7 @@ import { commit } from "../core/writer";
 import { applyDue, deemIfDue, type JobDeps, markOverdue, remind } from "../features/decisions/due.service";
 import { putAmendmentsInForce } from "../features/agreements/agreement-terms.service";
 import { sendDigests } from "../features/public-page/subscriptions.service";
+import { receiveUpstream } from "../features/upstream/intake.service";
 import { type DueSteps, dueSteps, EVERY_DECISION_STEP, IDEMPOTENCY_TTL_MS } from "./due-steps";
 
 const d = schema.decisions;
@@ -16,12 +17,13 @@ export type RunDueResult = SchedulerRun;
 /**
  * Everything time makes due at `now`: deemed approvals, overdue notices, reminders 7 days and
  * 1 day before a notice ends, approved changes whose effective instant has come, and the digests
- * of public page subscribers whose changes have settled. Every step is a conditional update, so
- * running it twice for the same instant changes nothing the second time, and it can race the
- * API's decisions safely. Only the steps that have work run (`steps`: read here unless the caller
+ * of public page subscribers whose changes have settled, and the changes announced upstream
+ * (docs/rules.md, rule 14). Every step is a conditional update (an upstream change, an insert
+ * unique by its source and entry), so running it twice for the same instant changes nothing the
+ * second time, and it can race the API's decisions safely. Only the steps that have work run (`steps`: read here unless the caller
  * has read them).
  */
-export async function runDue(deps: JobDeps & Pick<Deps, "publicUrl">, now: Date, steps?: DueSteps): Promise<RunDueResult> {
+export async function runDue(deps: JobDeps & Pick<Deps, "publicUrl"> & Partial<Pick<Deps, "feeds" | "logger">>, now: Date, steps?: DueSteps): Promise<RunDueResult> {
   let due = steps ?? (await dueSteps(deps, now));
   // the terms in force first: whether silence may approve depends on the instruction in force
   if (due.amendments && (await putAmendmentsInForce(deps, now))) due = { ...due, ...EVERY_DECISION_STEP };
@@ -35,6 +37,13 @@ export async function runDue(deps: JobDeps & Pick<Deps, "publicUrl">, now: Date,
   if (due.digests) await sendDigests(deps, now);
   if (due.idempotencyKeys)
     await commit(deps, { writes: [deps.db.delete(schema.idempotencyKeys).where(lt(schema.idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_TTL_MS)))] });
+  // changes travel down the chain (docs/rules.md, rule 14): what sub-processors announced since, a bounded number a run
+  if (due.upstream) {
+    const intake = await receiveUpstream(deps, now);
+    if (intake.received || intake.polled) deps.logger?.info("upstream changes received", { received: intake.received, feeds_polled: intake.polled });
+    // SchedulerRun has no count for them: its events' deliveries are rung for here
+    if (intake.received) deps.webhooks.outbox.ring();
+  }
   return { deemed_approved: deemed, overdue, reminders, applied, failed };
 }
 
@@ -44,7 +53,8 @@ export async function nextDueAt(deps: Pick<Deps, "db">, after: Date): Promise<Da
   const pending = await deps.db
     .select({ noticeEndsAt: d.noticeEndsAt, r7: d.reminded7dAt, r1: d.reminded1dAt })
     .from(d)
-    .where(and(eq(d.state, "pending"), gt(d.noticeEndsAt, after)));
+    // a notice held by an open question does not end (docs/rules.md, rule 13): its answer sets the new end
+    .where(and(eq(d.state, "pending"), eq(d.noticeHeld, false), gt(d.noticeEndsAt, after)));
   const scheduled = await deps.db
     .select({ at: d.effectiveAt })
     .from(d)

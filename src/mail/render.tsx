@@ -405,6 +405,11 @@ function noticeBody(type: EventType, data: unknown, c: Ctx): Body | null {
     case "webhook_endpoint.ping":
     // a checkpoint is for machines to keep, not for people to read
     case "audit.checkpoint":
+    // questions and answers are told by event and webhook, and shown on the decision (docs/rules.md, rule 13)
+    case "decision.question_asked":
+    case "decision.question_answered":
+    // the processor reads its draft in the API and the console (docs/rules.md, rule 14)
+    case "upstream_change.received":
       return null;
     case "change_request.submitted": {
       const { decision: d } = read(WithDecision, type, data);

@@ -61,8 +61,10 @@ describe.skipIf(chromiumMissing !== null)("the decision console in a browser (he
       // the ground is a required choice: the browser keeps the form until one is chosen
       expect(await page.getAttribute("#ground", "required")).not.toBeNull();
       await page.getByLabel("Ground for the objection").selectOption({ label: "Transfer to a third country" });
-      // keyboard only: focus the objection field, Tab to its button, Enter
+      // keyboard only: focus the objection field, Tab past the consent to pass the reason upstream to its button, Enter
       await page.focus("#reason");
+      await page.keyboard.press("Tab");
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("share");
       await page.keyboard.press("Tab");
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Object");
       await page.keyboard.press("Enter");

@@ -50,6 +50,14 @@ describe("valid HTML on every page", () => {
     const toObject = await objectOn(objectedAgreement);
     const toAnswer = await objectOn(answeredAgreement);
     expect((await t.call(processor.key, "POST", `/v1/decisions/${toAnswer}/objection-response`, { response: "propose_alternative", note: "A Danish site" })).status).toBe(200);
+    // a pending decision with questions (docs/rules.md, rule 13): one answered, one open, with the forms to ask and to answer
+    const askedAgreement = await createActiveAgreement(t, processor, controller, { authorisation: "general" });
+    const asked = (await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [askedAgreement.id], operations: [addBackupOp("kista")], reason: "Backup" })).body
+      .decisions[0].id as string;
+    const first = await t.call(controller.key, "POST", `/v1/decisions/${asked}/questions`, { question: "Who can reach the backups?" });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect((await t.call(controller.key, "POST", `/v1/decisions/${asked}/questions`, { question: "Where are the keys kept?" })).status).toBe(201);
+    expect((await t.call(processor.key, "POST", `/v1/decisions/${asked}/questions/${first.body.questions[0].id}/answer`, { answer: "Our staff only." })).status).toBe(200);
     const conflicting = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [prohibited.id], operations: ukSupportOps(), reason: "Night support" });
     expect(conflicting.status, JSON.stringify(conflicting.body)).toBe(201);
     const published = await t.call(processor.key, "PATCH", "/v1/organisations/me/public-page", { enabled: true, slug: "omsorgspartner", agreements: "all" });
@@ -72,6 +80,7 @@ describe("valid HTML on every page", () => {
       for (const [name, id] of [
         ["objected", toObject],
         ["answered", toAnswer],
+        ["questioned", asked],
       ] as const) {
         await expectValid(`${name} decision, controller ${lang}`, await page(`/console/decisions/${id}`, asController, lang));
         await expectValid(`${name} decision, processor ${lang}`, await page(`/console/decisions/${id}`, asProcessor, lang));

@@ -302,6 +302,20 @@ describe("the console", () => {
     expect(shown).not.toContain("/objection-response");
   });
 
+  it("the controller may let its reason go upstream with its name (docs/rules.md, rule 14): unticked, it goes anonymised", async () => {
+    for (const share of [true, false]) {
+      const w = await world();
+      const s = await signInAs(w.t, w.controller.key, "decider");
+      const path = `/console/decisions/${w.decision}`;
+      const page = await (await get(w.t, s, path)).text();
+      expect(page).toContain('<input type="checkbox" id="share" name="share_with_upstream" value="yes" aria-describedby="share-explainer"/>');
+      expect(page).toContain('<label for="share">The processor may pass our reason on to its own sub-processor with our name</label>');
+      const form = { csrf: csrfIn(page), reason: "Outside our approved regions.", ground: "third_country", ...(share ? { share_with_upstream: "yes" } : {}) };
+      expect((await post(w.t, s, `${path}/object`, form)).status).toBe(303);
+      expect((await w.t.call(w.controller.key, "GET", `/v1/decisions/${w.decision}`)).body).toMatchObject({ state: "objected", objection_shared_upstream: share });
+    }
+  });
+
   it("the processor answers in the console as a person; both parties see the answer, read-only", async () => {
     const w = await world();
     expect((await object(w.t, w.controller, w.decision, { reason: "No DPIA covers the site.", ground: "security" })).status).toBe(200);

@@ -4,6 +4,7 @@ import { HtmlValidate } from "html-validate";
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPE_NAMES, type EventType } from "../../src/domain/events";
 import { EVENT_DATA } from "../../src/features/events/event-data.schemas";
+import { draftExample, upstreamChangeExample } from "../../src/features/upstream/upstream.examples";
 import { LANGS, type Lang } from "../../src/i18n/types";
 import {
   type MailLinks,
@@ -50,14 +51,18 @@ function decision(over: Record<string, unknown> = {}) {
     overdue: false,
     authorisation: "general",
     notice_ends_at: NOTICE_ENDS,
+    notice_held: false,
+    original_notice_ends_at: null,
     introduces_third_country: true,
     instruction_conflict: false,
     comment: null,
     objection_reason: null,
     objection_ground: null,
+    objection_shared_upstream: false,
     decided_at: null,
     decided_by: null,
     objection_response: null,
+    questions: [],
     application: { state: "not_applicable", effective_at: null, version: null, failure_reason: null },
     change: {
       operations: [
@@ -133,6 +138,7 @@ const terms = (version: number, over: Record<string, unknown> = {}) => ({
   authorisation: "general",
   notice_days: 30,
   third_country_transfers: "prohibited",
+  question_extension_days: null,
   effective_at: "2026-11-22T09:00:00.000Z",
   in_force: true,
   reason: null,
@@ -186,7 +192,34 @@ const DATA: Record<EventType, unknown> = {
       },
     }),
   },
+  "decision.question_asked": (() => {
+    const question = {
+      id: "qst_1",
+      question: "Can the night desk in London reach the records?",
+      asked_at: "2026-12-01T10:00:00.000Z",
+      asked_by: { id: "usr_2", name: "Mette Hansen", email: "mette@kommune.example" },
+      holds_notice: true,
+      answer: null,
+      answered_at: null,
+      answered_by: null,
+    };
+    return { decision: decision({ notice_held: true, questions: [question] }), question };
+  })(),
+  "decision.question_answered": (() => {
+    const question = {
+      id: "qst_1",
+      question: "Can the night desk in London reach the records?",
+      asked_at: "2026-12-01T10:00:00.000Z",
+      asked_by: { id: "usr_2", name: "Mette Hansen", email: "mette@kommune.example" },
+      holds_notice: false,
+      answer: "Only the ticket text, never the records.",
+      answered_at: "2026-12-02T10:00:00.000Z",
+      answered_by: null,
+    };
+    return { decision: decision({ original_notice_ends_at: NOTICE_ENDS, questions: [question] }), question };
+  })(),
   "decision.withdrawn": { decision: decision({ state: "withdrawn", decided_at: "2026-12-01T10:00:00.000Z" }) },
+  "upstream_change.received": { upstream_change: upstreamChangeExample, draft: draftExample, prefill_warnings: [] },
   "decision.deemed_approved": {
     decision: decision({
       state: "deemed_approved",
@@ -250,7 +283,8 @@ const DATA: Record<EventType, unknown> = {
 
 const DATA_OBJECTED = () => (DATA["decision.objected"] as { decision: Record<string, unknown> }).decision;
 
-const NOT_MAILED: EventType[] = ["webhook_endpoint.ping", "audit.checkpoint"];
+// questions and answers are told by event and webhook, and shown on the decision (docs/rules.md, rule 13)
+const NOT_MAILED: EventType[] = ["webhook_endpoint.ping", "audit.checkpoint", "upstream_change.received", "decision.question_asked", "decision.question_answered"];
 const MAILED = EVENT_TYPE_NAMES.filter((t) => !NOT_MAILED.includes(t));
 /** Where each notice's one call to action leads. */
 const ACTION: Partial<Record<EventType, string>> = {

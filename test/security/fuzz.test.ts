@@ -13,6 +13,7 @@ import { generateOpenApiDocument } from "../../src/openapi";
 import { createTestContext, type TestContext } from "../helpers/app";
 import { snapshotState } from "../helpers/db-snapshot";
 import { addBackupOp, baselineAnnex, createActiveAgreement, createOrg, type TestOrg } from "../helpers/factories";
+import { insertUpstreamChange, insertUpstreamSource } from "../helpers/upstream";
 
 const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 40);
 const ASSERT_OPTIONS: fc.Parameters<unknown> = { numRuns: RUNS_PER_OPERATION };
@@ -102,6 +103,15 @@ async function buildWorld(): Promise<World> {
     ["events", event, 200],
   ] as const)
     expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(status);
+  // an upstream change the processor received (docs/rules.md, rule 14), with its draft covering its agreement
+  const upstreamSourceId = await insertUpstreamSource(t, { processorId: processor.id, kind: "feed" });
+  const upstream = await insertUpstreamChange(t, {
+    processorId: processor.id,
+    sourceId: upstreamSourceId,
+    deadlineAt: new Date(t.clock.now().getTime() + 40 * 24 * 60 * 60 * 1000),
+    agreements: [{ id: active.id, noticeDays: 30 }],
+    operations: [addBackupOp("upstream")],
+  });
   const ids: Record<string, string> = {
     organisation_id: controller.id,
     key_id: spareKey.body.id,
@@ -111,6 +121,9 @@ async function buildWorld(): Promise<World> {
     decision_id: cr.body.decisions[0].id,
     event_id: event.body.data[0].id,
     endpoint_id: endpoint.body.id,
+    upstream_source_id: upstreamSourceId,
+    upstream_change_id: upstream.changeId,
+    draft_id: upstream.draftId,
   };
   const bodies: Record<string, unknown> = {
     createOrganisation: {
@@ -130,9 +143,15 @@ async function buildWorld(): Promise<World> {
     approveDecision: { comment: "Approved" },
     objectToDecision: { reason: "Not acceptable", ground: "security" },
     respondToObjection: { response: "propose_alternative", note: "We will host the backup in Denmark instead." },
+    askQuestion: { question: "Can the backup provider's staff reach the records from outside the EU?" },
+    answerQuestion: { answer: "No: the backups are encrypted with our keys." },
     createWebhookEndpoint: { url: "https://hooks.example.com/other", description: "GRC", event_types: ["decision.approved", "decision.objected"], enabled: true },
     updateWebhookEndpoint: { url: "https://hooks.example.com/moved", description: "moved", event_types: null, enabled: false },
     resendEvent: { endpoint_id: endpoint.body.id },
+    createUpstreamSource: { sub_processor_ref: "nordhost", kind: "feed", feed_url: "https://feeds.example.com/fuzz.json", default_window_days: 30, margin_days: 5 },
+    objectToUpstreamChange: { reason: "Not acceptable", ground: "security" },
+    approveUpstreamChange: { comment: "Approved" },
+    updateChangeRequestDraft: { operations: [addBackupOp("edited")], reason: "Edited", effective_date: "2027-06-01T00:00:00Z" },
   };
   return { t, app, processor, controller, ids, bodies, proposedId: proposed.body.id, dirty: false };
 }

@@ -3,6 +3,7 @@ import { generateOpenApiDocument } from "../../src/openapi";
 import { createTestContext, type TestContext, type TestResponse } from "../helpers/app";
 import { addBackupOp, baselineAnnex, createActiveAgreement, createOrg, firstKeyId, type TestOrg } from "../helpers/factories";
 import { COUNTED_TABLES, snapshotCounts } from "../helpers/db-snapshot";
+import { insertUpstreamChange, insertUpstreamSource } from "../helpers/upstream";
 
 /** The victim's real resources; the same shape filled with random ids of the right prefix stands for "missing". */
 interface ResourceIds {
@@ -21,6 +22,10 @@ interface ResourceIds {
   endpoint_id: string;
   /** a person of the victim's */
   user_id: string;
+  /** the victim's upstream source, change and draft (docs/rules.md, rule 14): the partner, processor of its agreement, is its sub-processor */
+  upstream_source_id: string;
+  upstream_change_id: string;
+  draft_id: string;
 }
 
 interface World {
@@ -72,6 +77,14 @@ const listWithoutVictim = (res: TestResponse, w: World) => {
   expect(res.body.object).toBe("list");
   const text = JSON.stringify(res.body);
   for (const id of [w.real.agreement_id, w.real.change_request_id, w.real.decision_id, w.real.event_id, w.real.endpoint_id, w.victim.id]) expect(text).not.toContain(id);
+};
+
+/** An upstream list the foreign organisation may read: its own only, none of the victim's sources, changes or drafts. */
+const upstreamListWithoutVictim = (res: TestResponse, w: World) => {
+  listWithoutVictim(res, w);
+  expect(res.body.data).toEqual([]);
+  const text = JSON.stringify(res.body);
+  for (const id of [w.real.upstream_source_id, w.real.upstream_change_id, w.real.draft_id]) expect(text).not.toContain(id);
 };
 
 /** The records of a JSON Lines export (the test client parses a single line as JSON by itself). */
@@ -396,6 +409,87 @@ const ISOLATION_MATRIX: Record<string, IsolationRow> = {
     operator: 403,
     foreign: 404,
   },
+  // the controller asks (docs/rules.md, rule 13): the victim is the decision's controller
+  "POST /v1/decisions/{decision_id}/questions": {
+    request: (ids) => ({ path: `/v1/decisions/${ids.decision_id}/questions`, body: { question: "Who can reach the backups?" } }),
+    owner: 201,
+    operator: 403,
+    foreign: 404,
+  },
+  // only the processor answers: the victim, the controller, gets 403 before the question is looked for
+  "POST /v1/decisions/{decision_id}/questions/{question_id}/answer": {
+    request: (ids) => ({ path: `/v1/decisions/${ids.decision_id}/questions/qst_01ZZZZZZZZZZZZZZZZZZZZZZZZ/answer`, body: { answer: "Nobody outside the EU." } }),
+    owner: 403,
+    operator: 403,
+    foreign: 404,
+  },
+  // the victim records where its sub-processor's changes come from (docs/rules.md, rule 14); the foreign organisation
+  // names the victim's agreement as its upstream one: it is not the foreign one's as controller
+  "POST /v1/upstream-sources": {
+    request: (ids) => ({ path: "/v1/upstream-sources", body: { sub_processor_ref: "nordhost", kind: "register", upstream_agreement_id: ids.agreement_id } }),
+    // the victim is controller only: no annex of its own has the sub-processor
+    owner: 422,
+    operator: 403,
+    foreign: (res) => {
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([expect.objectContaining({ pointer: "/upstream_agreement_id", rule: "own_agreement_as_controller" })]);
+    },
+  },
+  "GET /v1/upstream-sources": { request: () => ({ path: "/v1/upstream-sources" }), owner: 200, operator: 403, foreign: upstreamListWithoutVictim },
+  "GET /v1/upstream-sources/{upstream_source_id}": {
+    request: (ids) => ({ path: `/v1/upstream-sources/${ids.upstream_source_id}` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  "DELETE /v1/upstream-sources/{upstream_source_id}": {
+    request: (ids) => ({ path: `/v1/upstream-sources/${ids.upstream_source_id}` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  "GET /v1/upstream-changes": { request: () => ({ path: "/v1/upstream-changes" }), owner: 200, operator: 403, foreign: upstreamListWithoutVictim },
+  "GET /v1/upstream-changes/{upstream_change_id}": {
+    request: (ids) => ({ path: `/v1/upstream-changes/${ids.upstream_change_id}` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  // the victim objects upstream: to the partner's decision, on which it is the controller
+  "POST /v1/upstream-changes/{upstream_change_id}/object": {
+    request: (ids) => ({ path: `/v1/upstream-changes/${ids.upstream_change_id}/object`, body: { reason: "Not acceptable" } }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  // its draft was never submitted: no controller has approved
+  "POST /v1/upstream-changes/{upstream_change_id}/approve": {
+    request: (ids) => ({ path: `/v1/upstream-changes/${ids.upstream_change_id}/approve`, body: {} }),
+    owner: 409,
+    operator: 403,
+    foreign: 404,
+  },
+  "GET /v1/change-request-drafts": { request: () => ({ path: "/v1/change-request-drafts" }), owner: 200, operator: 403, foreign: upstreamListWithoutVictim },
+  "GET /v1/change-request-drafts/{draft_id}": { request: (ids) => ({ path: `/v1/change-request-drafts/${ids.draft_id}` }), owner: 200, operator: 403, foreign: 404 },
+  "PATCH /v1/change-request-drafts/{draft_id}": {
+    request: (ids) => ({ path: `/v1/change-request-drafts/${ids.draft_id}`, body: { reason: "Rewritten" } }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
+  // the victim's draft covers no agreement of its own: the submission is refused
+  "POST /v1/change-request-drafts/{draft_id}/submit": {
+    request: (ids) => ({ path: `/v1/change-request-drafts/${ids.draft_id}/submit` }),
+    owner: 422,
+    operator: 403,
+    foreign: 404,
+  },
+  "POST /v1/change-request-drafts/{draft_id}/discard": {
+    request: (ids) => ({ path: `/v1/change-request-drafts/${ids.draft_id}/discard` }),
+    owner: 200,
+    operator: 403,
+    foreign: 404,
+  },
   "GET /v1/events": { request: () => ({ path: "/v1/events" }), owner: 200, operator: 403, foreign: listWithoutVictim },
   "GET /v1/events/{event_id}": { request: (ids) => ({ path: `/v1/events/${ids.event_id}` }), owner: 200, operator: 403, foreign: 404 },
   "GET /v1/events/{event_id}/attempts": { request: (ids) => ({ path: `/v1/events/${ids.event_id}/attempts` }), owner: 200, operator: 403, foreign: 404 },
@@ -481,6 +575,16 @@ async function world(): Promise<World> {
   const event = await t.call(victim.key, "GET", "/v1/events?limit=1");
   const person = await t.call(victim.key, "POST", "/v1/users", { email: "dpo@victim.example", role: "admin" });
   expect(person.status, JSON.stringify(person.body)).toBe(201);
+  // the partner's change, received by the victim as an upstream change: the victim is the controller of its decision
+  const sourceId = await insertUpstreamSource(t, { processorId: victim.id, upstreamAgreementId: active.id });
+  const upstream = await insertUpstreamChange(t, {
+    processorId: victim.id,
+    sourceId,
+    upstreamDecisionId: cr.body.decisions[0].id,
+    deadlineAt: new Date(cr.body.decisions[0].notice_ends_at),
+    agreements: [],
+    operations: [addBackup],
+  });
   return {
     t,
     victim,
@@ -498,6 +602,9 @@ async function world(): Promise<World> {
       event_id: event.body.data[0].id,
       endpoint_id: endpoint.body.id,
       user_id: person.body.id,
+      upstream_source_id: sourceId,
+      upstream_change_id: upstream.changeId,
+      draft_id: upstream.draftId,
     },
     missing: {
       organisation_id: randomId("org"),
@@ -510,6 +617,9 @@ async function world(): Promise<World> {
       event_id: randomId("evt"),
       endpoint_id: randomId("ep"),
       user_id: randomId("usr"),
+      upstream_source_id: randomId("ups"),
+      upstream_change_id: randomId("upc"),
+      draft_id: randomId("crd"),
     },
   };
 }

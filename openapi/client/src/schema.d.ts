@@ -557,6 +557,258 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/decisions/{decision_id}/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the processor a question before deciding (controller; docs/rules.md, rule 13)
+         * @description The controller of the decision only, with its key with `write` scope (tied to a person: a decider or an admin); the processor gets 403, and any other organisation 404, like an unknown decision. The `question` (1–4,000 characters) is recorded on the decision (`questions`, with the person who asked), both parties get `decision.question_asked`, and it is audited (`decision.question_ask`). Where the agreement's terms set `question_extension_days`, the question holds the notice (`notice_held: true`): until it is answered the notice does not end, and the decision is neither deemed approved nor overdue nor reminded of. 409 `notice_only` on a notice (nothing to decide), 409 `invalid_state` unless the decision is `pending` (under a general authorisation, a notice that ended without objection has already approved the change). Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["askQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/decisions/{decision_id}/questions/{question_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the controller's question, once (processor; docs/rules.md, rule 13)
+         * @description The processor of the decision only, with its key with `write` scope (tied to a person: a decider or an admin); the controller gets 403, and any other organisation 404, like an unknown decision (as does a question of another decision). The `answer` (1–4,000 characters) is recorded with the question, whatever the decision's state has become since it was asked; both parties get `decision.question_answered`, and it is audited (`decision.question_answer`). When it answers the last open question that holds the notice of a pending decision, the notice runs again: `notice_ends_at` becomes the later of the end before and 24:00 in the controller's time zone on the day `question_extension_days` days after the answer, the end as submitted is kept in `original_notice_ends_at`, and the reminders go out again for the new end. 409 `invalid_state` when the question has been answered already. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["answerQuestion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/upstream-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The processor's upstream sources
+         * @description Any key of an organisation (`read` scope suffices); the operator key gets 403. The caller's sources in use, newest first; removed ones are gone. Never another organisation's.
+         */
+        get: operations["listUpstreamSources"];
+        put?: never;
+        /**
+         * Record where one of the processor's sub-processors announces its changes (docs/rules.md, rule 14)
+         * @description An organisation's key with `write` scope (tied to a person: a decider or an admin); the operator key gets 403. `sub_processor_ref` must name a sub-processor in the annex of one of the caller's active agreements as processor (else 422 `sub_processor_in_annex`). `kind: register`: `upstream_agreement_id` is the sub-processor's own agreement in this register, active, with the caller as its controller (else 422 `own_agreement_as_controller`; another's agreement is reported like a missing one); its change requests then arrive as upstream changes. `kind: feed`: `feed_url` is a public Atom or JSON Feed, https and resolving to public addresses (the address policy of webhook URLs, else 422 naming the rule), polled hourly from the scheduler's next run. `margin_days` (0–60, 5 by default): the draft's notices should end that many days before the upstream deadline; `default_window_days` (feed, 1–365, 30 by default): the deadline of an entry that names none. Audited as `upstream_source.create`. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["createUpstreamSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/upstream-sources/{upstream_source_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One upstream source
+         * @description The processor's key (`read` scope suffices); the operator key gets 403, and another organisation's — a controller's included — answers 404, like an unknown one. A feed's next and last poll and what the last one met; a removed source answers 404.
+         */
+        get: operations["getUpstreamSource"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove an upstream source; the changes received from it stay
+         * @description The processor's key with `write` scope (tied to a person: a decider or an admin); a read-only key and the operator key get 403, and another organisation's — a controller's included — answers 404, like an unknown one. Nothing more is received from the source (a feed is no longer polled); the upstream changes and drafts it brought stay as they are. Audited as `upstream_source.remove`; afterwards the source answers 404.
+         */
+        delete: operations["deleteUpstreamSource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/upstream-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The changes the processor's sub-processors announced, with its controllers' decisions gathered
+         * @description Any key of an organisation (`read` scope suffices); the operator key gets 403. The caller's upstream changes, newest first (`state` filters: `open`, `objected`, `approved`), each with its draft and, once submitted, its controllers' decisions beside the upstream deadline.
+         */
+        get: operations["listUpstreamChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/upstream-changes/{upstream_change_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One upstream change: its deadline, its draft, and the controllers' decisions gathered
+         * @description The processor's key (`read` scope suffices); the operator key gets 403, and another organisation's — a controller's included — answers 404, like an unknown one. What the sub-processor announced and by when objections must reach it (`deadline_at`); the draft made from it; and, once the draft was submitted, per controller agreement the decision, its notice end and any objection (`controllers`), with `counts` and `all_approved`: what answering upstream needs.
+         */
+        get: operations["getUpstreamChange"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/upstream-changes/{upstream_change_id}/object": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Object upstream, with the controllers' objections attached (docs/rules.md, rule 14)
+         * @description The processor's key with `write` scope (tied to a person: a decider or an admin); a read-only key and the operator key get 403, and another organisation's — a controller's included — answers 404, like an unknown one. In one act, the processor objects, as controller, to the upstream decision: its own `reason`, then each objecting controller's ground and reason, by the controller's name where it agreed (`share_with_upstream` on its objection), otherwise as "Controller 1", "Controller 2". The upstream processor gets `decision.objected` with that reason, as from any controller; the upstream change becomes `objected` with the reason as sent. 409 `not_in_register` for a feed's change (it has no decision here to answer), 409 `invalid_state` when the change was answered already or the upstream decision is final (nothing is written then). Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["objectToUpstreamChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/upstream-changes/{upstream_change_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve upstream once every controller has approved (docs/rules.md, rule 14)
+         * @description The processor's key with `write` scope (tied to a person: a decider or an admin); a read-only key and the operator key get 403, and another organisation's — a controller's included — answers 404, like an unknown one. The processor approves, as controller, the upstream decision, with an optional `comment`; the upstream change becomes `approved`. Only once the draft was submitted and every controller's decision is approved or deemed approved: else 409 `controllers_pending` (naming the decisions still open). 409 `not_in_register` for a feed's change, 409 `invalid_state` when answered already or the upstream decision is final, and the upstream decision's own refusals (`instruction_conflict`) as they are; nothing is written then. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["approveUpstreamChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/change-request-drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The processor's draft change requests, made from upstream changes
+         * @description Any key of an organisation (`read` scope suffices); the operator key gets 403. The caller's drafts, newest first (`state` filters: `draft`, `submitted`, `discarded`), each with its agreements' notice ends if submitted now and its warnings.
+         */
+        get: operations["listChangeRequestDrafts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/change-request-drafts/{draft_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One draft change request: its operations, its agreements' notice ends and its warnings
+         * @description The processor's key (`read` scope suffices); the operator key gets 403, and another organisation's — a controller's included — answers 404, like an unknown one. Per covered agreement, where its notice would end if the draft were submitted now (docs/rules.md, rule 4) and whether that is by `notice_end_by` (the upstream deadline less the source's margin); `warnings` name the notices that cannot, agreements no longer active, and operations still to write.
+         */
+        get: operations["getChangeRequestDraft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a draft: its operations, reason or effective date
+         * @description The processor's key with `write` scope (tied to a person: a decider or an admin); a read-only key and the operator key get 403, and another organisation's — a controller's included — answers 404, like an unknown one. Only the fields sent change; `operations` are checked as a change request's are (1–100, 422 naming each field and rule), and against the annexes when submitted. Only while the draft is `draft`: else 409 `invalid_state`. Audited as `change_request_draft.update`.
+         */
+        patch: operations["updateChangeRequestDraft"];
+        trace?: never;
+    };
+    "/v1/change-request-drafts/{draft_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a draft: a change request like any other, which remembers its upstream change
+         * @description The processor's key with `write` scope (tied to a person: a decider or an admin); a read-only key and the operator key get 403, and another organisation's — a controller's included — answers 404, like an unknown one. The draft's operations, reason and effective date are submitted to its agreements (POST /v1/change-requests), and the change request made (`upstream_change_id` set) is the answer; the draft becomes `submitted` with its id, in the same commit. The submission's refusals come as they are (422: an operation that does not apply, an agreement no longer active, an effective date past; nothing is submitted); a draft without operations is 422 naming `operations`. Only while the draft is `draft`: else 409 `invalid_state`. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["submitChangeRequestDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/change-request-drafts/{draft_id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard a draft: nothing is submitted
+         * @description The processor's key with `write` scope (tied to a person: a decider or an admin); a read-only key and the operator key get 403, and another organisation's — a controller's included — answers 404, like an unknown one. The draft becomes `discarded`; its upstream change stays. Only while the draft is `draft`: else 409 `invalid_state`. Audited as `change_request_draft.discard`. Send an `Idempotency-Key` to retry safely.
+         */
+        post: operations["discardChangeRequestDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/event-types": {
         parameters: {
             query?: never;
@@ -1383,6 +1635,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "decision.question_asked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * decision.question_asked
+         * @description The controller asked the processor a question on a pending decision (question): the information it needs to decide. Where the agreement says so, the notice is held until the answer and ends no sooner than the agreed number of days after it.
+         */
+        post: operations["onDecisionQuestionAsked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "decision.question_answered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * decision.question_answered
+         * @description The processor answered the controller's question (question, answer); where the question held the notice, notice_ends_at is the notice's new end.
+         */
+        post: operations["onDecisionQuestionAnswered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "decision.withdrawn": {
         parameters: {
             query?: never;
@@ -1523,6 +1815,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "upstream_change.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * upstream_change.received
+         * @description One of the processor's sub-processors announced a change of its own (in this register, or in its feed): a draft change request covers exactly the processor's agreements whose annex has that sub-processor, with notices proposed to end before the upstream deadline.
+         */
+        post: operations["onUpstreamChangeReceived"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook_endpoint.disabled": {
         parameters: {
             query?: never;
@@ -1636,9 +1948,18 @@ export interface components {
             authorisation: "specific" | "general";
             /**
              * Format: date-time
+             * @description When the notice ends: 24:00 in the controller's time zone on its last day (docs/rules.md, rule 4); after an answered question that held it, the extended end (rule 13)
              * @example 2026-11-22T10:00:00.000Z
              */
             notice_ends_at: string;
+            /** @description An open question holds the notice (docs/rules.md, rule 13): it does not end, and the decision is neither deemed approved nor overdue nor reminded of, until the question is answered */
+            notice_held: boolean;
+            /**
+             * Format: date-time
+             * @description The notice's end as submitted, kept when an answered question extended it; null while it was never extended
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            original_notice_ends_at: string | null;
             /** @description The change puts personal data in a third country (any country outside the EU/EEA, adequacy decision or not) where the entry did not have it, including a move from one third country to another */
             introduces_third_country: boolean;
             /** @description The agreement prohibited third-country transfers when the change was submitted and the change introduces one; never approved by silence, and approved only with an amendment of the instruction */
@@ -1651,6 +1972,8 @@ export interface components {
              * @enum {string|null}
              */
             objection_ground: "third_country" | "security" | "insufficient_information" | "sub_processor_reputation" | "other" | null;
+            /** @description The controller agreed that its objection's reason goes upstream with its name, to the processor's own sub-processor whose change this is (docs/rules.md, rule 14); otherwise it goes anonymised */
+            objection_shared_upstream: boolean;
             /**
              * Format: date-time
              * @example 2026-11-22T10:00:00.000Z
@@ -1673,6 +1996,29 @@ export interface components {
                 responded_at: string;
                 responded_by: components["schemas"]["PersonRef"] & unknown;
             } | null;
+            /** @description The controller's questions and the processor's answers, oldest first (docs/rules.md, rule 13) */
+            questions: {
+                /** @example qst_01M72AZ1M0Q5T8W2C4D6F8H0JK */
+                id: string;
+                /** @description What the controller asked */
+                question: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T10:00:00.000Z
+                 */
+                asked_at: string;
+                asked_by: components["schemas"]["PersonRef"] & unknown;
+                /** @description The question is open, on a pending decision, and was asked while the agreement's terms set `question_extension_days`: the notice does not end until it is answered */
+                holds_notice: boolean;
+                /** @description The processor's answer; null while the question is open */
+                answer: string | null;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T10:00:00.000Z
+                 */
+                answered_at: string | null;
+                answered_by: components["schemas"]["PersonRef"] & unknown;
+            }[];
             application: {
                 /** @enum {string} */
                 state: "not_applicable" | "scheduled" | "applied" | "failed";
@@ -1910,6 +2256,11 @@ export interface components {
             notice_days: number;
             third_country_transfers: components["schemas"]["ThirdCountryTransfers"];
             /**
+             * @description Days an open question extends the notice (docs/rules.md, rule 13): a question asked while this is set holds the notice until it is answered, and the notice then ends no sooner than 24:00 in the controller's time zone this many days after the answer; null: questions do not hold the notice (the default)
+             * @example 10
+             */
+            question_extension_days: number | null;
+            /**
              * Format: date-time
              * @example 2026-11-22T10:00:00.000Z
              */
@@ -1963,6 +2314,76 @@ export interface components {
             timestamp: string;
             data: {
                 decision: components["schemas"]["Decision"];
+            };
+        };
+        DecisionQuestionAskedWebhook: {
+            /** @enum {string} */
+            type: "decision.question_asked";
+            /**
+             * Format: date-time
+             * @description When the event happened
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            timestamp: string;
+            data: {
+                decision: components["schemas"]["Decision"];
+                question: {
+                    /** @example qst_01M72AZ1M0Q5T8W2C4D6F8H0JK */
+                    id: string;
+                    /** @description What the controller asked */
+                    question: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T10:00:00.000Z
+                     */
+                    asked_at: string;
+                    asked_by: components["schemas"]["PersonRef"] & unknown;
+                    /** @description The question is open, on a pending decision, and was asked while the agreement's terms set `question_extension_days`: the notice does not end until it is answered */
+                    holds_notice: boolean;
+                    /** @description The processor's answer; null while the question is open */
+                    answer: string | null;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T10:00:00.000Z
+                     */
+                    answered_at: string | null;
+                    answered_by: components["schemas"]["PersonRef"] & unknown;
+                };
+            };
+        };
+        DecisionQuestionAnsweredWebhook: {
+            /** @enum {string} */
+            type: "decision.question_answered";
+            /**
+             * Format: date-time
+             * @description When the event happened
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            timestamp: string;
+            data: {
+                decision: components["schemas"]["Decision"];
+                question: {
+                    /** @example qst_01M72AZ1M0Q5T8W2C4D6F8H0JK */
+                    id: string;
+                    /** @description What the controller asked */
+                    question: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T10:00:00.000Z
+                     */
+                    asked_at: string;
+                    asked_by: components["schemas"]["PersonRef"] & unknown;
+                    /** @description The question is open, on a pending decision, and was asked while the agreement's terms set `question_extension_days`: the notice does not end until it is answered */
+                    holds_notice: boolean;
+                    /** @description The processor's answer; null while the question is open */
+                    answer: string | null;
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T10:00:00.000Z
+                     */
+                    answered_at: string | null;
+                    answered_by: components["schemas"]["PersonRef"] & unknown;
+                };
             };
         };
         DecisionWithdrawnWebhook: {
@@ -2124,6 +2545,359 @@ export interface components {
                 }[];
             };
         };
+        UpstreamChangeReceivedWebhook: {
+            /** @enum {string} */
+            type: "upstream_change.received";
+            /**
+             * Format: date-time
+             * @description When the event happened
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            timestamp: string;
+            data: {
+                upstream_change: components["schemas"]["UpstreamChange"];
+                draft: components["schemas"]["ChangeRequestDraft"];
+                /** @description Upstream operations not pre-filled, and agreements whose annex the pre-filled operations do not apply to */
+                prefill_warnings: {
+                    /** @enum {string} */
+                    code: "not_prefilled" | "operations_do_not_apply";
+                    agreement_id: string | null;
+                    detail: string;
+                }[];
+            };
+        };
+        UpstreamChange: {
+            /** @enum {string} */
+            object: "upstream_change";
+            /** @example upc_01M6A1K7H0C2M9T4R8WQ3N5B6X */
+            id: string;
+            source: {
+                id: string;
+                /** @enum {string} */
+                kind: "register" | "feed";
+                sub_processor_ref: string;
+            };
+            title: string;
+            summary: string;
+            link: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            announced_at: string;
+            /**
+             * Format: date-time
+             * @description The upstream objection deadline
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            deadline_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            received_at: string;
+            /**
+             * @description `open` until the processor answers upstream (register only)
+             * @enum {string}
+             */
+            state: "open" | "objected" | "approved";
+            /** @description register: the decision on the upstream agreement, the caller its controller; null for a feed */
+            upstream_decision_id: string | null;
+            /** @description The processor's answer upstream; null while open */
+            response: {
+                /**
+                 * Format: date-time
+                 * @example 2026-11-22T10:00:00.000Z
+                 */
+                responded_at: string;
+                responded_by: components["schemas"]["PersonRef"];
+                /** @description The reason sent upstream with an objection, as sent */
+                reason: string | null;
+            } | null;
+            /** @description The draft change request made from it */
+            draft: {
+                id: string;
+                /** @enum {string} */
+                state: "draft" | "submitted" | "discarded";
+                change_request_id: string | null;
+            } | null;
+            /** @description Once the draft was submitted: its controllers' decisions gathered against the upstream deadline; null before */
+            controllers: {
+                change_request_id: string;
+                /**
+                 * Format: date-time
+                 * @description The upstream deadline, beside the controllers' notice ends
+                 * @example 2026-11-22T10:00:00.000Z
+                 */
+                deadline_at: string;
+                decisions: {
+                    decision_id: string;
+                    agreement: {
+                        id: string;
+                        title: string;
+                    };
+                    controller: {
+                        id: string;
+                        name: string;
+                    };
+                    /** @enum {string} */
+                    state: "pending" | "approved" | "objected" | "withdrawn" | "deemed_approved" | "noticed";
+                    /**
+                     * Format: date-time
+                     * @example 2026-11-22T10:00:00.000Z
+                     */
+                    notice_ends_at: string;
+                    /**
+                     * @description Set on an objected decision
+                     * @example third_country
+                     * @enum {string|null}
+                     */
+                    objection_ground: "third_country" | "security" | "insufficient_information" | "sub_processor_reputation" | "other" | null;
+                    objection_reason: string | null;
+                    /** @description The controller agreed that its objection goes upstream under its name; otherwise it goes as “Controller 1”, “Controller 2”… */
+                    objection_shared_upstream: boolean;
+                }[];
+                counts: {
+                    pending: number;
+                    approved: number;
+                    objected: number;
+                    withdrawn: number;
+                    deemed_approved: number;
+                    noticed: number;
+                };
+                /** @description Every decision approved or deemed approved: the processor may approve upstream */
+                all_approved: boolean;
+            } | null;
+        };
+        ChangeRequestDraft: {
+            /** @enum {string} */
+            object: "change_request_draft";
+            /** @example crd_01M6A1K7H0C2M9T4R8WQ3N5B6Y */
+            id: string;
+            upstream_change_id: string | null;
+            /** @enum {string} */
+            state: "draft" | "submitted" | "discarded";
+            operations: components["schemas"]["Operation"][];
+            reason: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            effective_date: string | null;
+            /** @description The processor's agreements whose annex has the sub-processor, with what their notice would be */
+            agreements: {
+                agreement_id: string;
+                /** @description null when the agreement is no longer active */
+                title: string | null;
+                notice_days: number;
+                /**
+                 * Format: date-time
+                 * @description Where the draft submitted now would put the notice's end (docs/rules.md, rule 4)
+                 * @example 2026-11-22T10:00:00.000Z
+                 */
+                notice_ends_at: string;
+                /** @description The notice ends on or before `notice_end_by` */
+                fits: boolean;
+            }[];
+            /**
+             * Format: date-time
+             * @description The upstream deadline less the source's margin: every notice should end by then; null without an upstream deadline
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            notice_end_by: string | null;
+            /** @description What to look at before submitting: notices that cannot end in time, operations still to write */
+            warnings: {
+                /** @enum {string} */
+                code: "notice_too_long" | "operations_empty" | "agreement_inactive" | "no_agreements";
+                agreement_id: string | null;
+                detail: string;
+            }[];
+            /** @description Once submitted: the change request made */
+            change_request_id: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            updated_at: string;
+        };
+        /** @description One change to the annex; operations apply in order, all or none */
+        Operation: {
+            /** @enum {string} */
+            op: "add_sub_processor";
+            sub_processor: components["schemas"]["SubProcessorInput"];
+        } | {
+            /** @enum {string} */
+            op: "replace_sub_processor";
+            /**
+             * @description The entry's ref (the same in all the processor's agreements) or its id
+             * @example nordhost
+             */
+            target: string;
+            with: components["schemas"]["SubProcessorInput"];
+        } | {
+            /** @enum {string} */
+            op: "update_sub_processor";
+            /**
+             * @description The entry's ref (the same in all the processor's agreements) or its id
+             * @example nordhost
+             */
+            target: string;
+            changes: {
+                /** @example Amazon Web Services EMEA SARL */
+                legal_name?: string;
+                registration?: components["schemas"]["Registration"];
+                address?: components["schemas"]["Address"];
+                /**
+                 * @description What it does for the processor
+                 * @example Hosting of the care system
+                 */
+                description?: string;
+                /** @description refs of the locations where it processes */
+                locations?: string[];
+                /** @description ref of the sub-processor that engaged it (the chain) */
+                parent?: string | null;
+                /** @description Subject to Canada's PIPEDA (the scope of Canada's adequacy decision); default false */
+                pipeda_covered?: boolean;
+                /**
+                 * @description The recipient is an international organisation: its key in GET /v1/countries (e.g. EPO). A transfer to it leaves the EU/EEA; its own adequacy decision classifies it
+                 * @example EPO
+                 */
+                international_organisation?: string | null;
+                transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
+                contact?: components["schemas"]["Contact"];
+                dpf_certified?: boolean;
+            };
+        } | {
+            /** @enum {string} */
+            op: "remove_sub_processor";
+            /**
+             * @description The entry's ref (the same in all the processor's agreements) or its id
+             * @example nordhost
+             */
+            target: string;
+        } | {
+            /** @enum {string} */
+            op: "add_location";
+            location: components["schemas"]["LocationInput"];
+        } | {
+            /** @enum {string} */
+            op: "update_location";
+            /**
+             * @description The entry's ref (the same in all the processor's agreements) or its id
+             * @example nordhost
+             */
+            target: string;
+            changes: {
+                /** @example Primary data centre */
+                label?: string;
+                address?: components["schemas"]["Address"];
+                activities?: ("hosting" | "storage" | "backup" | "disaster_recovery" | "support" | "operations" | "development" | "other")[];
+                description?: string | null;
+                transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
+            };
+        } | {
+            /** @enum {string} */
+            op: "remove_location";
+            /**
+             * @description The entry's ref (the same in all the processor's agreements) or its id
+             * @example nordhost
+             */
+            target: string;
+        };
+        SubProcessorInput: {
+            /**
+             * @description The party's own handle for the entry, unique within the annex
+             * @example aws-frankfurt
+             */
+            ref: string;
+            /** @example Amazon Web Services EMEA SARL */
+            legal_name: string;
+            registration: components["schemas"]["Registration"];
+            address: components["schemas"]["Address"];
+            /**
+             * @description What it does for the processor
+             * @example Hosting of the care system
+             */
+            description: string;
+            /** @description refs of the locations where it processes */
+            locations: string[];
+            /** @description ref of the sub-processor that engaged it (the chain) */
+            parent?: string | null;
+            /**
+             * @description Certified under the EU-US Data Privacy Framework
+             * @default false
+             */
+            dpf_certified: boolean;
+            /** @description Subject to Canada's PIPEDA (the scope of Canada's adequacy decision); default false */
+            pipeda_covered?: boolean;
+            /**
+             * @description The recipient is an international organisation: its key in GET /v1/countries (e.g. EPO). A transfer to it leaves the EU/EEA; its own adequacy decision classifies it
+             * @example EPO
+             */
+            international_organisation?: string | null;
+            transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
+            contact?: components["schemas"]["Contact"];
+        };
+        /** @description The transfer tool of a third-country entry without adequacy: SCCs (Decision (EU) 2021/914) with the module that fits the role, processor or controller BCRs, another Art. 46 safeguard, or an Art. 49 derogation */
+        TransferMechanismInput: {
+            /** @enum {string} */
+            type: "sccs_2021_914";
+            /**
+             * @description module_3 for a sub-processor (processor to processor); module_2 where the controller signs with it directly
+             * @enum {string}
+             */
+            module: "module_1" | "module_2" | "module_3" | "module_4";
+        } | {
+            /** @enum {string} */
+            type: "bcr_processor";
+        } | {
+            /** @enum {string} */
+            type: "bcr_controller";
+        } | {
+            /** @enum {string} */
+            type: "art_46";
+            /**
+             * @description Art. 46(2)(a) instrument between public bodies, (d) clauses of a supervisory authority, (e) code of conduct, (f) certification; 46(3)(a) authorised clauses, (b) administrative arrangement between public bodies
+             * @enum {string}
+             */
+            route: "2a_public_authority_instrument" | "2d_supervisory_authority_clauses" | "2e_code_of_conduct" | "2f_certification" | "3a_authorised_contractual_clauses" | "3b_administrative_arrangement";
+        } | {
+            /** @enum {string} */
+            type: "derogation_art_49";
+            /** @enum {string} */
+            derogation: "explicit_consent" | "contract_performance" | "contract_in_interest_of_data_subject" | "public_interest" | "legal_claims" | "vital_interests" | "public_register";
+        } | null;
+        /** @description The sub-processor's contact point (SCC Annex III) */
+        Contact: {
+            /**
+             * @description A person or a function
+             * @example Data Protection Officer
+             */
+            name: string;
+            /**
+             * Format: email
+             * @example privacy@example.com
+             */
+            email: string;
+        } | null;
+        LocationInput: {
+            /**
+             * @description The party's own handle for the entry, unique within the annex
+             * @example aws-frankfurt
+             */
+            ref: string;
+            /** @example Primary data centre */
+            label: string;
+            address: components["schemas"]["Address"];
+            activities: ("hosting" | "storage" | "backup" | "disaster_recovery" | "support" | "operations" | "development" | "other")[];
+            description?: string | null;
+            transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
+        };
         WebhookEndpointDisabledWebhook: {
             /** @enum {string} */
             type: "webhook_endpoint.disabled";
@@ -2187,6 +2961,8 @@ export interface components {
          *     `decision.approved`: The controller approved the change for this agreement.
          *     `decision.objected`: The controller objected to the change for this agreement, with its reason and its ground (objection_ground); the change never takes effect here.
          *     `decision.objection_responded`: The processor answered the controller's objection, once: it keeps the current arrangement, will propose an alternative, or will end the service, with a note of what it will do (objection_response). The decision stays objected.
+         *     `decision.question_asked`: The controller asked the processor a question on a pending decision (question): the information it needs to decide. Where the agreement says so, the notice is held until the answer and ends no sooner than the agreed number of days after it.
+         *     `decision.question_answered`: The processor answered the controller's question (question, answer); where the question held the notice, notice_ends_at is the notice's new end.
          *     `decision.withdrawn`: The processor withdrew the change for this agreement.
          *     `decision.deemed_approved`: The notice ended without objection under a general authorisation: the change is approved by silence.
          *     `decision.overdue`: The notice ended, and silence does not approve here (specific authorisation or an instruction conflict): a decision is still needed.
@@ -2194,12 +2970,13 @@ export interface components {
          *     `annex.version_created`: An approved change took effect: the annex has a new version.
          *     `classification.changed`: A new release of the legal reference data (adequacy decisions, their scope and expiry) classifies entries of the annex in force differently: which entries, from what to what. The stored version keeps the classification it was approved under.
          *     `change_request.failed`: An approved change could no longer be applied to the annex as it now is; nothing was applied.
+         *     `upstream_change.received`: One of the processor's sub-processors announced a change of its own (in this register, or in its feed): a draft change request covers exactly the processor's agreements whose annex has that sub-processor, with notices proposed to end before the upstream deadline.
          *     `webhook_endpoint.disabled`: One of the organisation's webhook endpoints was disabled: it answered 410 Gone, or kept failing for 5 days.
          *     `webhook_endpoint.ping`: A test event, sent on request to one endpoint.
          *     `audit.checkpoint`: A signed checkpoint of the audit trail that covers records of this organisation: keep it. Any later export can be checked against it offline with the published public key (GET /v1/audit/public-key).
          * @enum {string}
          */
-        EventType: "change_request.submitted" | "agreement.proposed" | "agreement.confirmed" | "agreement.declined" | "agreement.amended" | "decision.approved" | "decision.objected" | "decision.objection_responded" | "decision.withdrawn" | "decision.deemed_approved" | "decision.overdue" | "notice.reminder" | "annex.version_created" | "classification.changed" | "change_request.failed" | "webhook_endpoint.disabled" | "webhook_endpoint.ping" | "audit.checkpoint";
+        EventType: "change_request.submitted" | "agreement.proposed" | "agreement.confirmed" | "agreement.declined" | "agreement.amended" | "decision.approved" | "decision.objected" | "decision.objection_responded" | "decision.question_asked" | "decision.question_answered" | "decision.withdrawn" | "decision.deemed_approved" | "decision.overdue" | "notice.reminder" | "annex.version_created" | "classification.changed" | "change_request.failed" | "upstream_change.received" | "webhook_endpoint.disabled" | "webhook_endpoint.ping" | "audit.checkpoint";
         WebhookEndpointPingWebhook: {
             /** @enum {string} */
             type: "webhook_endpoint.ping";
@@ -2279,11 +3056,11 @@ export interface components {
             status: number;
             detail: string;
             /**
-             * @description Stable and machine-readable, the same for every transport: `malformed_json` (400): Malformed JSON; `invalid_request` (400): Invalid request; `unauthenticated` (401): Authentication required; `forbidden` (403): Forbidden; `not_found` (404): Not found; `route_not_found` (404): No such route; `method_not_allowed` (405): Method not allowed; `conflict` (409): Conflict; `invalid_state` (409): Invalid state; `notice_only` (409): A notice needs no decision; `instruction_conflict` (409): Conflicts with the controller's instruction; `idempotency_key_reused` (422): Idempotency key reused; `idempotency_in_progress` (409): Idempotent request in progress; `payload_too_large` (413): Payload too large; `unsupported_media_type` (415): Unsupported media type; `validation_failed` (422): Validation failed; `rate_limited` (429): Too many requests; `internal_error` (500): Internal error; `upstream_unavailable` (502): Upstream service unavailable.
+             * @description Stable and machine-readable, the same for every transport: `malformed_json` (400): Malformed JSON; `invalid_request` (400): Invalid request; `unauthenticated` (401): Authentication required; `forbidden` (403): Forbidden; `not_found` (404): Not found; `route_not_found` (404): No such route; `method_not_allowed` (405): Method not allowed; `conflict` (409): Conflict; `invalid_state` (409): Invalid state; `notice_only` (409): A notice needs no decision; `instruction_conflict` (409): Conflicts with the controller's instruction; `not_in_register` (409): The upstream change is not in this register; `controllers_pending` (409): Controllers have yet to approve; `idempotency_key_reused` (422): Idempotency key reused; `idempotency_in_progress` (409): Idempotent request in progress; `payload_too_large` (413): Payload too large; `unsupported_media_type` (415): Unsupported media type; `validation_failed` (422): Validation failed; `rate_limited` (429): Too many requests; `internal_error` (500): Internal error; `upstream_unavailable` (502): Upstream service unavailable.
              * @example validation_failed
              * @enum {string}
              */
-            code: "malformed_json" | "invalid_request" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state" | "notice_only" | "instruction_conflict" | "idempotency_key_reused" | "idempotency_in_progress" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal_error" | "upstream_unavailable";
+            code: "malformed_json" | "invalid_request" | "unauthenticated" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state" | "notice_only" | "instruction_conflict" | "not_in_register" | "controllers_pending" | "idempotency_key_reused" | "idempotency_in_progress" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "internal_error" | "upstream_unavailable";
             instance: string;
             request_id?: string;
             errors?: {
@@ -2502,100 +3279,11 @@ export interface components {
             pipeda_covered: boolean;
             international_organisation: string | null;
             transfer_mechanism: components["schemas"]["TransferMechanism"];
-            contact: components["schemas"]["Contact"];
+            contact: components["schemas"]["Contact"] & unknown;
             classification: components["schemas"]["Classification"];
             /** @description The entry puts personal data outside the EU/EEA (a third country, adequacy decision or not) */
             third_country: boolean;
             warnings: components["schemas"]["TransferWarning"][];
-        };
-        /** @description null in entries made before contact points were kept */
-        Contact: {
-            /**
-             * @description A person or a function
-             * @example Data Protection Officer
-             */
-            name: string;
-            /**
-             * Format: email
-             * @example privacy@example.com
-             */
-            email: string;
-        } | null;
-        LocationInput: {
-            /**
-             * @description The party's own handle for the entry, unique within the annex
-             * @example aws-frankfurt
-             */
-            ref: string;
-            /** @example Primary data centre */
-            label: string;
-            address: components["schemas"]["Address"];
-            activities: ("hosting" | "storage" | "backup" | "disaster_recovery" | "support" | "operations" | "development" | "other")[];
-            description?: string | null;
-            transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
-        };
-        /** @description The transfer tool of a third-country entry without adequacy: SCCs (Decision (EU) 2021/914) with the module that fits the role, processor or controller BCRs, another Art. 46 safeguard, or an Art. 49 derogation */
-        TransferMechanismInput: {
-            /** @enum {string} */
-            type: "sccs_2021_914";
-            /**
-             * @description module_3 for a sub-processor (processor to processor); module_2 where the controller signs with it directly
-             * @enum {string}
-             */
-            module: "module_1" | "module_2" | "module_3" | "module_4";
-        } | {
-            /** @enum {string} */
-            type: "bcr_processor";
-        } | {
-            /** @enum {string} */
-            type: "bcr_controller";
-        } | {
-            /** @enum {string} */
-            type: "art_46";
-            /**
-             * @description Art. 46(2)(a) instrument between public bodies, (d) clauses of a supervisory authority, (e) code of conduct, (f) certification; 46(3)(a) authorised clauses, (b) administrative arrangement between public bodies
-             * @enum {string}
-             */
-            route: "2a_public_authority_instrument" | "2d_supervisory_authority_clauses" | "2e_code_of_conduct" | "2f_certification" | "3a_authorised_contractual_clauses" | "3b_administrative_arrangement";
-        } | {
-            /** @enum {string} */
-            type: "derogation_art_49";
-            /** @enum {string} */
-            derogation: "explicit_consent" | "contract_performance" | "contract_in_interest_of_data_subject" | "public_interest" | "legal_claims" | "vital_interests" | "public_register";
-        } | null;
-        SubProcessorInput: {
-            /**
-             * @description The party's own handle for the entry, unique within the annex
-             * @example aws-frankfurt
-             */
-            ref: string;
-            /** @example Amazon Web Services EMEA SARL */
-            legal_name: string;
-            registration: components["schemas"]["Registration"];
-            address: components["schemas"]["Address"];
-            /**
-             * @description What it does for the processor
-             * @example Hosting of the care system
-             */
-            description: string;
-            /** @description refs of the locations where it processes */
-            locations: string[];
-            /** @description ref of the sub-processor that engaged it (the chain) */
-            parent?: string | null;
-            /**
-             * @description Certified under the EU-US Data Privacy Framework
-             * @default false
-             */
-            dpf_certified: boolean;
-            /** @description Subject to Canada's PIPEDA (the scope of Canada's adequacy decision); default false */
-            pipeda_covered?: boolean;
-            /**
-             * @description The recipient is an international organisation: its key in GET /v1/countries (e.g. EPO). A transfer to it leaves the EU/EEA; its own adequacy decision classifies it
-             * @example EPO
-             */
-            international_organisation?: string | null;
-            transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
-            contact?: components["schemas"]["Contact"] & unknown;
         };
         AgreementList: {
             /** @enum {string} */
@@ -2613,6 +3301,11 @@ export interface components {
             third_country_transfers?: components["schemas"]["ThirdCountryTransfers"];
             notice_days?: number;
             authorisation?: components["schemas"]["Authorisation"];
+            /**
+             * @description Days an open question extends the notice (docs/rules.md, rule 13): a question asked while this is set holds the notice until it is answered, and the notice then ends no sooner than 24:00 in the controller's time zone this many days after the answer; null: questions do not hold the notice (the default)
+             * @example 10
+             */
+            question_extension_days?: number | null;
             /** @description Why the controller amends its instruction; part of the record */
             reason: string;
             /**
@@ -2824,92 +3517,13 @@ export interface components {
              */
             submitted_at: string;
             submitted_by: components["schemas"]["PersonRef"] & unknown;
+            /**
+             * @description The upstream change this request passes on (docs/rules.md, rule 14): submitted from its draft (POST /v1/change-request-drafts/{draft_id}/submit). Shown to the processor only; null for a controller, and for a request not made from a draft
+             * @example null
+             */
+            upstream_change_id: string | null;
             /** @description One per covered agreement the caller is party to */
             decisions: components["schemas"]["Decision"][];
-        };
-        /** @description One change to the annex; operations apply in order, all or none */
-        Operation: {
-            /** @enum {string} */
-            op: "add_sub_processor";
-            sub_processor: components["schemas"]["SubProcessorInput"];
-        } | {
-            /** @enum {string} */
-            op: "replace_sub_processor";
-            /**
-             * @description The entry's ref (the same in all the processor's agreements) or its id
-             * @example nordhost
-             */
-            target: string;
-            with: components["schemas"]["SubProcessorInput"];
-        } | {
-            /** @enum {string} */
-            op: "update_sub_processor";
-            /**
-             * @description The entry's ref (the same in all the processor's agreements) or its id
-             * @example nordhost
-             */
-            target: string;
-            changes: {
-                /** @example Amazon Web Services EMEA SARL */
-                legal_name?: string;
-                registration?: components["schemas"]["Registration"];
-                address?: components["schemas"]["Address"];
-                /**
-                 * @description What it does for the processor
-                 * @example Hosting of the care system
-                 */
-                description?: string;
-                /** @description refs of the locations where it processes */
-                locations?: string[];
-                /** @description ref of the sub-processor that engaged it (the chain) */
-                parent?: string | null;
-                /** @description Subject to Canada's PIPEDA (the scope of Canada's adequacy decision); default false */
-                pipeda_covered?: boolean;
-                /**
-                 * @description The recipient is an international organisation: its key in GET /v1/countries (e.g. EPO). A transfer to it leaves the EU/EEA; its own adequacy decision classifies it
-                 * @example EPO
-                 */
-                international_organisation?: string | null;
-                transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
-                contact?: components["schemas"]["Contact"] & unknown;
-                dpf_certified?: boolean;
-            };
-        } | {
-            /** @enum {string} */
-            op: "remove_sub_processor";
-            /**
-             * @description The entry's ref (the same in all the processor's agreements) or its id
-             * @example nordhost
-             */
-            target: string;
-        } | {
-            /** @enum {string} */
-            op: "add_location";
-            location: components["schemas"]["LocationInput"];
-        } | {
-            /** @enum {string} */
-            op: "update_location";
-            /**
-             * @description The entry's ref (the same in all the processor's agreements) or its id
-             * @example nordhost
-             */
-            target: string;
-            changes: {
-                /** @example Primary data centre */
-                label?: string;
-                address?: components["schemas"]["Address"];
-                activities?: ("hosting" | "storage" | "backup" | "disaster_recovery" | "support" | "operations" | "development" | "other")[];
-                description?: string | null;
-                transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
-            };
-        } | {
-            /** @enum {string} */
-            op: "remove_location";
-            /**
-             * @description The entry's ref (the same in all the processor's agreements) or its id
-             * @example nordhost
-             */
-            target: string;
         };
         ChangeRequestList: {
             /** @enum {string} */
@@ -2934,6 +3548,11 @@ export interface components {
             third_country_transfers?: components["schemas"]["ThirdCountryTransfers"];
             notice_days?: number;
             authorisation?: components["schemas"]["Authorisation"];
+            /**
+             * @description Days an open question extends the notice (docs/rules.md, rule 13): a question asked while this is set holds the notice until it is answered, and the notice then ends no sooner than 24:00 in the controller's time zone this many days after the answer; null: questions do not hold the notice (the default)
+             * @example 10
+             */
+            question_extension_days?: number | null;
             /** @description Why the controller amends its instruction; part of the record */
             reason: string;
         };
@@ -2946,6 +3565,77 @@ export interface components {
             response: "keep_current_arrangement" | "propose_alternative" | "end_service";
             /** @description What the processor will do, in its own words (1–2,000 characters) */
             note: string;
+        };
+        AskQuestion: {
+            /** @description What the controller needs to know to decide, in its own words (1–4,000 characters) */
+            question: string;
+        };
+        AnswerQuestion: {
+            /** @description The processor's answer, in its own words (1–4,000 characters) */
+            answer: string;
+        };
+        UpstreamSource: {
+            /** @enum {string} */
+            object: "upstream_source";
+            /** @example ups_01M5B3Q8S0P4J7N1V6ZK2W8E3D */
+            id: string;
+            sub_processor_ref: string;
+            /** @enum {string} */
+            kind: "register" | "feed";
+            /** @description register: the sub-processor's agreement, the caller its controller; null for a feed */
+            upstream_agreement_id: string | null;
+            /** @description feed: its address; null for a register source */
+            feed_url: string | null;
+            default_window_days: number;
+            margin_days: number;
+            /**
+             * Format: date-time
+             * @description feed: when the scheduler polls it next; null for a register source and once removed
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            next_poll_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            last_polled_at: string | null;
+            /** @description feed: what the last poll met when it failed; null when it succeeded */
+            last_poll_error: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Set once removed: nothing more is received from it; the changes received stay
+             * @example 2026-11-22T10:00:00.000Z
+             */
+            removed_at: string | null;
+        };
+        UpstreamSourceList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["UpstreamSource"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        UpstreamChangeList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["UpstreamChange"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        ApproveUpstreamChange: {
+            comment?: string;
+        };
+        ChangeRequestDraftList: {
+            /** @enum {string} */
+            object: "list";
+            data: components["schemas"]["ChangeRequestDraft"][];
+            has_more: boolean;
+            next_cursor: string | null;
         };
         EventTypeList: {
             /** @enum {string} */
@@ -5734,7 +6424,7 @@ export interface operations {
                              */
                             international_organisation?: string | null;
                             transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
-                            contact?: components["schemas"]["Contact"] & unknown;
+                            contact?: components["schemas"]["Contact"];
                         }[];
                     };
                 };
@@ -6972,6 +7662,7 @@ export interface operations {
                      *       "authorisation": "specific",
                      *       "notice_days": 45,
                      *       "third_country_transfers": "prohibited",
+                     *       "question_extension_days": null,
                      *       "effective_at": "2026-12-31T23:00:00.000Z",
                      *       "in_force": false,
                      *       "reason": "Longer notice, to fit the municipality's case handling of changes",
@@ -7263,6 +7954,7 @@ export interface operations {
                      *           "authorisation": "specific",
                      *           "notice_days": 30,
                      *           "third_country_transfers": "prohibited",
+                     *           "question_extension_days": null,
                      *           "effective_at": "2026-09-15T09:12:00.000Z",
                      *           "in_force": true,
                      *           "reason": null,
@@ -7277,6 +7969,7 @@ export interface operations {
                      *           "authorisation": "specific",
                      *           "notice_days": 45,
                      *           "third_country_transfers": "prohibited",
+                     *           "question_extension_days": null,
                      *           "effective_at": "2026-12-31T23:00:00.000Z",
                      *           "in_force": false,
                      *           "reason": "Longer notice, to fit the municipality's case handling of changes",
@@ -8983,6 +9676,7 @@ export interface operations {
                      *           "effective_date": null,
                      *           "submitted_at": "2026-11-02T09:30:00.000Z",
                      *           "submitted_by": null,
+                     *           "upstream_change_id": null,
                      *           "decisions": [
                      *             {
                      *               "object": "decision",
@@ -9007,14 +9701,18 @@ export interface operations {
                      *               "overdue": false,
                      *               "authorisation": "specific",
                      *               "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *               "notice_held": false,
+                     *               "original_notice_ends_at": null,
                      *               "introduces_third_country": false,
                      *               "instruction_conflict": false,
                      *               "comment": null,
                      *               "objection_reason": null,
                      *               "objection_ground": null,
+                     *               "objection_shared_upstream": false,
                      *               "decided_at": null,
                      *               "decided_by": null,
                      *               "objection_response": null,
+                     *               "questions": [],
                      *               "application": {
                      *                 "state": "not_applicable",
                      *                 "effective_at": null,
@@ -9309,7 +10007,7 @@ export interface operations {
                              */
                             international_organisation?: string | null;
                             transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
-                            contact?: components["schemas"]["Contact"] & unknown;
+                            contact?: components["schemas"]["Contact"];
                         };
                     } | {
                         /** @enum {string} */
@@ -9352,7 +10050,7 @@ export interface operations {
                              */
                             international_organisation?: string | null;
                             transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
-                            contact?: components["schemas"]["Contact"] & unknown;
+                            contact?: components["schemas"]["Contact"];
                         };
                     } | {
                         /** @enum {string} */
@@ -9384,7 +10082,7 @@ export interface operations {
                              */
                             international_organisation?: string | null;
                             transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
-                            contact?: components["schemas"]["Contact"] & unknown;
+                            contact?: components["schemas"]["Contact"];
                             dpf_certified?: boolean;
                         };
                     } | {
@@ -9511,6 +10209,7 @@ export interface operations {
                      *       "effective_date": null,
                      *       "submitted_at": "2026-11-02T09:30:00.000Z",
                      *       "submitted_by": null,
+                     *       "upstream_change_id": null,
                      *       "decisions": [
                      *         {
                      *           "object": "decision",
@@ -9535,14 +10234,18 @@ export interface operations {
                      *           "overdue": false,
                      *           "authorisation": "specific",
                      *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "notice_held": false,
+                     *           "original_notice_ends_at": null,
                      *           "introduces_third_country": false,
                      *           "instruction_conflict": false,
                      *           "comment": null,
                      *           "objection_reason": null,
                      *           "objection_ground": null,
+                     *           "objection_shared_upstream": false,
                      *           "decided_at": null,
                      *           "decided_by": null,
                      *           "objection_response": null,
+                     *           "questions": [],
                      *           "application": {
                      *             "state": "not_applicable",
                      *             "effective_at": null,
@@ -9917,6 +10620,7 @@ export interface operations {
                      *       "effective_date": null,
                      *       "submitted_at": "2026-11-02T09:30:00.000Z",
                      *       "submitted_by": null,
+                     *       "upstream_change_id": null,
                      *       "decisions": [
                      *         {
                      *           "object": "decision",
@@ -9941,14 +10645,18 @@ export interface operations {
                      *           "overdue": false,
                      *           "authorisation": "specific",
                      *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "notice_held": false,
+                     *           "original_notice_ends_at": null,
                      *           "introduces_third_country": false,
                      *           "instruction_conflict": false,
                      *           "comment": null,
                      *           "objection_reason": null,
                      *           "objection_ground": null,
+                     *           "objection_shared_upstream": false,
                      *           "decided_at": null,
                      *           "decided_by": null,
                      *           "objection_response": null,
+                     *           "questions": [],
                      *           "application": {
                      *             "state": "not_applicable",
                      *             "effective_at": null,
@@ -10236,6 +10944,7 @@ export interface operations {
                      *       "effective_date": null,
                      *       "submitted_at": "2026-11-02T09:30:00.000Z",
                      *       "submitted_by": null,
+                     *       "upstream_change_id": null,
                      *       "decisions": [
                      *         {
                      *           "object": "decision",
@@ -10260,14 +10969,18 @@ export interface operations {
                      *           "overdue": false,
                      *           "authorisation": "specific",
                      *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "notice_held": false,
+                     *           "original_notice_ends_at": null,
                      *           "introduces_third_country": false,
                      *           "instruction_conflict": false,
                      *           "comment": null,
                      *           "objection_reason": null,
                      *           "objection_ground": null,
+                     *           "objection_shared_upstream": false,
                      *           "decided_at": "2026-11-10T14:00:00.000Z",
                      *           "decided_by": null,
                      *           "objection_response": null,
+                     *           "questions": [],
                      *           "application": {
                      *             "state": "not_applicable",
                      *             "effective_at": null,
@@ -10587,14 +11300,18 @@ export interface operations {
                      *           "overdue": false,
                      *           "authorisation": "specific",
                      *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "notice_held": false,
+                     *           "original_notice_ends_at": null,
                      *           "introduces_third_country": false,
                      *           "instruction_conflict": false,
                      *           "comment": null,
                      *           "objection_reason": null,
                      *           "objection_ground": null,
+                     *           "objection_shared_upstream": false,
                      *           "decided_at": null,
                      *           "decided_by": null,
                      *           "objection_response": null,
+                     *           "questions": [],
                      *           "application": {
                      *             "state": "not_applicable",
                      *             "effective_at": null,
@@ -10819,14 +11536,18 @@ export interface operations {
                      *       "overdue": false,
                      *       "authorisation": "specific",
                      *       "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *       "notice_held": false,
+                     *       "original_notice_ends_at": null,
                      *       "introduces_third_country": false,
                      *       "instruction_conflict": false,
                      *       "comment": null,
                      *       "objection_reason": null,
                      *       "objection_ground": null,
+                     *       "objection_shared_upstream": false,
                      *       "decided_at": null,
                      *       "decided_by": null,
                      *       "objection_response": null,
+                     *       "questions": [],
                      *       "application": {
                      *         "state": "not_applicable",
                      *         "effective_at": null,
@@ -11083,11 +11804,14 @@ export interface operations {
                      *       "overdue": false,
                      *       "authorisation": "specific",
                      *       "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *       "notice_held": false,
+                     *       "original_notice_ends_at": null,
                      *       "introduces_third_country": false,
                      *       "instruction_conflict": false,
                      *       "comment": "Approved; the DPIA is updated (case 26/01234).",
                      *       "objection_reason": null,
                      *       "objection_ground": null,
+                     *       "objection_shared_upstream": false,
                      *       "decided_at": "2026-11-20T10:15:00.000Z",
                      *       "decided_by": {
                      *         "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
@@ -11095,6 +11819,7 @@ export interface operations {
                      *         "email": "mette.hansen@aarhus.example"
                      *       },
                      *       "objection_response": null,
+                     *       "questions": [],
                      *       "application": {
                      *         "state": "applied",
                      *         "effective_at": "2026-11-20T10:15:00.000Z",
@@ -11427,7 +12152,8 @@ export interface operations {
                 /**
                  * @example {
                  *       "reason": "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve.",
-                 *       "ground": "third_country"
+                 *       "ground": "third_country",
+                 *       "share_with_upstream": false
                  *     }
                  */
                 "application/json": {
@@ -11440,6 +12166,11 @@ export interface operations {
                      * @enum {string}
                      */
                     ground?: "third_country" | "security" | "insufficient_information" | "sub_processor_reputation" | "other";
+                    /**
+                     * @description The controller agrees that, where the change comes from the processor's own sub-processor, its reason is passed upstream with its name (docs/rules.md, rule 14); without it the reason goes anonymised
+                     * @default false
+                     */
+                    share_with_upstream?: boolean;
                 };
             };
         };
@@ -11478,11 +12209,14 @@ export interface operations {
                      *       "overdue": false,
                      *       "authorisation": "specific",
                      *       "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *       "notice_held": false,
+                     *       "original_notice_ends_at": null,
                      *       "introduces_third_country": false,
                      *       "instruction_conflict": false,
                      *       "comment": null,
                      *       "objection_reason": "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve.",
                      *       "objection_ground": "third_country",
+                     *       "objection_shared_upstream": false,
                      *       "decided_at": "2026-11-20T10:15:00.000Z",
                      *       "decided_by": {
                      *         "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
@@ -11490,6 +12224,7 @@ export interface operations {
                      *         "email": "mette.hansen@aarhus.example"
                      *       },
                      *       "objection_response": null,
+                     *       "questions": [],
                      *       "application": {
                      *         "state": "not_applicable",
                      *         "effective_at": null,
@@ -11853,14 +12588,18 @@ export interface operations {
                      *       "overdue": false,
                      *       "authorisation": "specific",
                      *       "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *       "notice_held": false,
+                     *       "original_notice_ends_at": null,
                      *       "introduces_third_country": false,
                      *       "instruction_conflict": false,
                      *       "comment": null,
                      *       "objection_reason": null,
                      *       "objection_ground": null,
+                     *       "objection_shared_upstream": false,
                      *       "decided_at": "2026-11-10T14:00:00.000Z",
                      *       "decided_by": null,
                      *       "objection_response": null,
+                     *       "questions": [],
                      *       "application": {
                      *         "state": "not_applicable",
                      *         "effective_at": null,
@@ -12184,11 +12923,14 @@ export interface operations {
                      *       "overdue": false,
                      *       "authorisation": "specific",
                      *       "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *       "notice_held": false,
+                     *       "original_notice_ends_at": null,
                      *       "introduces_third_country": false,
                      *       "instruction_conflict": false,
                      *       "comment": null,
                      *       "objection_reason": "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve.",
                      *       "objection_ground": "third_country",
+                     *       "objection_shared_upstream": false,
                      *       "decided_at": "2026-11-20T10:15:00.000Z",
                      *       "decided_by": {
                      *         "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
@@ -12201,6 +12943,7 @@ export interface operations {
                      *         "responded_at": "2026-11-21T09:00:00.000Z",
                      *         "responded_by": null
                      *       },
+                     *       "questions": [],
                      *       "application": {
                      *         "state": "not_applicable",
                      *         "effective_at": null,
@@ -12516,6 +13259,4363 @@ export interface operations {
             };
         };
     };
+    askQuestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same key and body (24 hours) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                decision_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "question": "Can Microsoft's support staff outside the EU reach the backups, for instance under the Azure support plan? If so, under which transfer tool?"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AskQuestion"];
+            };
+        };
+        responses: {
+            /** @description The decision, with the question */
+            201: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "decision",
+                     *       "id": "dec_01M6DSG7E0082NQZ2CYK60VPJZ",
+                     *       "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *       "agreement": {
+                     *         "id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *         "title": "Databehandleraftale – omsorgssystem til hjemmeplejen",
+                     *         "controller_reference": "AAK-2026-0412"
+                     *       },
+                     *       "processor": {
+                     *         "id": "org_01M1E000Z0991YMC84YH7BPYM1",
+                     *         "name": "NordCare Systems ApS"
+                     *       },
+                     *       "controller": {
+                     *         "id": "org_01M1DZPW00W26P2YQMXQNKN9XH",
+                     *         "name": "Aarhus Kommune",
+                     *         "time_zone": "Europe/Copenhagen"
+                     *       },
+                     *       "kind": "decision",
+                     *       "state": "pending",
+                     *       "overdue": false,
+                     *       "authorisation": "specific",
+                     *       "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *       "notice_held": true,
+                     *       "original_notice_ends_at": null,
+                     *       "introduces_third_country": false,
+                     *       "instruction_conflict": false,
+                     *       "comment": null,
+                     *       "objection_reason": null,
+                     *       "objection_ground": null,
+                     *       "objection_shared_upstream": false,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "objection_response": null,
+                     *       "questions": [
+                     *         {
+                     *           "id": "qst_01M72AZ1M0Q5T8W2C4D6F8H0JK",
+                     *           "question": "Can Microsoft's support staff outside the EU reach the backups, for instance under the Azure support plan? If so, under which transfer tool?",
+                     *           "asked_at": "2026-11-10T09:00:00.000Z",
+                     *           "asked_by": {
+                     *             "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
+                     *             "name": "Mette Hansen",
+                     *             "email": "mette.hansen@aarhus.example"
+                     *           },
+                     *           "holds_notice": true,
+                     *           "answer": null,
+                     *           "answered_at": null,
+                     *           "answered_by": null
+                     *         }
+                     *       ],
+                     *       "application": {
+                     *         "state": "not_applicable",
+                     *         "effective_at": null,
+                     *         "version": null,
+                     *         "failure_reason": null
+                     *       },
+                     *       "change": {
+                     *         "operations": [
+                     *           {
+                     *             "op": "add_location",
+                     *             "location": {
+                     *               "ref": "azure-north-europe",
+                     *               "label": "Microsoft Azure North Europe (Dublin)",
+                     *               "address": {
+                     *                 "street": "Grange Castle Business Park",
+                     *                 "postal_code": "D22 XR57",
+                     *                 "city": "Dublin",
+                     *                 "country": "IE"
+                     *               },
+                     *               "activities": [
+                     *                 "backup",
+                     *                 "disaster_recovery"
+                     *               ]
+                     *             }
+                     *           },
+                     *           {
+                     *             "op": "update_sub_processor",
+                     *             "target": "hetzner",
+                     *             "changes": {
+                     *               "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *             }
+                     *           },
+                     *           {
+                     *             "op": "add_sub_processor",
+                     *             "sub_processor": {
+                     *               "ref": "microsoft-ireland",
+                     *               "legal_name": "Microsoft Ireland Operations Limited",
+                     *               "registration": {
+                     *                 "scheme": "eu_vat",
+                     *                 "number": "IE8256796U"
+                     *               },
+                     *               "address": {
+                     *                 "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *                 "postal_code": "D18 P521",
+                     *                 "city": "Dublin",
+                     *                 "country": "IE"
+                     *               },
+                     *               "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *               "locations": [
+                     *                 "azure-north-europe"
+                     *               ],
+                     *               "dpf_certified": false,
+                     *               "contact": {
+                     *                 "name": "EU Data Protection Officer",
+                     *                 "email": "eudpo@microsoft-ireland.example"
+                     *               }
+                     *             }
+                     *           }
+                     *         ],
+                     *         "reason": "A second, off-site backup in another EU country, so that the care system can be restored if the Falkenstein site is lost",
+                     *         "effective_date": null,
+                     *         "submitted_at": "2026-11-02T09:30:00.000Z",
+                     *         "submitted_by": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
+                    Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is too large.",
+                     *       "code": "payload_too_large",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "code": "unsupported_media_type",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerQuestion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same key and body (24 hours) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                decision_id: string;
+                question_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "answer": "No: the backups are in Microsoft's EU Data Boundary, and support access from outside the EU is excluded by contract (Microsoft's confirmation is attached to the case)."
+                 *     }
+                 */
+                "application/json": components["schemas"]["AnswerQuestion"];
+            };
+        };
+        responses: {
+            /** @description The decision, with the answer */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "decision",
+                     *       "id": "dec_01M6DSG7E0082NQZ2CYK60VPJZ",
+                     *       "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *       "agreement": {
+                     *         "id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *         "title": "Databehandleraftale – omsorgssystem til hjemmeplejen",
+                     *         "controller_reference": "AAK-2026-0412"
+                     *       },
+                     *       "processor": {
+                     *         "id": "org_01M1E000Z0991YMC84YH7BPYM1",
+                     *         "name": "NordCare Systems ApS"
+                     *       },
+                     *       "controller": {
+                     *         "id": "org_01M1DZPW00W26P2YQMXQNKN9XH",
+                     *         "name": "Aarhus Kommune",
+                     *         "time_zone": "Europe/Copenhagen"
+                     *       },
+                     *       "kind": "decision",
+                     *       "state": "pending",
+                     *       "overdue": false,
+                     *       "authorisation": "specific",
+                     *       "notice_ends_at": "2026-12-05T23:00:00.000Z",
+                     *       "notice_held": false,
+                     *       "original_notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *       "introduces_third_country": false,
+                     *       "instruction_conflict": false,
+                     *       "comment": null,
+                     *       "objection_reason": null,
+                     *       "objection_ground": null,
+                     *       "objection_shared_upstream": false,
+                     *       "decided_at": null,
+                     *       "decided_by": null,
+                     *       "objection_response": null,
+                     *       "questions": [
+                     *         {
+                     *           "id": "qst_01M72AZ1M0Q5T8W2C4D6F8H0JK",
+                     *           "question": "Can Microsoft's support staff outside the EU reach the backups, for instance under the Azure support plan? If so, under which transfer tool?",
+                     *           "asked_at": "2026-11-10T09:00:00.000Z",
+                     *           "asked_by": {
+                     *             "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
+                     *             "name": "Mette Hansen",
+                     *             "email": "mette.hansen@aarhus.example"
+                     *           },
+                     *           "holds_notice": false,
+                     *           "answer": "No: the backups are in Microsoft's EU Data Boundary, and support access from outside the EU is excluded by contract (Microsoft's confirmation is attached to the case).",
+                     *           "answered_at": "2026-11-25T10:00:00.000Z",
+                     *           "answered_by": null
+                     *         }
+                     *       ],
+                     *       "application": {
+                     *         "state": "not_applicable",
+                     *         "effective_at": null,
+                     *         "version": null,
+                     *         "failure_reason": null
+                     *       },
+                     *       "change": {
+                     *         "operations": [
+                     *           {
+                     *             "op": "add_location",
+                     *             "location": {
+                     *               "ref": "azure-north-europe",
+                     *               "label": "Microsoft Azure North Europe (Dublin)",
+                     *               "address": {
+                     *                 "street": "Grange Castle Business Park",
+                     *                 "postal_code": "D22 XR57",
+                     *                 "city": "Dublin",
+                     *                 "country": "IE"
+                     *               },
+                     *               "activities": [
+                     *                 "backup",
+                     *                 "disaster_recovery"
+                     *               ]
+                     *             }
+                     *           },
+                     *           {
+                     *             "op": "update_sub_processor",
+                     *             "target": "hetzner",
+                     *             "changes": {
+                     *               "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *             }
+                     *           },
+                     *           {
+                     *             "op": "add_sub_processor",
+                     *             "sub_processor": {
+                     *               "ref": "microsoft-ireland",
+                     *               "legal_name": "Microsoft Ireland Operations Limited",
+                     *               "registration": {
+                     *                 "scheme": "eu_vat",
+                     *                 "number": "IE8256796U"
+                     *               },
+                     *               "address": {
+                     *                 "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *                 "postal_code": "D18 P521",
+                     *                 "city": "Dublin",
+                     *                 "country": "IE"
+                     *               },
+                     *               "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *               "locations": [
+                     *                 "azure-north-europe"
+                     *               ],
+                     *               "dpf_certified": false,
+                     *               "contact": {
+                     *                 "name": "EU Data Protection Officer",
+                     *                 "email": "eudpo@microsoft-ireland.example"
+                     *               }
+                     *             }
+                     *           }
+                     *         ],
+                     *         "reason": "A second, off-site backup in another EU country, so that the care system can be restored if the Falkenstein site is lost",
+                     *         "effective_date": null,
+                     *         "submitted_at": "2026-11-02T09:30:00.000Z",
+                     *         "submitted_by": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
+                    Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is too large.",
+                     *       "code": "payload_too_large",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "code": "unsupported_media_type",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUpstreamSources: {
+        parameters: {
+            query?: {
+                /** @description How many items, 1–100 */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sources, newest first */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "upstream_source",
+                     *           "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAM",
+                     *           "sub_processor_ref": "hetzner",
+                     *           "kind": "register",
+                     *           "upstream_agreement_id": "agr_01M1F6X0S0Y3H6C1ZT5H0DQ9A4",
+                     *           "feed_url": null,
+                     *           "default_window_days": 30,
+                     *           "margin_days": 5,
+                     *           "next_poll_at": null,
+                     *           "last_polled_at": null,
+                     *           "last_poll_error": null,
+                     *           "created_at": "2026-10-01T12:30:00.000Z",
+                     *           "removed_at": null
+                     *         },
+                     *         {
+                     *           "object": "upstream_source",
+                     *           "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAN",
+                     *           "sub_processor_ref": "hetzner",
+                     *           "kind": "feed",
+                     *           "upstream_agreement_id": null,
+                     *           "feed_url": "https://www.hetzner.example/subprocessors/feed.json",
+                     *           "default_window_days": 30,
+                     *           "margin_days": 5,
+                     *           "next_poll_at": "2026-11-22T10:00:00.000Z",
+                     *           "last_polled_at": "2026-11-22T09:00:00.000Z",
+                     *           "last_poll_error": null,
+                     *           "created_at": "2026-10-01T12:30:00.000Z",
+                     *           "removed_at": null
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpstreamSourceList"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUpstreamSource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same key and body (24 hours) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sub_processor_ref": "hetzner",
+                 *       "kind": "register",
+                 *       "upstream_agreement_id": "agr_01M1F6X0S0Y3H6C1ZT5H0DQ9A4",
+                 *       "margin_days": 5
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description The sub-processor in the processor's annexes, by its `ref` (the same in all the processor's agreements)
+                     * @example hetzner
+                     */
+                    sub_processor_ref: string;
+                    /** @enum {string} */
+                    kind: "register";
+                    /**
+                     * @description The sub-processor's own agreement in this register: active, with the caller as its controller
+                     * @example agr_01M1F6X0S0Y3H6C1ZT5H0DQ9A4
+                     */
+                    upstream_agreement_id: string;
+                    /**
+                     * @description The draft's notices are to end at least this many days before the upstream deadline (0–60, 5 by default)
+                     * @default 5
+                     * @example 5
+                     */
+                    margin_days?: number;
+                } | {
+                    /**
+                     * @description The sub-processor in the processor's annexes, by its `ref` (the same in all the processor's agreements)
+                     * @example hetzner
+                     */
+                    sub_processor_ref: string;
+                    /** @enum {string} */
+                    kind: "feed";
+                    /**
+                     * @description A public Atom or JSON Feed: https, resolving to public addresses only (the address policy of webhook URLs)
+                     * @example https://www.hetzner.example/subprocessors/feed.json
+                     */
+                    feed_url: string;
+                    /**
+                     * @description An entry without an objection deadline of its own is given its date plus this many days (1–365, 30 by default)
+                     * @default 30
+                     * @example 30
+                     */
+                    default_window_days?: number;
+                    /**
+                     * @description The draft's notices are to end at least this many days before the upstream deadline (0–60, 5 by default)
+                     * @default 5
+                     * @example 5
+                     */
+                    margin_days?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The source */
+            201: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "upstream_source",
+                     *       "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAM",
+                     *       "sub_processor_ref": "hetzner",
+                     *       "kind": "register",
+                     *       "upstream_agreement_id": "agr_01M1F6X0S0Y3H6C1ZT5H0DQ9A4",
+                     *       "feed_url": null,
+                     *       "default_window_days": 30,
+                     *       "margin_days": 5,
+                     *       "next_poll_at": null,
+                     *       "last_polled_at": null,
+                     *       "last_poll_error": null,
+                     *       "created_at": "2026-10-01T12:30:00.000Z",
+                     *       "removed_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpstreamSource"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
+                    Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is too large.",
+                     *       "code": "payload_too_large",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "code": "unsupported_media_type",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUpstreamSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upstream_source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The source */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "upstream_source",
+                     *       "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAM",
+                     *       "sub_processor_ref": "hetzner",
+                     *       "kind": "register",
+                     *       "upstream_agreement_id": "agr_01M1F6X0S0Y3H6C1ZT5H0DQ9A4",
+                     *       "feed_url": null,
+                     *       "default_window_days": 30,
+                     *       "margin_days": 5,
+                     *       "next_poll_at": null,
+                     *       "last_polled_at": null,
+                     *       "last_poll_error": null,
+                     *       "created_at": "2026-10-01T12:30:00.000Z",
+                     *       "removed_at": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpstreamSource"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteUpstreamSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upstream_source_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The source, removed */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "upstream_source",
+                     *       "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAM",
+                     *       "sub_processor_ref": "hetzner",
+                     *       "kind": "register",
+                     *       "upstream_agreement_id": "agr_01M1F6X0S0Y3H6C1ZT5H0DQ9A4",
+                     *       "feed_url": null,
+                     *       "default_window_days": 30,
+                     *       "margin_days": 5,
+                     *       "next_poll_at": null,
+                     *       "last_polled_at": null,
+                     *       "last_poll_error": null,
+                     *       "created_at": "2026-10-01T12:30:00.000Z",
+                     *       "removed_at": "2026-11-22T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpstreamSource"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUpstreamChanges: {
+        parameters: {
+            query?: {
+                /** @description How many items, 1–100 */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                state?: "open" | "objected" | "approved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Upstream changes, newest first */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "upstream_change",
+                     *           "id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *           "source": {
+                     *             "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAM",
+                     *             "kind": "register",
+                     *             "sub_processor_ref": "hetzner"
+                     *           },
+                     *           "title": "Hetzner Online GmbH: a new backup sub-processor",
+                     *           "summary": "Adds Microsoft Ireland Operations Limited (Dublin, IE) for off-site backup.",
+                     *           "link": null,
+                     *           "announced_at": "2026-10-28T08:00:00.000Z",
+                     *           "deadline_at": "2026-12-10T23:00:00.000Z",
+                     *           "received_at": "2026-10-28T08:00:00.000Z",
+                     *           "state": "open",
+                     *           "upstream_decision_id": "dec_01M5Z1J4R0T3KX7W2N9B8QF6DF",
+                     *           "response": null,
+                     *           "draft": {
+                     *             "id": "crd_01M5Z1J4R0T3KX7W2N9B8QF6DG",
+                     *             "state": "submitted",
+                     *             "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY"
+                     *           },
+                     *           "controllers": {
+                     *             "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *             "deadline_at": "2026-12-10T23:00:00.000Z",
+                     *             "decisions": [
+                     *               {
+                     *                 "decision_id": "dec_01M6DSG7E0082NQZ2CYK60VPJZ",
+                     *                 "agreement": {
+                     *                   "id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *                   "title": "Databehandleraftale – omsorgssystem til hjemmeplejen"
+                     *                 },
+                     *                 "controller": {
+                     *                   "id": "org_01M1DZPW00W26P2YQMXQNKN9XH",
+                     *                   "name": "Aarhus Kommune"
+                     *                 },
+                     *                 "state": "pending",
+                     *                 "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *                 "objection_ground": null,
+                     *                 "objection_reason": null,
+                     *                 "objection_shared_upstream": false
+                     *               }
+                     *             ],
+                     *             "counts": {
+                     *               "pending": 1,
+                     *               "approved": 0,
+                     *               "objected": 0,
+                     *               "withdrawn": 0,
+                     *               "deemed_approved": 0,
+                     *               "noticed": 0
+                     *             },
+                     *             "all_approved": false
+                     *           }
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpstreamChangeList"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUpstreamChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                upstream_change_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upstream change */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "upstream_change",
+                     *       "id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *       "source": {
+                     *         "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAM",
+                     *         "kind": "register",
+                     *         "sub_processor_ref": "hetzner"
+                     *       },
+                     *       "title": "Hetzner Online GmbH: a new backup sub-processor",
+                     *       "summary": "Adds Microsoft Ireland Operations Limited (Dublin, IE) for off-site backup.",
+                     *       "link": null,
+                     *       "announced_at": "2026-10-28T08:00:00.000Z",
+                     *       "deadline_at": "2026-12-10T23:00:00.000Z",
+                     *       "received_at": "2026-10-28T08:00:00.000Z",
+                     *       "state": "open",
+                     *       "upstream_decision_id": "dec_01M5Z1J4R0T3KX7W2N9B8QF6DF",
+                     *       "response": null,
+                     *       "draft": {
+                     *         "id": "crd_01M5Z1J4R0T3KX7W2N9B8QF6DG",
+                     *         "state": "submitted",
+                     *         "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY"
+                     *       },
+                     *       "controllers": {
+                     *         "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *         "deadline_at": "2026-12-10T23:00:00.000Z",
+                     *         "decisions": [
+                     *           {
+                     *             "decision_id": "dec_01M6DSG7E0082NQZ2CYK60VPJZ",
+                     *             "agreement": {
+                     *               "id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *               "title": "Databehandleraftale – omsorgssystem til hjemmeplejen"
+                     *             },
+                     *             "controller": {
+                     *               "id": "org_01M1DZPW00W26P2YQMXQNKN9XH",
+                     *               "name": "Aarhus Kommune"
+                     *             },
+                     *             "state": "pending",
+                     *             "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *             "objection_ground": null,
+                     *             "objection_reason": null,
+                     *             "objection_shared_upstream": false
+                     *           }
+                     *         ],
+                     *         "counts": {
+                     *           "pending": 1,
+                     *           "approved": 0,
+                     *           "objected": 0,
+                     *           "withdrawn": 0,
+                     *           "deemed_approved": 0,
+                     *           "noticed": 0
+                     *         },
+                     *         "all_approved": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpstreamChange"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    objectToUpstreamChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same key and body (24 hours) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                upstream_change_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Our controllers do not accept a backup copy outside the agreed sites.",
+                 *       "ground": "security"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The processor's own reason (1–4,000 characters); its controllers' objections are attached to it */
+                    reason: string;
+                    /**
+                     * @description What the objection rests on (docs/rules.md, rule 6): `third_country` (personal data would go outside the EU/EEA), `security` (the sub-processor's or the location's security), `insufficient_information` (the processor has not given what the controller needs to decide), `sub_processor_reputation` (the sub-processor's record or standing), `other`
+                     * @default other
+                     * @example third_country
+                     * @enum {string}
+                     */
+                    ground?: "third_country" | "security" | "insufficient_information" | "sub_processor_reputation" | "other";
+                };
+            };
+        };
+        responses: {
+            /** @description The upstream change, objected */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "upstream_change",
+                     *       "id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *       "source": {
+                     *         "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAM",
+                     *         "kind": "register",
+                     *         "sub_processor_ref": "hetzner"
+                     *       },
+                     *       "title": "Hetzner Online GmbH: a new backup sub-processor",
+                     *       "summary": "Adds Microsoft Ireland Operations Limited (Dublin, IE) for off-site backup.",
+                     *       "link": null,
+                     *       "announced_at": "2026-10-28T08:00:00.000Z",
+                     *       "deadline_at": "2026-12-10T23:00:00.000Z",
+                     *       "received_at": "2026-10-28T08:00:00.000Z",
+                     *       "state": "objected",
+                     *       "upstream_decision_id": "dec_01M5Z1J4R0T3KX7W2N9B8QF6DF",
+                     *       "response": {
+                     *         "responded_at": "2026-12-03T09:00:00.000Z",
+                     *         "responded_by": null,
+                     *         "reason": "Our controllers do not accept a backup copy outside the agreed sites.\n\nObjections of our controllers:\n- Aarhus Kommune (security): The backup site has not been audited under Bilag 3."
+                     *       },
+                     *       "draft": {
+                     *         "id": "crd_01M5Z1J4R0T3KX7W2N9B8QF6DG",
+                     *         "state": "submitted",
+                     *         "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY"
+                     *       },
+                     *       "controllers": {
+                     *         "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *         "deadline_at": "2026-12-10T23:00:00.000Z",
+                     *         "decisions": [
+                     *           {
+                     *             "decision_id": "dec_01M6DSG7E0082NQZ2CYK60VPJZ",
+                     *             "agreement": {
+                     *               "id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *               "title": "Databehandleraftale – omsorgssystem til hjemmeplejen"
+                     *             },
+                     *             "controller": {
+                     *               "id": "org_01M1DZPW00W26P2YQMXQNKN9XH",
+                     *               "name": "Aarhus Kommune"
+                     *             },
+                     *             "state": "objected",
+                     *             "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *             "objection_ground": "security",
+                     *             "objection_reason": "The backup site has not been audited under Bilag 3.",
+                     *             "objection_shared_upstream": true
+                     *           }
+                     *         ],
+                     *         "counts": {
+                     *           "pending": 0,
+                     *           "approved": 0,
+                     *           "objected": 1,
+                     *           "withdrawn": 0,
+                     *           "deemed_approved": 0,
+                     *           "noticed": 0
+                     *         },
+                     *         "all_approved": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpstreamChange"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
+                    Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is too large.",
+                     *       "code": "payload_too_large",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "code": "unsupported_media_type",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveUpstreamChange: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same key and body (24 hours) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                upstream_change_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "comment": "Every controller has approved."
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApproveUpstreamChange"];
+            };
+        };
+        responses: {
+            /** @description The upstream change, approved */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "upstream_change",
+                     *       "id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *       "source": {
+                     *         "id": "ups_01M3VNBWG02NBGTDH4WJ73HZAM",
+                     *         "kind": "register",
+                     *         "sub_processor_ref": "hetzner"
+                     *       },
+                     *       "title": "Hetzner Online GmbH: a new backup sub-processor",
+                     *       "summary": "Adds Microsoft Ireland Operations Limited (Dublin, IE) for off-site backup.",
+                     *       "link": null,
+                     *       "announced_at": "2026-10-28T08:00:00.000Z",
+                     *       "deadline_at": "2026-12-10T23:00:00.000Z",
+                     *       "received_at": "2026-10-28T08:00:00.000Z",
+                     *       "state": "approved",
+                     *       "upstream_decision_id": "dec_01M5Z1J4R0T3KX7W2N9B8QF6DF",
+                     *       "response": {
+                     *         "responded_at": "2026-12-03T09:00:00.000Z",
+                     *         "responded_by": null,
+                     *         "reason": null
+                     *       },
+                     *       "draft": {
+                     *         "id": "crd_01M5Z1J4R0T3KX7W2N9B8QF6DG",
+                     *         "state": "submitted",
+                     *         "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY"
+                     *       },
+                     *       "controllers": {
+                     *         "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *         "deadline_at": "2026-12-10T23:00:00.000Z",
+                     *         "decisions": [
+                     *           {
+                     *             "decision_id": "dec_01M6DSG7E0082NQZ2CYK60VPJZ",
+                     *             "agreement": {
+                     *               "id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *               "title": "Databehandleraftale – omsorgssystem til hjemmeplejen"
+                     *             },
+                     *             "controller": {
+                     *               "id": "org_01M1DZPW00W26P2YQMXQNKN9XH",
+                     *               "name": "Aarhus Kommune"
+                     *             },
+                     *             "state": "approved",
+                     *             "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *             "objection_ground": null,
+                     *             "objection_reason": null,
+                     *             "objection_shared_upstream": false
+                     *           }
+                     *         ],
+                     *         "counts": {
+                     *           "pending": 0,
+                     *           "approved": 1,
+                     *           "objected": 0,
+                     *           "withdrawn": 0,
+                     *           "deemed_approved": 0,
+                     *           "noticed": 0
+                     *         },
+                     *         "all_approved": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["UpstreamChange"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
+                    Connection?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is too large.",
+                     *       "code": "payload_too_large",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "code": "unsupported_media_type",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listChangeRequestDrafts: {
+        parameters: {
+            query?: {
+                /** @description How many items, 1–100 */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                state?: "draft" | "submitted" | "discarded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Drafts, newest first */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "object": "change_request_draft",
+                     *           "id": "crd_01M5Z1J4R0T3KX7W2N9B8QF6DG",
+                     *           "upstream_change_id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *           "state": "draft",
+                     *           "operations": [
+                     *             {
+                     *               "op": "add_location",
+                     *               "location": {
+                     *                 "ref": "azure-north-europe",
+                     *                 "label": "Microsoft Azure North Europe (Dublin)",
+                     *                 "address": {
+                     *                   "street": "Grange Castle Business Park",
+                     *                   "postal_code": "D22 XR57",
+                     *                   "city": "Dublin",
+                     *                   "country": "IE"
+                     *                 },
+                     *                 "activities": [
+                     *                   "backup",
+                     *                   "disaster_recovery"
+                     *                 ]
+                     *               }
+                     *             },
+                     *             {
+                     *               "op": "update_sub_processor",
+                     *               "target": "hetzner",
+                     *               "changes": {
+                     *                 "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *               }
+                     *             },
+                     *             {
+                     *               "op": "add_sub_processor",
+                     *               "sub_processor": {
+                     *                 "ref": "microsoft-ireland",
+                     *                 "legal_name": "Microsoft Ireland Operations Limited",
+                     *                 "registration": {
+                     *                   "scheme": "eu_vat",
+                     *                   "number": "IE8256796U"
+                     *                 },
+                     *                 "address": {
+                     *                   "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *                   "postal_code": "D18 P521",
+                     *                   "city": "Dublin",
+                     *                   "country": "IE"
+                     *                 },
+                     *                 "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *                 "locations": [
+                     *                   "azure-north-europe"
+                     *                 ],
+                     *                 "dpf_certified": false,
+                     *                 "contact": {
+                     *                   "name": "EU Data Protection Officer",
+                     *                   "email": "eudpo@microsoft-ireland.example"
+                     *                 }
+                     *               }
+                     *             }
+                     *           ],
+                     *           "reason": "Hetzner Online GmbH, our hosting sub-processor, adds Microsoft Ireland Operations Limited for off-site backup.",
+                     *           "effective_date": null,
+                     *           "agreements": [
+                     *             {
+                     *               "agreement_id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *               "title": "Databehandleraftale – omsorgssystem til hjemmeplejen",
+                     *               "notice_days": 30,
+                     *               "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *               "fits": true
+                     *             }
+                     *           ],
+                     *           "notice_end_by": "2026-12-05T23:00:00.000Z",
+                     *           "warnings": [],
+                     *           "change_request_id": null,
+                     *           "created_at": "2026-10-28T08:00:00.000Z",
+                     *           "updated_at": "2026-10-28T08:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "has_more": false,
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChangeRequestDraftList"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getChangeRequestDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "change_request_draft",
+                     *       "id": "crd_01M5Z1J4R0T3KX7W2N9B8QF6DG",
+                     *       "upstream_change_id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *       "state": "draft",
+                     *       "operations": [
+                     *         {
+                     *           "op": "add_location",
+                     *           "location": {
+                     *             "ref": "azure-north-europe",
+                     *             "label": "Microsoft Azure North Europe (Dublin)",
+                     *             "address": {
+                     *               "street": "Grange Castle Business Park",
+                     *               "postal_code": "D22 XR57",
+                     *               "city": "Dublin",
+                     *               "country": "IE"
+                     *             },
+                     *             "activities": [
+                     *               "backup",
+                     *               "disaster_recovery"
+                     *             ]
+                     *           }
+                     *         },
+                     *         {
+                     *           "op": "update_sub_processor",
+                     *           "target": "hetzner",
+                     *           "changes": {
+                     *             "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *           }
+                     *         },
+                     *         {
+                     *           "op": "add_sub_processor",
+                     *           "sub_processor": {
+                     *             "ref": "microsoft-ireland",
+                     *             "legal_name": "Microsoft Ireland Operations Limited",
+                     *             "registration": {
+                     *               "scheme": "eu_vat",
+                     *               "number": "IE8256796U"
+                     *             },
+                     *             "address": {
+                     *               "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *               "postal_code": "D18 P521",
+                     *               "city": "Dublin",
+                     *               "country": "IE"
+                     *             },
+                     *             "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *             "locations": [
+                     *               "azure-north-europe"
+                     *             ],
+                     *             "dpf_certified": false,
+                     *             "contact": {
+                     *               "name": "EU Data Protection Officer",
+                     *               "email": "eudpo@microsoft-ireland.example"
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reason": "Hetzner Online GmbH, our hosting sub-processor, adds Microsoft Ireland Operations Limited for off-site backup.",
+                     *       "effective_date": null,
+                     *       "agreements": [
+                     *         {
+                     *           "agreement_id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *           "title": "Databehandleraftale – omsorgssystem til hjemmeplejen",
+                     *           "notice_days": 30,
+                     *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "fits": true
+                     *         }
+                     *       ],
+                     *       "notice_end_by": "2026-12-05T23:00:00.000Z",
+                     *       "warnings": [],
+                     *       "change_request_id": null,
+                     *       "created_at": "2026-10-28T08:00:00.000Z",
+                     *       "updated_at": "2026-10-28T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChangeRequestDraft"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateChangeRequestDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Hetzner Online GmbH, our hosting sub-processor, adds Microsoft Ireland Operations Limited (Dublin) for off-site backup of the care system."
+                 *     }
+                 */
+                "application/json": {
+                    operations?: ({
+                        /** @enum {string} */
+                        op: "add_sub_processor";
+                        /** SubProcessorInput */
+                        sub_processor: {
+                            /**
+                             * @description The party's own handle for the entry, unique within the annex
+                             * @example aws-frankfurt
+                             */
+                            ref: string;
+                            /** @example Amazon Web Services EMEA SARL */
+                            legal_name: string;
+                            registration: components["schemas"]["Registration"];
+                            address: components["schemas"]["Address"];
+                            /**
+                             * @description What it does for the processor
+                             * @example Hosting of the care system
+                             */
+                            description: string;
+                            /** @description refs of the locations where it processes */
+                            locations: string[];
+                            /** @description ref of the sub-processor that engaged it (the chain) */
+                            parent?: string | null;
+                            /**
+                             * @description Certified under the EU-US Data Privacy Framework
+                             * @default false
+                             */
+                            dpf_certified?: boolean;
+                            /** @description Subject to Canada's PIPEDA (the scope of Canada's adequacy decision); default false */
+                            pipeda_covered?: boolean;
+                            /**
+                             * @description The recipient is an international organisation: its key in GET /v1/countries (e.g. EPO). A transfer to it leaves the EU/EEA; its own adequacy decision classifies it
+                             * @example EPO
+                             */
+                            international_organisation?: string | null;
+                            transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
+                            contact?: components["schemas"]["Contact"];
+                        };
+                    } | {
+                        /** @enum {string} */
+                        op: "replace_sub_processor";
+                        /**
+                         * @description The entry's ref (the same in all the processor's agreements) or its id
+                         * @example nordhost
+                         */
+                        target: string;
+                        /** SubProcessorInput */
+                        with: {
+                            /**
+                             * @description The party's own handle for the entry, unique within the annex
+                             * @example aws-frankfurt
+                             */
+                            ref: string;
+                            /** @example Amazon Web Services EMEA SARL */
+                            legal_name: string;
+                            registration: components["schemas"]["Registration"];
+                            address: components["schemas"]["Address"];
+                            /**
+                             * @description What it does for the processor
+                             * @example Hosting of the care system
+                             */
+                            description: string;
+                            /** @description refs of the locations where it processes */
+                            locations: string[];
+                            /** @description ref of the sub-processor that engaged it (the chain) */
+                            parent?: string | null;
+                            /**
+                             * @description Certified under the EU-US Data Privacy Framework
+                             * @default false
+                             */
+                            dpf_certified?: boolean;
+                            /** @description Subject to Canada's PIPEDA (the scope of Canada's adequacy decision); default false */
+                            pipeda_covered?: boolean;
+                            /**
+                             * @description The recipient is an international organisation: its key in GET /v1/countries (e.g. EPO). A transfer to it leaves the EU/EEA; its own adequacy decision classifies it
+                             * @example EPO
+                             */
+                            international_organisation?: string | null;
+                            transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
+                            contact?: components["schemas"]["Contact"];
+                        };
+                    } | {
+                        /** @enum {string} */
+                        op: "update_sub_processor";
+                        /**
+                         * @description The entry's ref (the same in all the processor's agreements) or its id
+                         * @example nordhost
+                         */
+                        target: string;
+                        changes: {
+                            /** @example Amazon Web Services EMEA SARL */
+                            legal_name?: string;
+                            registration?: components["schemas"]["Registration"];
+                            address?: components["schemas"]["Address"];
+                            /**
+                             * @description What it does for the processor
+                             * @example Hosting of the care system
+                             */
+                            description?: string;
+                            /** @description refs of the locations where it processes */
+                            locations?: string[];
+                            /** @description ref of the sub-processor that engaged it (the chain) */
+                            parent?: string | null;
+                            /** @description Subject to Canada's PIPEDA (the scope of Canada's adequacy decision); default false */
+                            pipeda_covered?: boolean;
+                            /**
+                             * @description The recipient is an international organisation: its key in GET /v1/countries (e.g. EPO). A transfer to it leaves the EU/EEA; its own adequacy decision classifies it
+                             * @example EPO
+                             */
+                            international_organisation?: string | null;
+                            transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
+                            contact?: components["schemas"]["Contact"];
+                            dpf_certified?: boolean;
+                        };
+                    } | {
+                        /** @enum {string} */
+                        op: "remove_sub_processor";
+                        /**
+                         * @description The entry's ref (the same in all the processor's agreements) or its id
+                         * @example nordhost
+                         */
+                        target: string;
+                    } | {
+                        /** @enum {string} */
+                        op: "add_location";
+                        location: components["schemas"]["LocationInput"];
+                    } | {
+                        /** @enum {string} */
+                        op: "update_location";
+                        /**
+                         * @description The entry's ref (the same in all the processor's agreements) or its id
+                         * @example nordhost
+                         */
+                        target: string;
+                        changes: {
+                            /** @example Primary data centre */
+                            label?: string;
+                            address?: components["schemas"]["Address"];
+                            activities?: ("hosting" | "storage" | "backup" | "disaster_recovery" | "support" | "operations" | "development" | "other")[];
+                            description?: string | null;
+                            transfer_mechanism?: components["schemas"]["TransferMechanismInput"];
+                        };
+                    } | {
+                        /** @enum {string} */
+                        op: "remove_location";
+                        /**
+                         * @description The entry's ref (the same in all the processor's agreements) or its id
+                         * @example nordhost
+                         */
+                        target: string;
+                    })[];
+                    reason?: string;
+                    /**
+                     * Format: date-time
+                     * @description null: none (at once on approval)
+                     * @example 2026-11-22T10:00:00Z
+                     */
+                    effective_date?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The draft */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "change_request_draft",
+                     *       "id": "crd_01M5Z1J4R0T3KX7W2N9B8QF6DG",
+                     *       "upstream_change_id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *       "state": "draft",
+                     *       "operations": [
+                     *         {
+                     *           "op": "add_location",
+                     *           "location": {
+                     *             "ref": "azure-north-europe",
+                     *             "label": "Microsoft Azure North Europe (Dublin)",
+                     *             "address": {
+                     *               "street": "Grange Castle Business Park",
+                     *               "postal_code": "D22 XR57",
+                     *               "city": "Dublin",
+                     *               "country": "IE"
+                     *             },
+                     *             "activities": [
+                     *               "backup",
+                     *               "disaster_recovery"
+                     *             ]
+                     *           }
+                     *         },
+                     *         {
+                     *           "op": "update_sub_processor",
+                     *           "target": "hetzner",
+                     *           "changes": {
+                     *             "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *           }
+                     *         },
+                     *         {
+                     *           "op": "add_sub_processor",
+                     *           "sub_processor": {
+                     *             "ref": "microsoft-ireland",
+                     *             "legal_name": "Microsoft Ireland Operations Limited",
+                     *             "registration": {
+                     *               "scheme": "eu_vat",
+                     *               "number": "IE8256796U"
+                     *             },
+                     *             "address": {
+                     *               "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *               "postal_code": "D18 P521",
+                     *               "city": "Dublin",
+                     *               "country": "IE"
+                     *             },
+                     *             "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *             "locations": [
+                     *               "azure-north-europe"
+                     *             ],
+                     *             "dpf_certified": false,
+                     *             "contact": {
+                     *               "name": "EU Data Protection Officer",
+                     *               "email": "eudpo@microsoft-ireland.example"
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reason": "Hetzner Online GmbH, our hosting sub-processor, adds Microsoft Ireland Operations Limited (Dublin) for off-site backup of the care system.",
+                     *       "effective_date": null,
+                     *       "agreements": [
+                     *         {
+                     *           "agreement_id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *           "title": "Databehandleraftale – omsorgssystem til hjemmeplejen",
+                     *           "notice_days": 30,
+                     *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "fits": true
+                     *         }
+                     *       ],
+                     *       "notice_end_by": "2026-12-05T23:00:00.000Z",
+                     *       "warnings": [],
+                     *       "change_request_id": null,
+                     *       "created_at": "2026-10-28T08:00:00.000Z",
+                     *       "updated_at": "2026-11-22T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChangeRequestDraft"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `close`: the rest of the body is not read, so the connection ends with this answer */
+                    Connection?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is too large.",
+                     *       "code": "payload_too_large",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body is not application/json */
+            415: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "code": "unsupported_media_type",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitChangeRequestDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same key and body (24 hours) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The change request, submitted */
+            201: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "change_request",
+                     *       "id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *       "processor_id": "org_01M1E000Z0991YMC84YH7BPYM1",
+                     *       "status": "pending",
+                     *       "operations": [
+                     *         {
+                     *           "op": "add_location",
+                     *           "location": {
+                     *             "ref": "azure-north-europe",
+                     *             "label": "Microsoft Azure North Europe (Dublin)",
+                     *             "address": {
+                     *               "street": "Grange Castle Business Park",
+                     *               "postal_code": "D22 XR57",
+                     *               "city": "Dublin",
+                     *               "country": "IE"
+                     *             },
+                     *             "activities": [
+                     *               "backup",
+                     *               "disaster_recovery"
+                     *             ]
+                     *           }
+                     *         },
+                     *         {
+                     *           "op": "update_sub_processor",
+                     *           "target": "hetzner",
+                     *           "changes": {
+                     *             "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *           }
+                     *         },
+                     *         {
+                     *           "op": "add_sub_processor",
+                     *           "sub_processor": {
+                     *             "ref": "microsoft-ireland",
+                     *             "legal_name": "Microsoft Ireland Operations Limited",
+                     *             "registration": {
+                     *               "scheme": "eu_vat",
+                     *               "number": "IE8256796U"
+                     *             },
+                     *             "address": {
+                     *               "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *               "postal_code": "D18 P521",
+                     *               "city": "Dublin",
+                     *               "country": "IE"
+                     *             },
+                     *             "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *             "locations": [
+                     *               "azure-north-europe"
+                     *             ],
+                     *             "dpf_certified": false,
+                     *             "contact": {
+                     *               "name": "EU Data Protection Officer",
+                     *               "email": "eudpo@microsoft-ireland.example"
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reason": "A second, off-site backup in another EU country, so that the care system can be restored if the Falkenstein site is lost",
+                     *       "effective_date": null,
+                     *       "submitted_at": "2026-11-02T09:30:00.000Z",
+                     *       "submitted_by": null,
+                     *       "upstream_change_id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *       "decisions": [
+                     *         {
+                     *           "object": "decision",
+                     *           "id": "dec_01M6DSG7E0082NQZ2CYK60VPJZ",
+                     *           "change_request_id": "cr_01M6DSG7E0082NQZ2CYK60VPJY",
+                     *           "agreement": {
+                     *             "id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *             "title": "Databehandleraftale – omsorgssystem til hjemmeplejen",
+                     *             "controller_reference": "AAK-2026-0412"
+                     *           },
+                     *           "processor": {
+                     *             "id": "org_01M1E000Z0991YMC84YH7BPYM1",
+                     *             "name": "NordCare Systems ApS"
+                     *           },
+                     *           "controller": {
+                     *             "id": "org_01M1DZPW00W26P2YQMXQNKN9XH",
+                     *             "name": "Aarhus Kommune",
+                     *             "time_zone": "Europe/Copenhagen"
+                     *           },
+                     *           "kind": "decision",
+                     *           "state": "pending",
+                     *           "overdue": false,
+                     *           "authorisation": "specific",
+                     *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "notice_held": false,
+                     *           "original_notice_ends_at": null,
+                     *           "introduces_third_country": false,
+                     *           "instruction_conflict": false,
+                     *           "comment": null,
+                     *           "objection_reason": null,
+                     *           "objection_ground": null,
+                     *           "objection_shared_upstream": false,
+                     *           "decided_at": null,
+                     *           "decided_by": null,
+                     *           "objection_response": null,
+                     *           "questions": [],
+                     *           "application": {
+                     *             "state": "not_applicable",
+                     *             "effective_at": null,
+                     *             "version": null,
+                     *             "failure_reason": null
+                     *           },
+                     *           "change": {
+                     *             "operations": [
+                     *               {
+                     *                 "op": "add_location",
+                     *                 "location": {
+                     *                   "ref": "azure-north-europe",
+                     *                   "label": "Microsoft Azure North Europe (Dublin)",
+                     *                   "address": {
+                     *                     "street": "Grange Castle Business Park",
+                     *                     "postal_code": "D22 XR57",
+                     *                     "city": "Dublin",
+                     *                     "country": "IE"
+                     *                   },
+                     *                   "activities": [
+                     *                     "backup",
+                     *                     "disaster_recovery"
+                     *                   ]
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "op": "update_sub_processor",
+                     *                 "target": "hetzner",
+                     *                 "changes": {
+                     *                   "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "op": "add_sub_processor",
+                     *                 "sub_processor": {
+                     *                   "ref": "microsoft-ireland",
+                     *                   "legal_name": "Microsoft Ireland Operations Limited",
+                     *                   "registration": {
+                     *                     "scheme": "eu_vat",
+                     *                     "number": "IE8256796U"
+                     *                   },
+                     *                   "address": {
+                     *                     "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *                     "postal_code": "D18 P521",
+                     *                     "city": "Dublin",
+                     *                     "country": "IE"
+                     *                   },
+                     *                   "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *                   "locations": [
+                     *                     "azure-north-europe"
+                     *                   ],
+                     *                   "dpf_certified": false,
+                     *                   "contact": {
+                     *                     "name": "EU Data Protection Officer",
+                     *                     "email": "eudpo@microsoft-ireland.example"
+                     *                   }
+                     *                 }
+                     *               }
+                     *             ],
+                     *             "reason": "A second, off-site backup in another EU country, so that the care system can be restored if the Falkenstein site is lost",
+                     *             "effective_date": null,
+                     *             "submitted_at": "2026-11-02T09:30:00.000Z",
+                     *             "submitted_by": null
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChangeRequest"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    discardChangeRequestDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first response for the same key and body (24 hours) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft, discarded */
+            200: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "change_request_draft",
+                     *       "id": "crd_01M5Z1J4R0T3KX7W2N9B8QF6DG",
+                     *       "upstream_change_id": "upc_01M5Z1J4R0T3KX7W2N9B8QF6DE",
+                     *       "state": "discarded",
+                     *       "operations": [
+                     *         {
+                     *           "op": "add_location",
+                     *           "location": {
+                     *             "ref": "azure-north-europe",
+                     *             "label": "Microsoft Azure North Europe (Dublin)",
+                     *             "address": {
+                     *               "street": "Grange Castle Business Park",
+                     *               "postal_code": "D22 XR57",
+                     *               "city": "Dublin",
+                     *               "country": "IE"
+                     *             },
+                     *             "activities": [
+                     *               "backup",
+                     *               "disaster_recovery"
+                     *             ]
+                     *           }
+                     *         },
+                     *         {
+                     *           "op": "update_sub_processor",
+                     *           "target": "hetzner",
+                     *           "changes": {
+                     *             "description": "Hosting, storage and primary backup of the care system (dedicated servers)"
+                     *           }
+                     *         },
+                     *         {
+                     *           "op": "add_sub_processor",
+                     *           "sub_processor": {
+                     *             "ref": "microsoft-ireland",
+                     *             "legal_name": "Microsoft Ireland Operations Limited",
+                     *             "registration": {
+                     *               "scheme": "eu_vat",
+                     *               "number": "IE8256796U"
+                     *             },
+                     *             "address": {
+                     *               "street": "One Microsoft Place, South County Business Park, Leopardstown",
+                     *               "postal_code": "D18 P521",
+                     *               "city": "Dublin",
+                     *               "country": "IE"
+                     *             },
+                     *             "description": "Off-site backup and disaster recovery of the care system (Azure)",
+                     *             "locations": [
+                     *               "azure-north-europe"
+                     *             ],
+                     *             "dpf_certified": false,
+                     *             "contact": {
+                     *               "name": "EU Data Protection Officer",
+                     *               "email": "eudpo@microsoft-ireland.example"
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reason": "Hetzner Online GmbH, our hosting sub-processor, adds Microsoft Ireland Operations Limited for off-site backup.",
+                     *       "effective_date": null,
+                     *       "agreements": [
+                     *         {
+                     *           "agreement_id": "agr_01M2J5CRR0F6Z9Y4Q3YK1980D9",
+                     *           "title": "Databehandleraftale – omsorgssystem til hjemmeplejen",
+                     *           "notice_days": 30,
+                     *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "fits": true
+                     *         }
+                     *       ],
+                     *       "notice_end_by": "2026-12-05T23:00:00.000Z",
+                     *       "warnings": [],
+                     *       "change_request_id": null,
+                     *       "created_at": "2026-10-28T08:00:00.000Z",
+                     *       "updated_at": "2026-11-22T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChangeRequestDraft"];
+                };
+            };
+            /** @description Malformed request (bad JSON, query or path parameter) */
+            400: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/malformed-json",
+                     *       "title": "Malformed JSON",
+                     *       "status": 400,
+                     *       "detail": "The request body is not valid JSON.",
+                     *       "code": "malformed_json",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "",
+                     *           "rule": "json",
+                     *           "detail": "Unexpected end of JSON input"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key */
+            401: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="subprocessor-registry"`: send an API key as a bearer token */
+                    "WWW-Authenticate"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send an API key as `Authorization: Bearer sk_live_…`.",
+                     *       "code": "unauthenticated",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's organisation may not do this */
+            403: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "This key is read-only; use a write key for changes.",
+                     *       "code": "forbidden",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or it belongs to another organisation */
+            404: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such agreement.",
+                     *       "code": "not_found",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource is not in a state that allows this */
+            409: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/invalid-state",
+                     *       "title": "Invalid state",
+                     *       "status": 409,
+                     *       "detail": "The decision is already approved; final states are final.",
+                     *       "code": "invalid_state",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body breaks a rule; `errors` names each field and rule (or an Idempotency-Key was reused with another request: `idempotency_key_reused`) */
+            422: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/validation-failed",
+                     *       "title": "Validation failed",
+                     *       "status": 422,
+                     *       "detail": "The request body is not valid: /annex/sub_processors/0/address/country (iso_3166_1_alpha_2).",
+                     *       "code": "validation_failed",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S",
+                     *       "errors": [
+                     *         {
+                     *           "in": "json",
+                     *           "pointer": "/annex/sub_processors/0/address/country",
+                     *           "rule": "iso_3166_1_alpha_2",
+                     *           "detail": "Not an ISO 3166-1 alpha-2 country code (upper case, e.g. DK, SE, US)."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests for this key: wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description This request's id, as in the logs and the audit trail */
+                    "X-Request-Id"?: string;
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    /** @description Requests a key may make per window */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in this window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets */
+                    "RateLimit-Reset"?: number;
+                    /** @description `true` when this is the kept answer to an earlier request with the same Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://subprocessor-registry.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "More than 600 requests a minute with this key; retry after the time in Retry-After.",
+                     *       "code": "rate_limited",
+                     *       "instance": "/v1/agreements",
+                     *       "request_id": "req_01JD3Q6W8Y0X1K2M3N4P5Q6R7S"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEventTypes: {
         parameters: {
             query?: never;
@@ -12639,6 +17739,8 @@ export interface operations {
                  *     `decision.approved`: The controller approved the change for this agreement.
                  *     `decision.objected`: The controller objected to the change for this agreement, with its reason and its ground (objection_ground); the change never takes effect here.
                  *     `decision.objection_responded`: The processor answered the controller's objection, once: it keeps the current arrangement, will propose an alternative, or will end the service, with a note of what it will do (objection_response). The decision stays objected.
+                 *     `decision.question_asked`: The controller asked the processor a question on a pending decision (question): the information it needs to decide. Where the agreement says so, the notice is held until the answer and ends no sooner than the agreed number of days after it.
+                 *     `decision.question_answered`: The processor answered the controller's question (question, answer); where the question held the notice, notice_ends_at is the notice's new end.
                  *     `decision.withdrawn`: The processor withdrew the change for this agreement.
                  *     `decision.deemed_approved`: The notice ended without objection under a general authorisation: the change is approved by silence.
                  *     `decision.overdue`: The notice ended, and silence does not approve here (specific authorisation or an instruction conflict): a decision is still needed.
@@ -12646,6 +17748,7 @@ export interface operations {
                  *     `annex.version_created`: An approved change took effect: the annex has a new version.
                  *     `classification.changed`: A new release of the legal reference data (adequacy decisions, their scope and expiry) classifies entries of the annex in force differently: which entries, from what to what. The stored version keeps the classification it was approved under.
                  *     `change_request.failed`: An approved change could no longer be applied to the annex as it now is; nothing was applied.
+                 *     `upstream_change.received`: One of the processor's sub-processors announced a change of its own (in this register, or in its feed): a draft change request covers exactly the processor's agreements whose annex has that sub-processor, with notices proposed to end before the upstream deadline.
                  *     `webhook_endpoint.disabled`: One of the organisation's webhook endpoints was disabled: it answered 410 Gone, or kept failing for 5 days.
                  *     `webhook_endpoint.ping`: A test event, sent on request to one endpoint.
                  *     `audit.checkpoint`: A signed checkpoint of the audit trail that covers records of this organisation: keep it. Any later export can be checked against it offline with the published public key (GET /v1/audit/public-key).
@@ -12704,11 +17807,14 @@ export interface operations {
                      *               "overdue": false,
                      *               "authorisation": "specific",
                      *               "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *               "notice_held": false,
+                     *               "original_notice_ends_at": null,
                      *               "introduces_third_country": false,
                      *               "instruction_conflict": false,
                      *               "comment": "Approved; the DPIA is updated (case 26/01234).",
                      *               "objection_reason": null,
                      *               "objection_ground": null,
+                     *               "objection_shared_upstream": false,
                      *               "decided_at": "2026-11-20T10:15:00.000Z",
                      *               "decided_by": {
                      *                 "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
@@ -12716,6 +17822,7 @@ export interface operations {
                      *                 "email": "mette.hansen@aarhus.example"
                      *               },
                      *               "objection_response": null,
+                     *               "questions": [],
                      *               "application": {
                      *                 "state": "applied",
                      *                 "effective_at": "2026-11-20T10:15:00.000Z",
@@ -12845,11 +17952,14 @@ export interface operations {
                      *               "overdue": false,
                      *               "authorisation": "specific",
                      *               "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *               "notice_held": false,
+                     *               "original_notice_ends_at": null,
                      *               "introduces_third_country": false,
                      *               "instruction_conflict": false,
                      *               "comment": "Approved; the DPIA is updated (case 26/01234).",
                      *               "objection_reason": null,
                      *               "objection_ground": null,
+                     *               "objection_shared_upstream": false,
                      *               "decided_at": "2026-11-20T10:15:00.000Z",
                      *               "decided_by": {
                      *                 "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
@@ -12857,6 +17967,7 @@ export interface operations {
                      *                 "email": "mette.hansen@aarhus.example"
                      *               },
                      *               "objection_response": null,
+                     *               "questions": [],
                      *               "application": {
                      *                 "state": "applied",
                      *                 "effective_at": "2026-11-20T10:15:00.000Z",
@@ -13091,11 +18202,14 @@ export interface operations {
                      *           "overdue": false,
                      *           "authorisation": "specific",
                      *           "notice_ends_at": "2026-12-02T23:00:00.000Z",
+                     *           "notice_held": false,
+                     *           "original_notice_ends_at": null,
                      *           "introduces_third_country": false,
                      *           "instruction_conflict": false,
                      *           "comment": "Approved; the DPIA is updated (case 26/01234).",
                      *           "objection_reason": null,
                      *           "objection_ground": null,
+                     *           "objection_shared_upstream": false,
                      *           "decided_at": "2026-11-20T10:15:00.000Z",
                      *           "decided_by": {
                      *             "id": "usr_01M1GGCN602GVD60RHYN00FJRY",
@@ -13103,6 +18217,7 @@ export interface operations {
                      *             "email": "mette.hansen@aarhus.example"
                      *           },
                      *           "objection_response": null,
+                     *           "questions": [],
                      *           "application": {
                      *             "state": "applied",
                      *             "effective_at": "2026-11-20T10:15:00.000Z",
@@ -20355,6 +25470,64 @@ export interface operations {
             };
         };
     };
+    onDecisionQuestionAsked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry, so a receiver can drop duplicates */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when two secrets overlap after a rotation */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionQuestionAskedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; 410 Gone disables the endpoint; anything else is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onDecisionQuestionAnswered: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry, so a receiver can drop duplicates */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when two secrets overlap after a rotation */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionQuestionAnsweredWebhook"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; 410 Gone disables the endpoint; anything else is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     onDecisionWithdrawn: {
         parameters: {
             query?: never;
@@ -20546,6 +25719,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ChangeRequestFailedWebhook"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery; 410 Gone disables the endpoint; anything else is retried */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onUpstreamChangeReceived: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id; the same on every retry, so a receiver can drop duplicates */
+                "webhook-id": string;
+                /** @description Unix seconds when this attempt was signed */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when two secrets overlap after a rotation */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpstreamChangeReceivedWebhook"];
             };
         };
         responses: {

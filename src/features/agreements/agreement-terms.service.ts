@@ -21,6 +21,8 @@ export interface TermsChange {
   third_country_transfers?: ThirdCountryInstruction;
   notice_days?: number;
   authorisation?: "specific" | "general";
+  /** null turns the extension off (docs/rules.md, rule 13) */
+  question_extension_days?: number | null;
   reason: string;
 }
 
@@ -32,6 +34,7 @@ export function presentTerms(t: TermsRow, now: Date) {
     authorisation: t.authorisation,
     notice_days: t.noticeDays,
     third_country_transfers: t.thirdCountryTransfers,
+    question_extension_days: t.questionExtensionDays ?? null,
     effective_at: t.effectiveAt.toISOString(),
     in_force: t.effectiveAt <= now,
     reason: t.reason,
@@ -48,6 +51,7 @@ export const baselineTerms = (a: AgreementRow, effectiveAt: Date, now: Date): Te
   authorisation: a.authorisation,
   noticeDays: a.noticeDays,
   thirdCountryTransfers: a.thirdCountryTransfers,
+  questionExtensionDays: a.questionExtensionDays ?? null,
   effectiveAt,
   reason: null,
   decisionId: null,
@@ -66,12 +70,13 @@ async function checkAmendment(db: DbOrTx, a: AgreementRow, latest: TermsRow, cha
   const same =
     (change.third_country_transfers ?? latest.thirdCountryTransfers) === latest.thirdCountryTransfers &&
     (change.notice_days ?? latest.noticeDays) === latest.noticeDays &&
-    (change.authorisation ?? latest.authorisation) === latest.authorisation;
+    (change.authorisation ?? latest.authorisation) === latest.authorisation &&
+    (change.question_extension_days === undefined ? latest.questionExtensionDays : change.question_extension_days) === latest.questionExtensionDays;
   if (same)
     errors.push({
       pointer: base,
       rule: "changes_terms",
-      detail: "The amendment changes none of the terms now in force: send a new third_country_transfers, notice_days or authorisation.",
+      detail: "The amendment changes none of the terms now in force: send a new third_country_transfers, notice_days, authorisation or question_extension_days.",
     });
   if (change.third_country_transfers === "prohibited" && latest.thirdCountryTransfers !== "prohibited" && a.currentVersion !== null) {
     const current = await db.query.annexVersions.findFirst({ where: and(eq(schema.annexVersions.agreementId, a.id), eq(schema.annexVersions.version, a.currentVersion)) });
@@ -104,6 +109,8 @@ export async function planAmendment(ctx: Ctx, a: AgreementRow, change: TermsChan
     authorisation: change.authorisation ?? latest.authorisation,
     noticeDays: change.notice_days ?? latest.noticeDays,
     thirdCountryTransfers: change.third_country_transfers ?? latest.thirdCountryTransfers,
+    // absent keeps the extension in force; null turns it off
+    questionExtensionDays: change.question_extension_days === undefined ? latest.questionExtensionDays : change.question_extension_days,
     effectiveAt: opts.effectiveAt,
     reason: change.reason,
     decisionId: opts.decisionId ?? null,
@@ -122,7 +129,13 @@ export async function planAmendment(ctx: Ctx, a: AgreementRow, change: TermsChan
   return { row, change: change_, agreement: inForce ? { ...a, ...termsCopy(row) } : a };
 }
 
-const termsCopy = (t: TermsRow) => ({ authorisation: t.authorisation, noticeDays: t.noticeDays, thirdCountryTransfers: t.thirdCountryTransfers, termsVersion: t.version });
+const termsCopy = (t: TermsRow) => ({
+  authorisation: t.authorisation,
+  noticeDays: t.noticeDays,
+  thirdCountryTransfers: t.thirdCountryTransfers,
+  questionExtensionDays: t.questionExtensionDays,
+  termsVersion: t.version,
+});
 
 /** The controller amends its agreement's terms; in force `AMENDMENT_NOTICE_DAYS` after, or at a later date it names. */
 export async function amendAgreement({ ctx, id, input }: { ctx: Ctx; id: string; input: TermsChange & { effective_date?: string } }) {

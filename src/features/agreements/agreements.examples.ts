@@ -75,6 +75,7 @@ const terms1: z.output<typeof AgreementTerms> = {
   authorisation: "specific",
   notice_days: 30,
   third_country_transfers: "prohibited",
+  question_extension_days: null,
   effective_at: EXAMPLE_TIMES.proposed,
   in_force: true,
   reason: null,

@@ -80,11 +80,19 @@ export const ListAgreementsQuery = z.object({
   role: z.enum(["processor", "controller"]).optional().openapi({ description: "Only agreements where the caller has this role" }),
 });
 
+// inline, not a named component, like the other terms' fields
+const QuestionExtensionDays = z.number().int().min(1).max(90).nullable().openapi({
+  description:
+    "Days an open question extends the notice (docs/rules.md, rule 13): a question asked while this is set holds the notice until it is answered, and the notice then ends no sooner than 24:00 in the controller's time zone this many days after the answer; null: questions do not hold the notice (the default)",
+  example: 10,
+});
+
 export const TermsChangeBody = z
   .strictObject({
     third_country_transfers: ThirdCountryTransfers.optional(),
     notice_days: z.number().int().min(1).max(365).optional(),
     authorisation: Authorisation.optional(),
+    question_extension_days: QuestionExtensionDays.optional(),
     reason: text(4000).openapi({ description: "Why the controller amends its instruction; part of the record" }),
   })
   .openapi("TermsChange", { description: "An amendment of the agreement's terms by its controller: the fields it changes and why" });
@@ -108,6 +116,7 @@ export const AgreementTerms = z
     authorisation: Authorisation,
     notice_days: z.number().int(),
     third_country_transfers: ThirdCountryTransfers,
+    question_extension_days: QuestionExtensionDays,
     effective_at: Timestamp,
     in_force: z.boolean().openapi({ description: "The effective instant has come (the latest such version is the one in force)" }),
     reason: z.string().nullable(),

@@ -147,6 +147,8 @@ export async function createAgreement({ ctx, input }: { ctx: Ctx; input: z.infer
     authorisation: input.authorisation,
     noticeDays: input.notice_days,
     thirdCountryTransfers: input.third_country_transfers,
+    // off until the controller amends its terms (docs/rules.md, rule 13)
+    questionExtensionDays: null,
     termsVersion: 1,
     status: operator ? "active" : "proposed",
     proposedAnnex: operator ? null : built.content,

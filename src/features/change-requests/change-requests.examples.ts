@@ -20,6 +20,7 @@ export const changeRequestExample: z.output<typeof ChangeRequest> = {
   effective_date: null,
   submitted_at: EXAMPLE_TIMES.submitted,
   submitted_by: null,
+  upstream_change_id: null,
   decisions: [pendingDecisionExample],
 };
 

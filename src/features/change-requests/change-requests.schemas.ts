@@ -51,6 +51,11 @@ export const ChangeRequest = z
     effective_date: Timestamp.nullable(),
     submitted_at: Timestamp,
     submitted_by: PersonRef.nullable().openapi({ description: "The person who submitted the change; null for a key of the organisation" }),
+    upstream_change_id: z.string().nullable().openapi({
+      description:
+        "The upstream change this request passes on (docs/rules.md, rule 14): submitted from its draft (POST /v1/change-request-drafts/{draft_id}/submit). Shown to the processor only; null for a controller, and for a request not made from a draft",
+      example: null,
+    }),
     decisions: z.array(Decision).openapi({ description: "One per covered agreement the caller is party to" }),
   })
   .openapi("ChangeRequest");

@@ -15,7 +15,7 @@ import { callerOrganisation, readWithKey } from "../../core/keyed-reads";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, presentDecision } from "../decisions/decisions.presenter";
 import { eventsWithAudit } from "../../core/events";
-import { audienceReads, commit, guarded, joinChanges, prefetchedOf, retryOnConflict } from "../../core/writer";
+import { audienceReads, type Change, commit, guarded, joinChanges, prefetchedOf, retryOnConflict } from "../../core/writer";
 import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
 
 const cr = schema.changeRequests;
@@ -30,7 +30,8 @@ export const isWithdrawable = (r: { state: DecisionRow["state"]; application: De
 const d = schema.decisions;
 const a = schema.agreements;
 
-function presentChangeRequest(row: ChangeRequestRow, decisions: ReturnType<typeof presentDecision>[]) {
+/** `viewer`: the calling organisation; only the processor sees which of its upstream changes a request passes on (docs/rules.md, rule 14). */
+function presentChangeRequest(row: ChangeRequestRow, decisions: ReturnType<typeof presentDecision>[], viewer: string) {
   return {
     object: "change_request" as const,
     id: row.id,
@@ -42,6 +43,7 @@ function presentChangeRequest(row: ChangeRequestRow, decisions: ReturnType<typeo
     effective_date: iso(row.effectiveDate),
     submitted_at: row.submittedAt.toISOString(),
     submitted_by: row.submittedBy ?? null,
+    upstream_change_id: row.processorId === viewer ? (row.upstreamChangeId ?? null) : null,
     decisions,
   };
 }
@@ -102,8 +104,21 @@ async function coveredAgreements(ctx: Ctx, requested: "all" | string[]) {
  * A processor submits a change covering named agreements or all its active ones. Every
  * operation is checked against every covered annex first; nothing is written unless all
  * apply. Each agreement gets its own decision with its own notice end and flags.
+ * Submitted from a draft of an upstream change (docs/rules.md, rule 14), the request remembers
+ * it (`upstreamChangeId`), and `alongside` adds the caller's writes to the same change (the draft
+ * marked submitted): the one commit, no round trip more.
  */
-export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.infer<typeof SubmitChangeRequestBody> }) {
+export async function submitChangeRequest({
+  ctx,
+  input,
+  upstreamChangeId,
+  alongside,
+}: {
+  ctx: Ctx;
+  input: z.infer<typeof SubmitChangeRequestBody>;
+  upstreamChangeId?: string;
+  alongside?: (changeRequestId: string) => Change;
+}) {
   const { processorId, covered, parties: controllers, prefetched } = await coveredAgreements(ctx, input.agreements);
   const now = ctx.clock.now();
   const errors: FieldError[] = [];
@@ -147,6 +162,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     submittedAt: now,
     submittedByKey: ctx.actor.keyId ?? "",
     submittedBy: personOf(ctx.actor),
+    upstreamChangeId: upstreamChangeId ?? null,
   };
   // a notice (removals, corrections) needs no decision: it takes effect at its effective date, or at once
   const noticeEffectiveAt = effectiveDate ?? now;
@@ -174,9 +190,13 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     state: p!.kind === "notice" ? "noticed" : "pending",
     noticeEndsAt: noticeEnd(p!.agreement.noticeDays, controllers.get(p!.agreement.controllerId)?.timeZone ?? "UTC"),
     noticeRule: 2,
+    // no question yet, so nothing holds or has extended the notice (docs/rules.md, rule 13)
+    originalNoticeEndsAt: null,
+    noticeHeld: false,
     comment: null,
     objectionReason: null,
     objectionGround: null,
+    objectionShareUpstream: false,
     objectionResponse: null,
     objectionResponseNote: null,
     objectionRespondedAt: null,
@@ -198,6 +218,8 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
     agreements: new Map(plans.map((p) => [p!.agreement.id, p!.agreement])),
     names: new Map([...controllers.values()].map((p) => [p.id, p.name])),
     zones: new Map([...controllers.values()].map((p) => [p.id, p.timeZone])),
+    // new decisions have no questions: nothing to read
+    questions: new Map(decisions.map((row) => [row.id, []])),
   });
   // a notice effective now is in the annex before the answer, in the same change
   const applies = [];
@@ -206,6 +228,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
   const answer = presentChangeRequest(
     request,
     decisions.map((row) => presentDecision(applied.get(row.id) ?? row, loaded, now)),
+    processorId,
   );
   await commit(ctx, {
     ...joinChanges(
@@ -217,6 +240,7 @@ export async function submitChangeRequest({ ctx, input }: { ctx: Ctx; input: z.i
         ),
       },
       ...applies.map((p) => p.change),
+      alongside?.(id),
     ),
     prefetched,
     response: answer,
@@ -235,6 +259,7 @@ export async function getChangeRequest({ ctx, id }: { ctx: Ctx; id: string }) {
   return presentChangeRequest(
     row,
     rows.map((r) => presentDecision(r, loaded, now)),
+    org,
   );
 }
 
@@ -263,6 +288,7 @@ export async function listChangeRequests({ ctx, limit, cursor }: { ctx: Ctx; lim
     presentChangeRequest(
       r,
       decisions.filter((x) => x.changeRequestId === r.id).map((x) => presentDecision(x, loaded, now)),
+      org,
     ),
   );
   return { ...page, data };
@@ -298,6 +324,7 @@ export async function withdrawChangeRequest({ ctx, id }: { ctx: Ctx; id: string 
     const answer = presentChangeRequest(
       row,
       all.map((r) => presentDecision(r, loaded, now)),
+      org,
     );
     await commit(ctx, {
       writes: [

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Operation } from "../change-requests/change-requests.schemas";
 import { EXAMPLE_IDS, EXAMPLE_TIMES } from "../examples";
-import type { ApproveBody, Decision, ObjectBody, ObjectionResponseBody } from "./decisions.schemas";
+import type { AnswerQuestionBody, ApproveBody, AskQuestionBody, Decision, ObjectBody, ObjectionResponseBody } from "./decisions.schemas";
 
 /** The change of the story: Microsoft's Dublin region for an off-site backup, and Hetzner's description to match. */
 export const changeOperationsExample: z.output<typeof Operation>[] = [
@@ -47,14 +47,18 @@ export const pendingDecisionExample: z.output<typeof Decision> = {
   overdue: false,
   authorisation: "specific",
   notice_ends_at: EXAMPLE_TIMES.noticeEnds,
+  notice_held: false,
+  original_notice_ends_at: null,
   introduces_third_country: false,
   instruction_conflict: false,
   comment: null,
   objection_reason: null,
   objection_ground: null,
+  objection_shared_upstream: false,
   decided_at: null,
   decided_by: null,
   objection_response: null,
+  questions: [],
   application: { state: "not_applicable", effective_at: null, version: null, failure_reason: null },
   change: { operations: changeOperationsExample, reason: changeReasonExample, effective_date: null, submitted_at: EXAMPLE_TIMES.submitted, submitted_by: null },
 };
@@ -74,6 +78,7 @@ export const approvedDecisionExample: z.output<typeof Decision> = {
 export const objectToDecisionExample: z.input<typeof ObjectBody> = {
   reason: "The backup would hold health data of citizens; we need Microsoft's confirmation that support access from outside the EU is excluded before we can approve.",
   ground: "third_country",
+  share_with_upstream: false,
 };
 
 export const objectedDecisionExample: z.output<typeof Decision> = {
@@ -98,3 +103,53 @@ export const respondedDecisionExample: z.output<typeof Decision> = {
 
 /** Withdrawn by the processor's key: no person is named. */
 export const withdrawnDecisionExample: z.output<typeof Decision> = { ...pendingDecisionExample, state: "withdrawn", decided_at: "2026-11-10T14:00:00.000Z" };
+
+export const askQuestionExample: z.input<typeof AskQuestionBody> = {
+  question: "Can Microsoft's support staff outside the EU reach the backups, for instance under the Azure support plan? If so, under which transfer tool?",
+};
+
+/**
+ * Aarhus Kommune asks before it decides; its agreement's terms set `question_extension_days: 10`,
+ * so the question holds the notice until NordCare answers.
+ */
+export const questionAskedDecisionExample: z.output<typeof Decision> = {
+  ...pendingDecisionExample,
+  notice_held: true,
+  questions: [
+    {
+      id: EXAMPLE_IDS.question,
+      question: askQuestionExample.question,
+      asked_at: "2026-11-10T09:00:00.000Z",
+      asked_by: mette,
+      holds_notice: true,
+      answer: null,
+      answered_at: null,
+      answered_by: null,
+    },
+  ],
+};
+
+export const answerQuestionExample: z.input<typeof AnswerQuestionBody> = {
+  answer: "No: the backups are in Microsoft's EU Data Boundary, and support access from outside the EU is excluded by contract (Microsoft's confirmation is attached to the case).",
+};
+
+/**
+ * NordCare answers on 25 November through its organisation key: the notice, held until then, now
+ * ends 10 days after the answer, at 24:00 on 5 December in Copenhagen, later than the 2 December
+ * it had as submitted.
+ */
+export const questionAnsweredDecisionExample: z.output<typeof Decision> = {
+  ...questionAskedDecisionExample,
+  notice_held: false,
+  notice_ends_at: "2026-12-05T23:00:00.000Z",
+  original_notice_ends_at: EXAMPLE_TIMES.noticeEnds,
+  questions: [
+    {
+      ...questionAskedDecisionExample.questions[0]!,
+      holds_notice: false,
+      answer: answerQuestionExample.answer,
+      answered_at: "2026-11-25T10:00:00.000Z",
+      answered_by: null,
+    },
+  ],
+};

@@ -13,8 +13,8 @@ export const approveDecision: AppRouteHandler<R.ApproveDecisionRoute> = async (c
 };
 
 export const objectToDecision: AppRouteHandler<R.ObjectToDecisionRoute> = async (c) => {
-  const { reason, ground } = c.req.valid("json");
-  return c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "object", reason, ground }), 200);
+  const { reason, ground, share_with_upstream } = c.req.valid("json");
+  return c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "object", reason, ground, shareWithUpstream: share_with_upstream }), 200);
 };
 
 export const respondToObjection: AppRouteHandler<R.RespondToObjectionRoute> = async (c) => {
@@ -24,3 +24,11 @@ export const respondToObjection: AppRouteHandler<R.RespondToObjectionRoute> = as
 
 export const withdrawDecision: AppRouteHandler<R.WithdrawDecisionRoute> = async (c) =>
   c.json(await service.decide({ ctx: ctxOf(c, 200), id: c.req.valid("param").decision_id, verb: "withdraw" }), 200);
+
+export const askQuestion: AppRouteHandler<R.AskQuestionRoute> = async (c) =>
+  c.json(await service.askQuestion({ ctx: ctxOf(c, 201), id: c.req.valid("param").decision_id, question: c.req.valid("json").question }), 201);
+
+export const answerQuestion: AppRouteHandler<R.AnswerQuestionRoute> = async (c) => {
+  const { decision_id, question_id } = c.req.valid("param");
+  return c.json(await service.answerQuestion({ ctx: ctxOf(c, 200), id: decision_id, questionId: question_id, answer: c.req.valid("json").answer }), 200);
+};

@@ -2,14 +2,28 @@ import { createRoute, type z } from "@hono/zod-openapi";
 import { listOf, PageQuery } from "../../http/pagination";
 import { errorResponses, jsonBody, jsonContent } from "../../http/router";
 import { IdempotencyHeader } from "../../http/schemas";
-import { ApproveBody, Decision, DecisionIdParam, ListDecisionsQuery, ObjectBody, ObjectionResponseBody } from "./decisions.schemas";
+import {
+  AnswerQuestionBody,
+  ApproveBody,
+  AskQuestionBody,
+  Decision,
+  DecisionIdParam,
+  ListDecisionsQuery,
+  ObjectBody,
+  ObjectionResponseBody,
+  QuestionIdParam,
+} from "./decisions.schemas";
 import { listExample } from "../examples";
 import {
+  answerQuestionExample,
   approveDecisionExample,
   approvedDecisionExample,
+  askQuestionExample,
   objectedDecisionExample,
   objectToDecisionExample,
   pendingDecisionExample,
+  questionAnsweredDecisionExample,
+  questionAskedDecisionExample,
   respondedDecisionExample,
   respondToObjectionExample,
   withdrawnDecisionExample,
@@ -117,9 +131,37 @@ export const respondToObjection = createRoute({
   responses: { 200: jsonContent(Decision, "The decision, with the processor's answer", respondedDecisionExample), ...errorResponses(403, 404, 409, 415, 422) },
 });
 
+export const askQuestion = createRoute({
+  method: "post",
+  path: "/v1/decisions/{decision_id}/questions",
+  operationId: "askQuestion",
+  summary: "Ask the processor a question before deciding (controller; docs/rules.md, rule 13)",
+  description:
+    "The controller of the decision only, with its key with `write` scope (tied to a person: a decider or an admin); the processor gets 403, and any other organisation 404, like an unknown decision. The `question` (1–4,000 characters) is recorded on the decision (`questions`, with the person who asked), both parties get `decision.question_asked`, and it is audited (`decision.question_ask`). Where the agreement's terms set `question_extension_days`, the question holds the notice (`notice_held: true`): until it is answered the notice does not end, and the decision is neither deemed approved nor overdue nor reminded of. 409 `notice_only` on a notice (nothing to decide), 409 `invalid_state` unless the decision is `pending` (under a general authorisation, a notice that ended without objection has already approved the change). Send an `Idempotency-Key` to retry safely.",
+  tags,
+  security,
+  request: { headers: IdempotencyHeader, params: DecisionIdParam, body: jsonBody(AskQuestionBody, undefined, askQuestionExample) },
+  responses: { 201: jsonContent(Decision, "The decision, with the question", questionAskedDecisionExample), ...errorResponses(403, 404, 409, 415, 422) },
+});
+
+export const answerQuestion = createRoute({
+  method: "post",
+  path: "/v1/decisions/{decision_id}/questions/{question_id}/answer",
+  operationId: "answerQuestion",
+  summary: "Answer the controller's question, once (processor; docs/rules.md, rule 13)",
+  description:
+    "The processor of the decision only, with its key with `write` scope (tied to a person: a decider or an admin); the controller gets 403, and any other organisation 404, like an unknown decision (as does a question of another decision). The `answer` (1–4,000 characters) is recorded with the question, whatever the decision's state has become since it was asked; both parties get `decision.question_answered`, and it is audited (`decision.question_answer`). When it answers the last open question that holds the notice of a pending decision, the notice runs again: `notice_ends_at` becomes the later of the end before and 24:00 in the controller's time zone on the day `question_extension_days` days after the answer, the end as submitted is kept in `original_notice_ends_at`, and the reminders go out again for the new end. 409 `invalid_state` when the question has been answered already. Send an `Idempotency-Key` to retry safely.",
+  tags,
+  security,
+  request: { headers: IdempotencyHeader, params: QuestionIdParam, body: jsonBody(AnswerQuestionBody, undefined, answerQuestionExample) },
+  responses: { 200: jsonContent(Decision, "The decision, with the answer", questionAnsweredDecisionExample), ...errorResponses(403, 404, 409, 415, 422) },
+});
+
 export type ListDecisionsRoute = typeof listDecisions;
 export type GetDecisionRoute = typeof getDecision;
 export type ApproveDecisionRoute = typeof approveDecision;
 export type ObjectToDecisionRoute = typeof objectToDecision;
 export type WithdrawDecisionRoute = typeof withdrawDecision;
 export type RespondToObjectionRoute = typeof respondToObjection;
+export type AskQuestionRoute = typeof askQuestion;
+export type AnswerQuestionRoute = typeof answerQuestion;

@@ -22,6 +22,21 @@ export const ObjectionResponseView = z.object({
   responded_by: PersonRef.nullable().openapi({ description: "The person who answered (in the console, or through a key tied to them); null for a key of the organisation" }),
 });
 
+/** A controller's question on the decision and the processor's answer (docs/rules.md, rule 13). */
+export const QuestionView = z.object({
+  id: z.string().openapi({ example: "qst_01M72AZ1M0Q5T8W2C4D6F8H0JK" }),
+  question: z.string().openapi({ description: "What the controller asked" }),
+  asked_at: Timestamp,
+  asked_by: PersonRef.nullable().openapi({ description: "The person who asked (in the console, or through a key tied to them); null for a key of the organisation" }),
+  holds_notice: z.boolean().openapi({
+    description:
+      "The question is open, on a pending decision, and was asked while the agreement's terms set `question_extension_days`: the notice does not end until it is answered",
+  }),
+  answer: z.string().nullable().openapi({ description: "The processor's answer; null while the question is open" }),
+  answered_at: Timestamp.nullable(),
+  answered_by: PersonRef.nullable().openapi({ description: "The person who answered; null while open, and for a key of the organisation" }),
+});
+
 export const Decision = z
   .object({
     object: z.literal("decision"),
@@ -42,7 +57,17 @@ export const Decision = z
     state: z.enum(DECISION_STATES),
     overdue: z.boolean().openapi({ description: "Pending after the notice ended: silence does not approve here, a decision is needed" }),
     authorisation: z.enum(["specific", "general"]),
-    notice_ends_at: Timestamp,
+    notice_ends_at: Timestamp.openapi({
+      description:
+        "When the notice ends: 24:00 in the controller's time zone on its last day (docs/rules.md, rule 4); after an answered question that held it, the extended end (rule 13)",
+    }),
+    notice_held: z.boolean().openapi({
+      description:
+        "An open question holds the notice (docs/rules.md, rule 13): it does not end, and the decision is neither deemed approved nor overdue nor reminded of, until the question is answered",
+    }),
+    original_notice_ends_at: Timestamp.nullable().openapi({
+      description: "The notice's end as submitted, kept when an answered question extended it; null while it was never extended",
+    }),
     introduces_third_country: z.boolean().openapi({
       description:
         "The change puts personal data in a third country (any country outside the EU/EEA, adequacy decision or not) where the entry did not have it, including a move from one third country to another",
@@ -56,6 +81,10 @@ export const Decision = z
     objection_ground: ObjectionGround.nullable().openapi({
       description: `${GROUNDS_DESCRIPTION}. Set only on an objected decision; null otherwise, and on an objection recorded before grounds were`,
     }),
+    objection_shared_upstream: z.boolean().openapi({
+      description:
+        "The controller agreed that its objection's reason goes upstream with its name, to the processor's own sub-processor whose change this is (docs/rules.md, rule 14); otherwise it goes anonymised",
+    }),
     decided_at: Timestamp.nullable(),
     decided_by: PersonRef.nullable().openapi({
       description: "The person who approved, objected or withdrew (in the console, or through a key tied to them); null for a key of the organisation or the service",
@@ -64,6 +93,7 @@ export const Decision = z
       description:
         "The processor's answer to the objection (POST /v1/decisions/{decision_id}/objection-response), given once; null until it answers, and on a decision that is not objected",
     }),
+    questions: z.array(QuestionView).openapi({ description: "The controller's questions and the processor's answers, oldest first (docs/rules.md, rule 13)" }),
     application: z.object({
       state: z.enum(["not_applicable", "scheduled", "applied", "failed"]),
       effective_at: Timestamp.nullable(),
@@ -99,6 +129,10 @@ export const ObjectBody = z
     ground: ObjectionGround.default("other").openapi({
       description: `${GROUNDS_DESCRIPTION}. Optional for clients written before grounds existed: without it the objection is recorded with \`other\``,
     }),
+    share_with_upstream: z.boolean().default(false).openapi({
+      description:
+        "The controller agrees that, where the change comes from the processor's own sub-processor, its reason is passed upstream with its name (docs/rules.md, rule 14); without it the reason goes anonymised",
+    }),
   })
   .openapi("ObjectToDecision");
 
@@ -108,6 +142,22 @@ export const ObjectionResponseBody = z
     note: text(2000).openapi({ description: "What the processor will do, in its own words (1–2,000 characters)" }),
   })
   .openapi("RespondToObjection");
+
+export const QuestionIdParam = DecisionIdParam.extend({
+  question_id: z.string().openapi({ param: { name: "question_id", in: "path" }, example: "qst_01M72AZ1M0Q5T8W2C4D6F8H0JK" }),
+});
+
+export const AskQuestionBody = z
+  .strictObject({
+    question: text(4000).openapi({ description: "What the controller needs to know to decide, in its own words (1–4,000 characters)" }),
+  })
+  .openapi("AskQuestion");
+
+export const AnswerQuestionBody = z
+  .strictObject({
+    answer: text(4000).openapi({ description: "The processor's answer, in its own words (1–4,000 characters)" }),
+  })
+  .openapi("AnswerQuestion");
 
 export const ListDecisionsQuery = z.object({
   state: z.enum(DECISION_STATES).optional(),

@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { and, asc, desc, eq, inArray, isNull, lt, lte, not, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, not, notExists, or, type SQL } from "drizzle-orm";
 import { schema } from "../../../db/client";
-import { type DecisionVerb, VERB_ROLE, effectiveAt, next, type ObjectionGround, type ObjectionResponse, statesAllowing } from "../../domain/decisions";
+import { type DecisionVerb, VERB_ROLE, effectiveAt, extendedNoticeEnd, next, type ObjectionGround, type ObjectionResponse, statesAllowing } from "../../domain/decisions";
 import { AppError, notFound } from "../../domain/errors";
 import { personOf, requireOrganisation } from "../../core/actor";
 import { decodeCursor, toPage } from "../../core/pagination";
@@ -17,10 +17,20 @@ import { planAmendment, type TermsChange } from "../agreements/agreement-terms.s
 import { countryName, INTERNATIONAL_ORGANISATIONS } from "../../domain/countries";
 import { applyOperations, assessChange } from "../../domain/operations";
 import { isWithdrawable, withdrawable } from "../change-requests/change-requests.service";
-import { type ChangeRequestRow, type DecisionContext, type DecisionRow, loadDecisionContext, loadDecisionPage, presentDecision } from "./decisions.presenter";
+import {
+  type ChangeRequestRow,
+  type DecisionContext,
+  type DecisionRow,
+  loadDecisionContext,
+  loadDecisionPage,
+  presentDecision,
+  presentQuestion,
+  type QuestionRow,
+} from "./decisions.presenter";
 import type { ListDecisionsQuery } from "./decisions.schemas";
 
 const d = schema.decisions;
+const q = schema.decisionQuestions;
 const partyTo = (org: string | SQL) => or(eq(d.processorId, org), eq(d.controllerId, org));
 
 export async function presentDecisions(ctx: Ctx, rows: DecisionRow[]) {
@@ -42,6 +52,8 @@ interface DecisionWhole {
   agreement: typeof schema.agreements.$inferSelect;
   cr: ChangeRequestRow;
   parties: { id: string; name: string; timeZone: string }[];
+  /** the decision's questions, oldest first (docs/rules.md, rule 13) */
+  questions: QuestionRow[];
   /** the agreement's latest annex version: what an approval that takes effect at once builds on */
   latest: AnnexVersionRow | null;
   /** the parties' endpoints and people, for the commit */
@@ -60,7 +72,7 @@ async function readDecisionWhole(ctx: Ctx, id: string): Promise<DecisionWhole> {
   const o = schema.organisations;
   const v = schema.annexVersions;
   const party = (organisationId: SQLiteColumn) => or(inArray(organisationId, of(d.processorId)), inArray(organisationId, of(d.controllerId)));
-  const [rows, agreements, requests, parties, versions, endpoints, recipients] = await readWithKey(ctx, [
+  const [rows, agreements, requests, parties, versions, questions, endpoints, recipients] = await readWithKey(ctx, [
     ctx.db.select().from(d).where(mine),
     ctx.db
       .select()
@@ -80,6 +92,11 @@ async function readDecisionWhole(ctx: Ctx, id: string): Promise<DecisionWhole> {
       .where(inArray(v.agreementId, of(d.agreementId)))
       .orderBy(desc(v.version))
       .limit(1),
+    ctx.db
+      .select()
+      .from(q)
+      .where(inArray(q.decisionId, of(d.id)))
+      .orderBy(asc(q.askedAt), asc(q.id)),
     ...audienceReads(ctx.db, party),
   ]);
   requireOrganisation(ctx.actor);
@@ -90,17 +107,19 @@ async function readDecisionWhole(ctx: Ctx, id: string): Promise<DecisionWhole> {
     agreement: agreements[0]!,
     cr: requests[0]!,
     parties,
+    questions,
     latest: versions[0] ?? null,
     prefetched: prefetchedOf([row.processorId, row.controllerId], endpoints, recipients),
   };
 }
 
 /** What presenting the decision needs, from what was read with it. */
-const contextOf = ({ agreement, cr, parties }: Pick<DecisionWhole, "agreement" | "cr" | "parties">): DecisionContext => ({
+const contextOf = ({ row, agreement, cr, parties, questions }: Pick<DecisionWhole, "row" | "agreement" | "cr" | "parties" | "questions">): DecisionContext => ({
   requests: new Map([[cr.id, cr]]),
   agreements: new Map([[agreement.id, agreement]]),
   names: new Map(parties.map((p) => [p.id, p.name])),
   zones: new Map(parties.map((p) => [p.id, p.timeZone])),
+  questions: new Map([[row.id, questions]]),
 });
 
 export async function getDecision({ ctx, id }: { ctx: Ctx; id: string }) {
@@ -116,12 +135,12 @@ export async function listDecisions({ ctx, limit, cursor, state, agreement_id, o
   const org = requireOrganisation(ctx.actor);
   const now = ctx.clock.now();
   const filters: (SQL | undefined)[] = [partyTo(org), state ? eq(d.state, state) : undefined, agreement_id ? eq(d.agreementId, agreement_id) : undefined];
-  // overdue: pending after the notice ended where silence does not approve
-  const isOverdue = and(eq(d.state, "pending"), lte(d.noticeEndsAt, now), or(eq(d.authorisation, "specific"), eq(d.instructionConflict, true)));
+  // overdue: pending after the notice ended where silence does not approve; a held notice has not ended (docs/rules.md, rule 13)
+  const isOverdue = and(eq(d.state, "pending"), eq(d.noticeHeld, false), lte(d.noticeEndsAt, now), or(eq(d.authorisation, "specific"), eq(d.instructionConflict, true)));
   if (overdue !== undefined) filters.push(overdue ? isOverdue : not(isOverdue!));
   const after = decodeCursor(cursor, "string");
   const where = and(...filters, after ? lt(d.id, after) : undefined);
-  const column = { change_request_id: d.changeRequestId, agreement_id: d.agreementId, processor_id: d.processorId, controller_id: d.controllerId };
+  const column = { id: d.id, change_request_id: d.changeRequestId, agreement_id: d.agreementId, processor_id: d.processorId, controller_id: d.controllerId };
   // the page and what presenting it needs, in one round trip
   const { rows, context } = await loadDecisionPage(ctx.db, {
     rows: ctx.db
@@ -168,7 +187,9 @@ export async function decide({
   comment,
   reason,
   ground,
+  shareWithUpstream,
   amendment,
+  alongside,
 }: {
   ctx: Ctx;
   id: string;
@@ -177,7 +198,11 @@ export async function decide({
   reason?: string;
   /** what an objection rests on; `other` when not named (docs/rules.md, rule 6) */
   ground?: ObjectionGround;
+  /** the objection's reason may go upstream with the controller's name (docs/rules.md, rule 14) */
+  shareWithUpstream?: boolean;
   amendment?: TermsChange;
+  /** the caller's writes in the same change, and its answer in place of the decision's (an upstream change answered by this decision, docs/rules.md rule 14) */
+  alongside?: { change: Change; response: unknown };
 }) {
   // the decision with all that deciding needs, while nothing has moved it; after a conflict or a deemed approval, read again
   let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
@@ -192,8 +217,8 @@ export async function decide({
   if (amendment && verb !== "approve") throw new AppError("invalid_request", "Only an approval carries an amendment.");
   const now = ctx.clock.now();
   // a notice that ended under a general authorisation has already approved the change by silence
-  // (only a decision that may be due is looked at again: its notice end never moves)
-  const mayBeDue = row.state === "pending" && row.noticeEndsAt <= now && row.authorisation === "general" && !row.instructionConflict;
+  // (only a decision that may be due is looked at again: its notice end moves only by an answer, which a held notice waits for)
+  const mayBeDue = row.state === "pending" && !row.noticeHeld && row.noticeEndsAt <= now && row.authorisation === "general" && !row.instructionConflict;
   if (mayBeDue && (await deemIfDue(ctx, [row.id], now))) read = undefined;
   // read, decide and commit; if the decision moves before the commit, all of it again on what is there then
   return retryOnConflict(async () => {
@@ -245,6 +270,7 @@ export async function decide({
       comment: verb === "approve" ? (comment ?? null) : null,
       objectionReason: verb === "object" ? reason! : null,
       objectionGround: verb === "object" ? (ground ?? "other") : null,
+      objectionShareUpstream: verb === "object" && shareWithUpstream === true,
       effectiveAt: due,
       application: verb === "approve" ? ("scheduled" as const) : ("not_applicable" as const),
     };
@@ -268,7 +294,7 @@ export async function decide({
     // an approval whose effective date has come takes effect at once, in the same change
     const applied = due && due <= now ? await planApply(ctx, updated, loaded, amended?.agreement, whole.latest) : undefined;
     const answer = presentDecision(applied?.decision ?? updated, loaded, now);
-    await commit(ctx, { ...joinChanges(amended?.change, decision, applied?.change), response: answer });
+    await commit(ctx, { ...joinChanges(amended?.change, decision, applied?.change, alongside?.change), response: alongside ? alongside.response : answer });
     return answer;
   });
 }
@@ -312,6 +338,168 @@ export async function respondToObjection({ ctx, id, response, note }: { ctx: Ctx
         ),
       ],
       ...eventsWithAudit(ctx, [decisionEvent("decision.objection_responded", updated, loaded, now)]),
+      response: answer,
+      prefetched: whole.prefetched,
+    });
+    return answer;
+  });
+}
+
+/** A question's audit record names the act (`decision.question_ask`), where other decision verbs' name their event. */
+const auditedAs = (change: ReturnType<typeof eventsWithAudit>, action: string) => ({ ...change, audit: change.audit.map((entry) => ({ ...entry, action })) });
+
+/**
+ * The decision, if it is still as it was read: the event's decision, and the digest of its audit
+ * record, are the row as it is after the change (docs/rules.md, rule 8).
+ */
+const asRead = (row: DecisionRow) =>
+  and(
+    eq(d.id, row.id),
+    eq(d.state, row.state),
+    eq(d.application, row.application),
+    eq(d.noticeHeld, row.noticeHeld),
+    eq(d.noticeEndsAt, row.noticeEndsAt),
+    row.objectionResponse === null ? isNull(d.objectionResponse) : eq(d.objectionResponse, row.objectionResponse),
+  );
+
+/**
+ * The controller asks the processor a question on a pending decision (docs/rules.md, rule 13):
+ * recorded on the decision, told to both parties (`decision.question_asked`) and audited
+ * (`decision.question_ask`). Only the controller of the decision (the processor gets 403, anyone
+ * else 404); a notice is 409 `notice_only`, a final decision 409 `invalid_state`. Where the
+ * agreement's terms set `question_extension_days`, the question holds the notice until it is
+ * answered.
+ */
+export async function askQuestion({ ctx, id, question }: { ctx: Ctx; id: string; question: string }) {
+  // the decision with what presenting it needs, while nothing has moved it; after a conflict or a deemed approval, read again
+  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
+  const org = requireOrganisation(ctx.actor);
+  if (read.row.controllerId !== org) throw new AppError("forbidden", "Only the controller asks the processor a question on its decision.");
+  const row = read.row;
+  const now = ctx.clock.now();
+  // a notice that ended under a general authorisation has approved the change by silence: there is nothing left to ask before deciding
+  const mayBeDue = row.state === "pending" && !row.noticeHeld && row.noticeEndsAt <= now && row.authorisation === "general" && !row.instructionConflict;
+  if (mayBeDue && (await deemIfDue(ctx, [row.id], now))) read = undefined;
+  return retryOnConflict(async () => {
+    const whole = read ?? (await readDecisionWhole(ctx, id));
+    read = undefined;
+    const fresh = whole.row;
+    if (fresh.kind === "notice")
+      throw new AppError("notice_only", "This change only removes or corrects entries: it is a notice, with nothing to decide, so nothing to ask before deciding.", [], {
+        current_state: fresh.state,
+        kind: fresh.kind,
+      });
+    if (fresh.state !== "pending")
+      throw new AppError("invalid_state", `The decision is already ${fresh.state}: a question is asked on a pending decision.`, [], { current_state: fresh.state });
+    // the extension of the terms in force when asked: later amendments do not change what this question holds
+    const extensionDays = whole.agreement.questionExtensionDays ?? null;
+    const asked: QuestionRow = {
+      id: ctx.newId("question"),
+      decisionId: fresh.id,
+      processorId: fresh.processorId,
+      controllerId: fresh.controllerId,
+      question,
+      askedAt: now,
+      askedByKey: ctx.actor.keyId,
+      askedBy: personOf(ctx.actor),
+      extensionDays,
+      answer: null,
+      answeredAt: null,
+      answeredByKey: null,
+      answeredBy: null,
+    };
+    const updated: DecisionRow = { ...fresh, noticeHeld: fresh.noticeHeld || extensionDays !== null };
+    const loaded = contextOf({ ...whole, questions: [...whole.questions, asked] });
+    const answer = presentDecision(updated, loaded, now);
+    await commit(ctx, {
+      writes: [ctx.db.insert(q).values(asked), guarded("decision.question", ctx.db.update(d).set({ noticeHeld: updated.noticeHeld }).where(asRead(fresh)))],
+      ...auditedAs(eventsWithAudit(ctx, [decisionEvent("decision.question_asked", updated, loaded, now, { question: presentQuestion(asked, updated) })]), "decision.question_ask"),
+      response: answer,
+      prefetched: whole.prefetched,
+    });
+    return answer;
+  });
+}
+
+/**
+ * The processor answers one of the controller's questions, once (docs/rules.md, rule 13), whatever
+ * the decision's state has become: told to both parties (`decision.question_answered`) and audited
+ * (`decision.question_answer`). Only the processor of the decision (the controller gets 403, anyone
+ * else 404, as for a question of another decision). When it answers the last open question that
+ * holds the notice of a pending decision, the notice runs again: it ends at the later of its end
+ * before and 24:00 in the controller's time zone on the day the question's extension days after
+ * the answer, the end as submitted is kept, and the reminders go out again for the new end.
+ */
+export async function answerQuestion({ ctx, id, questionId, answer: text }: { ctx: Ctx; id: string; questionId: string; answer: string }) {
+  // the decision with its questions, while nothing has moved it; after a conflict, read again
+  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
+  const org = requireOrganisation(ctx.actor);
+  if (read.row.processorId !== org) throw new AppError("forbidden", "Only the processor answers the controller's questions on its change.");
+  return retryOnConflict(async () => {
+    const whole = read ?? (await readDecisionWhole(ctx, id));
+    read = undefined;
+    const fresh = whole.row;
+    const asked = whole.questions.find((x) => x.id === questionId);
+    if (!asked) throw notFound("question");
+    if (asked.answeredAt !== null)
+      throw new AppError("invalid_state", "The question has been answered already; an answer is given once.", [], {
+        current_state: fresh.state,
+        answered_at: asked.answeredAt.toISOString(),
+      });
+    const now = ctx.clock.now();
+    const answered: QuestionRow = { ...asked, answer: text, answeredAt: now, answeredByKey: ctx.actor.keyId, answeredBy: personOf(ctx.actor) };
+    const questions = whole.questions.map((x) => (x.id === questionId ? answered : x));
+    // the last open question that held the notice releases it; only a pending decision's notice moves
+    const releases = fresh.noticeHeld && asked.extensionDays !== null && !questions.some((x) => x.extensionDays !== null && x.answeredAt === null);
+    let set: Partial<DecisionRow> = { noticeHeld: fresh.noticeHeld };
+    if (releases) {
+      set = { noticeHeld: false };
+      if (fresh.state === "pending") {
+        const zone = whole.parties.find((p) => p.id === fresh.controllerId)?.timeZone ?? "UTC";
+        const end = extendedNoticeEnd(fresh.noticeEndsAt, now, asked.extensionDays!, zone);
+        if (end.getTime() !== fresh.noticeEndsAt.getTime())
+          // the end as submitted is kept; the reminders, and an overdue notice, go out again for the new end
+          set = {
+            noticeHeld: false,
+            noticeEndsAt: end,
+            originalNoticeEndsAt: fresh.originalNoticeEndsAt ?? fresh.noticeEndsAt,
+            reminded7dAt: null,
+            reminded1dAt: null,
+            overdueNotifiedAt: null,
+          };
+      }
+    }
+    const updated: DecisionRow = { ...fresh, ...set };
+    const loaded = contextOf({ ...whole, questions });
+    const answer = presentDecision(updated, loaded, now);
+    // a release is refused if another question that holds the notice was asked meanwhile
+    const noOtherHold = notExists(
+      ctx.db
+        .select({ id: q.id })
+        .from(q)
+        .where(and(eq(q.decisionId, id), isNotNull(q.extensionDays), isNull(q.answeredAt), ne(q.id, questionId))),
+    );
+    await commit(ctx, {
+      writes: [
+        guarded(
+          "question.answer",
+          ctx.db
+            .update(q)
+            .set({ answer: text, answeredAt: now, answeredByKey: answered.answeredByKey, answeredBy: answered.answeredBy })
+            .where(and(eq(q.id, questionId), eq(q.decisionId, id), isNull(q.answeredAt))),
+        ),
+        guarded(
+          "decision.question",
+          ctx.db
+            .update(d)
+            .set(set)
+            .where(and(asRead(fresh), releases ? noOtherHold : undefined)),
+        ),
+      ],
+      ...auditedAs(
+        eventsWithAudit(ctx, [decisionEvent("decision.question_answered", updated, loaded, now, { question: presentQuestion(answered, updated) })]),
+        "decision.question_answer",
+      ),
       response: answer,
       prefetched: whole.prefetched,
     });

@@ -38,8 +38,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** Decisions one sweep change moves: 5,000 took a quarter off the sweep against 2,000 (fewer commits rewriting the same index pages) and holds the write lock under a second. */
 const SWEEP_SLICE = 5000;
 
-type IdColumn = "change_request_id" | "agreement_id" | "processor_id" | "controller_id";
-const idColumns = { change_request_id: d.changeRequestId, agreement_id: d.agreementId, processor_id: d.processorId, controller_id: d.controllerId };
+type IdColumn = "id" | "change_request_id" | "agreement_id" | "processor_id" | "controller_id";
+const idColumns = { id: d.id, change_request_id: d.changeRequestId, agreement_id: d.agreementId, processor_id: d.processorId, controller_id: d.controllerId };
 
 const decisionColumns = Object.entries(getTableColumns(d));
 
@@ -90,10 +90,13 @@ async function readDecisionPage(
 
 // What each step moves, as conditions on `decisions`: the scheduler asks first which of them hold for any row.
 
+// A notice held by an open question has not ended (docs/rules.md, rule 13): no step moves its decision until the answer releases it.
+
 /** Notice ended under a general authorisation, no instruction conflict then or under the terms in force now (docs/rules.md, rule 5). */
 export const deemable = (now: Date) =>
   and(
     eq(d.state, "pending"),
+    eq(d.noticeHeld, false),
     lte(d.noticeEndsAt, now),
     eq(d.authorisation, "general"),
     eq(d.instructionConflict, false),
@@ -102,12 +105,12 @@ export const deemable = (now: Date) =>
   )!;
 
 /** Notice ended, still pending, and not yet said to be overdue. */
-export const overdueUnnoticed = (now: Date) => and(eq(d.state, "pending"), isNull(d.overdueNotifiedAt), lte(d.noticeEndsAt, now))!;
+export const overdueUnnoticed = (now: Date) => and(eq(d.state, "pending"), eq(d.noticeHeld, false), isNull(d.overdueNotifiedAt), lte(d.noticeEndsAt, now))!;
 
 export type ReminderColumn = "reminded7dAt" | "reminded1dAt";
 /** The reminder instant, `days` before the notice ends, has come, and the notice has not yet ended. */
 export const reminderDue = (now: Date, days: number, column: ReminderColumn) =>
-  and(eq(d.state, "pending"), isNull(d[column]), lte(d.noticeEndsAt, new Date(now.getTime() + days * DAY_MS)), gt(d.noticeEndsAt, now))!;
+  and(eq(d.state, "pending"), eq(d.noticeHeld, false), isNull(d[column]), lte(d.noticeEndsAt, new Date(now.getTime() + days * DAY_MS)), gt(d.noticeEndsAt, now))!;
 
 /** Approved, and its effective instant has come. */
 export const dueToApply = (now: Date) => and(eq(d.application, "scheduled"), lte(d.effectiveAt, now))!;

@@ -8,4 +8,6 @@ export const decisionsRouter = createRouter()
   .openapi(routes.approveDecision, handlers.approveDecision)
   .openapi(routes.objectToDecision, handlers.objectToDecision)
   .openapi(routes.withdrawDecision, handlers.withdrawDecision)
-  .openapi(routes.respondToObjection, handlers.respondToObjection);
+  .openapi(routes.respondToObjection, handlers.respondToObjection)
+  .openapi(routes.askQuestion, handlers.askQuestion)
+  .openapi(routes.answerQuestion, handlers.answerQuestion);

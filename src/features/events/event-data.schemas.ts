@@ -1,10 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import type { EventType } from "../../domain/events";
 import { Agreement, AgreementTerms } from "../agreements/agreements.schemas";
-import { Decision } from "../decisions/decisions.schemas";
+import { Decision, QuestionView } from "../decisions/decisions.schemas";
 import { WebhookEndpoint } from "../webhook-endpoints/webhook-endpoints.schemas";
 import { Timestamp } from "../../http/schemas";
 import { AuditCheckpoint } from "../audit/audit.schemas";
+import { ChangeRequestDraft, UpstreamChange } from "../upstream/upstream.schemas";
 
 const withDecision = (extra: z.ZodRawShape = {}) => z.object({ decision: Decision, ...extra });
 /** An agreement as both parties are told of it: without a viewer's role, and without the proposed annex (read on its own, and audited). */
@@ -22,6 +23,9 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
   "decision.objected": withDecision(),
   // the decision carries the processor's answer (objection_response), and still the objection it answers
   "decision.objection_responded": withDecision(),
+  // the question asked or answered; the decision carries all its questions, and a released notice's new end (docs/rules.md, rule 13)
+  "decision.question_asked": withDecision({ question: QuestionView }),
+  "decision.question_answered": withDecision({ question: QuestionView }),
   "decision.withdrawn": withDecision(),
   "decision.deemed_approved": withDecision(),
   "decision.overdue": withDecision(),
@@ -58,6 +62,14 @@ export const EVENT_DATA: Record<EventType, z.ZodType> = {
     ),
   }),
   "change_request.failed": withDecision({ errors: z.array(z.object({ pointer: z.string(), rule: z.string(), detail: z.string() })) }),
+  // the upstream change and its draft as the processor reads them, and what could not be pre-filled (docs/rules.md, rule 14)
+  "upstream_change.received": z.object({
+    upstream_change: UpstreamChange,
+    draft: ChangeRequestDraft,
+    prefill_warnings: z
+      .array(z.object({ code: z.enum(["not_prefilled", "operations_do_not_apply"]), agreement_id: z.string().nullable(), detail: z.string() }))
+      .openapi({ description: "Upstream operations not pre-filled, and agreements whose annex the pre-filled operations do not apply to" }),
+  }),
   "webhook_endpoint.disabled": z.object({
     endpoint: WebhookEndpoint,
     reason: z.enum(["gone", "failing"]),

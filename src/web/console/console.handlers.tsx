@@ -12,9 +12,10 @@ import { buildDocumentView } from "../annex-document/annex-document.view";
 import { renderHtml } from "../annex-document/render-html";
 import { getChangeRequest, withdrawChangeRequest } from "../../features/change-requests/change-requests.service";
 import { ctxOf } from "../../http/context";
-import { decide, getDecision, respondToObjection } from "../../features/decisions/decisions.service";
+import { answerQuestion, askQuestion, decide, getDecision, respondToObjection } from "../../features/decisions/decisions.service";
 import { OBJECTION_GROUNDS, OBJECTION_RESPONSES } from "../../domain/decisions";
 import { listTerms } from "../../features/agreements/agreement-terms.service";
+import { upstreamChangesByIds } from "../../features/upstream/upstream.service";
 import { allChangeRequests, allDecisions, decisionDiff } from "./console.service";
 import { clearSessionCookie, type ConsoleSession, csrfMatches, loadSession } from "./console.session";
 import { AgreementPage, ConfirmPage, stillOpen, DecisionPage, type Done, InboxPage, isDone, MessagePage, type Page, RequestsPage, t } from "./console.views";
@@ -101,10 +102,17 @@ type DecisionExtra = {
   approveError?: string;
   reason?: string;
   ground?: string;
+  /** the controller agreed that its reason goes upstream with its name (docs/rules.md, rule 14) */
+  share?: boolean;
   comment?: string;
   respondError?: string;
   response?: string;
   note?: string;
+  askError?: string;
+  question?: string;
+  answerError?: string;
+  answer?: string;
+  answerFor?: string;
   conflict?: boolean | string;
   done?: Done;
 };
@@ -174,16 +182,17 @@ export async function object(c: C) {
   const reason = typeof form.reason === "string" ? form.reason.trim().slice(0, 2000) : "";
   const chosen = typeof form.ground === "string" ? form.ground : "";
   const ground = OBJECTION_GROUNDS.find((g) => g === chosen);
+  const share = form.share_with_upstream === "yes";
   // docs/rules.md, rule 6: no objection without a concrete reason and its ground; nothing is decided
   if (!reason || !ground) {
     const m = t(pickLang(c));
     return renderDecision(
       c,
-      { error: reason ? undefined : m.objection_reason_required, groundError: ground ? undefined : m.objection_ground_required, reason, ground: chosen },
+      { error: reason ? undefined : m.objection_reason_required, groundError: ground ? undefined : m.objection_ground_required, reason, ground: chosen, share },
       422,
     );
   }
-  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "object", reason, ground }), { reason, ground }, "objected");
+  return act(c, () => decide({ ctx: ctx(c), id: c.req.param("id")!, verb: "object", reason, ground, shareWithUpstream: share }), { reason, ground, share }, "objected");
 }
 
 /** The processor answers an objection, once (docs/rules.md, rule 6): an answer and a note of what it will do. */
@@ -195,6 +204,24 @@ export async function respond(c: C) {
   if (!note || !response) return renderDecision(c, { respondError: t(pickLang(c)).respond_required, response: chosen, note }, 422);
   const conflict = t(pickLang(c)).respond_conflict;
   return act(c, () => respondToObjection({ ctx: ctx(c), id: c.req.param("id")!, response, note }), { response, note }, "responded", conflict);
+}
+
+/** The controller asks the processor a question before it decides (docs/rules.md, rule 13). */
+export async function ask(c: C) {
+  const form = await c.req.parseBody();
+  const question = typeof form.question === "string" ? form.question.trim().slice(0, 4000) : "";
+  if (!question) return renderDecision(c, { askError: t(pickLang(c)).ask_required, question }, 422);
+  return act(c, () => askQuestion({ ctx: ctx(c), id: c.req.param("id")!, question }), { question }, "asked");
+}
+
+/** The processor answers one of the controller's questions, once (docs/rules.md, rule 13). */
+export async function answer(c: C) {
+  const form = await c.req.parseBody();
+  const text = typeof form.answer === "string" ? form.answer.trim().slice(0, 4000) : "";
+  const questionId = c.req.param("question")!;
+  if (!text) return renderDecision(c, { answerError: t(pickLang(c)).answer_required, answer: text, answerFor: questionId }, 422);
+  const conflict = t(pickLang(c)).answer_conflict;
+  return act(c, () => answerQuestion({ ctx: ctx(c), id: c.req.param("id")!, questionId, answer: text }), { answer: text, answerFor: questionId }, "answered", conflict);
 }
 
 async function act(c: C, run: () => Promise<unknown>, kept: DecisionExtra, done: Done, conflict: boolean | string = true) {
@@ -262,7 +289,16 @@ export async function agreementDocument(c: C) {
 export async function requestsPage(c: C) {
   const session = c.get("session");
   const requests = await allChangeRequests(ctx(c));
-  const summaries = requests.map((r) => ({ id: r.id, reason: r.reason, submitted_at: r.submitted_at, processorId: r.processor_id, decisions: r.decisions }));
+  // the processor's own upstream changes its requests pass on (docs/rules.md, rule 14): their deadlines beside the notices
+  const upstream = await upstreamChangesByIds({ ctx: ctx(c), ids: requests.flatMap((r) => (r.upstream_change_id ? [r.upstream_change_id] : [])) });
+  const summaries = requests.map((r) => ({
+    id: r.id,
+    reason: r.reason,
+    submitted_at: r.submitted_at,
+    processorId: r.processor_id,
+    decisions: r.decisions,
+    upstream: r.upstream_change_id ? upstream.get(r.upstream_change_id) : null,
+  }));
   return html(c, <RequestsPage {...pageOf(c, session)} requests={summaries} organisationId={session.organisationId} canWrite={session.scope === "write"} done={doneOf(c)} />);
 }
 

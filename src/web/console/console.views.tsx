@@ -17,6 +17,9 @@ const CSS = `
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #111; background: #fff; margin: 0; }
 a { color: #0b4f9c; }
 :focus-visible { outline: 3px solid #b35900; outline-offset: 2px; }
+/* a party's own words keep their line breaks; an id or a long word breaks rather than widening a phone's page */
+.text { white-space: pre-line; }
+h1, h2, h3, code { overflow-wrap: anywhere; }
 .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem 1rem; }
 .skip:focus { left: 1rem; }
 header { background: #f2f2f2; border-bottom: 1px solid #888; padding: .75rem 1rem; display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; justify-content: space-between; }
@@ -81,11 +84,11 @@ export const t = (lang: Lang) => MESSAGES[lang].console;
 const date = (iso: string | null | undefined, lang: Lang) => (iso ? formatDate(new Date(iso), lang) : "—");
 
 /** A notice's end as the controller counts it (24:00 on its last day, in its zone), with the instant in UTC beside it. */
-const Deadline: FC<{ d: DecisionView; lang: Lang }> = ({ d, lang }) => {
-  const { local, zone, utc } = formatDeadline(new Date(d.notice_ends_at), lang, d.controller.time_zone);
+const Deadline: FC<{ d: DecisionView; lang: Lang; at?: string }> = ({ d, lang, at = d.notice_ends_at }) => {
+  const { local, zone, utc } = formatDeadline(new Date(at), lang, d.controller.time_zone);
   return (
     <>
-      <time datetime={d.notice_ends_at}>{local}</time> <span class="utc">({t(lang).zone_and_utc(zone, utc)})</span>
+      <time datetime={at}>{local}</time> <span class="utc">({t(lang).zone_and_utc(zone, utc)})</span>
     </>
   );
 };
@@ -94,6 +97,8 @@ const Deadline: FC<{ d: DecisionView; lang: Lang }> = ({ d, lang }) => {
 const Silence: FC<{ d: DecisionView; lang: Lang }> = ({ d, lang }) => {
   if (d.state !== "pending") return null;
   const m = t(lang);
+  // an open question holds the notice: silence does nothing until it is answered (docs/rules.md, rule 13)
+  if (d.notice_held) return <p class="silence warn">{m.notice_held}</p>;
   const text = d.instruction_conflict
     ? m.silence_conflict
     : d.authorisation === "general"
@@ -231,7 +236,8 @@ export const InboxPage: FC<Page & { decisions: DecisionView[]; now: Date }> = (p
                 <td data-label={m.col_notice_ends}>
                   <Deadline d={d} lang={p.lang} />
                 </td>
-                <td data-label={m.col_days_left}>{m.days_left(daysLeft(d, p.now))}</td>
+                {/* a held notice does not run (docs/rules.md, rule 13) */}
+                <td data-label={m.col_days_left}>{d.notice_held ? "—" : m.days_left(daysLeft(d, p.now))}</td>
                 <td data-label={m.col_flags}>
                   <Badges d={d} lang={p.lang} />
                 </td>
@@ -389,7 +395,8 @@ export const DiffView: FC<{ diff: AnnexDiff & { names?: Record<string, string> }
 };
 
 export type Done = keyof ReturnType<typeof t>["done"];
-export const isDone = (x: string | undefined): x is Done => x === "approved" || x === "objected" || x === "responded" || x === "withdrawn" || x === "withdrawn_all";
+export const isDone = (x: string | undefined): x is Done =>
+  x === "approved" || x === "objected" || x === "responded" || x === "asked" || x === "answered" || x === "withdrawn" || x === "withdrawn_all";
 
 /** The action just done, said where the user lands (a status message screen readers announce). */
 export const DoneNote: FC<{ done?: Done; lang: Lang }> = ({ done, lang }) =>
@@ -433,11 +440,19 @@ export const DecisionPage: FC<
     reason?: string;
     /** the ground chosen, kept when the form comes back with an error */
     ground?: string;
+    /** the controller agreed that its reason goes upstream with its name (docs/rules.md, rule 14) */
+    share?: boolean;
     comment?: string;
     /** the processor's answer to an objection: its error, and what was entered */
     respondError?: string;
     response?: string;
     note?: string;
+    /** a question (docs/rules.md, rule 13): the controller's form's error and text; the processor's answer's error, text and question */
+    askError?: string;
+    question?: string;
+    answerError?: string;
+    answer?: string;
+    answerFor?: string;
     /** the instruction in force, when the change conflicts with it */
     instructionConflict?: "prohibited" | null;
     now: Date;
@@ -477,8 +492,16 @@ export const DecisionPage: FC<
         <dt>{m.notice_ends}</dt>
         <dd>
           <Deadline d={d} lang={p.lang} />
-          {d.state === "pending" ? ` · ${m.days_left(daysLeft(d, p.now))}` : null}
+          {d.state === "pending" && !d.notice_held ? ` · ${m.days_left(daysLeft(d, p.now))}` : null}
         </dd>
+        {d.original_notice_ends_at ? (
+          <>
+            <dt>{m.notice_as_submitted}</dt>
+            <dd>
+              <Deadline d={d} lang={p.lang} at={d.original_notice_ends_at} />
+            </dd>
+          </>
+        ) : null}
         <dt>{m.effective_date}</dt>
         <dd>{d.application.effective_at ? date(d.application.effective_at, p.lang) : d.change.effective_date ? date(d.change.effective_date, p.lang) : m.effective_on_approval}</dd>
         <dt>{m.col_flags}</dt>
@@ -500,7 +523,7 @@ export const DecisionPage: FC<
         {d.objection_reason ? (
           <>
             <dt>{m.objection_reason}</dt>
-            <dd>{d.objection_reason}</dd>
+            <dd class="text">{d.objection_reason}</dd>
           </>
         ) : null}
         {d.comment ? (
@@ -510,9 +533,10 @@ export const DecisionPage: FC<
           </>
         ) : null}
       </dl>
+      {d.kind === "decision" && (d.questions.length || actionable) ? <QuestionsSection {...p} askable={actionable} /> : null}
       {d.state === "objected" ? <ObjectionResponseSection {...p} answerable={answerable} /> : null}
       <h2>{m.processor_reason}</h2>
-      <p>{d.change.reason}</p>
+      <p class="text">{d.change.reason}</p>
       <h2>{m.change}</h2>
       {d.kind === "notice" ? <p class="note">{m.notice_explainer}</p> : null}
       {p.diff ? <DiffView diff={p.diff} lang={p.lang} /> : <p class="note">{m.preview_unavailable}</p>}
@@ -579,6 +603,11 @@ export const DecisionPage: FC<
             >
               {p.reason ?? ""}
             </textarea>
+            <p>
+              <input type="checkbox" id="share" name="share_with_upstream" value="yes" checked={p.share === true} aria-describedby="share-explainer" />{" "}
+              <label for="share">{m.objection_share_upstream}</label>
+            </p>
+            <p id="share-explainer">{m.objection_share_upstream_explainer}</p>
             <button type="submit">{m.object}</button>
           </form>
         </>
@@ -593,6 +622,120 @@ export const DecisionPage: FC<
         </form>
       ) : null}
     </Layout>
+  );
+};
+
+/**
+ * The controller's questions and the processor's answers (docs/rules.md, rule 13), oldest first; the
+ * processor that may write answers an open one here, and the controller asks on a pending decision.
+ */
+const QuestionsSection: FC<
+  Page & {
+    d: DecisionView;
+    role: "controller" | "processor";
+    canWrite: boolean;
+    askable: boolean;
+    askError?: string;
+    question?: string;
+    answerError?: string;
+    answer?: string;
+    answerFor?: string;
+  }
+> = (p) => {
+  const m = t(p.lang);
+  const answering = p.role === "processor" && p.canWrite;
+  return (
+    <section aria-labelledby="questions">
+      <h2 id="questions">{m.questions}</h2>
+      {p.d.questions.map((q, i) => (
+        <dl class="facts">
+          <dt>{m.question}</dt>
+          <dd>{q.question}</dd>
+          <dt>{m.question_asked_at}</dt>
+          <dd>
+            <time datetime={q.asked_at}>{date(q.asked_at, p.lang)}</time>
+            {q.holds_notice ? ` · ${m.question_holds}` : null}
+          </dd>
+          {q.asked_by ? (
+            <>
+              <dt>{m.question_asked_by}</dt>
+              <dd>{q.asked_by.name ?? q.asked_by.email}</dd>
+            </>
+          ) : null}
+          <dt>{m.question_answer}</dt>
+          {q.answer !== null ? (
+            <>
+              <dd>{q.answer}</dd>
+              <dt>{m.objection_responded_at}</dt>
+              <dd>
+                <time datetime={q.answered_at ?? ""}>{date(q.answered_at, p.lang)}</time>
+              </dd>
+              {q.answered_by ? (
+                <>
+                  <dt>{m.objection_responded_by}</dt>
+                  <dd>{q.answered_by.name ?? q.answered_by.email}</dd>
+                </>
+              ) : null}
+            </>
+          ) : answering ? (
+            <dd>
+              <form class="action" method="post" action={`/console/decisions/${p.d.id}/questions/${q.id}/answer`}>
+                <Csrf token={p.session!.csrfToken} />
+                <label for={`answer-${i}`}>{m.answer_label}</label>
+                <p id={`answer-${i}-explainer`} class="hint">
+                  {m.answer_explainer}
+                </p>
+                {p.answerError && p.answerFor === q.id ? (
+                  <p id={`answer-${i}-error`} class="error" role="alert">
+                    {p.answerError}
+                  </p>
+                ) : null}
+                <textarea
+                  id={`answer-${i}`}
+                  name="answer"
+                  rows={3}
+                  maxlength={4000}
+                  aria-required="true"
+                  aria-invalid={p.answerError && p.answerFor === q.id ? "true" : undefined}
+                  aria-describedby={p.answerError && p.answerFor === q.id ? `answer-${i}-explainer answer-${i}-error` : `answer-${i}-explainer`}
+                >
+                  {p.answerFor === q.id ? (p.answer ?? "") : ""}
+                </textarea>
+                <button type="submit">{m.answer_submit}</button>
+              </form>
+            </dd>
+          ) : (
+            <dd>{m.question_open}</dd>
+          )}
+        </dl>
+      ))}
+      {p.askable ? (
+        <form class="action" method="post" action={`/console/decisions/${p.d.id}/questions`}>
+          <Csrf token={p.session!.csrfToken} />
+          <label for="question">{m.ask_question}</label>
+          <p id="question-explainer" class="hint">
+            {m.ask_explainer}
+          </p>
+          {p.askError ? (
+            <p id="question-error" class="error" role="alert">
+              {p.askError}
+            </p>
+          ) : null}
+          <textarea
+            id="question"
+            name="question"
+            rows={3}
+            maxlength={4000}
+            aria-required="true"
+            aria-invalid={p.askError ? "true" : undefined}
+            aria-describedby={p.askError ? "question-explainer question-error" : "question-explainer"}
+          >
+            {p.question ?? ""}
+          </textarea>
+          <button type="submit">{m.ask}</button>
+        </form>
+      ) : null}
+    </section>
   );
 };
 
@@ -677,7 +820,13 @@ const ObjectionResponseSection: FC<Page & { d: DecisionView; answerable: boolean
 
 const isResponse = (x: string | undefined): x is ObjectionResponse => (OBJECTION_RESPONSES as readonly string[]).includes(x ?? "");
 
-export const DecisionsTable: FC<{ decisions: DecisionView[]; lang: Lang; party: "processor" | "controller" }> = ({ decisions, lang, party }) => {
+/** `upstreamDeadline`: the change passes on a sub-processor's own, whose deadline stands beside each notice end (docs/rules.md, rule 14). */
+export const DecisionsTable: FC<{ decisions: DecisionView[]; lang: Lang; party: "processor" | "controller"; upstreamDeadline?: string }> = ({
+  decisions,
+  lang,
+  party,
+  upstreamDeadline,
+}) => {
   const m = t(lang);
   return (
     <table>
@@ -687,6 +836,7 @@ export const DecisionsTable: FC<{ decisions: DecisionView[]; lang: Lang; party: 
           <th scope="col">{party === "controller" ? m.col_controller : m.col_processor}</th>
           <th scope="col">{m.col_state}</th>
           <th scope="col">{m.col_notice_ends}</th>
+          {upstreamDeadline ? <th scope="col">{m.col_upstream_deadline}</th> : null}
           <th scope="col">{m.col_decided}</th>
           <th scope="col">{m.col_flags}</th>
         </tr>
@@ -700,6 +850,17 @@ export const DecisionsTable: FC<{ decisions: DecisionView[]; lang: Lang; party: 
             <td>{party === "controller" ? d.controller.name : d.processor.name}</td>
             <td>{m.state[d.state]}</td>
             <td>{date(d.notice_ends_at, lang)}</td>
+            {upstreamDeadline ? (
+              <td data-label={m.col_upstream_deadline}>
+                <time datetime={upstreamDeadline}>{date(upstreamDeadline, lang)}</time>
+                {Date.parse(d.notice_ends_at) > Date.parse(upstreamDeadline) ? (
+                  <>
+                    {" "}
+                    <span class="badge warn">{m.upstream_too_late}</span>
+                  </>
+                ) : null}
+              </td>
+            ) : null}
             <td>{date(d.decided_at, lang)}</td>
             <td>
               <Badges d={d} lang={lang} />
@@ -824,6 +985,8 @@ export interface RequestSummary {
   submitted_at: string;
   processorId: string;
   decisions: DecisionView[];
+  /** the sub-processor's change it passes on, shown to the processor (docs/rules.md, rule 14) */
+  upstream?: { id: string; title: string; deadline_at: string } | null;
 }
 
 export const RequestsPage: FC<Page & { requests: RequestSummary[]; organisationId: string; canWrite: boolean; done?: Done }> = (p) => {
@@ -836,8 +999,13 @@ export const RequestsPage: FC<Page & { requests: RequestSummary[]; organisationI
       {p.requests.map((r) => (
         <section aria-labelledby={`cr-${r.id}`}>
           <h2 id={`cr-${r.id}`}>{`${r.id} – ${m.submitted} ${date(r.submitted_at, p.lang)}`}</h2>
-          <p>{r.reason}</p>
-          <DecisionsTable decisions={r.decisions} lang={p.lang} party="controller" />
+          <p class="text">{r.reason}</p>
+          {r.upstream ? (
+            <p class="note">
+              {m.upstream_change(r.upstream.title)} (<code>{r.upstream.id}</code>)
+            </p>
+          ) : null}
+          <DecisionsTable decisions={r.decisions} lang={p.lang} party="controller" upstreamDeadline={r.upstream?.deadline_at} />
           {p.canWrite && r.processorId === p.organisationId && r.decisions.some((d) => d.state === "pending") ? (
             // a step before it: the confirmation page says what it does to how many agreements
             <form method="get" action={`/console/requests/${r.id}/withdraw`}>

@@ -36,6 +36,8 @@ consoleRouter.get("/console/decisions/:id", h.decisionPage);
 consoleRouter.post("/console/decisions/:id/approve", h.approve);
 consoleRouter.post("/console/decisions/:id/object", h.object);
 consoleRouter.post("/console/decisions/:id/objection-response", h.respond);
+consoleRouter.post("/console/decisions/:id/questions", h.ask);
+consoleRouter.post("/console/decisions/:id/questions/:question/answer", h.answer);
 consoleRouter.get("/console/agreements/:id", h.agreementPage);
 consoleRouter.get("/console/agreements/:id/document", h.agreementDocument);
 consoleRouter.get("/console/decisions/:id/withdraw", h.withdrawDecisionConfirm);
