@@ -174,6 +174,17 @@ const conflictsNow = (d: DecisionRow, a: { thirdCountryTransfers: string }) => d
 type HumanVerb = Exclude<DecisionVerb, "deem">;
 
 /**
+ * A notice that ended under a general authorisation has already approved the change by silence:
+ * deems it now, before a verb reads the decision again, and says whether it did. Only a decision
+ * that may be due is looked at (its notice end moves only by an answer, which a held notice waits
+ * for: docs/rules.md, rule 13).
+ */
+async function deemedBySilence(ctx: Ctx, row: DecisionRow, now: Date): Promise<boolean> {
+  const mayBeDue = row.state === "pending" && !row.noticeHeld && row.noticeEndsAt <= now && row.authorisation === "general" && !row.instructionConflict;
+  return mayBeDue && (await deemIfDue(ctx, [row.id], now)) > 0;
+}
+
+/**
  * approve / object / withdraw one agreement's decision. The state is checked in the UPDATE
  * itself (its guard comes from the lifecycle table), so of two racing decisions (or a decision
  * and the sweep) exactly one wins and the other gets a 409 naming the state it lost to.
@@ -216,10 +227,7 @@ export async function decide({
     );
   if (amendment && verb !== "approve") throw new AppError("invalid_request", "Only an approval carries an amendment.");
   const now = ctx.clock.now();
-  // a notice that ended under a general authorisation has already approved the change by silence
-  // (only a decision that may be due is looked at again: its notice end moves only by an answer, which a held notice waits for)
-  const mayBeDue = row.state === "pending" && !row.noticeHeld && row.noticeEndsAt <= now && row.authorisation === "general" && !row.instructionConflict;
-  if (mayBeDue && (await deemIfDue(ctx, [row.id], now))) read = undefined;
+  if (await deemedBySilence(ctx, row, now)) read = undefined;
   // read, decide and commit; if the decision moves before the commit, all of it again on what is there then
   return retryOnConflict(async () => {
     const whole = read ?? (await readDecisionWhole(ctx, id));
@@ -377,9 +385,8 @@ export async function askQuestion({ ctx, id, question }: { ctx: Ctx; id: string;
   if (read.row.controllerId !== org) throw new AppError("forbidden", "Only the controller asks the processor a question on its decision.");
   const row = read.row;
   const now = ctx.clock.now();
-  // a notice that ended under a general authorisation has approved the change by silence: there is nothing left to ask before deciding
-  const mayBeDue = row.state === "pending" && !row.noticeHeld && row.noticeEndsAt <= now && row.authorisation === "general" && !row.instructionConflict;
-  if (mayBeDue && (await deemIfDue(ctx, [row.id], now))) read = undefined;
+  // once deemed approved by silence, there is nothing left to ask before deciding
+  if (await deemedBySilence(ctx, row, now)) read = undefined;
   return retryOnConflict(async () => {
     const whole = read ?? (await readDecisionWhole(ctx, id));
     read = undefined;
