@@ -21,6 +21,15 @@ describe("round trips of a list do not grow with its page size (libSQL over HTTP
     for (let i = 0; i < 12; i++) agreements.push((await createActiveAgreement(t, processor, controller)).id);
     for (let i = 0; i < 12; i++)
       expect((await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [agreements[i]], operations: [addBackupOp(`b${i}`)], reason: "Backup" })).status).toBe(201);
+    // the processor's sub-processor announces 12 changes of its own: 12 upstream changes, 12 drafts (docs/rules.md, rule 14)
+    const provider = await createOrg(t, "NordHost A/S");
+    const upstream = (await createActiveAgreement(t, provider, processor)).id;
+    const source = await t.call(processor.key, "POST", "/v1/upstream-sources", { sub_processor_ref: "nordhost", kind: "register", upstream_agreement_id: upstream });
+    expect(source.status, JSON.stringify(source.body)).toBe(201);
+    for (let i = 0; i < 12; i++)
+      expect((await t.call(provider.key, "POST", "/v1/change-requests", { agreements: [upstream], operations: [addBackupOp(`u${i}`)], reason: "Backup" })).status).toBe(201);
+    expect((await t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { seconds: 60 })).status).toBe(200);
+    expect((await t.call(processor.key, "GET", "/v1/upstream-changes?limit=100")).body.data).toHaveLength(12);
     // each key used once: its last use is noted at most once a minute, outside what is counted
     for (const key of [processor.key, controller.key]) await t.call(key, "GET", "/v1/agreements?limit=1");
   }, 60_000);
@@ -40,6 +49,9 @@ describe("round trips of a list do not grow with its page size (libSQL over HTTP
     ["change requests", "/v1/change-requests"],
     ["events", "/v1/events"],
     ["audit records", "/v1/audit"],
+    ["upstream sources", "/v1/upstream-sources"],
+    ["upstream changes", "/v1/upstream-changes"],
+    ["change request drafts", "/v1/change-request-drafts"],
   ])("%s: a page of 2 and a page of 10 cost the same round trips", async (_name, url) => {
     const small = await count(processor.key, `${url}?limit=2`);
     const large = await count(processor.key, `${url}?limit=10`);
