@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { and, desc, eq, getTableColumns, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, lt, or } from "drizzle-orm";
 import { insertRowsSql } from "../../../db/bulk";
 import { schema } from "../../../db/client";
 import { type AnnexContent, checkDerogationsFor } from "../../domain/annex";
@@ -13,7 +13,7 @@ import { planApply } from "../decisions/apply";
 import { decisionEvent } from "../decisions/decision-events";
 import { callerOrganisation, readWithKey } from "../../core/keyed-reads";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, presentDecision } from "../decisions/decisions.presenter";
+import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, loadDecisionPage, presentDecision } from "../decisions/decisions.presenter";
 import { eventsWithAudit } from "../../core/events";
 import { audienceReads, type Change, commit, guarded, joinChanges, prefetchedOf, retryOnConflict } from "../../core/writer";
 import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
@@ -271,18 +271,29 @@ export async function listChangeRequests({ ctx, limit, cursor }: { ctx: Ctx; lim
     .select({ id: d.changeRequestId })
     .from(d)
     .where(or(eq(d.processorId, org), eq(d.controllerId, org)));
-  const rows = await ctx.db.query.changeRequests.findMany({
-    where: and(inArray(cr.id, visible), after ? lt(cr.id, after) : undefined),
-    orderBy: desc(cr.id),
-    limit: limit + 1,
-  });
-  const page = toPage(rows, limit, (r) => r.id);
-  // the page's decisions and what presenting them needs, in one query each: any page size, the same round trips
-  const ids = page.data.map((r) => r.id);
-  const decisions = ids.length
-    ? await ctx.db.query.decisions.findMany({ where: and(inArray(d.changeRequestId, ids), or(eq(d.processorId, org), eq(d.controllerId, org))), orderBy: d.id })
-    : [];
-  const loaded = await loadDecisionContext(ctx.db, decisions, { requests: new Map(page.data.map((r) => [r.id, r])) });
+  const crWhere = and(inArray(cr.id, visible), after ? lt(cr.id, after) : undefined);
+  const requestsOnPage = ctx.db
+    .select({ id: cr.id })
+    .from(cr)
+    .where(crWhere)
+    .orderBy(desc(cr.id))
+    .limit(limit + 1);
+  // the page's decisions on the caller's agreements, and what presenting them needs, read with the page itself: one round trip at any page size
+  const where = and(inArray(d.changeRequestId, requestsOnPage), or(eq(d.processorId, org), eq(d.controllerId, org)));
+  const column = { id: d.id, change_request_id: d.changeRequestId, agreement_id: d.agreementId, processor_id: d.processorId, controller_id: d.controllerId };
+  const {
+    rows: decisions,
+    context: loaded,
+    extra,
+  } = await loadDecisionPage(ctx.db, { rows: ctx.db.select().from(d).where(where).orderBy(asc(d.id)), ids: (name) => ctx.db.select({ id: column[name] }).from(d).where(where) }, [
+    ctx.db
+      .select()
+      .from(cr)
+      .where(crWhere)
+      .orderBy(desc(cr.id))
+      .limit(limit + 1),
+  ]);
+  const page = toPage(extra[0] as (typeof cr.$inferSelect)[], limit, (r) => r.id);
   const now = ctx.clock.now();
   const data = page.data.map((r) =>
     presentChangeRequest(

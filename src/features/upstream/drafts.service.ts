@@ -1,6 +1,7 @@
 import type { z } from "zod";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { schema } from "../../../db/client";
+import { readTogether } from "../../../db/read-together";
 import { requireOrganisation } from "../../core/actor";
 import type { Ctx } from "../../core/context";
 import { decodeCursor, toPage } from "../../core/pagination";
@@ -17,23 +18,34 @@ const crd = schema.changeRequestDrafts;
 const a = schema.agreements;
 type DraftRow = typeof crd.$inferSelect;
 
-/**
- * The covered agreements as they stand now, for the notice ends the drafts would have if
- * submitted now (docs/rules.md, rule 4: counted in the controller's zone): one query for a page.
- */
-async function agreementsNow(ctx: Ctx, org: string, drafts: DraftRow[]) {
-  const ids = [...new Set(drafts.flatMap((x) => x.agreements.map((g) => g.agreement_id)))];
-  const out = new Map<string, AgreementNow>();
-  if (!ids.length) return out;
+/** The covered agreements as they stand now, for the notice ends the drafts would have if submitted now (docs/rules.md, rule 4: counted in the controller's zone). */
+const agreementsOf = (ctx: Ctx, org: string, covered: SQL) => {
   const o = schema.organisations;
-  const rows = await ctx.db
+  return ctx.db
     .select({ id: a.id, title: a.title, noticeDays: a.noticeDays, timeZone: o.timeZone })
     .from(a)
     .innerJoin(o, eq(o.id, a.controllerId))
-    .where(and(inArray(a.id, ids), eq(a.processorId, org), eq(a.status, "active")));
+    .where(and(covered, eq(a.processorId, org), eq(a.status, "active")));
+};
+
+const agreementsNow = (ctx: Ctx, rows: Awaited<ReturnType<typeof agreementsOf>>) => {
   const now = ctx.clock.now();
-  for (const r of rows) out.set(r.id, { title: r.title, noticeDays: r.noticeDays, noticeEndsAt: noticeEndsAt(now, r.noticeDays, r.timeZone) });
-  return out;
+  return new Map<string, AgreementNow>(rows.map((r) => [r.id, { title: r.title, noticeDays: r.noticeDays, noticeEndsAt: noticeEndsAt(now, r.noticeDays, r.timeZone) }]));
+};
+
+/**
+ * The processor's drafts matching `where` (newest first, at most `limit`) and the agreements they
+ * cover, in one batch whatever the page's size: the agreements by a subquery of the same page (at
+ * the edge, one round trip).
+ */
+async function draftsWith(ctx: Ctx, org: string, where: SQL | undefined, limit: number) {
+  const mine = and(eq(crd.processorId, org), where);
+  const page = ctx.db.select({ agreements: crd.agreements }).from(crd).where(mine).orderBy(desc(crd.id)).limit(limit);
+  const [rows, covered] = await readTogether(ctx.db, [
+    ctx.db.select().from(crd).where(mine).orderBy(desc(crd.id)).limit(limit),
+    agreementsOf(ctx, org, sql`${a.id} IN (SELECT j.value ->> 'agreement_id' FROM (${page}) AS p, json_each(p.agreements) AS j)`),
+  ]);
+  return { rows, now: agreementsNow(ctx, covered) };
 }
 
 /** A draft of the calling processor; anyone else's answers as a missing one. */
@@ -44,7 +56,21 @@ async function loadDraft(ctx: Ctx, id: string) {
   return { org, row };
 }
 
-const present = async (ctx: Ctx, org: string, row: DraftRow) => presentDraft(row, await agreementsNow(ctx, org, [row]));
+const present = async (ctx: Ctx, org: string, row: DraftRow) =>
+  presentDraft(
+    row,
+    agreementsNow(
+      ctx,
+      await agreementsOf(
+        ctx,
+        org,
+        inArray(
+          a.id,
+          row.agreements.map((g) => g.agreement_id),
+        ),
+      ),
+    ),
+  );
 
 /** Only a draft still being written may be changed, submitted or discarded. */
 function requireDraft(row: DraftRow) {
@@ -76,19 +102,15 @@ async function commitGuarded(run: () => Promise<void>) {
 export async function listDrafts({ ctx, limit, cursor, state }: { ctx: Ctx; limit: number; cursor?: string; state?: DraftRow["state"] }) {
   const org = requireOrganisation(ctx.actor);
   const after = decodeCursor(cursor, "string");
-  const rows = await ctx.db.query.changeRequestDrafts.findMany({
-    where: and(eq(crd.processorId, org), state ? eq(crd.state, state) : undefined, after ? lt(crd.id, after) : undefined),
-    orderBy: desc(crd.id),
-    limit: limit + 1,
-  });
+  const { rows, now } = await draftsWith(ctx, org, and(state ? eq(crd.state, state) : undefined, after ? lt(crd.id, after) : undefined), limit + 1);
   const page = toPage(rows, limit, (r) => r.id);
-  const now = await agreementsNow(ctx, org, page.data);
   return { ...page, data: page.data.map((r) => presentDraft(r, now)) };
 }
 
 export async function getDraft({ ctx, id }: { ctx: Ctx; id: string }) {
-  const { org, row } = await loadDraft(ctx, id);
-  return present(ctx, org, row);
+  const { rows, now } = await draftsWith(ctx, requireOrganisation(ctx.actor), eq(crd.id, id), 1);
+  if (!rows[0]) throw notFound("change request draft");
+  return presentDraft(rows[0], now);
 }
 
 /** The processor edits what the intake could not fill in, or corrects it: operations, reason, effective date. */
