@@ -35,9 +35,9 @@ export async function buildNode(entry = "src/node.ts", outfile = "build/node.mjs
   // Latin-1: a dash in one comment (esbuild escapes strings, not comments) made the whole bundle two
   // bytes a character, about 1.8 MB more heap for as long as the service runs. Each such character
   // becomes "?", one for one in UTF-16 units, so the source map's columns still hold.
-  const code = readFileSync(join(ROOT, outfile), "utf8");
+  const code = readFileSync(resolve(ROOT, outfile), "utf8");
   const ascii = code.replace(/[\u0080-\u{10ffff}]/gu, (c) => "?".repeat(c.length));
-  if (ascii !== code) writeFileSync(join(ROOT, outfile), ascii);
+  if (ascii !== code) writeFileSync(resolve(ROOT, outfile), ascii);
   // the migrations are read from disk next to the code (db/migrate.ts)
   cpSync(join(ROOT, "db/migrations"), resolve(ROOT, dirname(outfile), "migrations"), { recursive: true });
   return outfile;
