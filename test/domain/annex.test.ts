@@ -1,37 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  type AnnexContent,
-  type AnnexInput,
-  buildAnnex,
-  checkAnnex,
-  classifyAnnex,
-  diffAnnex,
-  diffFields,
-  type LocationInput,
-  type SubProcessorInput,
-} from "../../src/domain/annex";
-
-const addr = (country: string, city = "Somewhere") => ({ street: "Main Street 1", postal_code: "1000", city, country });
-
-const loc = (ref: string, country = "DK", extra: Partial<LocationInput> = {}): LocationInput => ({
-  ref,
-  label: `Location ${ref}`,
-  address: addr(country),
-  activities: ["hosting"],
-  ...extra,
-});
-
-const sp = (ref: string, country: string, locations: string[], extra: Partial<SubProcessorInput> = {}): SubProcessorInput => ({
-  ref,
-  legal_name: `${ref} Ltd`,
-  registration: { scheme: "other", number: `REG ${ref}` },
-  address: addr(country),
-  description: "Processing",
-  locations,
-  ...extra,
-});
-
-const SCCS = { type: "sccs_2021_914", module: "module_3" } as const;
+import { addr, loc, SCCS, sp } from "../helpers/annex-inputs";
+import { type AnnexContent, type AnnexInput, buildAnnex, checkAnnex, classifyAnnex, diffAnnex, diffFields } from "../../src/domain/annex";
 
 /** Deterministic ids, so content can be compared. */
 function idGen() {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type AnnexContent, type AnnexInput, buildAnnex, type LocationInput, type SubProcessorInput } from "../../src/domain/annex";
+import { addr, loc, SCCS, sp } from "../helpers/annex-inputs";
+import { type AnnexContent, type AnnexInput, buildAnnex } from "../../src/domain/annex";
 import { noticeEndsAt } from "../../src/domain/decisions";
 import { applyOperations, type Operation } from "../../src/domain/operations";
 import { buildUpstreamDraft, type DownstreamAgreement, entryKey, feedEntryDeadline, noticeEndBy, planNotices } from "../../src/domain/upstream";
@@ -8,24 +9,6 @@ import { buildUpstreamDraft, type DownstreamAgreement, entryKey, feedEntryDeadli
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = new Date("2026-11-22T09:00:00.000Z");
-const addr = (country: string, city = "Somewhere", street = "Main Street 1") => ({ street, postal_code: "1000", city, country });
-const loc = (ref: string, country = "DK", extra: Partial<LocationInput> = {}): LocationInput => ({
-  ref,
-  label: `Location ${ref}`,
-  address: addr(country),
-  activities: ["hosting"],
-  ...extra,
-});
-const sp = (ref: string, country: string, locations: string[], extra: Partial<SubProcessorInput> = {}): SubProcessorInput => ({
-  ref,
-  legal_name: `${ref} Ltd`,
-  registration: { scheme: "other", number: `REG ${ref}` },
-  address: addr(country),
-  description: `Does ${ref}`,
-  locations,
-  ...extra,
-});
-const SCCS = { type: "sccs_2021_914", module: "module_3" } as const;
 
 /** Ids unique across the file: an annex and the operations applied to it never share one. */
 let n = 0;

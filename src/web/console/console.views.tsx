@@ -116,6 +116,15 @@ const LANG_NAMES: Record<Lang, string> = { da: "Dansk", sv: "Svenska", en: "Engl
 
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="csrf" value={token} />;
 
+/** Who did something, as a term of a fact list: by name, else by address; nothing for a key of the organisation. */
+const PersonFact: FC<{ label: string; person: { name: string | null; email: string } | null }> = ({ label, person }) =>
+  person ? (
+    <>
+      <dt>{label}</dt>
+      <dd>{person.name ?? person.email}</dd>
+    </>
+  ) : null;
+
 export const Layout: FC<Page & { title: string; children?: Child }> = ({ lang, path, session, title, children }) => {
   const m = t(lang);
   return (
@@ -656,12 +665,7 @@ const QuestionsSection: FC<
             <time datetime={q.asked_at}>{date(q.asked_at, p.lang)}</time>
             {q.holds_notice ? ` · ${m.question_holds}` : null}
           </dd>
-          {q.asked_by ? (
-            <>
-              <dt>{m.question_asked_by}</dt>
-              <dd>{q.asked_by.name ?? q.asked_by.email}</dd>
-            </>
-          ) : null}
+          <PersonFact label={m.question_asked_by} person={q.asked_by} />
           <dt>{m.question_answer}</dt>
           {q.answer !== null ? (
             <>
@@ -670,12 +674,7 @@ const QuestionsSection: FC<
               <dd>
                 <time datetime={q.answered_at ?? ""}>{date(q.answered_at, p.lang)}</time>
               </dd>
-              {q.answered_by ? (
-                <>
-                  <dt>{m.objection_responded_by}</dt>
-                  <dd>{q.answered_by.name ?? q.answered_by.email}</dd>
-                </>
-              ) : null}
+              <PersonFact label={m.objection_responded_by} person={q.answered_by} />
             </>
           ) : answering ? (
             <dd>
@@ -763,12 +762,7 @@ const ObjectionResponseSection: FC<Page & { d: DecisionView; answerable: boolean
           <dd>
             <time datetime={r.responded_at}>{date(r.responded_at, p.lang)}</time>
           </dd>
-          {r.responded_by ? (
-            <>
-              <dt>{m.objection_responded_by}</dt>
-              <dd>{r.responded_by.name ?? r.responded_by.email}</dd>
-            </>
-          ) : null}
+          <PersonFact label={m.objection_responded_by} person={r.responded_by} />
         </dl>
       ) : p.answerable ? (
         <form class="action" method="post" action={`/console/decisions/${p.d.id}/objection-response`}>
