@@ -24,8 +24,8 @@ import { registerWebhookDocs } from "./webhooks/openapi";
 import { registerPublicPageDocs } from "./web/public-page/public-page.docs";
 import { openApiDocument } from "./http/document";
 import { authenticate } from "./http/auth";
-import { requireJsonBody } from "./http/content-type";
-import { limitBody, limitRate, logRequests } from "./http/limits";
+import { bodyChecks } from "./http/content-type";
+import { limitRate, logRequests } from "./http/limits";
 import { idempotency } from "./http/idempotency";
 import { problem } from "./http/problem";
 import { settleKey } from "./core/keyed-reads";
@@ -102,9 +102,21 @@ function routeMatcher(routes: readonly { method: string; path: string }[]) {
   return (c: Context) => compiled.some((r) => r.methods.includes(c.req.method) && r.path.test(c.req.path));
 }
 
-/** A middleware that does not run for the public routes: they carry no key, so nothing keyed applies to them. */
-function exceptPublic(isPublic: (c: Context) => boolean, middleware: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
-  return (c, next) => (isPublic(c) ? next() : middleware(c, next));
+/**
+ * Middlewares that do not run for the public routes (they carry no key, so nothing keyed applies
+ * to them), each inside the one before, as Hono would run them: one test of the route for all.
+ */
+function exceptPublic(isPublic: (c: Context) => boolean, chain: MiddlewareHandler<AppEnv>[]): MiddlewareHandler<AppEnv> {
+  return (c, next) => {
+    if (isPublic(c)) return next();
+    const run = async (i: number): Promise<void> => {
+      if (i === chain.length) return next();
+      // a middleware may answer itself (an Idempotency-Key replayed): its response is the request's
+      const res = await chain[i]!(c, () => run(i + 1));
+      if (res && !c.finalized) c.res = res;
+    };
+    return run(0);
+  };
 }
 
 /** The whole HTTP API, built from injected dependencies; the Node and Worker entries only wire it. */
@@ -118,28 +130,30 @@ export function createApp(deps: Deps) {
       await testClock.sync();
       await next();
     });
-  // our own id on every request, never one a client sends: audit records and logs carry it
+  // our own id on every request, never one a client sends (audit records and logs carry it), and
+  // the dependencies; a middleware each costs every request a turn of Hono's chain, so one
   app.use("*", async (c, next) => {
     const id = deps.newId("request");
     c.set("requestId", id);
-    c.header("X-Request-Id", id);
-    await next();
-  });
-  app.use("*", secureHeaders());
-  app.use("*", async (c, next) => {
     c.set("deps", deps);
+    c.header("X-Request-Id", id);
     await next();
     // a write has committed by now: let the webhook relay look for what it queued
     if (c.req.method !== "GET" && c.res.status < 400) deps.webhooks.outbox.ring();
   });
-  app.use("*", logRequests);
-  app.use("/v1/*", limitBody);
-  app.use("/v1/*", requireJsonBody);
+  app.use("*", secureHeaders());
+  if (!deps.logger.quiet) app.use("*", logRequests);
+  app.use("/v1/*", bodyChecks);
   // authentication, the per-key rate limit and Idempotency-Key all need a key: the public routes skip them
   const isPublic = routeMatcher(PUBLIC_ROUTES);
-  app.use("/v1/*", exceptPublic(isPublic, authenticate(routeMatcher(KEY_READ_WITH_ROUTE))));
-  app.use("/v1/*", exceptPublic(isPublic, limitRate({ perMinute: deps.limits?.requestsPerMinute ?? 600, binding: deps.limits?.binding })));
-  app.use("/v1/*", exceptPublic(isPublic, idempotency));
+  app.use(
+    "/v1/*",
+    exceptPublic(isPublic, [
+      authenticate(routeMatcher(KEY_READ_WITH_ROUTE)),
+      limitRate({ perMinute: deps.limits?.requestsPerMinute ?? 600, binding: deps.limits?.binding }),
+      idempotency,
+    ]),
+  );
 
   app.route("/", organisationsRouter);
   app.route("/", agreementsRouter);

@@ -29,6 +29,8 @@ export class ManualClock implements Clock {
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** true when info lines go nowhere: a caller need not build them */
+  quiet?: boolean;
 }
 
 export const jsonLogger: Logger = {
@@ -36,7 +38,7 @@ export const jsonLogger: Logger = {
   error: (msg, fields) => console.error(JSON.stringify({ level: "error", msg, ...fields })),
 };
 
-export const silentLogger: Logger = { info: () => {}, error: () => {} };
+export const silentLogger: Logger = { info: () => {}, error: () => {}, quiet: true };
 
 type EndpointRow = (typeof webhookEndpoints)["$inferSelect"];
 

@@ -1,5 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
+import { schema } from "../../db/client";
 import { readTogether } from "../../db/read-together";
 import { requireOrganisation } from "./actor";
 import type { Ctx, DeferredKey } from "./context";
@@ -30,3 +31,17 @@ export function callerOrganisation(ctx: Ctx): string | SQL {
 export async function settleKey(key: DeferredKey | undefined) {
   if (key && !key.settled) key.settle(await (key.read() as unknown as Promise<unknown>));
 }
+
+const k = schema.apiKeys;
+const u = schema.users;
+
+/** What judging a request needs of its key, and of the person the key is tied to (if any): read on every request, so no more. */
+export const KEY_COLUMNS = {
+  key: { id: k.id, prefix: k.prefix, organisationId: k.organisationId, scope: k.scope, userId: k.userId, expiresAt: k.expiresAt, lastUsedAt: k.lastUsedAt },
+  user: { id: u.id, name: u.name, email: u.email, role: u.role, status: u.status },
+};
+type Picked<T extends Record<string, { _: { data: unknown; notNull: boolean } }>> = {
+  [K in keyof T]: T[K]["_"]["notNull"] extends true ? T[K]["_"]["data"] : T[K]["_"]["data"] | null;
+};
+/** A key found by its hash, with the person it is tied to (if any): one statement. */
+export type KeyFound = { key: Picked<typeof KEY_COLUMNS.key>; user: Picked<typeof KEY_COLUMNS.user> | null };

@@ -1,4 +1,6 @@
-import countries from "i18n-iso-countries";
+// the library without its Node entry, which registers all of its 80 languages (about 1 MB of names
+// the service would keep in memory for as long as it runs): the three the product speaks are registered below
+import countries from "i18n-iso-countries/index";
 import da from "i18n-iso-countries/langs/da.json" with { type: "json" };
 import en from "i18n-iso-countries/langs/en.json" with { type: "json" };
 import sv from "i18n-iso-countries/langs/sv.json" with { type: "json" };

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type Db, schema } from "../../db/client";
@@ -9,24 +9,17 @@ import type { AppEnv } from "./router";
 import { roleAllows } from "../domain/people";
 import { type Actor, actingUser } from "../core/actor";
 import type { DeferredKey } from "../core/context";
+import { KEY_COLUMNS, type KeyFound } from "../core/keyed-reads";
 
 const LAST_USED_GRANULARITY_MS = 60_000;
 const READ_METHODS = new Set(["GET", "HEAD"]);
 
-type KeyRow = typeof schema.apiKeys.$inferSelect;
-type UserRow = typeof schema.users.$inferSelect;
-/** A key found by its hash, with the person it is tied to (if any): one statement. */
-export type KeyFound = { key: KeyRow; user: UserRow | null };
-
 const k = schema.apiKeys;
 const u = schema.users;
+
 const byHash = and(eq(k.secretHash, sql.placeholder("hash")), isNull(k.revokedAt));
 
-const keyQuery = (db: Db) =>
-  db
-    .select({ key: getTableColumns(k), user: getTableColumns(u) })
-    .from(k)
-    .leftJoin(u, eq(u.id, k.userId));
+const keyQuery = (db: Db) => db.select(KEY_COLUMNS).from(k).leftJoin(u, eq(u.id, k.userId));
 
 const unknownKey = () => new AppError("unauthenticated", "The API key is unknown, revoked or expired.");
 
@@ -59,7 +52,10 @@ function deferredKey(db: Db, hash: string, method: string, now: Date): DeferredK
       keyQuery(db)
         .where(and(eq(k.secretHash, hash), isNull(k.revokedAt)))
         .limit(1),
-    organisation: sql`(select ${k.organisationId} from ${k} where ${k.secretHash} = ${hash} and ${k.revokedAt} is null)`,
+    // built when a route asks for it: the annex read, the hottest, reads the key its own way
+    get organisation() {
+      return sql`(select ${k.organisationId} from ${k} where ${k.secretHash} = ${hash} and ${k.revokedAt} is null)`;
+    },
     settle: (rows) => {
       pending.settled = true;
       pending.found = (rows as KeyFound[])[0];

@@ -45,7 +45,7 @@ export const logRequests = createMiddleware<AppEnv>(async (c, next) => {
   c.get("deps").logger.info("request", {
     request_id: c.get("requestId"),
     method: c.req.method,
-    path: new URL(c.req.url).pathname,
+    path: c.req.path,
     status: c.res.status,
     duration_ms: Math.round(performance.now() - started),
   });

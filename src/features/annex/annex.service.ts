@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, isNull, lt, lte, or, sql } from "drizzl
 import { schema } from "../../../db/client";
 import { prepared } from "../../../db/prepared";
 import { isLocal } from "../../../db/read-together";
-import { callerOrganisation, readWithKey } from "../../core/keyed-reads";
+import { callerOrganisation, KEY_COLUMNS, readWithKey } from "../../core/keyed-reads";
 import { diffEntries } from "../../domain/annex";
 import { AppError, notFound } from "../../domain/errors";
 import { requireOrganisation } from "../../core/actor";
@@ -100,7 +100,7 @@ async function readInForceWithKey(ctx: Ctx, key: DeferredKey, agreementId: strin
   const v = schema.annexVersions;
   const row = await prepared(ctx.readDb, "annex.in_force_with_key", (db) =>
     db
-      .select({ key: getTableColumns(k), user: getTableColumns(u), agreement: getTableColumns(a), version: getTableColumns(v) })
+      .select({ ...KEY_COLUMNS, agreement: { id: a.id, processorId: a.processorId, controllerId: a.controllerId, status: a.status }, version: getTableColumns(v) })
       .from(k)
       .leftJoin(u, eq(u.id, k.userId))
       .leftJoin(a, and(eq(a.id, sql.placeholder("agreement")), or(eq(a.processorId, k.organisationId), eq(a.controllerId, k.organisationId))))
