@@ -185,6 +185,19 @@ async function deemedBySilence(ctx: Ctx, row: DecisionRow, now: Date): Promise<b
 }
 
 /**
+ * A verb's read, decide and commit on one decision: first on `read` (what the verb read to judge
+ * the caller; undefined when it is stale already), after a conflict on the decision as it is then.
+ */
+function onDecision<T>(ctx: Ctx, id: string, read: DecisionWhole | undefined, attempt: (whole: DecisionWhole) => Promise<T>): Promise<T> {
+  let first = read;
+  return retryOnConflict(async () => {
+    const whole = first ?? (await readDecisionWhole(ctx, id));
+    first = undefined;
+    return attempt(whole);
+  });
+}
+
+/**
  * approve / object / withdraw one agreement's decision. The state is checked in the UPDATE
  * itself (its guard comes from the lifecycle table), so of two racing decisions (or a decision
  * and the sweep) exactly one wins and the other gets a 409 naming the state it lost to.
@@ -216,7 +229,7 @@ export async function decide({
   alongside?: { change: Change; response: unknown };
 }) {
   // the decision with all that deciding needs, while nothing has moved it; after a conflict or a deemed approval, read again
-  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
+  const read = await readDecisionWhole(ctx, id);
   const org = requireOrganisation(ctx.actor);
   const row = read.row;
   const role = row.controllerId === org ? "controller" : "processor";
@@ -227,11 +240,8 @@ export async function decide({
     );
   if (amendment && verb !== "approve") throw new AppError("invalid_request", "Only an approval carries an amendment.");
   const now = ctx.clock.now();
-  if (await deemedBySilence(ctx, row, now)) read = undefined;
   // read, decide and commit; if the decision moves before the commit, all of it again on what is there then
-  return retryOnConflict(async () => {
-    const whole = read ?? (await readDecisionWhole(ctx, id));
-    read = undefined;
+  return onDecision(ctx, id, (await deemedBySilence(ctx, row, now)) ? undefined : read, async (whole) => {
     const fresh = whole.row;
     const step = next(fresh.state, verb);
     if ("refused" in step) {
@@ -317,12 +327,10 @@ export async function decide({
  */
 export async function respondToObjection({ ctx, id, response, note }: { ctx: Ctx; id: string; response: ObjectionResponse; note: string }) {
   // the decision with what presenting it needs, while nothing has moved it; after a conflict, read again
-  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
+  const read = await readDecisionWhole(ctx, id);
   const org = requireOrganisation(ctx.actor);
   if (read.row.processorId !== org) throw new AppError("forbidden", "Only the processor answers an objection to its change.");
-  return retryOnConflict(async () => {
-    const whole = read ?? (await readDecisionWhole(ctx, id));
-    read = undefined;
+  return onDecision(ctx, id, read, async (whole) => {
     const fresh = whole.row;
     if (fresh.state !== "objected") throw new AppError("invalid_state", `The decision is ${fresh.state}: only an objection can be answered.`, [], { current_state: fresh.state });
     if (fresh.objectionResponse !== null)
@@ -380,16 +388,13 @@ const asRead = (row: DecisionRow) =>
  */
 export async function askQuestion({ ctx, id, question }: { ctx: Ctx; id: string; question: string }) {
   // the decision with what presenting it needs, while nothing has moved it; after a conflict or a deemed approval, read again
-  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
+  const read = await readDecisionWhole(ctx, id);
   const org = requireOrganisation(ctx.actor);
   if (read.row.controllerId !== org) throw new AppError("forbidden", "Only the controller asks the processor a question on its decision.");
   const row = read.row;
   const now = ctx.clock.now();
   // once deemed approved by silence, there is nothing left to ask before deciding
-  if (await deemedBySilence(ctx, row, now)) read = undefined;
-  return retryOnConflict(async () => {
-    const whole = read ?? (await readDecisionWhole(ctx, id));
-    read = undefined;
+  return onDecision(ctx, id, (await deemedBySilence(ctx, row, now)) ? undefined : read, async (whole) => {
     const fresh = whole.row;
     if (fresh.kind === "notice")
       throw new AppError("notice_only", "This change only removes or corrects entries: it is a notice, with nothing to decide, so nothing to ask before deciding.", [], {
@@ -439,12 +444,10 @@ export async function askQuestion({ ctx, id, question }: { ctx: Ctx; id: string;
  */
 export async function answerQuestion({ ctx, id, questionId, answer: text }: { ctx: Ctx; id: string; questionId: string; answer: string }) {
   // the decision with its questions, while nothing has moved it; after a conflict, read again
-  let read: DecisionWhole | undefined = await readDecisionWhole(ctx, id);
+  const read = await readDecisionWhole(ctx, id);
   const org = requireOrganisation(ctx.actor);
   if (read.row.processorId !== org) throw new AppError("forbidden", "Only the processor answers the controller's questions on its change.");
-  return retryOnConflict(async () => {
-    const whole = read ?? (await readDecisionWhole(ctx, id));
-    read = undefined;
+  return onDecision(ctx, id, read, async (whole) => {
     const fresh = whole.row;
     const asked = whole.questions.find((x) => x.id === questionId);
     if (!asked) throw notFound("question");
