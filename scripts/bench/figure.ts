@@ -1,4 +1,5 @@
-import { Bench } from "tinybench";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 
 /** One benchmark figure: the product's value beside its baseline from the same run. */
 export interface Figure {
@@ -43,28 +44,42 @@ export interface Timed {
   after?: () => Promise<void>;
 }
 
+setFlagsFromString("--expose-gc");
+/** V8's full collection, from a fresh context where the flag above made `gc` a global. */
+const collectGarbage = runInNewContext("gc") as () => void;
+
 /**
- * Times tasks with tinybench, the same number of iterations each: each task's mean, min, median
- * and max in milliseconds. Setup and teardown hooks run outside the measured time.
+ * Times tasks the same number of iterations each, taking turns: the first iteration of every
+ * task, then the second of every task, and so on, so that the machine's drift (this one's disk
+ * and CPU change speed by a tenth within minutes) falls on every side alike instead of on the
+ * side that ran last. Returns each task's mean, min, median and max in milliseconds. `warmup`
+ * untimed turns come first. Setup and teardown hooks run outside the measured time, and each
+ * measured iteration starts on a collected heap: the garbage of the hooks (a baseline's rows
+ * read back and encoded, a database seeded) is not collected on the time of the next iteration,
+ * whichever side it is.
  */
 export async function timeMs(tasks: Timed[], iterations: number, warmup = 0): Promise<Record<string, Spread & { mean: number }>> {
-  const bench = new Bench({ iterations, time: 0, warmup: warmup > 0, warmupIterations: warmup, warmupTime: 0, throws: true });
-  for (const t of tasks)
-    bench.add(
-      t.name,
-      async () => {
-        await t.run();
-      },
-      { beforeEach: t.before, afterEach: t.after },
-    );
-  await bench.run();
+  const samples = new Map<string, number[]>(tasks.map((t) => [t.name, []]));
+  for (let turn = 0; turn < warmup + iterations; turn++)
+    for (const t of tasks) {
+      await t.before?.();
+      collectGarbage();
+      const started = performance.now();
+      await t.run();
+      const ms = performance.now() - started;
+      await t.after?.();
+      if (turn >= warmup) samples.get(t.name)!.push(ms);
+    }
   const out: Record<string, Spread & { mean: number }> = {};
-  for (const t of tasks) {
-    const result = bench.getTask(t.name)?.result as { latency?: { mean: number; min: number; max: number; p50?: number }; error?: unknown } | undefined;
-    if (result?.error) throw result.error;
-    const latency = result?.latency;
-    if (!latency?.mean) throw new Error(`${t.name}: no result`);
-    out[t.name] = { mean: latency.mean, min: latency.min, median: latency.p50 ?? latency.mean, max: latency.max };
+  for (const [name, ms] of samples) {
+    const sorted = [...ms].sort((x, y) => x - y);
+    const mid = sorted.length >> 1;
+    out[name] = {
+      mean: ms.reduce((sum, x) => sum + x, 0) / ms.length,
+      min: sorted[0]!,
+      median: sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2,
+      max: sorted.at(-1)!,
+    };
   }
   return out;
 }

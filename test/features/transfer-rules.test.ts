@@ -3,7 +3,7 @@
 // of its instruction; a change that only removes or corrects is a notice, with nothing to decide.
 import { describe, expect, it } from "vitest";
 import { createTestContext, DAY, type TestContext } from "../helpers/app";
-import { baselineAnnex, createActiveAgreement, createOrg, type TestOrg, usAnnex } from "../helpers/factories";
+import { address, baselineAnnex, createActiveAgreement, createOrg, type TestOrg, usAnnex } from "../helpers/factories";
 import { snapshotCounts } from "../helpers/db-snapshot";
 
 const advance = (t: TestContext, days: number) => t.call(t.operatorKey, "POST", "/v1/test-clock/advance", { days });
@@ -432,6 +432,37 @@ describe("what a third-country sub-processor entry carries: its transfer tool, f
     const res = await t.call(processor.key, "POST", "/v1/change-requests", { agreements: [agreement.id], operations: ops, reason: "x" });
     expect(res.status).toBe(422);
     expect(res.body.errors[0].pointer).toBe("/operations/1/sub_processor/contact/email");
+  });
+
+  it("one request over several agreements judges each by its own controller, instruction and annex", async () => {
+    const { t, processor, agreement: ofPublicBody } = await setup(true);
+    const municipalCompany = await createOrg(t, "Forsyning A/S");
+    const open = await createActiveAgreement(t, processor, municipalCompany);
+    const prohibited = await createActiveAgreement(t, processor, municipalCompany, { third_country_transfers: "prohibited" });
+    const alreadyThere = await createActiveAgreement(t, processor, municipalCompany, {
+      annex: { ...baselineAnnex(), locations: [...baselineAnnex().locations, { ref: "in-dc", label: "Old site", address: address("DK"), activities: ["support"] }] },
+    });
+    const submit = (agreements: string[], tool: unknown) =>
+      t.call(processor.key, "POST", "/v1/change-requests", { agreements, operations: indiaSupport(tool), reason: "Night support" });
+    const consent = { type: "derogation_art_49", derogation: "explicit_consent" };
+
+    // the public body's agreement alone is barred (Art. 49(3)); the other with the same annex is not
+    const barred = await submit([open.id, ofPublicBody.id, prohibited.id], consent);
+    expect(barred.status).toBe(422);
+    expect(new Set(barred.body.errors.map((e: { agreement_id: string }) => e.agreement_id))).toEqual(new Set([ofPublicBody.id]));
+    expect(barred.body.errors[0]).toMatchObject({ rule: "art_49_3_public_authority" });
+
+    // the agreement whose annex already has the ref is refused by its own annex
+    const taken = await submit([open.id, alreadyThere.id], { type: "sccs_2021_914", module: "module_3" });
+    expect(taken.status).toBe(422);
+    expect(taken.body.errors).toEqual([expect.objectContaining({ agreement_id: alreadyThere.id, pointer: "/operations/0/location/ref", rule: "unique" })]);
+
+    // accepted: only the agreement whose instruction prohibits transfers carries the conflict
+    const accepted = await submit([open.id, prohibited.id, ofPublicBody.id], { type: "sccs_2021_914", module: "module_3" });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
+    const conflict = Object.fromEntries(accepted.body.decisions.map((d: { agreement: { id: string }; instruction_conflict: boolean }) => [d.agreement.id, d.instruction_conflict]));
+    expect(conflict).toEqual({ [open.id]: false, [prohibited.id]: true, [ofPublicBody.id]: false });
+    expect(accepted.body.decisions.every((d: { introduces_third_country: boolean }) => d.introduces_third_country)).toBe(true);
   });
 });
 

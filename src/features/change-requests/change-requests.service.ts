@@ -225,9 +225,14 @@ export async function submitChangeRequest({
   const applies = [];
   for (const row of decisions) if (row.kind === "notice" && noticeEffectiveAt <= now) applies.push(await planApply(ctx, row, loaded));
   const applied = new Map(applies.map((p) => [p.decision.id, p.decision]));
+  // each decision presented once: the submitted event carries the same view as the answer, unless the notice was applied since
+  const submitted = decisions.map((row) => presentDecision(row, loaded, now));
   const answer = presentChangeRequest(
     request,
-    decisions.map((row) => presentDecision(applied.get(row.id) ?? row, loaded, now)),
+    decisions.map((row, i) => {
+      const appliedRow = applied.get(row.id);
+      return appliedRow ? presentDecision(appliedRow, loaded, now) : submitted[i]!;
+    }),
     processorId,
   );
   await commit(ctx, {
@@ -236,7 +241,7 @@ export async function submitChangeRequest({
         writes: [ctx.db.insert(cr).values(request), ...insertRowsSql(d, decisions)],
         ...eventsWithAudit(
           ctx,
-          decisions.map((row) => decisionEvent("change_request.submitted", row, loaded, now)),
+          decisions.map((row, i) => decisionEvent("change_request.submitted", row, loaded, now, {}, submitted[i])),
         ),
       },
       ...applies.map((p) => p.change),
