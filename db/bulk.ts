@@ -16,18 +16,31 @@ export async function insertRows<T extends SQLiteTable>(tx: DbOrTx, table: T, ro
   for (const statement of insertRowsSql(table, rows)) await tx.run(statement);
 }
 
-/** The statements of `insertRows`, for a caller that sends them in a batch of its own. */
-export function insertRowsSql<T extends SQLiteTable>(table: T, rows: T["$inferInsert"][]): SQL[] {
-  const out: SQL[] = [];
-  if (!rows.length) return out;
+/** Rows of one table as the driver takes them: quoted column names, and each row's values in their order. */
+export interface BulkRows {
+  table: string;
+  columns: string[];
+  rows: unknown[][];
+}
+
+/** Bulk rows as one item of a batch: the write thread binds them to statements of its own (db/write-thread.ts). */
+export interface BulkInsert {
+  bulk: BulkRows;
+}
+
+/**
+ * `rows` as driver values, mapped as drizzle maps them (dates, JSON, booleans); a column no row
+ * sets is left out, to its database default. Null when there are no rows.
+ */
+export function bulkRows<T extends SQLiteTable>(table: T, rows: T["$inferInsert"][]): BulkRows | null {
+  if (!rows.length) return null;
   const all = getTableColumns(table);
   const keys = Object.keys(all).filter((k) => rows.some((r) => (r as Record<string, unknown>)[k] !== undefined));
   const columns = keys.map((k) => all[k]!);
-  const names = columns.map((c) => `"${c.name}"`).join(", ");
-  const picks = columns.map((_, i) => `value ->> ${i}`).join(", ");
-  const head = sql.raw(`INSERT INTO "${getTableName(table)}" (${names}) SELECT ${picks} FROM json_each(`);
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const data = rows.slice(i, i + ROWS_PER_STATEMENT).map((row) =>
+  return {
+    table: getTableName(table),
+    columns: columns.map((c) => `"${c.name}"`),
+    rows: rows.map((row) =>
       keys.map((k, j) => {
         const column = columns[j]!;
         let value = (row as Record<string, unknown>)[k];
@@ -37,8 +50,21 @@ export function insertRowsSql<T extends SQLiteTable>(table: T, rows: T["$inferIn
         if (is(value, SQL)) throw new Error(`insertRows: ${getTableName(table)}.${k} is an SQL expression; use drizzle's insert for those`);
         return column.mapToDriverValue(value);
       }),
-    );
-    out.push(sql.join([head, sql`${JSON.stringify(data)}`, sql.raw(")")]));
-  }
+    ),
+  };
+}
+
+/** The statements of `insertRows`, for a caller that sends them in a batch of its own. */
+export function insertRowsSql<T extends SQLiteTable>(table: T, rows: T["$inferInsert"][]): SQL[] {
+  const bulk = bulkRows(table, rows);
+  return bulk ? bulkRowsSql(bulk) : [];
+}
+
+/** Bulk rows as INSERT … SELECT FROM json_each statements, 2,000 rows each. */
+export function bulkRowsSql({ table, columns, rows }: BulkRows): SQL[] {
+  const out: SQL[] = [];
+  const picks = columns.map((_, i) => `value ->> ${i}`).join(", ");
+  const head = sql.raw(`INSERT INTO "${table}" (${columns.join(", ")}) SELECT ${picks} FROM json_each(`);
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) out.push(sql.join([head, sql`${JSON.stringify(rows.slice(i, i + ROWS_PER_STATEMENT))}`, sql.raw(")")]));
   return out;
 }

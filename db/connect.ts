@@ -1,17 +1,8 @@
-import {
-  type Client,
-  createClient,
-  type InStatement,
-  type InValue,
-  LibsqlBatchError,
-  LibsqlError,
-  type ResultSet,
-  type Row,
-  type Transaction,
-  type TransactionMode,
-} from "@libsql/client";
+import { type Client, createClient, type InStatement, type InValue, LibsqlBatchError, LibsqlError, type ResultSet, type Transaction, type TransactionMode } from "@libsql/client";
 import Database from "libsql";
-import { registerReadClient } from "./read-client";
+import { asLibsqlError, driverStatement, resultSet, rowProto, rowsOf } from "./driver-values";
+import { registerReadClient, registerWriteThread } from "./read-client";
+import { WriteThread } from "./write-thread";
 
 /** A FIFO async lock: one holder at a time, the rest wait without blocking the event loop. */
 class WriteLock {
@@ -41,6 +32,8 @@ export function openDatabase(url: string, authToken?: string): Client {
   const reader = path === ":memory:" ? null : new PreparedConnection(path, { queryOnly: true });
   // writes and transactions of this process take turns (the lock), so one connection serves them all
   const writer = path === ":memory:" ? null : new PreparedConnection(path);
+  // the large changes are written on a thread of their own, under the same lock
+  const thread = path === ":memory:" ? null : new WriteThread(path);
   const lock = new WriteLock();
   const locked = async <T>(run: () => Promise<T>): Promise<T> => {
     const release = await lock.acquire();
@@ -60,10 +53,13 @@ export function openDatabase(url: string, authToken?: string): Client {
           // the caller chose this client to write (or to read what it must see in order with its writes)
           return (stmt: InStatement, ...rest: unknown[]) => locked(() => (writer ? writer.execute(stmt) : fn.call(target, stmt, ...rest)));
         case "close":
+          // settles once the write thread has closed its connection too (a caller that removes the file waits for it)
           return () => {
             reader?.close();
             writer?.close();
-            return fn.call(target);
+            const closing = thread?.close().catch(() => {});
+            fn.call(target);
+            return closing;
           };
         case "batch":
         case "executeMultiple":
@@ -86,6 +82,16 @@ export function openDatabase(url: string, authToken?: string): Client {
     },
   });
   if (reader) registerReadClient(proxy, readOnlyClient(client, reader));
+  if (thread)
+    registerWriteThread(proxy, async (mode) => {
+      const release = await lock.acquire();
+      try {
+        return thread.begin(mode, release);
+      } catch (err) {
+        release();
+        throw err;
+      }
+    });
   return proxy;
 }
 
@@ -143,7 +149,6 @@ type Statement = ReturnType<Connection["prepare"]>;
 
 /** Statements kept prepared; queries with IN lists of every length would otherwise grow it without end. */
 const PREPARED_LIMIT = 500;
-const VALUES = Symbol("values");
 
 /**
  * A connection that keeps its statements prepared. The client prepares every statement anew
@@ -169,13 +174,7 @@ class PreparedConnection {
 
   /** Synchronous underneath, as the client's own file connections are. */
   run(stmt: InStatement): ResultSet {
-    const sql = typeof stmt === "string" ? stmt : stmt.sql;
-    const args =
-      typeof stmt === "string" || stmt.args === undefined
-        ? []
-        : Array.isArray(stmt.args)
-          ? stmt.args.map(toSql)
-          : Object.fromEntries(Object.entries(stmt.args).map(([k, v]) => [k.replace(/^[@$:]/, ""), toSql(v)]));
+    const { sql, args } = driverStatement(stmt);
     try {
       const entry = this.prepare(sql);
       if (!entry.reader) {
@@ -185,17 +184,7 @@ class PreparedConnection {
       // LIMIT 1 (drizzle binds it as the last argument): one step instead of a cursor
       const single = entry.limitLast && Array.isArray(args) && args.at(-1) === 1;
       const raw = single ? [entry.statement.get(args) as unknown[] | undefined].filter((r) => r !== undefined) : (entry.statement.all(args) as unknown[][]);
-      const rows = raw.map((values) => {
-        const row = Object.create(entry.proto) as Record<string | symbol, unknown>;
-        row[VALUES] = values;
-        for (let i = 0; i < values.length; i++) {
-          if (values[i] instanceof Buffer) values[i] = fromSql(values[i]);
-          const name = entry.columns[i]!;
-          if (!Object.hasOwn(row, name)) row[name] = values[i];
-        }
-        return row as unknown as Row;
-      });
-      return resultSet(entry.columns, entry.columnTypes, rows, 0, undefined);
+      return resultSet(entry.columns, entry.columnTypes, rowsOf(entry.proto, entry.columns, raw), 0, undefined);
     } catch (e) {
       throw asLibsqlError(e);
     }
@@ -272,15 +261,8 @@ class PreparedConnection {
     const reader = statement.reader;
     if (reader) statement.raw(true);
     const defs = reader ? statement.columns() : [];
-    // index access reads the row's values, as the client's rows allow (drizzle maps rows by index)
-    const proto = Object.defineProperty({}, "length", { value: defs.length });
-    for (let i = 0; i < defs.length; i++)
-      Object.defineProperty(proto, i, {
-        get(this: Record<symbol, unknown[]>) {
-          return this[VALUES]![i];
-        },
-      });
-    entry = { statement, reader, limitLast: /\blimit \?\s*$/i.test(sql), columns: defs.map((c) => c.name), columnTypes: defs.map((c) => c.type ?? ""), proto };
+    const columns = defs.map((c) => c.name);
+    entry = { statement, reader, limitLast: /\blimit \?\s*$/i.test(sql), columns, columnTypes: defs.map((c) => c.type ?? ""), proto: rowProto(columns.length) };
     this.prepared.set(sql, entry);
     if (this.prepared.size > PREPARED_LIMIT) this.prepared.delete(this.prepared.keys().next().value!);
     return entry;
@@ -290,37 +272,4 @@ class PreparedConnection {
     this.prepared.clear();
     if (this.db.open) this.db.close();
   }
-}
-
-function resultSet(columns: string[], columnTypes: string[], rows: Row[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {
-  return {
-    columns,
-    columnTypes,
-    rows,
-    rowsAffected,
-    lastInsertRowid,
-    toJSON: () => ({ columns, columnTypes, rows: rows.map((r) => Array.from(r as ArrayLike<unknown>)), rowsAffected, lastInsertRowid: lastInsertRowid?.toString() ?? null }),
-  };
-}
-
-function asLibsqlError(e: unknown): LibsqlError {
-  if (e instanceof LibsqlError) return e;
-  const err = e as { code?: string; rawCode?: number; message?: string };
-  return new LibsqlError(err.message ?? String(e), err.code ?? "SQLITE_ERROR", undefined, err.rawCode, e as Error);
-}
-
-/** Arguments as the client passes them to SQLite. */
-function toSql(value: InValue | undefined): unknown {
-  if (typeof value === "boolean") return value ? 1 : 0;
-  if (value instanceof Date) return value.valueOf();
-  if (value instanceof ArrayBuffer) return Buffer.from(value);
-  if (value === undefined) throw new TypeError("undefined cannot be passed as argument to the database");
-  if (typeof value === "number" && !Number.isFinite(value)) throw new RangeError("Only finite numbers (not Infinity or NaN) can be passed as arguments");
-  return value;
-}
-
-/** Values as the client returns them: blobs as ArrayBuffers. */
-function fromSql(value: unknown): unknown {
-  if (value instanceof Uint8Array) return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
-  return value;
 }

@@ -79,7 +79,8 @@ export function iterationDatabase(template: string, name: string) {
       return raw!;
     },
     close: async () => {
-      product?.client.close();
+      // the write thread closes its connection on its own time: wait, so that no closing spills into the next iteration
+      await product?.client.close();
       raw?.close();
       copy?.remove();
       product = raw = copy = null;

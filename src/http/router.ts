@@ -1,5 +1,8 @@
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
 import "./messages";
+import type { Context, TypedResponse } from "hono";
+import type { JSONParsed } from "hono/utils/types";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import type { Deps } from "../deps";
 import type { FieldError } from "../domain/errors";
@@ -23,6 +26,11 @@ export interface AppEnv {
 }
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+/** `answer` sent as `c.json` sends it, from the JSON of it the service made already (while its change was being written). */
+export function serialisedJson<T, S extends ContentfulStatusCode>(c: Context<AppEnv>, _answer: T, json: string, status: S) {
+  return c.body(json, status, { "Content-Type": "application/json" }) as unknown as Response & TypedResponse<JSONParsed<T>, S, "json">;
+}
 
 const valueAt = (input: unknown, path: PropertyKey[]) =>
   path.reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined), input);

@@ -74,6 +74,8 @@ export async function createTestContext(
   const client = opts.client ?? (url === ":memory:" ? createClient({ url }) : openDatabase(url));
   // a client passed in is the caller's to close
   if (!opts.client) cleanups.push(() => client.close());
+  // WAL, as src/node-service.ts opens the file: reads do not wait for a writer
+  if (url !== ":memory:") await client.execute("PRAGMA journal_mode = WAL");
   if (!opts.client) await migrateDatabase(client);
   const clock = new ManualClock(opts.now ?? T0);
   // like TEST_CLOCK=1 (the operator may move the clock over HTTP), on a file as the Node service runs

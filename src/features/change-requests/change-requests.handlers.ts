@@ -1,10 +1,13 @@
-import type { AppRouteHandler } from "../../http/router";
+import { type AppRouteHandler, serialisedJson } from "../../http/router";
 import { ctxOf } from "../../http/context";
 import type * as R from "./change-requests.routes";
 import * as service from "./change-requests.service";
 
-export const submitChangeRequest: AppRouteHandler<R.SubmitChangeRequestRoute> = async (c) =>
-  c.json(await service.submitChangeRequest({ ctx: ctxOf(c, 201), input: c.req.valid("json") }), 201);
+export const submitChangeRequest: AppRouteHandler<R.SubmitChangeRequestRoute> = async (c) => {
+  let json = "";
+  const answer = await service.submitChangeRequest({ ctx: ctxOf(c, 201), input: c.req.valid("json"), serialised: (text) => (json = text) });
+  return serialisedJson(c, answer, json, 201);
+};
 
 export const listChangeRequests: AppRouteHandler<R.ListChangeRequestsRoute> = async (c) =>
   c.json(await service.listChangeRequests({ ctx: ctxOf(c), ...c.req.valid("query") }), 200);

@@ -1,6 +1,5 @@
 import type { z } from "zod";
 import { and, asc, desc, eq, getTableColumns, inArray, lt, or } from "drizzle-orm";
-import { insertRowsSql } from "../../../db/bulk";
 import { schema } from "../../../db/client";
 import { type AnnexContent, checkDerogationsFor } from "../../domain/annex";
 import { deriveRequestStatus, noticeEndsAt, statesAllowing } from "../../domain/decisions";
@@ -15,7 +14,7 @@ import { callerOrganisation, readWithKey } from "../../core/keyed-reads";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, loadDecisionPage, presentDecision } from "../decisions/decisions.presenter";
 import { eventsWithAudit } from "../../core/events";
-import { audienceReads, type Change, commit, guarded, joinChanges, prefetchedOf, retryOnConflict } from "../../core/writer";
+import { audienceReads, bulkInsert, type Change, commit, guarded, joinChanges, prefetchedOf, retryOnConflict } from "../../core/writer";
 import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
 
 const cr = schema.changeRequests;
@@ -113,11 +112,14 @@ export async function submitChangeRequest({
   input,
   upstreamChangeId,
   alongside,
+  serialised,
 }: {
   ctx: Ctx;
   input: z.infer<typeof SubmitChangeRequestBody>;
   upstreamChangeId?: string;
   alongside?: (changeRequestId: string) => Change;
+  /** takes the answer as JSON, for a caller that sends it as it is: serialised while the write thread writes a large change */
+  serialised?: (json: string) => void;
 }) {
   const { processorId, covered, parties: controllers, prefetched } = await coveredAgreements(ctx, input.agreements);
   const now = ctx.clock.now();
@@ -222,7 +224,7 @@ export async function submitChangeRequest({
     questions: new Map(decisions.map((row) => [row.id, []])),
   });
   // a notice effective now is in the annex before the answer, in the same change
-  const applies = [];
+  const applies: Awaited<ReturnType<typeof planApply>>[] = [];
   for (const row of decisions) if (row.kind === "notice" && noticeEffectiveAt <= now) applies.push(await planApply(ctx, row, loaded));
   const applied = new Map(applies.map((p) => [p.decision.id, p.decision]));
   // each decision presented once: the submitted event carries the same view as the answer, unless the notice was applied since
@@ -235,21 +237,32 @@ export async function submitChangeRequest({
     }),
     processorId,
   );
-  await commit(ctx, {
-    ...joinChanges(
-      {
-        writes: [ctx.db.insert(cr).values(request), ...insertRowsSql(d, decisions)],
-        ...eventsWithAudit(
-          ctx,
-          decisions.map((row, i) => decisionEvent("change_request.submitted", row, loaded, now, {}, submitted[i])),
-        ),
+  // a large change is written on the write thread: its answer is serialised meanwhile
+  let json: string | undefined;
+  const serialise = () => (json ??= JSON.stringify(answer));
+  await commit(
+    ctx,
+    {
+      writes: [ctx.db.insert(cr).values(request), ...bulkInsert(d, decisions)],
+      // the events are planned while the request and its decisions are written (on the write thread, for a large one)
+      rest: {
+        audience: [processorId, ...controllers.keys()],
+        plan: () =>
+          joinChanges(
+            eventsWithAudit(
+              ctx,
+              decisions.map((row, i) => decisionEvent("change_request.submitted", row, loaded, now, {}, submitted[i])),
+            ),
+            ...applies.map((p) => p.change),
+            alongside?.(id),
+          ),
       },
-      ...applies.map((p) => p.change),
-      alongside?.(id),
-    ),
-    prefetched,
-    response: answer,
-  });
+      prefetched,
+      response: answer,
+    },
+    serialised && serialise,
+  );
+  serialised?.(serialise());
   return answer;
 }
 

@@ -8,7 +8,7 @@ import type { Deps } from "../../deps";
 import type { EventType } from "../../domain/events";
 import { effectiveAt } from "../../domain/decisions";
 import { eventsWithAudit } from "../../core/events";
-import { audienceReads, commit, guarded, joinChanges, type Prefetched, prefetchedOf, retryOnConflict } from "../../core/writer";
+import { audienceReads, Conflict, commit, dispatch, giveUpAfter, guarded, joinChanges, type Prefetched, prefetchedOf, retryOnConflict } from "../../core/writer";
 import type { MailRecipient } from "../../core/mail-outbox";
 import type { OutboxEndpoint } from "../../core/outbox";
 import { type AnnexVersionRow, planApply } from "./apply";
@@ -23,7 +23,7 @@ import { type DecisionContext, type DecisionRow, loadDecisionContext, loadDecisi
  * applies (a Worker's cron invocation has limits); what is left is due still, and the next run
  * takes it up where this one stopped.
  */
-export type JobDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks"> & { budget?: { remaining: number } };
+export type JobDeps = Pick<Deps, "db" | "clock" | "newId" | "webhooks"> & Partial<Pick<Deps, "readDb">> & { budget?: { remaining: number } };
 
 /** How many rows the next step may take: the slice, or what is left of the run's budget. */
 const allowance = (deps: JobDeps, slice: number) => (deps.budget ? Math.max(0, Math.min(slice, deps.budget.remaining)) : slice);
@@ -75,9 +75,11 @@ async function readDecisionPage(
   more: BatchItem<"sqlite">[] = [],
 ): Promise<{ rows: DecisionRow[]; context: DecisionContext; extra: unknown[][]; prefetched?: Prefetched }> {
   if (isLocal(deps.db)) {
-    const rows = await readDecisionRows(deps.db, page.rows);
+    // on the read connection, outside the write lock: a sweep reads its next slice while the write thread writes the last
+    const reads = deps.readDb ?? deps.db;
+    const rows = await readDecisionRows(reads, page.rows);
     const extra = more.length ? ((await readTogether(deps.db, more as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[][]) : [];
-    return { rows, context: await loadDecisionContext(deps.db, rows), extra };
+    return { rows, context: await loadDecisionContext(reads, rows), extra };
   }
   const party = (organisationId: SQLiteColumn) => or(inArray(organisationId, page.ids("processor_id")), inArray(organisationId, page.ids("controller_id")));
   const { rows, context, extra } = await loadDecisionPage(deps.db, page, [...more, ...audienceReads(deps.db, party)]);
@@ -120,7 +122,8 @@ export const dueToApply = (now: Date) => and(eq(d.application, "scheduled"), lte
  * new state (`predict`, the same values as `set`) and its event, and commits one change whose
  * UPDATE is guarded on every row of the slice still matching. A decision the API changed
  * meanwhile fails the guard, and the slice is read and planned again; a moved one no longer
- * matches, so the loop ends, and a second run finds nothing.
+ * matches, so the loop ends, and a second run finds nothing. While the write thread writes a
+ * slice, the next is read (leaving out the rows being written) and planned.
  */
 async function sweep(
   deps: JobDeps,
@@ -132,44 +135,78 @@ async function sweep(
   extra?: (row: DecisionRow) => Record<string, unknown>,
 ) {
   let moved = 0;
+  let conflicts = 0;
+  let writing: { ids: string; rows: number; done: Promise<void> } | null = null;
+  /** Waits for the slice being written: false if one of its guards failed, and it must be read again. */
+  const settle = async () => {
+    const slice = writing;
+    writing = null;
+    if (!slice) return true;
+    try {
+      await slice.done;
+    } catch (err) {
+      if (!(err instanceof Conflict)) throw err;
+      giveUpAfter(++conflicts);
+      return false;
+    }
+    conflicts = 0;
+    moved += slice.rows;
+    spend(deps, slice.rows);
+    return true;
+  };
   for (;;) {
-    const slice = allowance(deps, SWEEP_SLICE);
-    if (slice === 0) return moved;
-    const count = await retryOnConflict(async () => {
-      const {
-        rows,
-        context: ctx,
-        prefetched,
-      } = await readDecisionPage(deps, {
-        rows: deps.db.select().from(d).where(where).limit(slice),
-        ids: (column) => deps.db.select({ id: idColumns[column] }).from(d).where(where).limit(slice),
-      });
-      if (!rows.length) return 0;
-      const changed = rows.map((row) => ({ ...row, ...predict(row, ctx) }));
-      const ids = JSON.stringify(rows.map((r) => r.id));
-      await commit(deps, {
-        writes: [
-          guarded(
-            "decision.sweep",
-            deps.db
-              .update(d)
-              .set(set as Partial<DecisionRow>)
-              // the slice's ids find the rows; `where` only checks them (kept from choosing an index, which would scan every match)
-              .where(and(sql`${d.id} IN (SELECT value FROM json_each(${ids}))`, sql`coalesce(${where}, 0)`)),
-            rows.length,
-          ),
-        ],
-        ...eventsWithAudit(
-          deps,
-          changed.map((row) => decisionEvent(type, row, ctx, now, extra?.(row))),
-        ),
-        prefetched,
-      });
-      return rows.length;
+    const slice = Math.min(SWEEP_SLICE, allowance(deps, Number.MAX_SAFE_INTEGER) - (writing?.rows ?? 0));
+    if (slice <= 0) {
+      if (await settle()) return moved;
+      continue;
+    }
+    // the rows being written match until their slice commits
+    const pending = writing ? and(where, sql`${d.id} NOT IN (SELECT value FROM json_each(${writing.ids}))`)! : where;
+    const {
+      rows,
+      context: ctx,
+      prefetched,
+    } = await readDecisionPage(deps, {
+      rows: deps.db.select().from(d).where(pending).limit(slice),
+      ids: (column) => deps.db.select({ id: idColumns[column] }).from(d).where(pending).limit(slice),
     });
-    moved += count;
-    spend(deps, count);
-    if (count < slice) return moved;
+    if (!rows.length) {
+      if (await settle()) return moved;
+      continue;
+    }
+    const changed = rows.map((row) => ({ ...row, ...predict(row, ctx) }));
+    const ids = JSON.stringify(rows.map((r) => r.id));
+    const change = {
+      writes: [
+        guarded(
+          "decision.sweep",
+          deps.db
+            .update(d)
+            .set(set as Partial<DecisionRow>)
+            // the slice's ids find the rows; `where` only checks them (kept from choosing an index, which would scan every match)
+            .where(and(sql`${d.id} IN (SELECT value FROM json_each(${ids}))`, sql`coalesce(${where}, 0)`)),
+          rows.length,
+        ),
+      ],
+      ...eventsWithAudit(
+        deps,
+        changed.map((row) => decisionEvent(type, row, ctx, now, extra?.(row))),
+      ),
+      prefetched,
+    };
+    // the slice before first: if it failed, what this one left out is due still, and all is read again
+    if (!(await settle())) continue;
+    let done: Promise<void>;
+    try {
+      ({ done } = await dispatch(deps, change));
+    } catch (err) {
+      // refused before it was sent (not on the write thread): read and plan again
+      if (!(err instanceof Conflict)) throw err;
+      giveUpAfter(++conflicts);
+      continue;
+    }
+    writing = { ids, rows: rows.length, done };
+    if (rows.length < slice && (await settle())) return moved;
   }
 }
 
