@@ -95,6 +95,23 @@ describe("the write thread", () => {
     expect(await verifyAudit({ db: t.db, full: true })).toMatchObject({ valid: true, first_broken: null });
     const got = await t.call(PROCESSOR_KEY, "GET", `/v1/change-requests/${id}`);
     expect(got.body).toEqual(res.body);
+    // the answer in ASCII (src/core/json.ts): "Allévägen" as escapes, read back as the same text
+    const again = await t.app.request(`/v1/change-requests`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${PROCESSOR_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        agreements: agreementIds.slice(0, 120),
+        operations: [
+          { ...backupSite, location: { ...backupSite.location, ref: "kista", address: { street: "Kista Allévägen 5", postal_code: "164 55", city: "Kista", country: "SE" } } },
+        ],
+        reason: "Kista",
+      }),
+    });
+    const text = await again.text();
+    expect(again.status, text.slice(0, 300)).toBe(201);
+    expect(text).toMatch(/^[\x20-\x7e]*$/);
+    expect(text).toContain("Kista All\\u00e9v\\u00e4gen 5");
+    expect(JSON.parse(text).decisions[0].change.operations[0].location.address.street).toBe("Kista Allévägen 5");
   });
 
   it("a sweep reads its next slice while the thread writes the last; a decision the API holds meanwhile is not moved, and every other is, once", async () => {

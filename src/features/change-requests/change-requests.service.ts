@@ -14,6 +14,7 @@ import { callerOrganisation, readWithKey } from "../../core/keyed-reads";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { type ChangeRequestRow, type DecisionRow, loadDecisionContext, loadDecisionPage, presentDecision } from "../decisions/decisions.presenter";
 import { eventsWithAudit } from "../../core/events";
+import { asciiJson } from "../../core/json";
 import { audienceReads, bulkInsert, type Change, commit, guarded, joinChanges, prefetchedOf, retryOnConflict } from "../../core/writer";
 import type { Operation as OperationSchema, SubmitChangeRequestBody } from "./change-requests.schemas";
 
@@ -118,7 +119,7 @@ export async function submitChangeRequest({
   input: z.infer<typeof SubmitChangeRequestBody>;
   upstreamChangeId?: string;
   alongside?: (changeRequestId: string) => Change;
-  /** takes the answer as JSON, for a caller that sends it as it is: serialised while the write thread writes a large change */
+  /** takes the answer as JSON (in ASCII), for a caller that sends it as it is: serialised while the write thread writes a large change */
   serialised?: (json: string) => void;
 }) {
   const { processorId, covered, parties: controllers, prefetched } = await coveredAgreements(ctx, input.agreements);
@@ -237,9 +238,9 @@ export async function submitChangeRequest({
     }),
     processorId,
   );
-  // a large change is written on the write thread: its answer is serialised meanwhile
+  // a large change is written on the write thread: its answer is serialised meanwhile, in ASCII (core/json.ts)
   let json: string | undefined;
-  const serialise = () => (json ??= JSON.stringify(answer));
+  const serialise = () => (json ??= asciiJson(answer));
   await commit(
     ctx,
     {
