@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), "registry-production-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("the built service without dev dependencies", () => {
-  it("installs with npm ci --omit=dev, migrates a new database, serves, and stops on SIGTERM", { timeout: 240_000 }, async () => {
+  it("installs with npm ci --omit=dev, migrates a new database, serves, stops on SIGTERM, and its write thread writes", { timeout: 240_000 }, async () => {
     await buildNode("src/node.ts", join(dir, "build/node.mjs"));
     for (const f of ["package.json", "package-lock.json"]) copyFileSync(join(ROOT, f), join(dir, f));
     const install = spawnSync("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline"], {
@@ -59,5 +59,17 @@ describe("the built service without dev dependencies", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
+    // the write thread, from a bundle, with the production dependencies only: it finds the driver and writes
+    await buildNode("test/helpers/write-thread-entry.ts", join(dir, "build/write-thread.mjs"));
+    const thread = spawnSync(join(dir, "node_modules/.bin/node"), ["build/write-thread.mjs", join(dir, "data/thread.db")], { cwd: dir, encoding: "utf8" });
+    expect(thread.status, thread.stderr).toBe(0);
+    expect(JSON.parse(thread.stdout)).toEqual({
+      transactions: 1,
+      rows: [
+        [1, "rad 1 på tråden"],
+        [2, "rad 2 på tråden"],
+        [3, "rad 3 på tråden"],
+      ],
+    });
   });
 });
