@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb, schema } from "../db/client";
 import { writeThreadTransactions } from "../db/write-thread";
-import { cloneRows, PROCESSOR_KEY, seedAgreements } from "../scripts/bench/seed";
+import { ADD_BACKUP_SITE, cloneRows, PROCESSOR_KEY, seedAgreements } from "../scripts/bench/seed";
 import { bulkInsert, Conflict, commit, guarded } from "../src/core/writer";
 import { verifyAudit } from "../src/features/audit/audit.service";
 import { runDue } from "../src/jobs/run-due";
@@ -26,15 +26,7 @@ const keys = (scope: string, n: number) =>
 
 const count = async (client: Client, sql: string, args: InValue[] = []) => Number((await client.execute({ sql, args })).rows[0]!.n);
 
-const backupSite = {
-  op: "add_location",
-  location: {
-    ref: "backup-site",
-    label: "Backup site",
-    address: { street: "Adelgade 44", postal_code: "8660", city: "Skanderborg", country: "DK" },
-    activities: ["backup"],
-  },
-};
+const backupSite = ADD_BACKUP_SITE;
 
 describe("the write thread", () => {
   it("writes a large change's bulk rows as the process's own connection writes a small one's: the same values, of the same types", async () => {

@@ -18,6 +18,17 @@ import { createOrganisation, insertApiKey } from "../../src/features/organisatio
 import { jsonInserts } from "./rows";
 
 export const PROCESSOR_KEY = "sk_live_bench_processor_00000000";
+
+/** A new processing location: each controller's decision is needed (a correction would be a notice, with nothing to decide or sweep). */
+export const ADD_BACKUP_SITE = {
+  op: "add_location",
+  location: {
+    ref: "backup-site",
+    label: "Backup site",
+    address: { street: "Adelgade 44", postal_code: "8660", city: "Skanderborg", country: "DK" },
+    activities: ["backup"],
+  },
+} as const;
 export const WEBHOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /** A database file in the temporary directory and the way to remove it with its WAL files. */

@@ -9,7 +9,7 @@ import { createApp } from "../../src/app";
 import { runDue } from "../../src/jobs/run-due";
 import { figure, round, timeMs } from "./figure";
 import { maxRowids, writtenSinceAsJson } from "./rows";
-import { cloneRows, iterationDatabase, openProduct, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
+import { ADD_BACKUP_SITE, cloneRows, iterationDatabase, openProduct, PROCESSOR_KEY, seedAgreements, tempPath } from "./seed";
 
 const DAY = 24 * 60 * 60 * 1000;
 const AGREEMENTS = 1000;
@@ -28,18 +28,7 @@ async function seedPending(decisions: number, now: Date) {
     headers: { authorization: `Bearer ${PROCESSOR_KEY}`, "content-type": "application/json" },
     body: JSON.stringify({
       agreements: "all",
-      // a new processing location needs each controller's decision (a correction would be a notice, with nothing to sweep)
-      operations: [
-        {
-          op: "add_location",
-          location: {
-            ref: "backup-site",
-            label: "Backup site",
-            address: { street: "Adelgade 44", postal_code: "8660", city: "Skanderborg", country: "DK" },
-            activities: ["backup"],
-          },
-        },
-      ],
+      operations: [ADD_BACKUP_SITE],
       reason: "A second backup site",
       effective_date: new Date(now.getTime() + 60 * DAY).toISOString(),
     }),
