@@ -1,6 +1,6 @@
 import { type Client, createClient, type InStatement, type InValue, LibsqlBatchError, LibsqlError, type ResultSet, type Transaction, type TransactionMode } from "@libsql/client";
 import Database from "libsql";
-import { asLibsqlError, driverStatement, resultSet, rowProto, rowsOf } from "./driver-values";
+import { asLibsqlError, driverStatement, PREPARED_LIMIT, resultSet, rowProto, rowsOf } from "./driver-values";
 import { registerReadClient, registerWriteThread } from "./read-client";
 import { WriteThread } from "./write-thread";
 
@@ -146,9 +146,6 @@ function holdUntilDone(tx: Transaction, release: () => void): Transaction {
 
 type Connection = InstanceType<typeof Database>;
 type Statement = ReturnType<Connection["prepare"]>;
-
-/** Statements kept prepared; queries with IN lists of every length would otherwise grow it without end. */
-const PREPARED_LIMIT = 500;
 
 /**
  * A connection that keeps its statements prepared. The client prepares every statement anew

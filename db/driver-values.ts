@@ -5,6 +5,9 @@ import { type InStatement, type InValue, LibsqlError, type ResultSet, type Row }
 
 const VALUES = Symbol("values");
 
+/** Statements each connection keeps prepared; queries with IN lists of every length would otherwise grow the cache without end. */
+export const PREPARED_LIMIT = 500;
+
 /** A statement's text and its arguments as the driver binds them. */
 export function driverStatement(stmt: InStatement): { sql: string; args: unknown[] | Record<string, unknown> } {
   if (typeof stmt === "string") return { sql: stmt, args: [] };

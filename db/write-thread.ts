@@ -3,10 +3,7 @@ import { Worker } from "node:worker_threads";
 import { type InStatement, LibsqlBatchError, LibsqlError, type ResultSet, type TransactionMode } from "@libsql/client";
 import type { BulkInsert } from "./bulk";
 import type { ThreadTransaction } from "./read-client";
-import { asLibsqlError, driverStatement, resultSet, rowProto, rowsOf } from "./driver-values";
-
-/** Statements kept prepared on each connection, as on this process's own (db/connect.ts). */
-const PREPARED_LIMIT = 500;
+import { asLibsqlError, driverStatement, PREPARED_LIMIT, resultSet, rowProto, rowsOf } from "./driver-values";
 
 /**
  * The thread's side: a connection for each client, statements kept prepared, messages run in the
