@@ -20,7 +20,7 @@ export function readClientOf(client: Client): Client {
 /** A transaction on the write thread (db/write-thread.ts). */
 export interface ThreadTransaction extends Transaction {
   /** Statements and bulk rows, sent at once: they run in order behind the batches sent before, and none runs once one has failed. */
-  batchItems(items: (InStatement | BulkInsert)[]): Promise<ResultSet[]>;
+  batch(items: (InStatement | BulkInsert)[]): Promise<ResultSet[]>;
 }
 
 type BeginOnThread = (mode: TransactionMode) => Promise<ThreadTransaction>;

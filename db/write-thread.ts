@@ -266,7 +266,6 @@ export class WriteThread {
       execute: (stmtOrSql: InStatement | string, args?: unknown) =>
         batch([typeof stmtOrSql === "string" ? { sql: stmtOrSql, args: (args ?? []) as never } : stmtOrSql]).then(([result]) => result!),
       batch,
-      batchItems: batch,
       executeMultiple: async (sql: string) => {
         await open();
         await this.exec(sql);

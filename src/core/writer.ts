@@ -393,7 +393,7 @@ async function commitOnThread(deps: WriterDeps, change: Change, tx: ThreadTransa
     const at = offset;
     offset += part.length;
     // a failed statement is named by its index over every part, as in one batch
-    const done = tx.batchItems(part).catch((err) => Promise.reject(withStatementOffset(err, at)));
+    const done = tx.batch(part).catch((err) => Promise.reject(withStatementOffset(err, at)));
     // answered below; if the planning fails after a part went, the transaction is rolled back and nobody asks
     done.catch(() => {});
     ran.push(done);
